@@ -1,0 +1,51 @@
+package io.github.bulkimport.nifi.model;
+
+import java.util.Locale;
+
+/**
+ * Job states of the v2 API, with the names older Milvus releases used mapped onto them.
+ */
+public enum JobState {
+    PENDING("Pending", false),
+    IMPORTING("Importing", false),
+    /** Two-phase import (Milvus 2.6+, {@code auto_commit=false}): data staged, waiting for commit. */
+    UNCOMMITTED("Uncommitted", false),
+    COMMITTING("Committing", false),
+    COMPLETED("Completed", true),
+    FAILED("Failed", true),
+    /** A state name this bundle does not know; the raw name is kept beside it. */
+    UNKNOWN("Unknown", false);
+
+    private final String apiName;
+    private final boolean terminal;
+
+    JobState(final String apiName, final boolean terminal) {
+        this.apiName = apiName;
+        this.terminal = terminal;
+    }
+
+    /** The name the current API uses, and the value written to {@code bulkimport.state}. */
+    public String apiName() {
+        return apiName;
+    }
+
+    public boolean isTerminal() {
+        return terminal;
+    }
+
+    /** Maps a state name from any server version; never returns {@code null}. */
+    public static JobState fromApiName(final String name) {
+        if (name == null || name.isBlank()) {
+            return UNKNOWN;
+        }
+        return switch (name.trim().toLowerCase(Locale.ROOT)) {
+            case "pending", "importpending" -> PENDING;
+            case "importing", "importstarted", "importpersisted", "importflushed", "importindexed" -> IMPORTING;
+            case "uncommitted" -> UNCOMMITTED;
+            case "committing" -> COMMITTING;
+            case "completed", "importcompleted" -> COMPLETED;
+            case "failed", "importfailed", "importfailedandcleaned" -> FAILED;
+            default -> UNKNOWN;
+        };
+    }
+}

@@ -1,0 +1,35 @@
+package io.github.bulkimport.nifi.processors;
+
+import io.github.bulkimport.nifi.client.ImportApiException;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The {@code bulkimport.error.*} attributes that describe why a flowfile went to {@code retry},
+ * {@code failure} or {@code expired}.
+ */
+final class ErrorAttributes {
+
+    static final String INVALID_INPUT = "INVALID_INPUT";
+    static final Set<String> NAMES = Set.of(BulkImportAttributes.ERROR_CODE, BulkImportAttributes.ERROR_MESSAGE, BulkImportAttributes.HTTP_STATUS);
+
+    private ErrorAttributes() {
+    }
+
+    static Map<String, String> of(final ImportApiException e) {
+        final Map<String, String> attributes = new HashMap<>(4);
+        attributes.put(BulkImportAttributes.ERROR_CODE, e.getErrorCode().orElse(e.getKind().name()));
+        attributes.put(BulkImportAttributes.ERROR_MESSAGE, e.getMessage());
+        e.getHttpStatus().ifPresent(status -> attributes.put(BulkImportAttributes.HTTP_STATUS, String.valueOf(status)));
+        return attributes;
+    }
+
+    static Map<String, String> of(final String code, final String message) {
+        final Map<String, String> attributes = new HashMap<>(4);
+        attributes.put(BulkImportAttributes.ERROR_CODE, code);
+        attributes.put(BulkImportAttributes.ERROR_MESSAGE, message);
+        return attributes;
+    }
+}

@@ -1,0 +1,296 @@
+package io.github.bulkimport.nifi.processors;
+
+import io.github.bulkimport.nifi.client.ErrorKind;
+import io.github.bulkimport.nifi.client.ImportApiClient;
+import io.github.bulkimport.nifi.client.ImportApiException;
+import io.github.bulkimport.nifi.model.JobProgress;
+import io.github.bulkimport.nifi.model.JobState;
+import org.apache.nifi.annotation.behavior.InputRequirement;
+import org.apache.nifi.annotation.behavior.ReadsAttribute;
+import org.apache.nifi.annotation.behavior.ReadsAttributes;
+import org.apache.nifi.annotation.behavior.WritesAttribute;
+import org.apache.nifi.annotation.behavior.WritesAttributes;
+import org.apache.nifi.annotation.configuration.DefaultSettings;
+import org.apache.nifi.annotation.documentation.CapabilityDescription;
+import org.apache.nifi.annotation.documentation.SeeAlso;
+import org.apache.nifi.annotation.documentation.Tags;
+import org.apache.nifi.annotation.documentation.UseCase;
+import org.apache.nifi.components.ConfigVerificationResult;
+import org.apache.nifi.components.ConfigVerificationResult.Outcome;
+import org.apache.nifi.components.PropertyDescriptor;
+import org.apache.nifi.expression.ExpressionLanguageScope;
+import org.apache.nifi.flowfile.FlowFile;
+import org.apache.nifi.logging.ComponentLog;
+import org.apache.nifi.processor.ProcessContext;
+import org.apache.nifi.processor.ProcessSession;
+import org.apache.nifi.processor.Relationship;
+import org.apache.nifi.processor.VerifiableProcessor;
+import org.apache.nifi.processor.util.StandardValidators;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+@Tags({"milvus", "zilliz", "vector", "bulk import", "import", "progress", "status", "poll"})
+@CapabilityDescription("Checks the progress of a Milvus or Zilliz Cloud bulk-import job started by TriggerBulkImport and routes the flowfile by the "
+        + "job's state: success when Completed, running while Pending or Importing (penalized, so a loop from running back to this processor "
+        + "polls at the Penalty Duration), failure when Failed or unknown to the server, retry on transient errors, and expired when the job "
+        + "has not finished within Maximum Wait Time of bulkimport.submitted.at. It never waits inside the processor and leaves content untouched.")
+@InputRequirement(InputRequirement.Requirement.INPUT_REQUIRED)
+@DefaultSettings(penaltyDuration = "10 sec")
+@ReadsAttributes({
+        @ReadsAttribute(attribute = BulkImportAttributes.JOB_ID, description = "The job to check (default of Job ID)."),
+        @ReadsAttribute(attribute = BulkImportAttributes.DATABASE, description = "The database of the job (default of Database Name)."),
+        @ReadsAttribute(attribute = BulkImportAttributes.SUBMITTED_AT, description = "When the job was started; Maximum Wait Time counts from it. "
+                + "Without it, from the time the flowfile entered the flow.")
+})
+@WritesAttributes({
+        @WritesAttribute(attribute = BulkImportAttributes.STATE, description = "Pending, Importing, Completed or Failed (older Milvus state names are "
+                + "mapped onto these; two-phase imports add Uncommitted and Committing)."),
+        @WritesAttribute(attribute = BulkImportAttributes.PROGRESS, description = "Percent done, 0 to 100."),
+        @WritesAttribute(attribute = BulkImportAttributes.IMPORTED_ROWS, description = "Rows imported so far."),
+        @WritesAttribute(attribute = BulkImportAttributes.TOTAL_ROWS, description = "Rows in the job's files."),
+        @WritesAttribute(attribute = BulkImportAttributes.FILE_SIZE, description = "Bytes in the job's files."),
+        @WritesAttribute(attribute = BulkImportAttributes.REASON, description = "Why the job failed, when it did."),
+        @WritesAttribute(attribute = BulkImportAttributes.COMPLETE_TIME, description = "When the job finished, as the server reports it."),
+        @WritesAttribute(attribute = BulkImportAttributes.CHECKED_AT, description = "When this check ran, ISO-8601 UTC (every outcome)."),
+        @WritesAttribute(attribute = BulkImportAttributes.ERROR_CODE, description = "On failure, retry and expired: JOB_FAILED, JOB_NOT_FOUND, "
+                + "EXPIRED, the server's code or this bundle's classification."),
+        @WritesAttribute(attribute = BulkImportAttributes.ERROR_MESSAGE, description = "On failure, retry and expired: what happened."),
+        @WritesAttribute(attribute = BulkImportAttributes.HTTP_STATUS, description = "On failure and retry: the HTTP status, when an answer arrived.")
+})
+@SeeAlso(value = {TriggerBulkImport.class, ListBulkImportJobs.class}, classNames = "io.github.bulkimport.nifi.service.StandardBulkImportConnectionService")
+@UseCase(description = "Wait for a bulk-import job to finish without holding a thread.",
+        configuration = """
+                Leave Job ID at ${bulkimport.job.id} and Database Name at ${bulkimport.database}.
+                Connect running back to this processor; the Penalty Duration (10 sec by default) is the polling interval.
+                Connect retry back to this processor as well.
+                Set Maximum Wait Time to the longest an import may take, and connect expired and failure to an alert.
+                """)
+public class GetBulkImportProgress extends AbstractBulkImportProcessor implements VerifiableProcessor {
+
+    public static final PropertyDescriptor JOB_ID = new PropertyDescriptor.Builder()
+            .name("Job ID")
+            .description("The import job to check.")
+            .required(true)
+            .defaultValue("${" + BulkImportAttributes.JOB_ID + "}")
+            .expressionLanguageSupported(ExpressionLanguageScope.FLOWFILE_ATTRIBUTES)
+            .addValidator(StandardValidators.NON_BLANK_VALIDATOR)
+            .build();
+
+    public static final PropertyDescriptor DATABASE_NAME = new PropertyDescriptor.Builder()
+            .name("Database Name")
+            .description("The database of the job's collection, for Milvus permission checks; empty means the default database.")
+            .required(false)
+            .defaultValue("${" + BulkImportAttributes.DATABASE + "}")
+            .expressionLanguageSupported(ExpressionLanguageScope.FLOWFILE_ATTRIBUTES)
+            .addValidator(StandardValidators.NON_EMPTY_VALIDATOR)
+            .build();
+
+    public static final PropertyDescriptor MAXIMUM_WAIT_TIME = new PropertyDescriptor.Builder()
+            .name("Maximum Wait Time")
+            .description("How long after " + BulkImportAttributes.SUBMITTED_AT + " a job may still be unfinished; after that the flowfile goes to "
+                    + "expired. Counted from attributes, so it survives restarts. Milvus forgets finished jobs after 3 hours by default.")
+            .required(true)
+            .defaultValue("24 hours")
+            .addValidator(StandardValidators.TIME_PERIOD_VALIDATOR)
+            .build();
+
+    public static final Relationship REL_SUCCESS = new Relationship.Builder()
+            .name("success")
+            .description("The job Completed.")
+            .build();
+
+    public static final Relationship REL_RUNNING = new Relationship.Builder()
+            .name("running")
+            .description("The job is still Pending or Importing. Flowfiles are penalized: loop this relationship back to the processor.")
+            .build();
+
+    public static final Relationship REL_FAILURE = new Relationship.Builder()
+            .name("failure")
+            .description("The job Failed (bulkimport.reason says why), the server no longer knows it, or the check cannot succeed as configured.")
+            .build();
+
+    public static final Relationship REL_RETRY = new Relationship.Builder()
+            .name("retry")
+            .description("The check itself failed for a transient reason (I/O, timeout, HTTP 429 or 5xx). Flowfiles are penalized.")
+            .build();
+
+    public static final Relationship REL_EXPIRED = new Relationship.Builder()
+            .name("expired")
+            .description("The job did not finish within Maximum Wait Time.")
+            .build();
+
+    static final String JOB_FAILED = "JOB_FAILED";
+    static final String EXPIRED = "EXPIRED";
+
+    private static final List<PropertyDescriptor> PROPERTIES = List.of(CONNECTION_SERVICE, JOB_ID, DATABASE_NAME, MAXIMUM_WAIT_TIME);
+    private static final Set<Relationship> RELATIONSHIPS = Set.of(REL_SUCCESS, REL_RUNNING, REL_FAILURE, REL_RETRY, REL_EXPIRED);
+    private static final Set<String> PROGRESS_ATTRIBUTES = Set.of(BulkImportAttributes.STATE, BulkImportAttributes.PROGRESS,
+            BulkImportAttributes.IMPORTED_ROWS, BulkImportAttributes.TOTAL_ROWS, BulkImportAttributes.FILE_SIZE, BulkImportAttributes.REASON,
+            BulkImportAttributes.COMPLETE_TIME);
+
+    @Override
+    protected List<PropertyDescriptor> getSupportedPropertyDescriptors() {
+        return PROPERTIES;
+    }
+
+    @Override
+    public Set<Relationship> getRelationships() {
+        return RELATIONSHIPS;
+    }
+
+    @Override
+    public void onTrigger(final ProcessContext context, final ProcessSession session) {
+        if (throttleGate.isClosed()) {
+            context.yield();
+            return;
+        }
+        final FlowFile flowFile = session.get();
+        if (flowFile == null) {
+            return;
+        }
+        final ImportApiClient client = connectionService(context).getClient();
+        final String checkedAt = now();
+        final String jobId = blankToNull(context.getProperty(JOB_ID).evaluateAttributeExpressions(flowFile).getValue());
+        if (jobId == null) {
+            routeInvalidInput(session, session.putAttribute(flowFile, BulkImportAttributes.CHECKED_AT, checkedAt),
+                    "Job ID evaluated to an empty value; the flowfile has no " + BulkImportAttributes.JOB_ID
+                            + " attribute (was it routed from TriggerBulkImport's success?) or Job ID reads another attribute", REL_FAILURE);
+            return;
+        }
+        final Instant deadline;
+        try {
+            deadline = deadline(context, flowFile);
+        } catch (final DateTimeParseException e) {
+            routeInvalidInput(session, session.putAttribute(flowFile, BulkImportAttributes.CHECKED_AT, checkedAt),
+                    "Attribute " + BulkImportAttributes.SUBMITTED_AT + " holds \"" + flowFile.getAttribute(BulkImportAttributes.SUBMITTED_AT)
+                            + "\", which is not an ISO-8601 instant such as 2026-11-28T17:23:14Z; fix or remove it", REL_FAILURE);
+            return;
+        }
+        final boolean expired = Instant.now().isAfter(deadline);
+        final String database = blankToNull(context.getProperty(DATABASE_NAME).evaluateAttributeExpressions(flowFile).getValue());
+
+        final JobProgress progress;
+        try {
+            progress = client.describeJob(jobId, database);
+        } catch (final ImportApiException e) {
+            final FlowFile checked = session.putAttribute(flowFile, BulkImportAttributes.CHECKED_AT, checkedAt);
+            if (e.getKind().isRetryable() && expired) {
+                slowDownIfThrottled(context, e);
+                routeExpired(session, checked, jobId, deadline, "the last check failed: " + e.getMessage());
+            } else if (e.getKind() == ErrorKind.JOB_NOT_FOUND) {
+                getLogger().error("Job {} of {} is unknown to the server: {}", jobId, checked, e.getMessage());
+                final Map<String, String> errors = ErrorAttributes.of(e);
+                errors.put(BulkImportAttributes.ERROR_CODE, "JOB_NOT_FOUND");
+                errors.put(BulkImportAttributes.ERROR_MESSAGE, "Job " + jobId + " is unknown to the server (it never existed, or finished "
+                        + "jobs were cleaned up, after 3 hours by default on Milvus): " + e.getMessage());
+                routeWithError(session, checked, errors, REL_FAILURE);
+            } else {
+                routeFailedCall(context, session, checked, e, REL_RETRY, REL_FAILURE, "Checking job " + jobId);
+            }
+            return;
+        }
+
+        FlowFile checked = session.removeAllAttributes(flowFile, PROGRESS_ATTRIBUTES);
+        checked = session.putAllAttributes(checked, progressAttributes(progress, checkedAt));
+        final String transitUri = client.uriOf(ImportApiClient.DESCRIBE_PATH);
+        switch (progress.state()) {
+            case COMPLETED -> {
+                checked = session.removeAllAttributes(checked, ErrorAttributes.NAMES);
+                session.getProvenanceReporter().invokeRemoteProcess(checked, transitUri, "Bulk-import job " + jobId + " Completed");
+                session.transfer(checked, REL_SUCCESS);
+            }
+            case FAILED -> {
+                final String reason = progress.reason() == null ? "no reason given" : progress.reason();
+                getLogger().error("Bulk-import job {} of {} Failed: {}", jobId, checked, reason);
+                session.getProvenanceReporter().invokeRemoteProcess(checked, transitUri, "Bulk-import job " + jobId + " Failed");
+                routeWithError(session, checked, ErrorAttributes.of(JOB_FAILED, "Bulk-import job " + jobId + " Failed: " + reason), REL_FAILURE);
+            }
+            default -> {
+                if (progress.state() == JobState.UNKNOWN) {
+                    getLogger().warn("Job {} reports state {}, which this bundle does not know; treating it as running", jobId, progress.rawState());
+                }
+                if (expired) {
+                    routeExpired(session, checked, jobId, deadline, "it is still " + stateName(progress));
+                } else {
+                    session.transfer(session.penalize(checked), REL_RUNNING);
+                }
+            }
+        }
+    }
+
+    private void routeExpired(final ProcessSession session, final FlowFile flowFile, final String jobId, final Instant deadline, final String detail) {
+        final String message = "Job " + jobId + " did not finish by " + deadline + " (Maximum Wait Time after " + BulkImportAttributes.SUBMITTED_AT
+                + "); " + detail;
+        getLogger().warn("Routing {} to expired: {}", flowFile, message);
+        routeWithError(session, flowFile, ErrorAttributes.of(EXPIRED, message), REL_EXPIRED);
+    }
+
+    private static Instant deadline(final ProcessContext context, final FlowFile flowFile) {
+        final String submittedAt = flowFile.getAttribute(BulkImportAttributes.SUBMITTED_AT);
+        final Instant start = submittedAt == null || submittedAt.isBlank()
+                ? Instant.ofEpochMilli(flowFile.getLineageStartDate())
+                : Instant.parse(submittedAt.trim());
+        final long maxWaitMillis = context.getProperty(MAXIMUM_WAIT_TIME).asTimePeriod(TimeUnit.MILLISECONDS);
+        return start.plus(Duration.ofMillis(maxWaitMillis));
+    }
+
+    private static Map<String, String> progressAttributes(final JobProgress progress, final String checkedAt) {
+        final Map<String, String> attributes = new HashMap<>(12);
+        attributes.put(BulkImportAttributes.STATE, stateName(progress));
+        putIfPresent(attributes, BulkImportAttributes.PROGRESS, progress.progress());
+        putIfPresent(attributes, BulkImportAttributes.IMPORTED_ROWS, progress.importedRows());
+        putIfPresent(attributes, BulkImportAttributes.TOTAL_ROWS, progress.totalRows());
+        putIfPresent(attributes, BulkImportAttributes.FILE_SIZE, progress.fileSize());
+        putIfPresent(attributes, BulkImportAttributes.REASON, progress.reason());
+        putIfPresent(attributes, BulkImportAttributes.COMPLETE_TIME, progress.completeTime());
+        attributes.put(BulkImportAttributes.CHECKED_AT, checkedAt);
+        return attributes;
+    }
+
+    static String stateName(final JobProgress progress) {
+        return progress.state() == JobState.UNKNOWN && progress.rawState() != null ? progress.rawState() : progress.state().apiName();
+    }
+
+    private static void putIfPresent(final Map<String, String> attributes, final String name, final Object value) {
+        if (value != null && !value.toString().isEmpty()) {
+            attributes.put(name, value.toString());
+        }
+    }
+
+    private static String blankToNull(final String value) {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    @Override
+    public List<ConfigVerificationResult> verify(final ProcessContext context, final ComponentLog verificationLogger, final Map<String, String> attributes) {
+        final List<ConfigVerificationResult> results = new ArrayList<>();
+        final ImportApiClient client = clientForVerification(context, results);
+        if (client == null) {
+            return results;
+        }
+        final String jobId = blankToNull(context.getProperty(JOB_ID).evaluateAttributeExpressions(attributes).getValue());
+        if (jobId == null) {
+            results.add(verification("Describe Job", Outcome.SKIPPED,
+                    "Job ID evaluated to an empty value; give a " + BulkImportAttributes.JOB_ID + " attribute to check a real job"));
+            return results;
+        }
+        final String database = blankToNull(context.getProperty(DATABASE_NAME).evaluateAttributeExpressions(attributes).getValue());
+        try {
+            final JobProgress progress = client.describeJob(jobId, database);
+            results.add(verification("Describe Job", Outcome.SUCCESSFUL, "Job " + jobId + " is " + stateName(progress)
+                    + (progress.progress() == null ? "" : " (" + progress.progress() + "%)")));
+        } catch (final ImportApiException e) {
+            verificationLogger.warn("Describing job {} failed: {}", jobId, e.getMessage());
+            results.add(verification("Describe Job", Outcome.FAILED, e.getMessage()));
+        }
+        return results;
+    }
+}

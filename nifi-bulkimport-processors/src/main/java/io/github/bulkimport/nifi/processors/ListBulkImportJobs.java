@@ -1,0 +1,273 @@
+package io.github.bulkimport.nifi.processors;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.github.bulkimport.nifi.client.ImportApiClient;
+import io.github.bulkimport.nifi.client.ImportApiException;
+import io.github.bulkimport.nifi.model.JobPage;
+import io.github.bulkimport.nifi.model.JobState;
+import io.github.bulkimport.nifi.model.JobSummary;
+import org.apache.nifi.annotation.behavior.InputRequirement;
+import org.apache.nifi.annotation.behavior.PrimaryNodeOnly;
+import org.apache.nifi.annotation.behavior.Stateful;
+import org.apache.nifi.annotation.behavior.TriggerSerially;
+import org.apache.nifi.annotation.behavior.WritesAttribute;
+import org.apache.nifi.annotation.behavior.WritesAttributes;
+import org.apache.nifi.annotation.configuration.DefaultSchedule;
+import org.apache.nifi.annotation.documentation.CapabilityDescription;
+import org.apache.nifi.annotation.documentation.SeeAlso;
+import org.apache.nifi.annotation.documentation.Tags;
+import org.apache.nifi.annotation.documentation.UseCase;
+import org.apache.nifi.components.AllowableValue;
+import org.apache.nifi.components.ConfigVerificationResult;
+import org.apache.nifi.components.ConfigVerificationResult.Outcome;
+import org.apache.nifi.components.PropertyDescriptor;
+import org.apache.nifi.components.state.Scope;
+import org.apache.nifi.components.state.StateMap;
+import org.apache.nifi.expression.ExpressionLanguageScope;
+import org.apache.nifi.flowfile.FlowFile;
+import org.apache.nifi.flowfile.attributes.CoreAttributes;
+import org.apache.nifi.logging.ComponentLog;
+import org.apache.nifi.processor.ProcessContext;
+import org.apache.nifi.processor.ProcessSession;
+import org.apache.nifi.processor.Relationship;
+import org.apache.nifi.processor.VerifiableProcessor;
+import org.apache.nifi.processor.util.StandardValidators;
+import org.apache.nifi.scheduling.SchedulingStrategy;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+@Tags({"milvus", "zilliz", "vector", "bulk import", "import", "list", "jobs", "monitor", "alert"})
+@CapabilityDescription("Lists the bulk-import jobs of a Zilliz Cloud cluster or a Milvus instance, optionally of one collection, and emits one "
+        + "flowfile per job with its ID, collection, state and progress as attributes and the job as JSON content. In Changes Only mode it "
+        + "remembers each job's last state and emits a flowfile only for new jobs and jobs whose state changed, so a flow can alert on "
+        + "failed imports with no input. Runs on the primary node only.")
+@InputRequirement(InputRequirement.Requirement.INPUT_FORBIDDEN)
+@PrimaryNodeOnly
+@TriggerSerially
+@DefaultSchedule(strategy = SchedulingStrategy.TIMER_DRIVEN, period = "1 min")
+@Stateful(scopes = Scope.CLUSTER, description = "In Changes Only mode, the last state seen of every listed job (key job.<jobId>). "
+        + "Jobs that no longer appear in the listing are forgotten. Clearing the state makes every job new again.")
+@WritesAttributes({
+        @WritesAttribute(attribute = BulkImportAttributes.JOB_ID, description = "The job's ID."),
+        @WritesAttribute(attribute = BulkImportAttributes.COLLECTION, description = "The job's collection."),
+        @WritesAttribute(attribute = BulkImportAttributes.STATE, description = "Pending, Importing, Completed or Failed."),
+        @WritesAttribute(attribute = ListBulkImportJobs.PREVIOUS_STATE, description = "In Changes Only mode, the state seen before, absent for new jobs."),
+        @WritesAttribute(attribute = BulkImportAttributes.PROGRESS, description = "Percent done, 0 to 100, when reported."),
+        @WritesAttribute(attribute = BulkImportAttributes.REASON, description = "Why the job failed, when reported."),
+        @WritesAttribute(attribute = BulkImportAttributes.CHECKED_AT, description = "When the listing ran, ISO-8601 UTC."),
+        @WritesAttribute(attribute = "mime.type", description = "application/json")
+})
+@SeeAlso(value = {TriggerBulkImport.class, GetBulkImportProgress.class}, classNames = "io.github.bulkimport.nifi.service.StandardBulkImportConnectionService")
+@UseCase(description = "Alert when any bulk import on a cluster fails, whoever started it.",
+        configuration = """
+                Set Output Mode to Changes Only. Schedule the processor every minute or so.
+                Route success through RouteOnAttribute with failed = ${bulkimport.state:equals('Failed')} to an alert.
+                """)
+public class ListBulkImportJobs extends AbstractBulkImportProcessor implements VerifiableProcessor {
+
+    static final String PREVIOUS_STATE = "bulkimport.previous.state";
+    static final String STATE_KEY_PREFIX = "job.";
+    /** A listing stops after this many pages even if the server claims more, to bound one run. */
+    static final int MAX_PAGES = 1_000;
+
+    static final AllowableValue ALL_JOBS = new AllowableValue("All Jobs", "All Jobs", "Emit a flowfile for every listed job on every run.");
+    static final AllowableValue CHANGES_ONLY = new AllowableValue("Changes Only", "Changes Only",
+            "Emit a flowfile only for jobs not seen before and jobs whose state changed since the last run.");
+
+    public static final PropertyDescriptor COLLECTION_NAME = new PropertyDescriptor.Builder()
+            .name("Collection Name")
+            .description("List only this collection's jobs; empty lists every job the credentials can see.")
+            .required(false)
+            .expressionLanguageSupported(ExpressionLanguageScope.ENVIRONMENT)
+            .addValidator(StandardValidators.NON_BLANK_VALIDATOR)
+            .build();
+
+    public static final PropertyDescriptor DATABASE_NAME = new PropertyDescriptor.Builder()
+            .name("Database Name")
+            .description("The database to list in (Milvus); empty means the default database.")
+            .required(false)
+            .expressionLanguageSupported(ExpressionLanguageScope.ENVIRONMENT)
+            .addValidator(StandardValidators.NON_BLANK_VALIDATOR)
+            .build();
+
+    public static final PropertyDescriptor OUTPUT_MODE = new PropertyDescriptor.Builder()
+            .name("Output Mode")
+            .description("Whether to emit every job on every run, or only new jobs and state changes.")
+            .required(true)
+            .allowableValues(CHANGES_ONLY, ALL_JOBS)
+            .defaultValue(CHANGES_ONLY)
+            .build();
+
+    public static final PropertyDescriptor PAGE_SIZE = new PropertyDescriptor.Builder()
+            .name("Page Size")
+            .description("Jobs asked for per request on Zilliz Cloud (Milvus returns all jobs at once).")
+            .required(true)
+            .defaultValue("100")
+            .addValidator(StandardValidators.createLongValidator(1, 100, true))
+            .build();
+
+    public static final Relationship REL_SUCCESS = new Relationship.Builder()
+            .name("success")
+            .description("One flowfile per listed (or, in Changes Only mode, new or changed) job.")
+            .build();
+
+    private static final List<PropertyDescriptor> PROPERTIES = List.of(CONNECTION_SERVICE, COLLECTION_NAME, DATABASE_NAME, OUTPUT_MODE, PAGE_SIZE);
+    private static final Set<Relationship> RELATIONSHIPS = Set.of(REL_SUCCESS);
+    private static final JsonFactory JSON = new JsonFactory();
+
+    @Override
+    protected List<PropertyDescriptor> getSupportedPropertyDescriptors() {
+        return PROPERTIES;
+    }
+
+    @Override
+    public Set<Relationship> getRelationships() {
+        return RELATIONSHIPS;
+    }
+
+    @Override
+    public void onTrigger(final ProcessContext context, final ProcessSession session) {
+        if (throttleGate.isClosed()) {
+            context.yield();
+            return;
+        }
+        final ImportApiClient client = connectionService(context).getClient();
+        final List<JobSummary> jobs;
+        try {
+            jobs = listAll(context, client);
+        } catch (final ImportApiException e) {
+            slowDownIfThrottled(context, e);
+            getLogger().error("Listing bulk-import jobs failed; nothing emitted, the listing will be repeated: {}", e.getMessage());
+            context.yield();
+            return;
+        }
+
+        final boolean changesOnly = CHANGES_ONLY.getValue().equals(context.getProperty(OUTPUT_MODE).getValue());
+        final Map<String, String> previous = changesOnly ? previousStates(session) : Map.of();
+        final Map<String, String> current = new HashMap<>();
+        final String listedAt = now();
+        final String transitUri = client.uriOf(ImportApiClient.LIST_PATH);
+        int emitted = 0;
+        for (final JobSummary job : jobs) {
+            if (job.jobId() == null) {
+                continue;
+            }
+            final String state = stateName(job);
+            final String key = STATE_KEY_PREFIX + job.jobId();
+            current.put(key, state);
+            final String before = previous.get(key);
+            if (changesOnly && state.equals(before)) {
+                continue;
+            }
+            emit(session, job, state, changesOnly ? before : null, listedAt, transitUri);
+            emitted++;
+        }
+        if (changesOnly) {
+            // committed with the session: a crash before commit neither loses nor repeats a change
+            try {
+                session.setState(current, Scope.CLUSTER);
+            } catch (final IOException e) {
+                throw new UncheckedIOException("cannot store the states of listed jobs", e);
+            }
+        }
+        getLogger().debug("Listed {} jobs, emitted {}", jobs.size(), emitted);
+        if (emitted == 0) {
+            context.yield();
+        }
+    }
+
+    private static List<JobSummary> listAll(final ProcessContext context, final ImportApiClient client) throws ImportApiException {
+        final String collection = context.getProperty(COLLECTION_NAME).evaluateAttributeExpressions().getValue();
+        final String database = context.getProperty(DATABASE_NAME).evaluateAttributeExpressions().getValue();
+        final int pageSize = context.getProperty(PAGE_SIZE).asInteger();
+        final List<JobSummary> jobs = new ArrayList<>();
+        for (int page = 1; page <= MAX_PAGES; page++) {
+            final JobPage result = client.listJobs(collection, database, page, pageSize);
+            jobs.addAll(result.jobs());
+            if (!result.hasMore()) {
+                break;
+            }
+        }
+        return jobs;
+    }
+
+    private static Map<String, String> previousStates(final ProcessSession session) {
+        try {
+            final StateMap state = session.getState(Scope.CLUSTER);
+            return state.toMap();
+        } catch (final IOException e) {
+            throw new UncheckedIOException("cannot read the states of previously listed jobs", e);
+        }
+    }
+
+    private static void emit(final ProcessSession session, final JobSummary job, final String state, final String previousState,
+                             final String listedAt, final String transitUri) {
+        FlowFile flowFile = session.create();
+        flowFile = session.write(flowFile, out -> {
+            try (JsonGenerator json = JSON.createGenerator(out)) {
+                json.writeStartObject();
+                json.writeStringField("jobId", job.jobId());
+                writeIfPresent(json, "collectionName", job.collectionName());
+                json.writeStringField("state", state);
+                if (job.progress() != null) {
+                    json.writeNumberField("progress", job.progress());
+                }
+                writeIfPresent(json, "reason", job.reason());
+                json.writeEndObject();
+            }
+        });
+        final Map<String, String> attributes = new HashMap<>(10);
+        attributes.put(BulkImportAttributes.JOB_ID, job.jobId());
+        putIfPresent(attributes, BulkImportAttributes.COLLECTION, job.collectionName());
+        attributes.put(BulkImportAttributes.STATE, state);
+        putIfPresent(attributes, PREVIOUS_STATE, previousState);
+        putIfPresent(attributes, BulkImportAttributes.PROGRESS, job.progress() == null ? null : job.progress().toString());
+        putIfPresent(attributes, BulkImportAttributes.REASON, job.reason());
+        attributes.put(BulkImportAttributes.CHECKED_AT, listedAt);
+        attributes.put(CoreAttributes.MIME_TYPE.key(), "application/json");
+        flowFile = session.putAllAttributes(flowFile, attributes);
+        session.getProvenanceReporter().receive(flowFile, transitUri);
+        session.transfer(flowFile, REL_SUCCESS);
+    }
+
+    private static String stateName(final JobSummary job) {
+        return job.state() == JobState.UNKNOWN && job.rawState() != null ? job.rawState() : job.state().apiName();
+    }
+
+    private static void writeIfPresent(final JsonGenerator json, final String field, final String value) throws IOException {
+        if (value != null) {
+            json.writeStringField(field, value);
+        }
+    }
+
+    private static void putIfPresent(final Map<String, String> attributes, final String name, final String value) {
+        if (value != null) {
+            attributes.put(name, value);
+        }
+    }
+
+    @Override
+    public List<ConfigVerificationResult> verify(final ProcessContext context, final ComponentLog verificationLogger, final Map<String, String> attributes) {
+        final List<ConfigVerificationResult> results = new ArrayList<>();
+        final ImportApiClient client = clientForVerification(context, results);
+        if (client == null) {
+            return results;
+        }
+        try {
+            final List<JobSummary> jobs = listAll(context, client);
+            final long failed = jobs.stream().filter(job -> job.state() == JobState.FAILED).count();
+            results.add(verification("List Import Jobs", Outcome.SUCCESSFUL, "Listed " + jobs.size() + " jobs, " + failed + " of them Failed"));
+        } catch (final ImportApiException e) {
+            verificationLogger.warn("Listing import jobs failed: {}", e.getMessage());
+            results.add(verification("List Import Jobs", Outcome.FAILED, e.getMessage()));
+        }
+        return results;
+    }
+}
