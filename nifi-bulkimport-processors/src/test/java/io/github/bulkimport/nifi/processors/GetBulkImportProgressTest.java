@@ -1,0 +1,345 @@
+package io.github.bulkimport.nifi.processors;
+
+import io.github.bulkimport.nifi.client.ImportApiClient;
+import io.github.bulkimport.nifi.testing.LeakCheck;
+import io.github.bulkimport.nifi.testing.MockApi;
+import io.github.bulkimport.nifi.testing.Runners;
+import io.github.bulkimport.nifi.testing.Secrets;
+import mockwebserver3.MockResponse;
+import mockwebserver3.RecordedRequest;
+import org.apache.nifi.annotation.configuration.DefaultSettings;
+import org.apache.nifi.components.ConfigVerificationResult;
+import org.apache.nifi.components.ConfigVerificationResult.Outcome;
+import org.apache.nifi.provenance.ProvenanceEventType;
+import org.apache.nifi.util.MockFlowFile;
+import org.apache.nifi.util.TestRunner;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static io.github.bulkimport.nifi.testing.Json.assertJsonEquals;
+import static io.github.bulkimport.nifi.testing.MockApi.body;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class GetBulkImportProgressTest {
+
+    private static final String CONTENT = "untouched content";
+
+    private MockApi api;
+    private TestRunner runner;
+
+    @BeforeEach
+    void setUp() {
+        api = new MockApi();
+        runner = Runners.zilliz(new GetBulkImportProgress(), api.url());
+    }
+
+    @AfterEach
+    void tearDown() {
+        LeakCheck.assertNoSecrets(runner, Runners.SERVICE_ID);
+        api.close();
+    }
+
+    private static Map<String, String> started(final String jobId, final Instant submittedAt) {
+        final Map<String, String> attributes = new HashMap<>();
+        attributes.put(BulkImportAttributes.JOB_ID, jobId);
+        attributes.put(BulkImportAttributes.COLLECTION, "documents");
+        attributes.put(BulkImportAttributes.SUBMITTED_AT, submittedAt.toString());
+        return attributes;
+    }
+
+    private void describes(final String data) {
+        api.json("{\"code\":0,\"data\":" + data + "}");
+    }
+
+    private MockFlowFile check(final Map<String, String> attributes) {
+        runner.enqueue(CONTENT, attributes);
+        runner.run();
+        runner.assertQueueEmpty();
+        final List<MockFlowFile> out = new java.util.ArrayList<>();
+        runner.getProcessor().getRelationships().forEach(r -> out.addAll(runner.getFlowFilesForRelationship(r)));
+        assertEquals(1, out.size());
+        out.getFirst().assertContentEquals(CONTENT);
+        assertTrue(Instant.parse(out.getFirst().getAttribute(BulkImportAttributes.CHECKED_AT)).isAfter(Instant.now().minusSeconds(30)),
+                "bulkimport.checked.at is written on every outcome");
+        return out.getFirst();
+    }
+
+    @Test
+    void completedGoesToSuccessWithEveryProgressAttribute() {
+        describes("{\"jobId\":\"job-1\",\"collectionName\":\"documents\",\"state\":\"Completed\",\"progress\":100,\"importedRows\":1000,"
+                + "\"totalRows\":1000,\"fileSize\":2048,\"completeTime\":\"2026-11-28T17:30:00Z\",\"details\":[]}");
+
+        final MockFlowFile out = check(started("job-1", Instant.now()));
+
+        runner.assertAllFlowFilesTransferred(GetBulkImportProgress.REL_SUCCESS, 1);
+        runner.assertPenalizeCount(0);
+        out.assertAttributeEquals(BulkImportAttributes.STATE, "Completed");
+        out.assertAttributeEquals(BulkImportAttributes.PROGRESS, "100");
+        out.assertAttributeEquals(BulkImportAttributes.IMPORTED_ROWS, "1000");
+        out.assertAttributeEquals(BulkImportAttributes.TOTAL_ROWS, "1000");
+        out.assertAttributeEquals(BulkImportAttributes.FILE_SIZE, "2048");
+        out.assertAttributeEquals(BulkImportAttributes.COMPLETE_TIME, "2026-11-28T17:30:00Z");
+        out.assertAttributeNotExists(BulkImportAttributes.REASON);
+        final RecordedRequest request = api.take();
+        assertEquals(ImportApiClient.DESCRIBE_PATH, request.getTarget());
+        assertEquals("Bearer " + Secrets.API_KEY, request.getHeaders().get("Authorization"));
+        assertJsonEquals("{\"clusterId\":\"" + Runners.CLUSTER_ID + "\",\"jobId\":\"job-1\"}", body(request));
+        assertEquals(ProvenanceEventType.REMOTE_INVOCATION, runner.getProvenanceEvents().getFirst().getEventType());
+    }
+
+    @Test
+    void milvusSendsTheDatabaseFromTheAttribute() {
+        runner = Runners.milvus(new GetBulkImportProgress(), api.url());
+        describes("{\"jobId\":\"4552\",\"state\":\"Completed\",\"progress\":100}");
+        final Map<String, String> attributes = started("4552", Instant.now());
+        attributes.put(BulkImportAttributes.DATABASE, "tenant_a");
+
+        check(attributes);
+
+        final RecordedRequest request = api.take();
+        assertEquals("tenant_a", request.getHeaders().get("DB-Name"));
+        assertJsonEquals("{\"jobId\":\"4552\",\"dbName\":\"tenant_a\"}", body(request));
+    }
+
+    @Test
+    void runningJobsArePenalizedOnTheLoopUntilTheyComplete() {
+        describes("{\"jobId\":\"job-2\",\"state\":\"Pending\",\"progress\":0}");
+        MockFlowFile out = check(started("job-2", Instant.now()));
+        runner.assertAllFlowFilesTransferred(GetBulkImportProgress.REL_RUNNING, 1);
+        runner.assertPenalizeCount(1);
+        assertFalse(runner.isYieldCalled());
+        out.assertAttributeEquals(BulkImportAttributes.STATE, "Pending");
+
+        describes("{\"jobId\":\"job-2\",\"state\":\"ImportStarted\",\"progress\":55,\"importedRows\":550,\"totalRows\":1000}");
+        out = loopBack(out);
+        runner.assertAllFlowFilesTransferred(GetBulkImportProgress.REL_RUNNING, 1);
+        out.assertAttributeEquals(BulkImportAttributes.STATE, "Importing");
+        out.assertAttributeEquals(BulkImportAttributes.PROGRESS, "55");
+
+        describes("{\"jobId\":\"job-2\",\"state\":\"ImportCompleted\",\"progress\":100,\"importedRows\":1000,\"totalRows\":1000}");
+        out = loopBack(out);
+        runner.assertAllFlowFilesTransferred(GetBulkImportProgress.REL_SUCCESS, 1);
+        out.assertAttributeEquals(BulkImportAttributes.STATE, "Completed");
+        out.assertContentEquals(CONTENT);
+        assertEquals(3, api.requestCount());
+    }
+
+    private MockFlowFile loopBack(final MockFlowFile previous) {
+        runner.clearTransferState();
+        runner.enqueue(previous);
+        runner.run();
+        final List<MockFlowFile> out = new java.util.ArrayList<>();
+        runner.getProcessor().getRelationships().forEach(r -> out.addAll(runner.getFlowFilesForRelationship(r)));
+        return out.getFirst();
+    }
+
+    @Test
+    void failedJobsGoToFailureWithTheReason() {
+        describes("{\"jobId\":\"job-3\",\"state\":\"Failed\",\"progress\":0,\"reason\":\"field 'vector' missing from file a.parquet\"}");
+
+        final MockFlowFile out = check(started("job-3", Instant.now()));
+
+        runner.assertAllFlowFilesTransferred(GetBulkImportProgress.REL_FAILURE, 1);
+        runner.assertPenalizeCount(1);
+        out.assertAttributeEquals(BulkImportAttributes.STATE, "Failed");
+        out.assertAttributeEquals(BulkImportAttributes.REASON, "field 'vector' missing from file a.parquet");
+        out.assertAttributeEquals(BulkImportAttributes.ERROR_CODE, GetBulkImportProgress.JOB_FAILED);
+        assertTrue(out.getAttribute(BulkImportAttributes.ERROR_MESSAGE).contains("field 'vector' missing"));
+    }
+
+    @Test
+    void oldFailedStateNamesAreMapped() {
+        describes("{\"jobId\":\"job-3\",\"state\":\"ImportFailedAndCleaned\",\"reason\":\"disk quota exceeded\"}");
+
+        final MockFlowFile out = check(started("job-3", Instant.now()));
+
+        runner.assertAllFlowFilesTransferred(GetBulkImportProgress.REL_FAILURE, 1);
+        out.assertAttributeEquals(BulkImportAttributes.STATE, "Failed");
+    }
+
+    @Test
+    void vanishedJobsGoToFailure() {
+        api.envelopeError(2100, "import job does not exist, jobID=job-4: importing data failed");
+
+        final MockFlowFile out = check(started("job-4", Instant.now()));
+
+        runner.assertAllFlowFilesTransferred(GetBulkImportProgress.REL_FAILURE, 1);
+        out.assertAttributeEquals(BulkImportAttributes.ERROR_CODE, "JOB_NOT_FOUND");
+        assertTrue(out.getAttribute(BulkImportAttributes.ERROR_MESSAGE).contains("unknown to the server"));
+    }
+
+    @Test
+    void transientErrorsGoToRetry() {
+        api.json(503, "{\"code\":503,\"message\":\"unavailable\"}");
+
+        final MockFlowFile out = check(started("job-5", Instant.now()));
+
+        runner.assertAllFlowFilesTransferred(GetBulkImportProgress.REL_RETRY, 1);
+        runner.assertPenalizeCount(1);
+        assertFalse(runner.isYieldCalled());
+        out.assertAttributeEquals(BulkImportAttributes.HTTP_STATUS, "503");
+    }
+
+    @Test
+    void throttlingYieldsAndHonoursRetryAfter() {
+        api.enqueue(new MockResponse.Builder().code(429).setHeader("Retry-After", "60").body("").build());
+
+        check(started("job-6", Instant.now()));
+
+        runner.assertAllFlowFilesTransferred(GetBulkImportProgress.REL_RETRY, 1);
+        assertTrue(runner.isYieldCalled());
+        runner.clearTransferState();
+        runner.enqueue(CONTENT, started("job-6", Instant.now()));
+        runner.run(1, false, false);
+        assertEquals(1, runner.getQueueSize().getObjectCount(), "nothing is taken while Retry-After lasts");
+        assertEquals(1, api.requestCount());
+    }
+
+    @Test
+    void rateLimitEnvelopeIsThrottling() {
+        api.envelopeError(1807, "rate limit exceeded");
+
+        check(started("job-6", Instant.now()));
+
+        runner.assertAllFlowFilesTransferred(GetBulkImportProgress.REL_RETRY, 1);
+        assertTrue(runner.isYieldCalled());
+    }
+
+    @Test
+    void rejectedCredentialsGoToFailure() {
+        api.json(401, "{\"code\":1800,\"message\":\"user hasn't authenticated\"}");
+
+        final MockFlowFile out = check(started("job-7", Instant.now()));
+
+        runner.assertAllFlowFilesTransferred(GetBulkImportProgress.REL_FAILURE, 1);
+        assertTrue(out.getAttribute(BulkImportAttributes.ERROR_MESSAGE).contains("API Key or Token"));
+    }
+
+    @Test
+    void unfinishedJobsExpireAfterTheMaximumWaitTime() {
+        runner.setProperty(GetBulkImportProgress.MAXIMUM_WAIT_TIME, "1 hour");
+        describes("{\"jobId\":\"job-8\",\"state\":\"Importing\",\"progress\":95}");
+
+        final MockFlowFile out = check(started("job-8", Instant.now().minus(Duration.ofHours(2))));
+
+        runner.assertAllFlowFilesTransferred(GetBulkImportProgress.REL_EXPIRED, 1);
+        out.assertAttributeEquals(BulkImportAttributes.STATE, "Importing");
+        out.assertAttributeEquals(BulkImportAttributes.PROGRESS, "95");
+        out.assertAttributeEquals(BulkImportAttributes.ERROR_CODE, GetBulkImportProgress.EXPIRED);
+        assertTrue(out.getAttribute(BulkImportAttributes.ERROR_MESSAGE).contains("Maximum Wait Time"));
+    }
+
+    @Test
+    void aJobThatFinishedLateStillSucceeds() {
+        runner.setProperty(GetBulkImportProgress.MAXIMUM_WAIT_TIME, "1 hour");
+        describes("{\"jobId\":\"job-9\",\"state\":\"Completed\",\"progress\":100}");
+
+        check(started("job-9", Instant.now().minus(Duration.ofHours(2))));
+
+        runner.assertAllFlowFilesTransferred(GetBulkImportProgress.REL_SUCCESS, 1);
+    }
+
+    @Test
+    void transientErrorsAfterTheDeadlineExpire() {
+        runner.setProperty(GetBulkImportProgress.MAXIMUM_WAIT_TIME, "1 min");
+        api.json(502, "{}");
+
+        check(started("job-10", Instant.now().minus(Duration.ofMinutes(5))));
+
+        runner.assertAllFlowFilesTransferred(GetBulkImportProgress.REL_EXPIRED, 1);
+    }
+
+    @Test
+    void withoutSubmittedAtTheWaitCountsFromTheLineageStart() {
+        runner.setProperty(GetBulkImportProgress.MAXIMUM_WAIT_TIME, "1 hour");
+        describes("{\"jobId\":\"job-11\",\"state\":\"Importing\",\"progress\":10}");
+
+        check(Map.of(BulkImportAttributes.JOB_ID, "job-11"));
+
+        runner.assertAllFlowFilesTransferred(GetBulkImportProgress.REL_RUNNING, 1);
+    }
+
+    @Test
+    void unknownStatesKeepPollingUnderTheirOwnName() {
+        describes("{\"jobId\":\"job-12\",\"state\":\"Reindexing\",\"progress\":99}");
+
+        final MockFlowFile out = check(started("job-12", Instant.now()));
+
+        runner.assertAllFlowFilesTransferred(GetBulkImportProgress.REL_RUNNING, 1);
+        out.assertAttributeEquals(BulkImportAttributes.STATE, "Reindexing");
+        assertEquals(1, runner.getLogger().getWarnMessages().size());
+    }
+
+    @Test
+    void missingJobIdIsRejectedWithoutACall() {
+        final MockFlowFile out = check(Map.of("filename", "x"));
+
+        runner.assertAllFlowFilesTransferred(GetBulkImportProgress.REL_FAILURE, 1);
+        assertEquals(0, api.requestCount());
+        out.assertAttributeEquals(BulkImportAttributes.ERROR_CODE, "INVALID_INPUT");
+        assertTrue(out.getAttribute(BulkImportAttributes.ERROR_MESSAGE).contains("Job ID evaluated to an empty value"));
+    }
+
+    @Test
+    void unreadableSubmittedAtIsRejectedWithoutACall() {
+        final Map<String, String> attributes = started("job-13", Instant.now());
+        attributes.put(BulkImportAttributes.SUBMITTED_AT, "yesterday");
+
+        final MockFlowFile out = check(attributes);
+
+        runner.assertAllFlowFilesTransferred(GetBulkImportProgress.REL_FAILURE, 1);
+        assertEquals(0, api.requestCount());
+        assertTrue(out.getAttribute(BulkImportAttributes.ERROR_MESSAGE).contains(BulkImportAttributes.SUBMITTED_AT));
+    }
+
+    @Test
+    void jobIdCanComeFromAnotherAttribute() {
+        runner.setProperty(GetBulkImportProgress.JOB_ID, "${my.job}");
+        describes("{\"jobId\":\"other-job\",\"state\":\"Completed\"}");
+
+        check(Map.of("my.job", "other-job"));
+
+        assertJsonEquals("{\"clusterId\":\"" + Runners.CLUSTER_ID + "\",\"jobId\":\"other-job\"}", body(api.take()));
+    }
+
+    @Test
+    void staleProgressAttributesAreReplaced() {
+        final Map<String, String> attributes = started("job-14", Instant.now());
+        attributes.put(BulkImportAttributes.REASON, "an old reason");
+        attributes.put(BulkImportAttributes.ERROR_CODE, "HTTP_503");
+        describes("{\"jobId\":\"job-14\",\"state\":\"Completed\",\"progress\":100}");
+
+        final MockFlowFile out = check(attributes);
+
+        out.assertAttributeNotExists(BulkImportAttributes.REASON);
+        out.assertAttributeNotExists(BulkImportAttributes.ERROR_CODE);
+    }
+
+    @Test
+    void pollingIntervalDefaultsToTenSeconds() {
+        assertEquals("10 sec", GetBulkImportProgress.class.getAnnotation(DefaultSettings.class).penaltyDuration());
+    }
+
+    @Test
+    void verifyDescribesTheSampleJob() {
+        describes("{\"jobId\":\"job-15\",\"state\":\"Importing\",\"progress\":40}");
+
+        final List<ConfigVerificationResult> results = ((GetBulkImportProgress) runner.getProcessor())
+                .verify(runner.getProcessContext(), runner.getLogger(), Map.of(BulkImportAttributes.JOB_ID, "job-15"));
+
+        assertEquals(Outcome.SUCCESSFUL, results.getFirst().getOutcome());
+        assertTrue(results.getFirst().getExplanation().contains("Importing (40%)"));
+        final List<ConfigVerificationResult> skipped = ((GetBulkImportProgress) runner.getProcessor())
+                .verify(runner.getProcessContext(), runner.getLogger(), Map.of());
+        assertEquals(Outcome.SKIPPED, skipped.getFirst().getOutcome());
+    }
+}

@@ -1,0 +1,190 @@
+package io.github.bulkimport.nifi.processors;
+
+import io.github.bulkimport.nifi.client.ImportApiClient;
+import io.github.bulkimport.nifi.testing.LeakCheck;
+import io.github.bulkimport.nifi.testing.MockApi;
+import io.github.bulkimport.nifi.testing.Runners;
+import mockwebserver3.MockResponse;
+import org.apache.nifi.annotation.behavior.PrimaryNodeOnly;
+import org.apache.nifi.components.state.Scope;
+import org.apache.nifi.provenance.ProvenanceEventType;
+import org.apache.nifi.util.MockFlowFile;
+import org.apache.nifi.util.TestRunner;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static io.github.bulkimport.nifi.testing.Json.assertJsonEquals;
+import static io.github.bulkimport.nifi.testing.MockApi.body;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ListBulkImportJobsTest {
+
+    private MockApi api;
+    private TestRunner runner;
+
+    @BeforeEach
+    void setUp() {
+        api = new MockApi();
+        runner = Runners.zilliz(new ListBulkImportJobs(), api.url());
+        runInCluster(runner);
+    }
+
+    private static void runInCluster(final TestRunner runner) {
+        runner.setIsConfiguredForClustering(true);
+        runner.setClustered(true);
+        runner.setPrimaryNode(true);
+    }
+
+    @AfterEach
+    void tearDown() {
+        LeakCheck.assertNoSecrets(runner, Runners.SERVICE_ID);
+        api.close();
+    }
+
+    private static String job(final String id, final String state) {
+        return "{\"jobId\":\"" + id + "\",\"collectionName\":\"documents\",\"state\":\"" + state + "\",\"progress\":"
+                + ("Completed".equals(state) ? 100 : 10) + ("Failed".equals(state) ? ",\"reason\":\"bad schema\"" : "") + "}";
+    }
+
+    private void page(final int count, final int current, final int size, final String... jobs) {
+        api.json("{\"code\":0,\"data\":{\"count\":" + count + ",\"currentPage\":" + current + ",\"pageSize\":" + size + ",\"records\":["
+                + String.join(",", jobs) + "]}}");
+    }
+
+    private Map<String, MockFlowFile> emittedById() {
+        return runner.getFlowFilesForRelationship(ListBulkImportJobs.REL_SUCCESS).stream()
+                .collect(Collectors.toMap(f -> f.getAttribute(BulkImportAttributes.JOB_ID), f -> f));
+    }
+
+    @Test
+    void allJobsModeEmitsEveryJobAcrossPages() {
+        runner.setProperty(ListBulkImportJobs.OUTPUT_MODE, ListBulkImportJobs.ALL_JOBS);
+        runner.setProperty(ListBulkImportJobs.PAGE_SIZE, "2");
+        runner.setProperty(ListBulkImportJobs.COLLECTION_NAME, "documents");
+        page(3, 1, 2, job("a", "Completed"), job("b", "Importing"));
+        page(3, 2, 2, job("c", "Failed"));
+
+        runner.run();
+
+        runner.assertAllFlowFilesTransferred(ListBulkImportJobs.REL_SUCCESS, 3);
+        assertJsonEquals("{\"clusterId\":\"" + Runners.CLUSTER_ID + "\",\"collectionName\":\"documents\",\"pageSize\":2,\"currentPage\":1}", body(api.take()));
+        assertJsonEquals("{\"clusterId\":\"" + Runners.CLUSTER_ID + "\",\"collectionName\":\"documents\",\"pageSize\":2,\"currentPage\":2}", body(api.take()));
+        final MockFlowFile failed = emittedById().get("c");
+        failed.assertAttributeEquals(BulkImportAttributes.STATE, "Failed");
+        failed.assertAttributeEquals(BulkImportAttributes.COLLECTION, "documents");
+        failed.assertAttributeEquals(BulkImportAttributes.REASON, "bad schema");
+        failed.assertAttributeEquals(BulkImportAttributes.PROGRESS, "10");
+        failed.assertAttributeEquals("mime.type", "application/json");
+        failed.assertAttributeNotExists(ListBulkImportJobs.PREVIOUS_STATE);
+        assertNotNull(failed.getAttribute(BulkImportAttributes.CHECKED_AT));
+        assertJsonEquals("{\"jobId\":\"c\",\"collectionName\":\"documents\",\"state\":\"Failed\",\"progress\":10,\"reason\":\"bad schema\"}",
+                failed.getContent());
+        assertEquals(3, runner.getProvenanceEvents().size());
+        assertEquals(ProvenanceEventType.RECEIVE, runner.getProvenanceEvents().getFirst().getEventType());
+        assertEquals(api.url() + ImportApiClient.LIST_PATH, runner.getProvenanceEvents().getFirst().getTransitUri());
+
+        // All Jobs mode keeps no state and repeats itself
+        runner.clearTransferState();
+        page(1, 1, 2, job("a", "Completed"));
+        runner.run();
+        runner.assertAllFlowFilesTransferred(ListBulkImportJobs.REL_SUCCESS, 1);
+        runner.getStateManager().assertStateNotSet(Scope.CLUSTER);
+    }
+
+    @Test
+    void changesOnlyEmitsNewAndChangedJobsAndForgetsVanishedOnes() {
+        page(3, 1, 100, job("a", "Importing"), job("b", "Pending"), job("c", "Completed"));
+        runner.run();
+        runner.assertAllFlowFilesTransferred(ListBulkImportJobs.REL_SUCCESS, 3);
+        runner.getStateManager().assertStateEquals(Map.of("job.a", "Importing", "job.b", "Pending", "job.c", "Completed"), Scope.CLUSTER);
+
+        runner.clearTransferState();
+        page(3, 1, 100, job("a", "Importing"), job("b", "Pending"), job("c", "Completed"));
+        runner.run();
+        runner.assertTransferCount(ListBulkImportJobs.REL_SUCCESS, 0);
+        assertTrue(runner.isYieldCalled(), "nothing new: yield");
+
+        runner.clearTransferState();
+        page(3, 1, 100, job("a", "Failed"), job("b", "Pending"), job("d", "Pending"));
+        runner.run();
+        final Map<String, MockFlowFile> emitted = emittedById();
+        assertEquals(Map.of("a", "Failed", "d", "Pending"), emitted.entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().getAttribute(BulkImportAttributes.STATE))));
+        emitted.get("a").assertAttributeEquals(ListBulkImportJobs.PREVIOUS_STATE, "Importing");
+        emitted.get("d").assertAttributeNotExists(ListBulkImportJobs.PREVIOUS_STATE);
+        runner.getStateManager().assertStateEquals(Map.of("job.a", "Failed", "job.b", "Pending", "job.d", "Pending"), Scope.CLUSTER);
+    }
+
+    @Test
+    void stateSurvivesARestart() throws Exception {
+        page(1, 1, 100, job("a", "Importing"));
+        runner.run();
+        final Map<String, String> saved = runner.getStateManager().getState(Scope.CLUSTER).toMap();
+
+        final TestRunner restarted = Runners.zilliz(new ListBulkImportJobs(), api.url());
+        runInCluster(restarted);
+        restarted.getStateManager().setState(saved, Scope.CLUSTER);
+        page(1, 1, 100, job("a", "Importing"));
+        restarted.run();
+        restarted.assertTransferCount(ListBulkImportJobs.REL_SUCCESS, 0);
+
+        page(1, 1, 100, job("a", "Completed"));
+        restarted.run();
+        restarted.assertTransferCount(ListBulkImportJobs.REL_SUCCESS, 1);
+        restarted.getFlowFilesForRelationship(ListBulkImportJobs.REL_SUCCESS).getFirst()
+                .assertAttributeEquals(ListBulkImportJobs.PREVIOUS_STATE, "Importing");
+    }
+
+    @Test
+    void aFailedPageEmitsNothingAndKeepsTheState() throws Exception {
+        runner.setProperty(ListBulkImportJobs.PAGE_SIZE, "1");
+        runner.getStateManager().setState(Map.of("job.a", "Importing"), Scope.CLUSTER);
+        page(2, 1, 1, job("a", "Completed"));
+        api.json(503, "{}");
+
+        runner.run();
+
+        runner.assertTransferCount(ListBulkImportJobs.REL_SUCCESS, 0);
+        assertTrue(runner.isYieldCalled());
+        runner.getStateManager().assertStateEquals(Map.of("job.a", "Importing"), Scope.CLUSTER);
+        assertEquals(1, runner.getLogger().getErrorMessages().size());
+    }
+
+    @Test
+    void throttlingWithRetryAfterPausesTheListing() {
+        api.enqueue(new MockResponse.Builder().code(429).setHeader("Retry-After", "60").body("").build());
+
+        runner.run();
+        runner.run(1, false, false);
+
+        assertEquals(1, api.requestCount());
+        assertTrue(runner.isYieldCalled());
+    }
+
+    @Test
+    void milvusListsEverythingInOneCall() {
+        runner = Runners.milvus(new ListBulkImportJobs(), api.url());
+        runner.setProperty(ListBulkImportJobs.DATABASE_NAME, "tenant_a");
+        api.json("{\"code\":0,\"data\":{\"records\":[" + job("1", "Completed") + "," + job("2", "Importing") + "]}}");
+
+        runner.run();
+
+        runner.assertAllFlowFilesTransferred(ListBulkImportJobs.REL_SUCCESS, 2);
+        final var request = api.take();
+        assertEquals("tenant_a", request.getHeaders().get("DB-Name"));
+        assertJsonEquals("{\"dbName\":\"tenant_a\"}", body(request));
+        assertEquals(1, api.requestCount());
+    }
+
+    @Test
+    void runsOnThePrimaryNodeOnly() {
+        assertNotNull(ListBulkImportJobs.class.getAnnotation(PrimaryNodeOnly.class));
+    }
+}
