@@ -1,0 +1,372 @@
+package io.github.bulkimport.emulator;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.bulkimport.emulator.http.HttpRequest;
+import io.github.bulkimport.emulator.http.HttpResponse;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The import API's behaviour: authentication, validation with the servers' error envelopes,
+ * jobs and idempotency. Faults and recording are applied around it by {@link ImportApiEmulator}.
+ */
+final class ApiHandler {
+
+    static final String PREFIX = "/v2/vectordb/jobs/import/";
+
+    /** Error codes the Milvus REST layer uses (see import-api.md). */
+    static final int COLLECTION_NOT_FOUND = 100;
+    static final int INVALID_PARAMETER = 1100;
+    static final int UNAUTHENTICATED = 1800;
+    static final int DECODE_ERROR = 1801;
+    static final int MISSING_PARAMETER = 1802;
+    static final int RATE_LIMITED = 1807;
+    static final int IMPORT_FAILED = 2100;
+
+    static final String JOB_LIMIT_MESSAGE = "The number of jobs has reached the limit, please try again later: importing data failed";
+
+    private final EmulatorConfig config;
+    private final JobStore jobs;
+    private final ObjectMapper mapper;
+
+    ApiHandler(final EmulatorConfig config, final JobStore jobs, final ObjectMapper mapper) {
+        this.config = config;
+        this.jobs = jobs;
+        this.mapper = mapper;
+    }
+
+    /** The outcome of one API call, before any fault is applied. */
+    record Outcome(HttpResponse response, Integer code, String jobId, boolean replayed) {
+    }
+
+    static String operation(final String path) {
+        return path.startsWith(PREFIX) ? path.substring(PREFIX.length()) : path;
+    }
+
+    Outcome handle(final HttpRequest request) {
+        final String operation = operation(request.path());
+        final Function<JsonNode, Outcome> route = switch (operation) {
+            case "create" -> body -> create(request, body);
+            case "describe", "getProgress", "get_progress" -> this::describe;
+            case "list" -> this::list;
+            case "commit" -> body -> commitOrAbort(body, true);
+            case "abort" -> body -> commitOrAbort(body, false);
+            default -> null;
+        };
+        if (route == null || !request.path().startsWith(PREFIX)) {
+            return new Outcome(HttpResponse.of(404, "text/plain; charset=utf-8", "404 page not found".getBytes(StandardCharsets.UTF_8)), null, null, false);
+        }
+        if (!"POST".equals(request.method())) {
+            return new Outcome(HttpResponse.of(405, "text/plain; charset=utf-8", "405 method not allowed".getBytes(StandardCharsets.UTF_8)), null, null, false);
+        }
+        if (!authenticated(request)) {
+            return config.dialect() == Dialect.MILVUS
+                    ? error(401, UNAUTHENTICATED, "user hasn't authenticated")
+                    : error(401, 80001, "Invalid token: the API key is not valid");
+        }
+        final JsonNode body;
+        try {
+            body = request.body().length == 0 ? mapper.createObjectNode() : mapper.readTree(request.body());
+        } catch (final JsonProcessingException e) {
+            return error(DECODE_ERROR, "check the json body failed, the request body should be a json object: invalid parameter");
+        } catch (final java.io.IOException e) {
+            return error(DECODE_ERROR, "the request body could not be read: invalid parameter");
+        }
+        if (body == null || !body.isObject()) {
+            return error(DECODE_ERROR, "the request body should be a json object: invalid parameter");
+        }
+        if (config.dialect() == Dialect.ZILLIZ) {
+            final Outcome locationProblem = checkZillizLocation(body);
+            if (locationProblem != null) {
+                return locationProblem;
+            }
+        }
+        return route.apply(body);
+    }
+
+    private boolean authenticated(final HttpRequest request) {
+        if (config.token() == null) {
+            return true;
+        }
+        final String authorization = request.header("authorization");
+        return authorization != null && authorization.equals("Bearer " + config.token());
+    }
+
+    private Outcome checkZillizLocation(final JsonNode body) {
+        final String cluster = text(body, "clusterId");
+        final boolean project = text(body, "projectId") != null && text(body, "regionId") != null;
+        if (cluster == null && !project) {
+            return error(MISSING_PARAMETER, "missing required parameters: clusterId (or projectId and regionId)");
+        }
+        if (cluster != null && config.clusterId() != null && !config.clusterId().equals(cluster)) {
+            return error(INVALID_PARAMETER, "cluster " + cluster + " not exist or you don't have permission: invalid parameter");
+        }
+        return null;
+    }
+
+    private Outcome create(final HttpRequest request, final JsonNode body) {
+        final JsonNode collectionNode = body.get("collectionName");
+        if (collectionNode != null && !collectionNode.isTextual()) {
+            return error(DECODE_ERROR, "collectionName must be a string: invalid parameter");
+        }
+        final String collection = text(body, "collectionName");
+        if (collection == null) {
+            return error(MISSING_PARAMETER, "missing required parameters: collectionName");
+        }
+        if (!config.collections().isEmpty() && !config.collections().contains(collection)) {
+            return error(COLLECTION_NOT_FOUND, "collection not found[collection=" + collection + "]");
+        }
+        final String filesField = config.dialect() == Dialect.MILVUS ? "files" : "objectUrls";
+        JsonNode filesNode = body.get(filesField);
+        if (filesNode == null && config.dialect() == Dialect.ZILLIZ && body.hasNonNull("objectUrl")) {
+            filesNode = mapper.createArrayNode().add(mapper.createArrayNode().add(body.get("objectUrl")));
+        }
+        if (filesNode == null || filesNode.isNull()) {
+            return error(MISSING_PARAMETER, "missing required parameters: " + filesField);
+        }
+        final List<List<String>> files = new ArrayList<>();
+        if (!filesNode.isArray()) {
+            return error(DECODE_ERROR, filesField + " must be a list of lists of strings: invalid parameter");
+        }
+        for (final JsonNode inner : filesNode) {
+            if (!inner.isArray()) {
+                return error(DECODE_ERROR, filesField + " must be a list of lists of strings: invalid parameter");
+            }
+            final List<String> group = new ArrayList<>();
+            for (final JsonNode file : inner) {
+                if (!file.isTextual()) {
+                    return error(DECODE_ERROR, filesField + " must be a list of lists of strings: invalid parameter");
+                }
+                group.add(file.asText());
+            }
+            if (group.isEmpty()) {
+                return error(INVALID_PARAMETER, "an inner list of " + filesField + " is empty: invalid parameter");
+            }
+            files.add(group);
+        }
+        if (files.isEmpty()) {
+            return error(INVALID_PARAMETER, filesField + " is empty: invalid parameter");
+        }
+        final int fileCount = files.stream().mapToInt(List::size).sum();
+        if (fileCount > config.dialect().maxFiles()) {
+            return error(IMPORT_FAILED, "The max number of import files should not exceed " + config.dialect().maxFiles() + ", but got "
+                    + fileCount + ": importing data failed");
+        }
+        if (config.dialect() == Dialect.ZILLIZ) {
+            for (final List<String> group : files) {
+                for (final String url : group) {
+                    final String scheme = url.contains("://") ? url.substring(0, url.indexOf("://")).toLowerCase(Locale.ROOT) : "";
+                    if (!scheme.equals("s3") && !scheme.equals("gs") && !scheme.equals("https")) {
+                        return error(INVALID_PARAMETER, "invalid object url '" + url + "': only s3://, gs:// and https:// are supported: invalid parameter");
+                    }
+                }
+            }
+        }
+        final Map<String, String> options = new LinkedHashMap<>();
+        final JsonNode optionsNode = body.get("options");
+        if (optionsNode != null && !optionsNode.isNull()) {
+            if (!optionsNode.isObject()) {
+                return error(DECODE_ERROR, "options must be an object of strings: invalid parameter");
+            }
+            for (final Iterator<Map.Entry<String, JsonNode>> it = optionsNode.fields(); it.hasNext(); ) {
+                final Map.Entry<String, JsonNode> option = it.next();
+                if (!option.getValue().isTextual()) {
+                    return error(DECODE_ERROR, "the value of option " + option.getKey() + " must be a string: invalid parameter");
+                }
+                options.put(option.getKey(), option.getValue().asText());
+            }
+        }
+
+        final long now = config.clock().getAsLong();
+        final String key = request.header("idempotency-key");
+        final String scopedKey = key == null ? null : collection + "\u0000" + key;
+        if (config.idempotency() && scopedKey != null) {
+            synchronized (jobs) {
+                final String existing = jobs.jobForKey(scopedKey, now);
+                if (existing != null) {
+                    return created(existing, true);
+                }
+                return startJob(body, collection, files, options, now, scopedKey);
+            }
+        }
+        return startJob(body, collection, files, options, now, null);
+    }
+
+    private Outcome startJob(final JsonNode body, final String collection, final List<List<String>> files, final Map<String, String> options,
+                             final long now, final String scopedKey) {
+        if (jobs.active(now) >= config.maxActiveJobs()) {
+            return error(IMPORT_FAILED, JOB_LIMIT_MESSAGE);
+        }
+        final Job job = new Job(jobs.nextId(), collection, text(body, "partitionName"), text(body, "dbName"), files, options, now,
+                config.importDuration().toMillis(), failureReason(files));
+        jobs.add(job);
+        if (scopedKey != null) {
+            jobs.rememberKey(scopedKey, job.id(), now + config.idempotencyTtl().toMillis());
+        }
+        return created(job.id(), false);
+    }
+
+    private String failureReason(final List<List<String>> files) {
+        for (final List<String> group : files) {
+            for (final String file : group) {
+                if (config.failureMarker() != null && !config.failureMarker().isEmpty() && file.contains(config.failureMarker())) {
+                    return "failed to parse file " + file + ": the field 'vector' is missing in the file: importing data failed";
+                }
+                if (config.dialect() == Dialect.MILVUS && file.contains("://")) {
+                    return "failed to read file " + file + ": the file does not exist in the bucket (Milvus takes paths relative to its own bucket): "
+                            + "importing data failed";
+                }
+            }
+        }
+        return null;
+    }
+
+    private Outcome created(final String jobId, final boolean replayed) {
+        final ObjectNode envelope = mapper.createObjectNode();
+        envelope.put("code", 0);
+        envelope.putObject("data").put("jobId", jobId);
+        return new Outcome(json(200, envelope), 0, jobId, replayed);
+    }
+
+    private Outcome describe(final JsonNode body) {
+        final String jobId = text(body, "jobId");
+        if (jobId == null) {
+            return error(MISSING_PARAMETER, "missing required parameters: jobId");
+        }
+        final Job job = jobs.get(jobId);
+        if (job == null) {
+            return error(IMPORT_FAILED, "import job does not exist, jobID=" + jobId + ": importing data failed");
+        }
+        final Job.Snapshot snapshot = job.snapshot(config.clock().getAsLong());
+        final ObjectNode envelope = mapper.createObjectNode();
+        envelope.put("code", 0);
+        final ObjectNode data = envelope.putObject("data");
+        data.put("jobId", job.id());
+        data.put("collectionName", job.collection());
+        data.put("createTime", java.time.Instant.ofEpochMilli(job.createdAt()).toString());
+        data.put("completeTime", snapshot.completeTime());
+        data.put("state", snapshot.state());
+        data.put("progress", snapshot.progress());
+        data.put("importedRows", snapshot.importedRows());
+        data.put("totalRows", snapshot.totalRows());
+        data.put("fileSize", snapshot.fileSize());
+        if (snapshot.reason() != null) {
+            data.put("reason", snapshot.reason());
+        }
+        final ArrayNode details = data.putArray("details");
+        for (final List<String> group : job.files()) {
+            final ObjectNode detail = details.addObject();
+            detail.put("fileName", "[" + String.join(" ", group) + "]");
+            detail.put("fileSize", Job.BYTES_PER_FILE * group.size());
+            detail.put("state", snapshot.state());
+            detail.put("progress", snapshot.progress());
+            detail.put("importedRows", snapshot.importedRows() / job.files().size());
+            detail.put("totalRows", Job.ROWS_PER_FILE * group.size());
+            detail.put("completeTime", snapshot.completeTime());
+        }
+        return new Outcome(json(200, envelope), 0, job.id(), false);
+    }
+
+    private Outcome list(final JsonNode body) {
+        final String collection = text(body, "collectionName");
+        final long now = config.clock().getAsLong();
+        final List<Job> matching = new ArrayList<>();
+        for (final Job job : jobs.all()) {
+            if (collection == null || collection.equals(job.collection())) {
+                matching.add(job);
+            }
+        }
+        final ObjectNode envelope = mapper.createObjectNode();
+        envelope.put("code", 0);
+        final ObjectNode data = envelope.putObject("data");
+        List<Job> page = matching;
+        if (config.dialect() == Dialect.ZILLIZ) {
+            final int pageSize = Math.max(1, Math.min(100, body.path("pageSize").asInt(10)));
+            final int currentPage = Math.max(1, body.path("currentPage").asInt(1));
+            final int from = Math.min(matching.size(), (currentPage - 1) * pageSize);
+            page = matching.subList(from, Math.min(matching.size(), from + pageSize));
+            data.put("count", matching.size());
+            data.put("currentPage", currentPage);
+            data.put("pageSize", pageSize);
+        }
+        final ArrayNode records = data.putArray("records");
+        for (final Job job : page) {
+            final Job.Snapshot snapshot = job.snapshot(now);
+            final ObjectNode record = records.addObject();
+            record.put("collectionName", job.collection());
+            record.put("jobId", job.id());
+            record.put("state", snapshot.state());
+            record.put("progress", snapshot.progress());
+            if (snapshot.reason() != null) {
+                record.put("reason", snapshot.reason());
+            }
+        }
+        return new Outcome(json(200, envelope), 0, null, false);
+    }
+
+    private Outcome commitOrAbort(final JsonNode body, final boolean commit) {
+        final String jobId = text(body, "jobId");
+        if (jobId == null) {
+            return error(MISSING_PARAMETER, "missing required parameters: jobId");
+        }
+        final Job job = jobs.get(jobId);
+        if (job == null) {
+            return error(IMPORT_FAILED, "import job does not exist, jobID=" + jobId + ": importing data failed");
+        }
+        final long now = config.clock().getAsLong();
+        if (!job.isTwoPhase()) {
+            return error(IMPORT_FAILED, "job " + jobId + " was not created with auto_commit=false: importing data failed");
+        }
+        if (commit) {
+            if (!"Uncommitted".equals(job.snapshot(now).state())) {
+                return error(IMPORT_FAILED, "job " + jobId + " is not Uncommitted: importing data failed");
+            }
+            job.commit(now);
+        } else {
+            job.abort();
+        }
+        final ObjectNode envelope = mapper.createObjectNode();
+        envelope.put("code", 0);
+        envelope.putObject("data");
+        return new Outcome(json(200, envelope), 0, jobId, false);
+    }
+
+    Outcome error(final int code, final String message) {
+        return error(200, code, message);
+    }
+
+    Outcome error(final int status, final int code, final String message) {
+        final ObjectNode envelope = mapper.createObjectNode();
+        envelope.put("code", code);
+        envelope.put("message", message);
+        return new Outcome(json(status, envelope), code, null, false);
+    }
+
+    HttpResponse json(final int status, final JsonNode node) {
+        try {
+            return HttpResponse.of(status, "application/json; charset=utf-8", mapper.writeValueAsBytes(node));
+        } catch (final JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String text(final JsonNode body, final String field) {
+        final JsonNode node = body.get(field);
+        if (node == null || node.isNull() || !node.isValueNode()) {
+            return null;
+        }
+        final String value = node.asText();
+        return value.isEmpty() ? null : value;
+    }
+}

@@ -1,0 +1,39 @@
+package io.github.bulkimport.emulator;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Set;
+import java.util.function.LongSupplier;
+
+/**
+ * How an emulator behaves. Build with {@link ImportApiEmulator#builder()}.
+ *
+ * @param dialect          Milvus or Zilliz Cloud
+ * @param address          where to listen (loopback by default)
+ * @param port             0 picks a free port
+ * @param token            the only bearer token accepted, or {@code null} to accept any (Milvus with authentication off)
+ * @param clusterId        Zilliz Cloud: the only cluster accepted, or {@code null} for any
+ * @param collections      collections that exist, or empty when every name exists
+ * @param importDuration   how long a job takes from Pending to Completed
+ * @param failureMarker    a job whose file paths contain this text fails halfway, with a schema error
+ * @param maxActiveJobs    beyond this many unfinished jobs, {@code create} answers the job-limit error
+ * @param idempotency      whether {@code Idempotency-Key} is honoured (as Milvus 2.6.24 does)
+ * @param idempotencyTtl   how long a key maps to its job
+ * @param recordLimit      how many requests are kept for inspection (oldest dropped first); 0 keeps none
+ * @param clock            milliseconds since the epoch
+ */
+public record EmulatorConfig(
+        Dialect dialect,
+        InetAddress address,
+        int port,
+        String token,
+        String clusterId,
+        Set<String> collections,
+        Duration importDuration,
+        String failureMarker,
+        int maxActiveJobs,
+        boolean idempotency,
+        Duration idempotencyTtl,
+        int recordLimit,
+        LongSupplier clock) {
+}

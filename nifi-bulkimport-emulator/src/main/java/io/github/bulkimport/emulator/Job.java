@@ -1,0 +1,134 @@
+package io.github.bulkimport.emulator;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One import job. Its state is a function of time: Pending for the first tenth of the import
+ * duration, then Importing with rising progress, then Completed, or Failed halfway through
+ * when it carries a failure reason. Two-phase jobs ({@code auto_commit=false}) wait in
+ * Uncommitted until committed or aborted.
+ */
+public final class Job {
+
+    static final long ROWS_PER_FILE = 1_000;
+    static final long BYTES_PER_FILE = 1_048_576;
+
+    private final String id;
+    private final String collection;
+    private final String partition;
+    private final String database;
+    private final List<List<String>> files;
+    private final Map<String, String> options;
+    private final long createdAt;
+    private final long durationMillis;
+    private final String failureReason;
+    private final boolean twoPhase;
+    private volatile long committedAt = -1;
+    private volatile boolean aborted;
+
+    Job(final String id, final String collection, final String partition, final String database, final List<List<String>> files,
+        final Map<String, String> options, final long createdAt, final long durationMillis, final String failureReason) {
+        this.id = id;
+        this.collection = collection;
+        this.partition = partition;
+        this.database = database;
+        this.files = files;
+        this.options = options;
+        this.createdAt = createdAt;
+        this.durationMillis = durationMillis;
+        this.failureReason = failureReason;
+        this.twoPhase = "false".equalsIgnoreCase(options.get("auto_commit"));
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String collection() {
+        return collection;
+    }
+
+    public String partition() {
+        return partition;
+    }
+
+    public String database() {
+        return database;
+    }
+
+    public List<List<String>> files() {
+        return files;
+    }
+
+    public Map<String, String> options() {
+        return options;
+    }
+
+    public long createdAt() {
+        return createdAt;
+    }
+
+    boolean isTwoPhase() {
+        return twoPhase;
+    }
+
+    /** When the job stops counting against the active-job limit. */
+    long finishesAt() {
+        return failureReason != null ? createdAt + durationMillis / 2 : createdAt + durationMillis;
+    }
+
+    boolean surelyFinishedBy(final long now) {
+        return createdAt + durationMillis <= now;
+    }
+
+    void commit(final long now) {
+        committedAt = now;
+    }
+
+    void abort() {
+        aborted = true;
+    }
+
+    /** The job as seen at {@code now}. */
+    public Snapshot snapshot(final long now) {
+        final long total = ROWS_PER_FILE * files.size();
+        final long size = BYTES_PER_FILE * files.size();
+        if (aborted) {
+            return new Snapshot("Failed", 0, 0, total, size, "import aborted by the client", now);
+        }
+        final long elapsed = now - createdAt;
+        if (failureReason != null && elapsed >= durationMillis / 2) {
+            return new Snapshot("Failed", 0, 0, total, size, failureReason, finishesAt());
+        }
+        if (elapsed >= durationMillis) {
+            if (twoPhase) {
+                if (committedAt < 0) {
+                    return new Snapshot("Uncommitted", 100, total, total, size, null, -1);
+                }
+                return new Snapshot("Completed", 100, total, total, size, null, committedAt);
+            }
+            return new Snapshot("Completed", 100, total, total, size, null, createdAt + durationMillis);
+        }
+        if (elapsed < durationMillis / 10) {
+            return new Snapshot("Pending", 0, 0, total, size, null, -1);
+        }
+        final int progress = (int) Math.min(99, elapsed * 100 / Math.max(durationMillis, 1));
+        return new Snapshot("Importing", progress, total * progress / 100, total, size, null, -1);
+    }
+
+    /**
+     * @param completedAt epoch millis, or -1 while unfinished
+     */
+    public record Snapshot(String state, int progress, long importedRows, long totalRows, long fileSize, String reason, long completedAt) {
+
+        public boolean finished() {
+            return "Completed".equals(state) || "Failed".equals(state);
+        }
+
+        public String completeTime() {
+            return completedAt < 0 ? "" : Instant.ofEpochMilli(completedAt).toString();
+        }
+    }
+}
