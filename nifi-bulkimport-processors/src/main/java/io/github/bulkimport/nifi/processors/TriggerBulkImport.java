@@ -2,14 +2,16 @@ package io.github.bulkimport.nifi.processors;
 
 import io.github.bulkimport.nifi.client.ImportApiClient;
 import io.github.bulkimport.nifi.client.ImportApiException;
+import io.github.bulkimport.nifi.idempotency.IdempotencyKeys;
+import io.github.bulkimport.nifi.idempotency.JobMemory;
 import io.github.bulkimport.nifi.model.Deployment;
 import io.github.bulkimport.nifi.model.ImportRequest;
 import io.github.bulkimport.nifi.model.InvalidInputException;
-import io.github.bulkimport.nifi.service.BulkImportConnectionService;
 import org.apache.nifi.annotation.behavior.DynamicProperty;
 import org.apache.nifi.annotation.behavior.InputRequirement;
 import org.apache.nifi.annotation.behavior.ReadsAttribute;
 import org.apache.nifi.annotation.behavior.ReadsAttributes;
+import org.apache.nifi.annotation.behavior.Stateful;
 import org.apache.nifi.annotation.behavior.WritesAttribute;
 import org.apache.nifi.annotation.behavior.WritesAttributes;
 import org.apache.nifi.annotation.documentation.CapabilityDescription;
@@ -18,9 +20,11 @@ import org.apache.nifi.annotation.documentation.ProcessorConfiguration;
 import org.apache.nifi.annotation.documentation.SeeAlso;
 import org.apache.nifi.annotation.documentation.Tags;
 import org.apache.nifi.annotation.documentation.UseCase;
+import org.apache.nifi.annotation.lifecycle.OnScheduled;
 import org.apache.nifi.components.ConfigVerificationResult;
 import org.apache.nifi.components.ConfigVerificationResult.Outcome;
 import org.apache.nifi.components.PropertyDescriptor;
+import org.apache.nifi.components.state.Scope;
 import org.apache.nifi.expression.ExpressionLanguageScope;
 import org.apache.nifi.flowfile.FlowFile;
 import org.apache.nifi.logging.ComponentLog;
@@ -30,11 +34,17 @@ import org.apache.nifi.processor.Relationship;
 import org.apache.nifi.processor.VerifiableProcessor;
 import org.apache.nifi.processor.util.StandardValidators;
 
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 @Tags({"milvus", "zilliz", "vector", "bulk import", "import", "embeddings", "s3", "gcs", "azure"})
 @CapabilityDescription("Starts a Milvus or Zilliz Cloud bulk-import job for the files a flowfile points at, and routes the flowfile to success "
@@ -45,7 +55,10 @@ import java.util.Set;
 @ReadsAttributes({
         @ReadsAttribute(attribute = "s3.bucket, s3.key", description = "Written by PutS3Object; become s3://bucket/key when Object URLs is not set."),
         @ReadsAttribute(attribute = "gcs.bucket, gcs.key", description = "Written by PutGCSObject; become gs://bucket/key when Object URLs is not set."),
-        @ReadsAttribute(attribute = "azure.primaryUri", description = "Written by PutAzureBlobStorage_v12; used as is when Object URLs is not set.")
+        @ReadsAttribute(attribute = "azure.primaryUri", description = "Written by PutAzureBlobStorage_v12; used as is when Object URLs is not set."),
+        @ReadsAttribute(attribute = "uuid", description = "Part of the default idempotency key, so that a replayed flowfile re-attaches to its job."),
+        @ReadsAttribute(attribute = "bulkimport.state, bulkimport.job.id", description = "When bulkimport.state is Failed, the failed job's ID "
+                + "becomes part of the default idempotency key, so that sending the flowfile back starts a new job.")
 })
 @WritesAttributes({
         @WritesAttribute(attribute = BulkImportAttributes.JOB_ID, description = "The ID of the import job started (success)."),
@@ -56,7 +69,13 @@ import java.util.Set;
                 + "GetBulkImportProgress measures Maximum Wait Time from it."),
         @WritesAttribute(attribute = BulkImportAttributes.OBJECT_URLS, description = "The files sent, one per line: object URLs for Zilliz Cloud, "
                 + "paths inside the bucket for Milvus (success)."),
-        @WritesAttribute(attribute = BulkImportAttributes.OBJECT_COUNT, description = "How many files were sent (success)."),
+        @WritesAttribute(attribute = BulkImportAttributes.OBJECT_COUNT, description = "How many files this flowfile contributed (success)."),
+        @WritesAttribute(attribute = BulkImportAttributes.BATCH_SIZE, description = "How many flowfiles share the job (success)."),
+        @WritesAttribute(attribute = BulkImportAttributes.BATCH_INDEX, description = "This flowfile's position in the job, from 0 (success)."),
+        @WritesAttribute(attribute = BulkImportAttributes.IDEMPOTENCY_KEY, description = "The Idempotency-Key sent with the request (success, "
+                + "when a request was sent)."),
+        @WritesAttribute(attribute = BulkImportAttributes.REATTACHED, description = "true when the flowfile was re-attached to a job it had "
+                + "already started (a replay after a crash or rollback) instead of starting another."),
         @WritesAttribute(attribute = BulkImportAttributes.ERROR_CODE, description = "On retry and failure: the server's error code, or this "
                 + "bundle's classification (INVALID_INPUT, TIMEOUT, CONNECT_FAILED, IO_ERROR, NOT_JSON, HTTP_503, ...)."),
         @WritesAttribute(attribute = BulkImportAttributes.ERROR_MESSAGE, description = "On retry and failure: what went wrong and what to fix."),
@@ -66,6 +85,9 @@ import java.util.Set;
         value = "The option's value, sent as a JSON string",
         expressionLanguageScope = ExpressionLanguageScope.FLOWFILE_ATTRIBUTES,
         description = "Each dynamic property becomes one entry of the request's options object, for example timeout = 300s.")
+@Stateful(scopes = Scope.CLUSTER, description = "Which job each idempotency key started (key k.<digest>, value job ID, submit time, "
+        + "batch position), for at most Job Memory Size entries and Job Memory Age, so that flowfiles replayed after a crash re-attach to "
+        + "their job even on servers that ignore Idempotency-Key.")
 @SeeAlso(value = {GetBulkImportProgress.class, ListBulkImportJobs.class},
         classNames = {
                 "io.github.bulkimport.nifi.service.StandardBulkImportConnectionService",
@@ -140,9 +162,47 @@ public class TriggerBulkImport extends AbstractBulkImportProcessor implements Ve
             .addValidator(StandardValidators.NON_EMPTY_VALIDATOR)
             .build();
 
+    public static final PropertyDescriptor MAX_FLOWFILES_PER_JOB = new PropertyDescriptor.Builder()
+            .name("Max Flowfiles per Job")
+            .description("How many queued flowfiles may share one import job. Only flowfiles with the same collection, partition, database "
+                    + "and options are combined, and never more files than the deployment accepts per job (1,000 Zilliz Cloud, 1,024 Milvus). "
+                    + "Every flowfile of a job gets the same bulkimport.job.id, and a job that cannot start fails all of them alike.")
+            .required(true)
+            .defaultValue("1")
+            .addValidator(StandardValidators.createLongValidator(1, 1_024, true))
+            .build();
+
+    public static final PropertyDescriptor IDEMPOTENCY_KEY = new PropertyDescriptor.Builder()
+            .name("Idempotency Key")
+            .description("The Idempotency-Key sent with each request (printable ASCII, at most 256 characters). Leave empty to derive it from "
+                    + "the flowfile's uuid and the request, so that a flowfile replayed after a crash or rollback gets back the job it "
+                    + "already started, while a flowfile whose job Failed (bulkimport.state = Failed) starts a new one. When set, it must "
+                    + "change whenever a new job is wanted, for example ${s3.etag}-${bulkimport.job.id}.")
+            .required(false)
+            .expressionLanguageSupported(ExpressionLanguageScope.FLOWFILE_ATTRIBUTES)
+            .addValidator(StandardValidators.NON_EMPTY_VALIDATOR)
+            .build();
+
+    public static final PropertyDescriptor JOB_MEMORY_SIZE = new PropertyDescriptor.Builder()
+            .name("Job Memory Size")
+            .description("How many started jobs to remember in cluster state, by idempotency key, so that a replayed flowfile re-attaches to "
+                    + "its job even when the server ignores Idempotency-Key (Milvus before 2.6.24). 0 turns the memory off.")
+            .required(true)
+            .defaultValue("5000")
+            .addValidator(StandardValidators.createLongValidator(0, 20_000, true))
+            .build();
+
+    public static final PropertyDescriptor JOB_MEMORY_AGE = new PropertyDescriptor.Builder()
+            .name("Job Memory Age")
+            .description("How long a started job is remembered. Milvus keeps idempotency keys for about 24 hours.")
+            .required(true)
+            .defaultValue("24 hours")
+            .addValidator(StandardValidators.TIME_PERIOD_VALIDATOR)
+            .build();
+
     public static final Relationship REL_SUCCESS = new Relationship.Builder()
             .name("success")
-            .description("The job was started; bulkimport.job.id holds its ID.")
+            .description("The job was started (or had been, for a replayed flowfile); bulkimport.job.id holds its ID.")
             .build();
 
     public static final Relationship REL_RETRY = new Relationship.Builder()
@@ -157,10 +217,19 @@ public class TriggerBulkImport extends AbstractBulkImportProcessor implements Ve
                     + "bulkimport.error.message says what to fix. Flowfiles are penalized.")
             .build();
 
-    private static final List<PropertyDescriptor> PROPERTIES = List.of(CONNECTION_SERVICE, COLLECTION_NAME, PARTITION_NAME, DATABASE_NAME, OBJECT_URLS);
+    /** One onTrigger starts at most this many jobs, and starts no new one after {@link #TRIGGER_TIME_BUDGET}. */
+    static final int MAX_JOBS_PER_TRIGGER = 50;
+    static final Duration TRIGGER_TIME_BUDGET = Duration.ofMillis(500);
+
+    private static final List<PropertyDescriptor> PROPERTIES = List.of(CONNECTION_SERVICE, COLLECTION_NAME, PARTITION_NAME, DATABASE_NAME,
+            OBJECT_URLS, MAX_FLOWFILES_PER_JOB, IDEMPOTENCY_KEY, JOB_MEMORY_SIZE, JOB_MEMORY_AGE);
     private static final Set<Relationship> RELATIONSHIPS = Set.of(REL_SUCCESS, REL_RETRY, REL_FAILURE);
+    private static final Set<String> OUTCOME_ATTRIBUTES = Set.of(BulkImportAttributes.ERROR_CODE, BulkImportAttributes.ERROR_MESSAGE,
+            BulkImportAttributes.HTTP_STATUS, BulkImportAttributes.REATTACHED, BulkImportAttributes.IDEMPOTENCY_KEY, BulkImportAttributes.PARTITION,
+            BulkImportAttributes.DATABASE);
 
     private final ImportRequestReader requestReader = new ImportRequestReader(COLLECTION_NAME, PARTITION_NAME, DATABASE_NAME, OBJECT_URLS);
+    private volatile JobMemory jobMemory;
 
     @Override
     protected List<PropertyDescriptor> getSupportedPropertyDescriptors() {
@@ -183,53 +252,216 @@ public class TriggerBulkImport extends AbstractBulkImportProcessor implements Ve
         return RELATIONSHIPS;
     }
 
+    @OnScheduled
+    public void createJobMemory(final ProcessContext context) {
+        final int size = context.getProperty(JOB_MEMORY_SIZE).asInteger();
+        jobMemory = size == 0 ? null : new JobMemory(context.getStateManager(), size,
+                Duration.ofMillis(context.getProperty(JOB_MEMORY_AGE).asTimePeriod(TimeUnit.MILLISECONDS)), Clock.systemUTC());
+    }
+
     @Override
     public void onTrigger(final ProcessContext context, final ProcessSession session) {
         if (throttleGate.isClosed()) {
             context.yield();
             return;
         }
-        final FlowFile flowFile = session.get();
-        if (flowFile == null) {
-            return;
-        }
-        final BulkImportConnectionService service = connectionService(context);
-        final ImportApiClient client = service.getClient();
-        final Deployment deployment = service.getDeployment();
-
-        final ImportRequestReader.FlowFileImport input;
+        final ImportApiClient client = connectionService(context).getClient();
+        final Map<String, JobMemory.Entry> started = new HashMap<>();
+        final long deadline = System.nanoTime() + TRIGGER_TIME_BUDGET.toNanos();
         try {
-            input = requestReader.read(context, flowFile.getAttributes(), deployment);
-        } catch (final InvalidInputException e) {
-            routeInvalidInput(session, flowFile, client.redactor().redact(e.getMessage()), REL_FAILURE);
-            return;
+            for (int jobs = 0; jobs < MAX_JOBS_PER_TRIGGER && System.nanoTime() - deadline < 0; jobs++) {
+                final List<PreparedFlowFile> batch = takeBatch(context, session, client);
+                if (batch == null) {
+                    break;
+                }
+                if (!batch.isEmpty() && !start(context, session, client, batch, started)) {
+                    break;
+                }
+            }
+        } finally {
+            // before the session commits: a crash from here on replays flowfiles that will find their job
+            remember(started);
         }
-
-        final ImportRequest request = new ImportRequest(input.target(), input.files());
-        final String jobId;
-        try {
-            jobId = client.createJob(request, null);
-        } catch (final ImportApiException e) {
-            routeFailedCall(context, session, flowFile, e, REL_RETRY, REL_FAILURE, "Starting a bulk import");
-            return;
-        }
-
-        FlowFile started = session.removeAllAttributes(flowFile, ErrorAttributes.NAMES);
-        started = session.putAllAttributes(started, successAttributes(jobId, request));
-        session.getProvenanceReporter().invokeRemoteProcess(started, client.uriOf(ImportApiClient.CREATE_PATH),
-                "Started bulk-import job " + jobId + " into collection " + request.target().collection() + " with " + request.files().size() + " file(s)");
-        session.transfer(started, REL_SUCCESS);
     }
 
-    private static Map<String, String> successAttributes(final String jobId, final ImportRequest request) {
-        final Map<String, String> attributes = new HashMap<>(12);
-        attributes.put(BulkImportAttributes.JOB_ID, jobId);
-        attributes.put(BulkImportAttributes.COLLECTION, request.target().collection());
-        putIfPresent(attributes, BulkImportAttributes.PARTITION, request.target().partition());
-        putIfPresent(attributes, BulkImportAttributes.DATABASE, request.target().database());
-        attributes.put(BulkImportAttributes.SUBMITTED_AT, now());
-        attributes.put(BulkImportAttributes.OBJECT_URLS, String.join("\n", request.files()));
-        attributes.put(BulkImportAttributes.OBJECT_COUNT, String.valueOf(request.files().size()));
+    /**
+     * Takes the flowfiles for one job and routes the invalid ones to failure. Returns {@code null}
+     * when the queue is empty, and an empty list when every flowfile taken was invalid.
+     */
+    private List<PreparedFlowFile> takeBatch(final ProcessContext context, final ProcessSession session, final ImportApiClient client) {
+        final Deployment deployment = client.deployment();
+        final int maxMembers = context.getProperty(MAX_FLOWFILES_PER_JOB).asInteger();
+        final List<PreparedFlowFile> taken = new ArrayList<>();
+        if (maxMembers == 1) {
+            final FlowFile flowFile = session.get();
+            if (flowFile == null) {
+                return null;
+            }
+            taken.add(prepare(context, flowFile, deployment));
+        } else {
+            final BatchCollector collector = new BatchCollector(flowFile -> prepare(context, flowFile, deployment), maxMembers, deployment.maxFilesPerRequest());
+            final List<FlowFile> flowFiles = session.get(collector);
+            if (flowFiles.isEmpty()) {
+                return null;
+            }
+            flowFiles.forEach(flowFile -> taken.add(collector.preparedFor(flowFile)));
+        }
+        final List<PreparedFlowFile> valid = new ArrayList<>(taken.size());
+        for (final PreparedFlowFile candidate : taken) {
+            if (candidate.isRejected()) {
+                routeInvalidInput(session, candidate.flowFile(), client.redactor().redact(candidate.rejection()), REL_FAILURE);
+            } else {
+                valid.add(candidate);
+            }
+        }
+        return valid;
+    }
+
+    private PreparedFlowFile prepare(final ProcessContext context, final FlowFile flowFile, final Deployment deployment) {
+        try {
+            final Map<String, String> attributes = flowFile.getAttributes();
+            final ImportRequestReader.FlowFileImport input = requestReader.read(context, attributes, deployment);
+            final String memberKey = memberKey(context, flowFile, input);
+            return new PreparedFlowFile(flowFile, input.target(), input.files(), memberKey, IdempotencyKeys.memoryKey(memberKey), null);
+        } catch (final InvalidInputException e) {
+            return PreparedFlowFile.rejected(flowFile, e.getMessage());
+        } catch (final RuntimeException e) {
+            // an expression that fails at run time (for example toNumber() on text) is bad input too
+            return PreparedFlowFile.rejected(flowFile, "A property's expression could not be evaluated for this flowfile: " + e.getMessage());
+        }
+    }
+
+    private static String memberKey(final ProcessContext context, final FlowFile flowFile, final ImportRequestReader.FlowFileImport input)
+            throws InvalidInputException {
+        if (context.getProperty(IDEMPOTENCY_KEY).isSet()) {
+            final String custom = context.getProperty(IDEMPOTENCY_KEY).evaluateAttributeExpressions(flowFile).getValue();
+            if (custom == null || custom.isBlank()) {
+                throw new InvalidInputException(IDEMPOTENCY_KEY.getName() + " evaluated to an empty value for this flowfile");
+            }
+            return IdempotencyKeys.checkCustom(custom.strip(), IDEMPOTENCY_KEY.getName());
+        }
+        final String previousFailedJob = "Failed".equals(flowFile.getAttribute(BulkImportAttributes.STATE))
+                ? flowFile.getAttribute(BulkImportAttributes.JOB_ID) : null;
+        return IdempotencyKeys.forFlowFile(flowFile.getAttribute("uuid"), input.target(), input.files(), previousFailedJob);
+    }
+
+    /**
+     * Re-attaches remembered flowfiles and starts one job for the rest. Returns whether this
+     * trigger should go on with another job.
+     */
+    private boolean start(final ProcessContext context, final ProcessSession session, final ImportApiClient client,
+                          final List<PreparedFlowFile> batch, final Map<String, JobMemory.Entry> started) {
+        final List<PreparedFlowFile> fresh = new ArrayList<>(batch.size());
+        for (final PreparedFlowFile member : batch) {
+            final Optional<JobMemory.Entry> remembered = recall(member.memoryKey());
+            if (remembered.isPresent()) {
+                reattach(session, member, remembered.get(), client);
+            } else {
+                fresh.add(member);
+            }
+        }
+        if (fresh.isEmpty()) {
+            return true;
+        }
+
+        final List<String> files = new ArrayList<>();
+        final List<String> memberKeys = new ArrayList<>(fresh.size());
+        for (final PreparedFlowFile member : fresh) {
+            files.addAll(member.files());
+            memberKeys.add(member.memberKey());
+        }
+        final ImportRequest request = new ImportRequest(fresh.getFirst().target(), files);
+        final String idempotencyKey = IdempotencyKeys.forBatch(memberKeys);
+        final String jobId;
+        try {
+            jobId = client.createJob(request, idempotencyKey);
+        } catch (final ImportApiException e) {
+            routeFailedBatch(context, session, fresh, e);
+            // after a transient error the next request would most likely fail the same way
+            return !e.getKind().isRetryable();
+        }
+
+        final long submittedAt = Instant.now().toEpochMilli();
+        final String transitUri = client.uriOf(ImportApiClient.CREATE_PATH);
+        for (int index = 0; index < fresh.size(); index++) {
+            final PreparedFlowFile member = fresh.get(index);
+            final JobMemory.Entry entry = new JobMemory.Entry(jobId, submittedAt, index, fresh.size());
+            started.put(member.memoryKey(), entry);
+            final Map<String, String> attributes = successAttributes(member, entry);
+            attributes.put(BulkImportAttributes.IDEMPOTENCY_KEY, idempotencyKey);
+            FlowFile flowFile = session.removeAllAttributes(member.flowFile(), OUTCOME_ATTRIBUTES);
+            flowFile = session.putAllAttributes(flowFile, attributes);
+            session.getProvenanceReporter().invokeRemoteProcess(flowFile, transitUri, "Started bulk-import job " + jobId + " into collection "
+                    + member.target().collection() + " with " + files.size() + " file(s) for " + fresh.size() + " flowfile(s)");
+            session.transfer(flowFile, REL_SUCCESS);
+        }
+        getLogger().debug("Started job {} for {} flowfile(s) and {} file(s)", jobId, fresh.size(), files.size());
+        return true;
+    }
+
+    private void reattach(final ProcessSession session, final PreparedFlowFile member, final JobMemory.Entry entry, final ImportApiClient client) {
+        final Map<String, String> attributes = successAttributes(member, entry);
+        attributes.put(BulkImportAttributes.REATTACHED, "true");
+        FlowFile flowFile = session.removeAllAttributes(member.flowFile(), OUTCOME_ATTRIBUTES);
+        flowFile = session.putAllAttributes(flowFile, attributes);
+        session.getProvenanceReporter().modifyAttributes(flowFile, "Re-attached to bulk-import job " + entry.jobId()
+                + " that this flowfile had already started");
+        getLogger().info("Re-attached {} to job {} it had already started, instead of starting another", flowFile, entry.jobId());
+        session.transfer(flowFile, REL_SUCCESS);
+    }
+
+    private Optional<JobMemory.Entry> recall(final String memoryKey) {
+        final JobMemory memory = jobMemory;
+        if (memory == null) {
+            return Optional.empty();
+        }
+        try {
+            return memory.recall(memoryKey);
+        } catch (final IOException e) {
+            getLogger().warn("Cannot read remembered jobs from state; relying on the server's Idempotency-Key support: {}", e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private void remember(final Map<String, JobMemory.Entry> started) {
+        final JobMemory memory = jobMemory;
+        if (memory == null || started.isEmpty()) {
+            return;
+        }
+        try {
+            memory.remember(started);
+        } catch (final IOException | RuntimeException e) {
+            getLogger().warn("Cannot remember {} started job(s) in state; a replay after a crash relies on the server's Idempotency-Key support: {}",
+                    started.size(), e.getMessage());
+        }
+    }
+
+    private void routeFailedBatch(final ProcessContext context, final ProcessSession session, final List<PreparedFlowFile> members,
+                                  final ImportApiException e) {
+        slowDownIfThrottled(context, e);
+        final boolean retryable = e.getKind().isRetryable();
+        if (retryable) {
+            getLogger().warn("Starting a bulk import for {} flowfile(s) will be retried: {}", members.size(), e.getMessage());
+        } else {
+            getLogger().error("Starting a bulk import for {} flowfile(s) failed: {}", members.size(), e.getMessage());
+        }
+        final Map<String, String> errors = ErrorAttributes.of(e);
+        for (final PreparedFlowFile member : members) {
+            routeWithError(session, member.flowFile(), errors, retryable ? REL_RETRY : REL_FAILURE);
+        }
+    }
+
+    private static Map<String, String> successAttributes(final PreparedFlowFile member, final JobMemory.Entry entry) {
+        final Map<String, String> attributes = new HashMap<>(16);
+        attributes.put(BulkImportAttributes.JOB_ID, entry.jobId());
+        attributes.put(BulkImportAttributes.COLLECTION, member.target().collection());
+        putIfPresent(attributes, BulkImportAttributes.PARTITION, member.target().partition());
+        putIfPresent(attributes, BulkImportAttributes.DATABASE, member.target().database());
+        attributes.put(BulkImportAttributes.SUBMITTED_AT, Instant.ofEpochMilli(entry.submittedAtMillis()).toString());
+        attributes.put(BulkImportAttributes.OBJECT_URLS, String.join("\n", member.files()));
+        attributes.put(BulkImportAttributes.OBJECT_COUNT, String.valueOf(member.files().size()));
+        attributes.put(BulkImportAttributes.BATCH_SIZE, String.valueOf(entry.batchSize()));
+        attributes.put(BulkImportAttributes.BATCH_INDEX, String.valueOf(entry.batchIndex()));
         return attributes;
     }
 

@@ -1,0 +1,105 @@
+package io.github.bulkimport.nifi.idempotency;
+
+import io.github.bulkimport.nifi.model.ImportTarget;
+import io.github.bulkimport.nifi.model.InvalidInputException;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Deterministic {@code Idempotency-Key} values. A flowfile's key depends only on what survives a
+ * crash or a session rollback (its UUID and the request it makes), so a replay sends the same key
+ * and the server returns the job it already started. A previous Failed job of the flowfile is
+ * part of the key, so that sending a failed flowfile back starts a new job.
+ */
+public final class IdempotencyKeys {
+
+    /** The longest key servers accept (printable ASCII). */
+    public static final int MAX_LENGTH = 256;
+    private static final String VERSION = "nifi-bulkimport/1";
+    private static final HexFormat HEX = HexFormat.of();
+
+    private IdempotencyKeys() {
+    }
+
+    /**
+     * The key of one flowfile's share of a request.
+     *
+     * @param flowFileUuid        the flowfile's {@code uuid}
+     * @param previousFailedJobId the job this flowfile started before and that Failed, or {@code null}
+     */
+    public static String forFlowFile(final String flowFileUuid, final ImportTarget target, final List<String> files, final String previousFailedJobId) {
+        final StringBuilder text = new StringBuilder(128 + files.size() * 64);
+        field(text, VERSION);
+        field(text, flowFileUuid);
+        field(text, target.collection());
+        field(text, target.partition());
+        field(text, target.database());
+        for (final Map.Entry<String, String> option : target.options().entrySet()) {
+            field(text, option.getKey());
+            field(text, option.getValue());
+        }
+        field(text, String.valueOf(files.size()));
+        for (final String file : files) {
+            field(text, file);
+        }
+        field(text, previousFailedJobId);
+        return sha256(text.toString());
+    }
+
+    /** The key of a request made for several flowfiles: independent of their order. */
+    public static String forBatch(final List<String> memberKeys) {
+        if (memberKeys.size() == 1) {
+            return memberKeys.getFirst();
+        }
+        final List<String> sorted = new ArrayList<>(memberKeys);
+        sorted.sort(null);
+        final StringBuilder text = new StringBuilder(sorted.size() * 66);
+        field(text, VERSION + "/batch");
+        sorted.forEach(key -> field(text, key));
+        return sha256(text.toString());
+    }
+
+    /** A key given through the Idempotency Key property, checked against what servers accept. */
+    public static String checkCustom(final String value, final String propertyName) throws InvalidInputException {
+        if (value.length() > MAX_LENGTH) {
+            throw new InvalidInputException(propertyName + " evaluated to " + value.length() + " characters; keys may have at most " + MAX_LENGTH);
+        }
+        for (int i = 0; i < value.length(); i++) {
+            final char c = value.charAt(i);
+            if (c < 0x20 || c > 0x7e) {
+                throw new InvalidInputException(propertyName + " evaluated to a value with a character that is not printable ASCII (position "
+                        + (i + 1) + "); keys may hold only printable ASCII");
+            }
+        }
+        return value;
+    }
+
+    /** A short, fixed-length digest of a key, used to remember it in state. */
+    public static String memoryKey(final String key) {
+        return sha256(key).substring(0, 32);
+    }
+
+    private static void field(final StringBuilder text, final String value) {
+        // length-prefixed, so that no two different field lists produce the same text
+        if (value == null) {
+            text.append("-1:");
+        } else {
+            text.append(value.length()).append(':').append(value);
+        }
+        text.append('\n');
+    }
+
+    private static String sha256(final String text) {
+        try {
+            return HEX.formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (final NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+}

@@ -1,0 +1,214 @@
+package io.github.bulkimport.nifi.processors;
+
+import io.github.bulkimport.emulator.FaultType;
+import io.github.bulkimport.emulator.Fault;
+import io.github.bulkimport.emulator.ImportApiEmulator;
+import io.github.bulkimport.emulator.RecordedCall;
+import io.github.bulkimport.nifi.testing.Emulators;
+import io.github.bulkimport.nifi.testing.LeakCheck;
+import io.github.bulkimport.nifi.testing.Runners;
+import org.apache.nifi.components.state.Scope;
+import org.apache.nifi.util.MockFlowFile;
+import org.apache.nifi.util.TestRunner;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A flowfile that is replayed (after a crash, a rollback or a retry) gets back the job it already
+ * started, through the server's Idempotency-Key support or through NiFi state.
+ */
+class IdempotencyTest {
+
+    private static final Map<String, String> UPLOADED = Map.of("s3.bucket", "milvus-bucket", "s3.key", "batch/part-0001.parquet");
+
+    private ImportApiEmulator emulator;
+    private final List<TestRunner> runners = new java.util.ArrayList<>();
+
+    @AfterEach
+    void tearDown() {
+        runners.forEach(runner -> LeakCheck.assertNoSecrets(runner, Runners.SERVICE_ID));
+        if (emulator != null) {
+            emulator.close();
+        }
+    }
+
+    private TestRunner newRunner() {
+        final TestRunner runner = Runners.milvus(new TriggerBulkImport(), emulator.url());
+        runner.setProperty(TriggerBulkImport.COLLECTION_NAME, "documents");
+        runners.add(runner);
+        return runner;
+    }
+
+    /** The state a crashed NiFi comes back with: whatever the state provider had persisted. */
+    private static void restoreState(final TestRunner from, final TestRunner to) throws IOException {
+        to.getStateManager().setState(from.getStateManager().getState(Scope.CLUSTER).toMap(), Scope.CLUSTER);
+    }
+
+    private static MockFlowFile only(final TestRunner runner) {
+        runner.assertAllFlowFilesTransferred(TriggerBulkImport.REL_SUCCESS, 1);
+        return runner.getFlowFilesForRelationship(TriggerBulkImport.REL_SUCCESS).getFirst();
+    }
+
+    @Test
+    void theDefaultKeyIsDeterministicAndSentAsAHeader() {
+        emulator = Emulators.milvus().start();
+        final TestRunner runner = newRunner();
+        final MockFlowFile original = runner.enqueue(new byte[0], UPLOADED);
+        runner.enqueue(new byte[0], UPLOADED);
+        runner.run(2);
+
+        final List<RecordedCall> creates = emulator.requests("create");
+        assertEquals(2, creates.size());
+        final String key = creates.get(0).header("Idempotency-Key");
+        assertTrue(key.matches("[0-9a-f]{64}"), key);
+        assertNotEquals(key, creates.get(1).header("Idempotency-Key"), "another flowfile, another key");
+        assertEquals(key, runner.getFlowFilesForRelationship(TriggerBulkImport.REL_SUCCESS).getFirst().getAttribute(BulkImportAttributes.IDEMPOTENCY_KEY));
+
+        final TestRunner again = newRunner();
+        again.setProperty(TriggerBulkImport.JOB_MEMORY_SIZE, "0");
+        again.enqueue(original);
+        again.run();
+        assertEquals(key, emulator.requests("create").get(2).header("Idempotency-Key"), "the same flowfile, the same key");
+    }
+
+    @Test
+    void crashAfterTheAnswerReattachesThroughTheServersKeySupport() {
+        emulator = Emulators.milvus().idempotency(true).start();
+        final TestRunner beforeCrash = newRunner();
+        beforeCrash.setProperty(TriggerBulkImport.JOB_MEMORY_SIZE, "0");
+        final MockFlowFile original = beforeCrash.enqueue(new byte[0], UPLOADED);
+        beforeCrash.run();
+        final String jobId = only(beforeCrash).getAttribute(BulkImportAttributes.JOB_ID);
+
+        // NiFi dies before the session commits: after the restart the original flowfile is back in the queue
+        final TestRunner afterRestart = newRunner();
+        afterRestart.setProperty(TriggerBulkImport.JOB_MEMORY_SIZE, "0");
+        afterRestart.enqueue(original);
+        afterRestart.run();
+
+        assertEquals(jobId, only(afterRestart).getAttribute(BulkImportAttributes.JOB_ID));
+        assertEquals(2, emulator.requests("create").size());
+        assertTrue(emulator.requests("create").get(1).replayed());
+        assertEquals(1, emulator.jobCount(), "no duplicate job");
+    }
+
+    @Test
+    void crashAfterTheAnswerReattachesThroughStateWhenTheServerIgnoresKeys() throws IOException {
+        emulator = Emulators.milvus().idempotency(false).start();
+        final TestRunner beforeCrash = newRunner();
+        final MockFlowFile original = beforeCrash.enqueue(new byte[0], UPLOADED);
+        beforeCrash.run();
+        final MockFlowFile first = only(beforeCrash);
+
+        final TestRunner afterRestart = newRunner();
+        restoreState(beforeCrash, afterRestart);
+        afterRestart.enqueue(original);
+        afterRestart.run();
+
+        final MockFlowFile replayed = only(afterRestart);
+        replayed.assertAttributeEquals(BulkImportAttributes.JOB_ID, first.getAttribute(BulkImportAttributes.JOB_ID));
+        replayed.assertAttributeEquals(BulkImportAttributes.REATTACHED, "true");
+        replayed.assertAttributeEquals(BulkImportAttributes.SUBMITTED_AT, first.getAttribute(BulkImportAttributes.SUBMITTED_AT));
+        assertEquals(1, emulator.requests("create").size(), "no second request at all");
+        assertEquals(1, emulator.jobCount());
+        assertFalse(afterRestart.getProvenanceEvents().isEmpty());
+    }
+
+    @Test
+    void aLostReplyIsRetriedIntoTheSameJob() {
+        emulator = Emulators.milvus().start();
+        emulator.faults().add(Fault.on("create", FaultType.LOST_REPLY, 1));
+        final TestRunner runner = newRunner();
+        runner.enqueue(new byte[0], UPLOADED);
+        runner.run();
+        runner.assertAllFlowFilesTransferred(TriggerBulkImport.REL_RETRY, 1);
+        assertEquals(1, emulator.jobCount(), "the server created the job although the answer was lost");
+
+        final MockFlowFile retried = runner.getFlowFilesForRelationship(TriggerBulkImport.REL_RETRY).getFirst();
+        runner.clearTransferState();
+        runner.enqueue(retried);
+        runner.run();
+
+        assertEquals(emulator.jobs().getFirst().id(), only(runner).getAttribute(BulkImportAttributes.JOB_ID));
+        assertEquals(1, emulator.jobCount());
+    }
+
+    @Test
+    void aFlowFileWhoseJobFailedStartsANewJob() {
+        emulator = Emulators.milvus().start();
+        final TestRunner runner = newRunner();
+        final MockFlowFile original = runner.enqueue(new byte[0], UPLOADED);
+        runner.run();
+        final MockFlowFile started = only(runner);
+
+        // as GetBulkImportProgress leaves it when the job Failed
+        final Map<String, String> failed = new HashMap<>(started.getAttributes());
+        failed.put(BulkImportAttributes.STATE, "Failed");
+        final MockFlowFile failedFlowFile = new MockFlowFile(original.getId() + 1_000, started);
+        failedFlowFile.putAttributes(failed);
+        runner.clearTransferState();
+        runner.enqueue(failedFlowFile);
+        runner.run();
+
+        assertNotEquals(started.getAttribute(BulkImportAttributes.JOB_ID), only(runner).getAttribute(BulkImportAttributes.JOB_ID));
+        assertNotEquals(emulator.requests("create").get(0).header("Idempotency-Key"), emulator.requests("create").get(1).header("Idempotency-Key"));
+        assertEquals(2, emulator.jobCount());
+    }
+
+    @Test
+    void aCustomKeyIsSentAsIsAndCheckedFirst() {
+        emulator = Emulators.milvus().start();
+        final TestRunner runner = newRunner();
+        runner.setProperty(TriggerBulkImport.IDEMPOTENCY_KEY, "${s3.key}-v1");
+        runner.enqueue(new byte[0], UPLOADED);
+        runner.enqueue(new byte[0], Map.of("s3.bucket", "b", "s3.key", "é/x.parquet"));
+        runner.run(2);
+
+        assertEquals("batch/part-0001.parquet-v1", emulator.requests("create").getFirst().header("Idempotency-Key"));
+        runner.assertTransferCount(TriggerBulkImport.REL_SUCCESS, 1);
+        runner.assertTransferCount(TriggerBulkImport.REL_FAILURE, 1);
+        final MockFlowFile rejected = runner.getFlowFilesForRelationship(TriggerBulkImport.REL_FAILURE).getFirst();
+        assertTrue(rejected.getAttribute(BulkImportAttributes.ERROR_MESSAGE).contains("Idempotency Key"));
+        assertEquals(1, emulator.requests("create").size());
+    }
+
+    @Test
+    void memoryIsBoundedInSizeAndStoredInClusterState() throws IOException {
+        emulator = Emulators.milvus().start();
+        final TestRunner runner = newRunner();
+        runner.setIsConfiguredForClustering(true);
+        runner.setClustered(true);
+        runner.setProperty(TriggerBulkImport.JOB_MEMORY_SIZE, "3");
+        for (int i = 0; i < 5; i++) {
+            runner.enqueue(new byte[0], Map.of("s3.bucket", "b", "s3.key", "f" + i + ".parquet"));
+        }
+        runner.run(5);
+
+        runner.assertAllFlowFilesTransferred(TriggerBulkImport.REL_SUCCESS, 5);
+        final Map<String, String> state = runner.getStateManager().getState(Scope.CLUSTER).toMap();
+        assertEquals(3, state.size(), state.toString());
+        state.forEach((key, value) -> assertTrue(key.matches("k\\.[0-9a-f]{32}") && value.matches("\\d+\\|\\d+\\|0\\|1"), key + "=" + value));
+    }
+
+    @Test
+    void aStateFailureDoesNotFailTheFlowFile() {
+        emulator = Emulators.milvus().start();
+        final TestRunner runner = newRunner();
+        runner.getStateManager().setFailOnStateSet(Scope.CLUSTER, true);
+        runner.enqueue(new byte[0], UPLOADED);
+        runner.run();
+
+        only(runner);
+        assertTrue(runner.getLogger().getWarnMessages().stream().anyMatch(m -> m.getMsg().contains("Cannot remember")));
+    }
+}
