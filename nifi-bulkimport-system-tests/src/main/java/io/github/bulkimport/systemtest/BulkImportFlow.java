@@ -1,0 +1,109 @@
+package io.github.bulkimport.systemtest;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The flow the system tests and the demo build through the REST API:
+ * <pre>
+ * GenerateFlowFile (attributes as PutS3Object writes them) ─success─▶ TriggerBulkImport ─success─▶ GetBulkImportProgress ─success─▶ (done)
+ *                                                   ↺ retry          └─failure─▶ (not started)   ↺ running, retry
+ *                                                                                                └─failure, expired─▶ (failed)
+ * </pre>
+ * The three funnels have no way out, so flowfiles stay queued in front of them to be counted.
+ */
+public record BulkImportFlow(
+        String groupId,
+        String serviceId,
+        String generateId,
+        String triggerId,
+        String progressId,
+        String done,
+        String notStarted,
+        String failed) {
+
+    public static final String TRIGGER_TYPE = "io.github.bulkimport.nifi.processors.TriggerBulkImport";
+    public static final String PROGRESS_TYPE = "io.github.bulkimport.nifi.processors.GetBulkImportProgress";
+    public static final String SERVICE_TYPE = "io.github.bulkimport.nifi.service.StandardBulkImportConnectionService";
+    public static final String GENERATE_TYPE = "org.apache.nifi.processors.standard.GenerateFlowFile";
+
+    /**
+     * @param endpoint   the Milvus (or emulator) address
+     * @param token      the API key or token
+     * @param collection the collection to import into
+     * @param bucket     the bucket PutS3Object would have written to
+     * @param penalty    the polling interval of GetBulkImportProgress and the retry delay of TriggerBulkImport
+     */
+    public record Settings(String name, String endpoint, String token, String collection, String bucket, Duration penalty) {
+    }
+
+    public static BulkImportFlow create(final NiFiRestClient rest, final String parentGroupId, final double x, final double y,
+                                        final Settings settings) throws IOException {
+        final String group = rest.createProcessGroup(parentGroupId, settings.name(), x, y);
+        final String service = rest.createControllerService(group, SERVICE_TYPE, "Milvus connection", Map.of(
+                "Deployment", "MILVUS",
+                "Endpoint URL", settings.endpoint(),
+                "API Key or Token", settings.token(),
+                "Response Timeout", "5 secs"));
+        rest.enableControllerService(service, Duration.ofSeconds(30));
+
+        final String penalty = settings.penalty().toMillis() + " ms";
+        final String generate = rest.createProcessor(group, GENERATE_TYPE, "Uploaded files (as PutS3Object leaves them)", 0, 0,
+                Map.of("File Size", "0B", "Batch Size", "1", "s3.bucket", settings.bucket(),
+                        "s3.key", "vectors/part-${nextInt():toString():padLeft(5, '0')}.parquet"),
+                Map.of("schedulingPeriod", "1 min"), List.of());
+        final String trigger = rest.createProcessor(group, TRIGGER_TYPE, "TriggerBulkImport", 0, 250,
+                Map.of("Connection Service", service, "Collection Name", settings.collection()),
+                Map.of("penaltyDuration", penalty, "yieldDuration", "1 sec", "schedulingPeriod", "0 sec"), List.of());
+        final String progress = rest.createProcessor(group, PROGRESS_TYPE, "GetBulkImportProgress", 0, 500,
+                Map.of("Connection Service", service, "Maximum Wait Time", "10 min"),
+                Map.of("penaltyDuration", penalty, "yieldDuration", "1 sec", "schedulingPeriod", "0 sec"), List.of());
+        final String doneFunnel = rest.createFunnel(group, 40, 750);
+        final String notStartedFunnel = rest.createFunnel(group, 560, 290);
+        final String failedFunnel = rest.createFunnel(group, 560, 540);
+
+        rest.connect(group, generate, trigger, "PROCESSOR", List.of("success"));
+        rest.connect(group, trigger, trigger, "PROCESSOR", List.of("retry"));
+        final String notStarted = rest.connect(group, trigger, notStartedFunnel, "FUNNEL", List.of("failure"));
+        rest.connect(group, trigger, progress, "PROCESSOR", List.of("success"));
+        rest.connect(group, progress, progress, "PROCESSOR", List.of("running", "retry"));
+        final String done = rest.connect(group, progress, doneFunnel, "FUNNEL", List.of("success"));
+        final String failed = rest.connect(group, progress, failedFunnel, "FUNNEL", List.of("failure", "expired"));
+        return new BulkImportFlow(group, service, generate, trigger, progress, done, notStarted, failed);
+    }
+
+    /** Makes {@code count} flowfiles, each with its own s3.key. */
+    public void generate(final NiFiRestClient rest, final int count) throws IOException {
+        for (int i = 0; i < count; i++) {
+            rest.runOnce(generateId, Duration.ofSeconds(30));
+        }
+    }
+
+    /** Starts the bulk-import processors (GenerateFlowFile stays stopped). */
+    public void start(final NiFiRestClient rest) throws IOException {
+        final List<String> problems = rest.validationErrors(triggerId);
+        problems.addAll(rest.validationErrors(progressId));
+        if (!problems.isEmpty()) {
+            throw new IOException("the flow is not valid: " + problems);
+        }
+        rest.setProcessorState(triggerId, "RUNNING");
+        rest.setProcessorState(progressId, "RUNNING");
+    }
+
+    /** Waits until the given connection holds {@code count} flowfiles. */
+    public static void awaitQueued(final NiFiRestClient rest, final String connectionId, final int count, final Duration timeout)
+            throws IOException, InterruptedException {
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        int queued = 0;
+        while (System.nanoTime() < deadline) {
+            queued = rest.queued(connectionId);
+            if (queued >= count) {
+                return;
+            }
+            Thread.sleep(300);
+        }
+        throw new IOException("expected " + count + " flowfiles in connection " + connectionId + " but found " + queued + " after " + timeout);
+    }
+}

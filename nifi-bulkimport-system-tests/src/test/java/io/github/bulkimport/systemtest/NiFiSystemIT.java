@@ -1,0 +1,210 @@
+package io.github.bulkimport.systemtest;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.bulkimport.emulator.Dialect;
+import io.github.bulkimport.emulator.Fault;
+import io.github.bulkimport.emulator.FaultType;
+import io.github.bulkimport.emulator.ImportApiEmulator;
+import io.github.bulkimport.emulator.Job;
+import io.github.bulkimport.emulator.RecordedCall;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The bundle in a real NiFi 2.3.0, against the emulator on loopback, driven through NiFi's REST API.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class NiFiSystemIT {
+
+    private static final String TOKEN = "root:Milvus-system-test";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration FLOW_TIMEOUT = Duration.ofMinutes(3);
+
+    private ImportApiEmulator emulator;
+    private NiFiInstance nifi;
+    private NiFiRestClient rest;
+    private String root;
+
+    @BeforeAll
+    void startNiFiAndEmulator() throws Exception {
+        emulator = ImportApiEmulator.builder().dialect(Dialect.MILVUS).token(TOKEN).importDuration(Duration.ofSeconds(2)).recordLimit(100_000).start();
+        final Path instance = Path.of(System.getProperty("nifi.instance.dir"));
+        NiFiInstance.delete(instance);
+        nifi = NiFiInstance.prepare(Path.of(System.getProperty("nifi.runtime.home")), instance, Path.of(System.getProperty("bulkimport.nar")), "system-tests");
+        final Duration startup = nifi.start(Duration.ofMinutes(4));
+        System.out.printf("NiFi started in %.1f s at %s%n", startup.toMillis() / 1000.0, nifi.uiUrl());
+        rest = nifi.rest();
+        rest.awaitProcessorType(BulkImportFlow.TRIGGER_TYPE, Duration.ofSeconds(60));
+        root = rest.rootGroupId();
+    }
+
+    @AfterAll
+    void stopEverything() throws Exception {
+        if (nifi != null) {
+            nifi.stop();
+        }
+        if (emulator != null) {
+            emulator.close();
+        }
+    }
+
+    private BulkImportFlow flow(final String collection, final String token, final double y) throws Exception {
+        return BulkImportFlow.create(rest, root, 0, y,
+                new BulkImportFlow.Settings(collection, emulator.url(), token, collection, "milvus-bucket", Duration.ofMillis(500)));
+    }
+
+    private List<RecordedCall> creates(final String collection) {
+        return emulator.requests("create").stream().filter(call -> call.body().contains("\"" + collection + "\"")).toList();
+    }
+
+    private List<Job> jobs(final String collection) {
+        return emulator.jobs().stream().filter(job -> job.collection().equals(collection)).toList();
+    }
+
+    @Test
+    @Order(1)
+    void flowFilesFromPutS3ObjectEndInSuccessWithTheirJobs() throws Exception {
+        final BulkImportFlow flow = flow("happy_path", TOKEN, 0);
+        flow.generate(rest, 8);
+        flow.start(rest);
+
+        BulkImportFlow.awaitQueued(rest, flow.done(), 8, FLOW_TIMEOUT);
+
+        final List<Map<String, String>> done = rest.queuedAttributes(flow.done());
+        assertEquals(8, done.size());
+        final Set<String> jobIds = new HashSet<>();
+        for (final Map<String, String> attributes : done) {
+            assertEquals("Completed", attributes.get("bulkimport.state"));
+            assertEquals("100", attributes.get("bulkimport.progress"));
+            assertEquals("happy_path", attributes.get("bulkimport.collection"));
+            assertEquals(attributes.get("s3.key"), attributes.get("bulkimport.object.urls"));
+            assertTrue(attributes.get("bulkimport.submitted.at").endsWith("Z"));
+            assertTrue(attributes.containsKey("bulkimport.checked.at"));
+            assertFalse(attributes.containsKey("bulkimport.error.message"));
+            jobIds.add(attributes.get("bulkimport.job.id"));
+        }
+        assertEquals(8, jobIds.size(), "one job per flowfile");
+        assertEquals(0, rest.queued(flow.notStarted()));
+        assertEquals(0, rest.queued(flow.failed()));
+
+        final List<RecordedCall> creates = creates("happy_path");
+        assertEquals(8, creates.size(), "exactly one create per flowfile");
+        final Set<String> sentFiles = new HashSet<>();
+        for (final RecordedCall create : creates) {
+            assertEquals("Bearer " + TOKEN, create.header("Authorization"));
+            assertTrue(create.header("Idempotency-Key").matches("[0-9a-f]{64}"));
+            assertTrue(create.header("User-Agent").startsWith("nifi-bulkimport/"));
+            final var body = JSON.readTree(create.body());
+            assertEquals(Set.of("collectionName", "files"), fieldNames(body));
+            sentFiles.add(body.path("files").get(0).get(0).asText());
+        }
+        assertEquals(done.stream().map(a -> a.get("s3.key")).collect(Collectors.toSet()), sentFiles);
+        assertEquals(jobIds, jobs("happy_path").stream().map(Job::id).collect(Collectors.toSet()));
+        assertTrue(emulator.requests("describe").size() >= 8);
+    }
+
+    @Test
+    @Order(2)
+    void badCredentialsGoToFailureWithAClearMessage() throws Exception {
+        final BulkImportFlow flow = flow("bad_credentials", "root:wrong-password", 900);
+        flow.generate(rest, 2);
+        flow.start(rest);
+
+        BulkImportFlow.awaitQueued(rest, flow.notStarted(), 2, FLOW_TIMEOUT);
+
+        for (final Map<String, String> attributes : rest.queuedAttributes(flow.notStarted())) {
+            assertEquals("401", attributes.get("bulkimport.http.status"));
+            assertEquals("1800", attributes.get("bulkimport.error.code"));
+            assertTrue(attributes.get("bulkimport.error.message").contains("check API Key or Token"), attributes.toString());
+            assertFalse(attributes.toString().contains("wrong-password"), "the secret never reaches attributes");
+        }
+        assertTrue(jobs("bad_credentials").isEmpty());
+        assertTrue(rest.bulletins(flow.groupId()).stream().noneMatch(b -> b.contains("wrong-password")));
+    }
+
+    @Test
+    @Order(3)
+    void aFaultBurstGoesThroughRetryAndStillEndsInOneJobEach() throws Exception {
+        emulator.faults()
+                .add(Fault.on("create", FaultType.HTTP_503, 3))
+                .add(Fault.on("create", FaultType.LOST_REPLY, 2))
+                .add(Fault.on("create", FaultType.JOB_LIMIT, 1))
+                .add(new Fault(FaultType.HTTP_429, 1, "create", 1, 0))
+                .add(Fault.on("create", FaultType.TRUNCATED, 1))
+                .add(Fault.on("create", FaultType.HTTP_502, 1))
+                .add(Fault.on("describe", FaultType.HTTP_502, 2))
+                .add(Fault.on("describe", FaultType.DROP, 1));
+        final BulkImportFlow flow = flow("fault_burst", TOKEN, 1800);
+        flow.generate(rest, 10);
+        flow.start(rest);
+
+        BulkImportFlow.awaitQueued(rest, flow.done(), 10, FLOW_TIMEOUT);
+
+        assertTrue(emulator.faults().pending().isEmpty(), "every injected fault was hit: " + emulator.faults().pending());
+        assertEquals(0, rest.queued(flow.notStarted()));
+        assertEquals(0, rest.queued(flow.failed()));
+        assertEquals(10, jobs("fault_burst").size(), "no duplicate job despite lost replies");
+        final Set<String> jobIds = rest.queuedAttributes(flow.done()).stream().map(a -> a.get("bulkimport.job.id")).collect(Collectors.toSet());
+        assertEquals(jobs("fault_burst").stream().map(Job::id).collect(Collectors.toSet()), jobIds);
+        assertTrue(creates("fault_burst").size() > 10, "faults made the processor retry");
+    }
+
+    @Test
+    @Order(4)
+    void stoppingOrKillingNiFiMidFlowLosesNothingAndDuplicatesNothing() throws Exception {
+        final BulkImportFlow flow = flow("restarts", TOKEN, 2700);
+
+        for (final boolean crash : List.of(false, true)) {
+            final int expected = crash ? 24 : 12;
+            // slow answers stretch the starting phase, so that NiFi goes down with jobs both started and not
+            emulator.faults().add(new Fault(FaultType.SLOW, 12, "create", -1, 400));
+            flow.generate(rest, 12);
+            flow.start(rest);
+            final long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (jobs("restarts").size() < expected - 9 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            if (crash) {
+                nifi.kill();
+            } else {
+                nifi.stop();
+            }
+            final Duration restart = nifi.start(Duration.ofMinutes(3));
+            System.out.printf("NiFi %s and came back in %.1f s%n", crash ? "was killed" : "was stopped", restart.toMillis() / 1000.0);
+            rest = nifi.rest();
+
+            BulkImportFlow.awaitQueued(rest, flow.done(), expected, FLOW_TIMEOUT);
+            assertEquals(expected, rest.queued(flow.done()), "nothing lost, nothing doubled");
+            assertEquals(0, rest.queued(flow.notStarted()));
+            assertEquals(0, rest.queued(flow.failed()));
+            assertEquals(expected, jobs("restarts").size(), "no duplicate job after " + (crash ? "a crash" : "a restart"));
+            emulator.faults().clear();
+        }
+        assertTrue(Files.exists(nifi.directory().resolve("logs/nifi-app.log")));
+    }
+
+    private static Set<String> fieldNames(final com.fasterxml.jackson.databind.JsonNode node) {
+        final Set<String> names = new HashSet<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+}
