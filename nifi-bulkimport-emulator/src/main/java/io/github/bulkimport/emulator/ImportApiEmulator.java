@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /**
@@ -41,6 +42,7 @@ public final class ImportApiEmulator implements Closeable {
     private final ApiHandler api;
     private final Faults faults = new Faults();
     private final Deque<RecordedCall> recorded = new ArrayDeque<>();
+    private final LongAdder served = new LongAdder();
     private final MiniHttpServer server;
 
     private ImportApiEmulator(final EmulatorConfig config) throws IOException {
@@ -102,6 +104,11 @@ public final class ImportApiEmulator implements Closeable {
         return jobs.size();
     }
 
+    /** How many API requests arrived (admin requests excluded), recorded or not. */
+    public long requestCount() {
+        return served.sum();
+    }
+
     /** Forgets jobs, keys, requests and faults. */
     public void reset() {
         jobs.clear();
@@ -113,6 +120,7 @@ public final class ImportApiEmulator implements Closeable {
         if (request.path().startsWith(ADMIN_PREFIX)) {
             return admin(request);
         }
+        served.increment();
         final long receivedAt = config.clock().getAsLong();
         final String operation = ApiHandler.operation(request.path());
         final Fault fault = faults.next(operation);
@@ -198,6 +206,7 @@ public final class ImportApiEmulator implements Closeable {
                     health.put("status", "ok");
                     health.put("dialect", config.dialect().name());
                     health.put("jobs", jobs.size());
+                    health.put("requests", requestCount());
                     yield api.json(200, health);
                 }
                 case "GET requests" -> api.json(200, mapper.valueToTree(requests()));

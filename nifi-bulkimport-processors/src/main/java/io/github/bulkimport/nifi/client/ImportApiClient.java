@@ -32,6 +32,8 @@ import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The import API over HTTP: {@code create}, {@code describe} and {@code list}, for Zilliz Cloud and
@@ -61,6 +63,7 @@ public final class ImportApiClient implements Closeable {
     private final SecretRedactor redactor;
     private final String authorization;
     private final String endpointText;
+    private final Map<String, URI> uris = new ConcurrentHashMap<>();
     private volatile String describePath = DESCRIBE_PATH;
 
     public ImportApiClient(final ClientConfig config) {
@@ -162,7 +165,7 @@ public final class ImportApiClient implements Closeable {
 
     private JsonNode post(final String operation, final String path, final byte[] body, final String database, final String idempotencyKey)
             throws ImportApiException {
-        final HttpPost post = new HttpPost(URI.create(endpointText + path));
+        final HttpPost post = new HttpPost(uris.computeIfAbsent(path, p -> URI.create(endpointText + p)));
         post.setHeader(HttpHeaders.AUTHORIZATION, authorization);
         post.setHeader(HttpHeaders.ACCEPT, ContentType.APPLICATION_JSON.getMimeType());
         if (database != null && !database.isEmpty()) {

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Deterministic {@code Idempotency-Key} values. A flowfile's key depends only on what survives a
@@ -23,6 +24,9 @@ public final class IdempotencyKeys {
     public static final int MAX_LENGTH = 256;
     private static final String VERSION = "nifi-bulkimport/1";
     private static final HexFormat HEX = HexFormat.of();
+    private static final Pattern DERIVED = Pattern.compile("[0-9a-f]{64}");
+    /** Looking a digest up costs more than the digest itself; digest() resets it for the next use. */
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(IdempotencyKeys::newSha256);
 
     private IdempotencyKeys() {
     }
@@ -82,7 +86,9 @@ public final class IdempotencyKeys {
 
     /** A short, fixed-length digest of a key, used to remember it in state. */
     public static String memoryKey(final String key) {
-        return sha256(key).substring(0, 32);
+        // a derived key is already a digest: its first half is as good as a digest of it
+        final String digest = DERIVED.matcher(key).matches() ? key : sha256(key);
+        return digest.substring(0, 32);
     }
 
     private static void field(final StringBuilder text, final String value) {
@@ -96,8 +102,12 @@ public final class IdempotencyKeys {
     }
 
     private static String sha256(final String text) {
+        return HEX.formatHex(SHA_256.get().digest(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static MessageDigest newSha256() {
         try {
-            return HEX.formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+            return MessageDigest.getInstance("SHA-256");
         } catch (final NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }

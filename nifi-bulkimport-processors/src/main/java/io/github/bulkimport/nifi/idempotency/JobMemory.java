@@ -13,12 +13,17 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Remembers, in cluster-wide NiFi state, which job each idempotency key started, for servers that
  * ignore {@code Idempotency-Key}. It is written right after the server answers and before the
  * session commits, so a flowfile replayed after a crash re-attaches to its job instead of starting
  * a second one. Entries are bounded in number and in age; the oldest go first.
+ * <p>
+ * A {@link #snapshot()} is the stored map itself; an entry is decoded only when it is looked up.
+ * A write copies the stored map once, and pruning takes the map down to half its bound, so that
+ * remembering costs little per job.
  */
 public final class JobMemory {
 
@@ -29,7 +34,6 @@ public final class JobMemory {
     private final int maxEntries;
     private final Duration maxAge;
     private final Clock clock;
-    private volatile Decoded cache = new Decoded(null, Map.of());
 
     /** What is remembered of one job. */
     public record Entry(String jobId, long submittedAtMillis, int batchIndex, int batchSize) {
@@ -55,7 +59,23 @@ public final class JobMemory {
         }
     }
 
-    private record Decoded(String version, Map<String, Entry> entries) {
+    /** What was remembered when the snapshot was taken. */
+    public final class Snapshot {
+        private final Map<String, String> stored;
+
+        private Snapshot(final Map<String, String> stored) {
+            this.stored = stored;
+        }
+
+        /** The job remembered for a key, if it is young enough. */
+        public Optional<Entry> recall(final String memoryKey) {
+            final String value = stored.get(PREFIX + memoryKey);
+            final Entry entry = value == null ? null : Entry.decode(value);
+            if (entry == null || entry.submittedAtMillis() < clock.millis() - maxAge.toMillis()) {
+                return Optional.empty();
+            }
+            return Optional.of(entry);
+        }
     }
 
     public JobMemory(final StateManager stateManager, final int maxEntries, final Duration maxAge, final Clock clock) {
@@ -65,28 +85,30 @@ public final class JobMemory {
         this.clock = clock;
     }
 
-    /** The job remembered for a key, if it is young enough. */
-    public Optional<Entry> recall(final String memoryKey) throws IOException {
-        final Entry entry = current().get(memoryKey);
-        if (entry == null || entry.submittedAtMillis() < clock.millis() - maxAge.toMillis()) {
-            return Optional.empty();
-        }
-        return Optional.of(entry);
+    /** Reads the remembered jobs. */
+    public Snapshot snapshot() throws IOException {
+        return new Snapshot(stateManager.getState(Scope.CLUSTER).toMap());
     }
 
-    /** Adds entries, dropping expired and surplus ones, and stores the result. */
+    /** Adds entries and stores the result, retrying when another writer got there first. */
     public void remember(final Map<String, Entry> additions) throws IOException {
         if (additions.isEmpty()) {
             return;
         }
         for (int attempt = 0; attempt < REPLACE_ATTEMPTS; attempt++) {
             final StateMap stored = stateManager.getState(Scope.CLUSTER);
-            final Map<String, Entry> merged = new HashMap<>(decode(stored.toMap()));
-            merged.putAll(additions);
-            final Map<String, String> encoded = encode(prune(merged));
-            final boolean written = stored.getStateVersion().isEmpty()
-                    ? setFirst(encoded)
-                    : stateManager.replace(stored, encoded, Scope.CLUSTER);
+            final Map<String, String> updated = new HashMap<>(stored.toMap());
+            additions.forEach((key, entry) -> updated.put(PREFIX + key, entry.encode()));
+            if (updated.size() > maxEntries) {
+                prune(updated, additions.keySet());
+            }
+            final boolean written;
+            if (stored.getStateVersion().isEmpty()) {
+                stateManager.setState(updated, Scope.CLUSTER);
+                written = true;
+            } else {
+                written = stateManager.replace(stored, updated, Scope.CLUSTER);
+            }
             if (written) {
                 return;
             }
@@ -94,54 +116,26 @@ public final class JobMemory {
         throw new IOException("state kept changing under " + REPLACE_ATTEMPTS + " attempts to remember started jobs");
     }
 
-    private boolean setFirst(final Map<String, String> encoded) throws IOException {
-        stateManager.setState(encoded, Scope.CLUSTER);
-        return true;
-    }
-
-    private Map<String, Entry> current() throws IOException {
-        final StateMap stored = stateManager.getState(Scope.CLUSTER);
-        final String version = stored.getStateVersion().orElse(null);
-        final Decoded cached = cache;
-        if (version != null && version.equals(cached.version())) {
-            return cached.entries();
-        }
-        final Decoded decoded = new Decoded(version, decode(stored.toMap()));
-        cache = decoded;
-        return decoded.entries();
-    }
-
-    private Map<String, Entry> prune(final Map<String, Entry> entries) {
+    /**
+     * Drops expired entries, then the oldest, down to half the bound, so that pruning is rare. The
+     * entries being added are kept whatever their number: they protect the flowfiles not yet committed.
+     */
+    private void prune(final Map<String, String> state, final Set<String> adding) {
         final long oldest = clock.millis() - maxAge.toMillis();
-        entries.values().removeIf(entry -> entry.submittedAtMillis() < oldest);
-        if (entries.size() <= maxEntries) {
-            return entries;
-        }
-        final List<Map.Entry<String, Entry>> byAge = new ArrayList<>(entries.entrySet());
-        byAge.sort(Comparator.comparingLong(e -> e.getValue().submittedAtMillis()));
-        final Map<String, Entry> kept = new HashMap<>();
-        for (final Map.Entry<String, Entry> entry : byAge.subList(byAge.size() - maxEntries, byAge.size())) {
-            kept.put(entry.getKey(), entry.getValue());
-        }
-        return kept;
-    }
-
-    private static Map<String, Entry> decode(final Map<String, String> state) {
-        final Map<String, Entry> entries = new HashMap<>(state.size() * 2);
+        final List<Map.Entry<String, Long>> byAge = new ArrayList<>(state.size());
         for (final Map.Entry<String, String> item : state.entrySet()) {
-            if (item.getKey().startsWith(PREFIX)) {
-                final Entry entry = Entry.decode(item.getValue());
-                if (entry != null) {
-                    entries.put(item.getKey().substring(PREFIX.length()), entry);
-                }
+            if (adding.contains(item.getKey().substring(PREFIX.length()))) {
+                continue;
+            }
+            final Entry entry = Entry.decode(item.getValue());
+            byAge.add(Map.entry(item.getKey(), entry == null ? Long.MIN_VALUE : entry.submittedAtMillis()));
+        }
+        byAge.sort(Map.Entry.comparingByValue(Comparator.naturalOrder()));
+        final int surplus = Math.max(0, byAge.size() + adding.size() - maxEntries / 2);
+        for (int i = 0; i < byAge.size(); i++) {
+            if (i < surplus || byAge.get(i).getValue() < oldest) {
+                state.remove(byAge.get(i).getKey());
             }
         }
-        return entries;
-    }
-
-    private static Map<String, String> encode(final Map<String, Entry> entries) {
-        final Map<String, String> state = new HashMap<>(entries.size() * 2);
-        entries.forEach((key, entry) -> state.put(PREFIX + key, entry.encode()));
-        return state;
     }
 }

@@ -42,12 +42,22 @@ final class ImportRequestReader {
     record FlowFileImport(ImportTarget target, List<String> files) {
     }
 
-    FlowFileImport read(final ProcessContext context, final Map<String, String> attributes, final Deployment deployment) throws InvalidInputException {
+    /** The dynamic properties of a context, each one an import option. */
+    static List<PropertyDescriptor> optionProperties(final ProcessContext context) {
+        return context.getProperties().keySet().stream().filter(PropertyDescriptor::isDynamic).toList();
+    }
+
+    /**
+     * @param optionProperties the context's dynamic properties (see {@link #optionProperties}), looked up once
+     *                         per schedule rather than per flowfile
+     */
+    FlowFileImport read(final ProcessContext context, final List<PropertyDescriptor> optionProperties, final Map<String, String> attributes,
+                        final Deployment deployment) throws InvalidInputException {
         final String collection = requiredName(context, collectionProperty, attributes);
         final String partition = optionalName(context, partitionProperty, attributes);
         final String database = optionalName(context, databaseProperty, attributes);
         final List<String> files = files(context, attributes, deployment);
-        return new FlowFileImport(ImportTarget.of(collection, partition, database, options(context, attributes)), files);
+        return new FlowFileImport(ImportTarget.of(collection, partition, database, options(context, optionProperties, attributes)), files);
     }
 
     private String requiredName(final ProcessContext context, final PropertyDescriptor property, final Map<String, String> attributes)
@@ -110,12 +120,10 @@ final class ImportRequestReader {
         return files;
     }
 
-    private static Map<String, String> options(final ProcessContext context, final Map<String, String> attributes) throws InvalidInputException {
+    private static Map<String, String> options(final ProcessContext context, final List<PropertyDescriptor> optionProperties,
+                                               final Map<String, String> attributes) throws InvalidInputException {
         final Map<String, String> options = new TreeMap<>();
-        for (final PropertyDescriptor property : context.getProperties().keySet()) {
-            if (!property.isDynamic()) {
-                continue;
-            }
+        for (final PropertyDescriptor property : optionProperties) {
             final String value = evaluate(context, property, attributes);
             if (value == null) {
                 throw new InvalidInputException("Import option '" + property.getName() + "' (a dynamic property) evaluated to an empty value "

@@ -21,6 +21,7 @@ import org.apache.nifi.annotation.documentation.SeeAlso;
 import org.apache.nifi.annotation.documentation.Tags;
 import org.apache.nifi.annotation.documentation.UseCase;
 import org.apache.nifi.annotation.lifecycle.OnScheduled;
+import org.apache.nifi.annotation.lifecycle.OnStopped;
 import org.apache.nifi.components.ConfigVerificationResult;
 import org.apache.nifi.components.ConfigVerificationResult.Outcome;
 import org.apache.nifi.components.PropertyDescriptor;
@@ -32,6 +33,7 @@ import org.apache.nifi.processor.ProcessContext;
 import org.apache.nifi.processor.ProcessSession;
 import org.apache.nifi.processor.Relationship;
 import org.apache.nifi.processor.VerifiableProcessor;
+import org.apache.nifi.processor.exception.ProcessException;
 import org.apache.nifi.processor.util.StandardValidators;
 
 import java.io.IOException;
@@ -40,11 +42,19 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 @Tags({"milvus", "zilliz", "vector", "bulk import", "import", "embeddings", "s3", "gcs", "azure"})
 @CapabilityDescription("Starts a Milvus or Zilliz Cloud bulk-import job for the files a flowfile points at, and routes the flowfile to success "
@@ -172,6 +182,16 @@ public class TriggerBulkImport extends AbstractBulkImportProcessor implements Ve
             .addValidator(StandardValidators.createLongValidator(1, 1_024, true))
             .build();
 
+    public static final PropertyDescriptor MAX_REQUESTS_IN_FLIGHT = new PropertyDescriptor.Builder()
+            .name("Max Requests in Flight")
+            .description("How many create requests one task keeps waiting for answers at once. Above 1, requests for the next jobs go out "
+                    + "while earlier ones are answered, which hides network latency; the connection service's Max Connections is shared "
+                    + "by all tasks. 1 sends one request at a time. Mind Zilliz Cloud's limit of 20 requests per second.")
+            .required(true)
+            .defaultValue("4")
+            .addValidator(StandardValidators.createLongValidator(1, 64, true))
+            .build();
+
     public static final PropertyDescriptor IDEMPOTENCY_KEY = new PropertyDescriptor.Builder()
             .name("Idempotency Key")
             .description("The Idempotency-Key sent with each request (printable ASCII, at most 256 characters). Leave empty to derive it from "
@@ -188,7 +208,7 @@ public class TriggerBulkImport extends AbstractBulkImportProcessor implements Ve
             .description("How many started jobs to remember in cluster state, by idempotency key, so that a replayed flowfile re-attaches to "
                     + "its job even when the server ignores Idempotency-Key (Milvus before 2.6.24). 0 turns the memory off.")
             .required(true)
-            .defaultValue("5000")
+            .defaultValue("1000")
             .addValidator(StandardValidators.createLongValidator(0, 20_000, true))
             .build();
 
@@ -217,12 +237,16 @@ public class TriggerBulkImport extends AbstractBulkImportProcessor implements Ve
                     + "bulkimport.error.message says what to fix. Flowfiles are penalized.")
             .build();
 
-    /** One onTrigger starts at most this many jobs, and starts no new one after {@link #TRIGGER_TIME_BUDGET}. */
-    static final int MAX_JOBS_PER_TRIGGER = 50;
+    /**
+     * One onTrigger starts at most this many jobs, takes no more flowfiles once it holds
+     * {@link #MAX_FLOWFILES_PER_TRIGGER}, and starts nothing new after {@link #TRIGGER_TIME_BUDGET}.
+     */
+    static final int MAX_JOBS_PER_TRIGGER = 100;
+    static final int MAX_FLOWFILES_PER_TRIGGER = 1_000;
     static final Duration TRIGGER_TIME_BUDGET = Duration.ofMillis(500);
 
     private static final List<PropertyDescriptor> PROPERTIES = List.of(CONNECTION_SERVICE, COLLECTION_NAME, PARTITION_NAME, DATABASE_NAME,
-            OBJECT_URLS, MAX_FLOWFILES_PER_JOB, IDEMPOTENCY_KEY, JOB_MEMORY_SIZE, JOB_MEMORY_AGE);
+            OBJECT_URLS, MAX_FLOWFILES_PER_JOB, MAX_REQUESTS_IN_FLIGHT, IDEMPOTENCY_KEY, JOB_MEMORY_SIZE, JOB_MEMORY_AGE);
     private static final Set<Relationship> RELATIONSHIPS = Set.of(REL_SUCCESS, REL_RETRY, REL_FAILURE);
     private static final Set<String> OUTCOME_ATTRIBUTES = Set.of(BulkImportAttributes.ERROR_CODE, BulkImportAttributes.ERROR_MESSAGE,
             BulkImportAttributes.HTTP_STATUS, BulkImportAttributes.REATTACHED, BulkImportAttributes.IDEMPOTENCY_KEY, BulkImportAttributes.PARTITION,
@@ -230,6 +254,10 @@ public class TriggerBulkImport extends AbstractBulkImportProcessor implements Ve
 
     private final ImportRequestReader requestReader = new ImportRequestReader(COLLECTION_NAME, PARTITION_NAME, DATABASE_NAME, OBJECT_URLS);
     private volatile JobMemory jobMemory;
+    private volatile List<PropertyDescriptor> optionProperties = List.of();
+    private volatile int maxRequestsInFlight = 1;
+    /** Sends requests when several may be in flight; {@code null} when one at a time. */
+    private volatile ExecutorService requestExecutor;
 
     @Override
     protected List<PropertyDescriptor> getSupportedPropertyDescriptors() {
@@ -253,10 +281,33 @@ public class TriggerBulkImport extends AbstractBulkImportProcessor implements Ve
     }
 
     @OnScheduled
-    public void createJobMemory(final ProcessContext context) {
+    public void setUp(final ProcessContext context) {
+        optionProperties = ImportRequestReader.optionProperties(context);
+        maxRequestsInFlight = context.getProperty(MAX_REQUESTS_IN_FLIGHT).asInteger();
+        requestExecutor = maxRequestsInFlight > 1 ? Executors.newFixedThreadPool(maxRequestsInFlight, requestThreads()) : null;
         final int size = context.getProperty(JOB_MEMORY_SIZE).asInteger();
         jobMemory = size == 0 ? null : new JobMemory(context.getStateManager(), size,
                 Duration.ofMillis(context.getProperty(JOB_MEMORY_AGE).asTimePeriod(TimeUnit.MILLISECONDS)), Clock.systemUTC());
+    }
+
+    /** Daemon threads named after this processor, so that thread dumps say whose requests they carry. */
+    private ThreadFactory requestThreads() {
+        final AtomicInteger number = new AtomicInteger();
+        final String prefix = "TriggerBulkImport[" + getIdentifier() + "]-request-";
+        return runnable -> {
+            final Thread thread = new Thread(runnable, prefix + number.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    @OnStopped
+    public void tearDown() {
+        final ExecutorService executor = requestExecutor;
+        requestExecutor = null;
+        if (executor != null) {
+            executor.shutdown();
+        }
     }
 
     @Override
@@ -266,17 +317,29 @@ public class TriggerBulkImport extends AbstractBulkImportProcessor implements Ve
             return;
         }
         final ImportApiClient client = connectionService(context).getClient();
+        final JobMemory.Snapshot remembered = rememberedJobs();
         final Map<String, JobMemory.Entry> started = new HashMap<>();
+        final List<PendingJob> inFlight = new ArrayList<>(maxRequestsInFlight);
         final long deadline = System.nanoTime() + TRIGGER_TIME_BUDGET.toNanos();
+        boolean goOn = true;
+        int taken = 0;
         try {
-            for (int jobs = 0; jobs < MAX_JOBS_PER_TRIGGER && System.nanoTime() - deadline < 0; jobs++) {
+            for (int jobs = 0; goOn && jobs < MAX_JOBS_PER_TRIGGER && taken < MAX_FLOWFILES_PER_TRIGGER && System.nanoTime() - deadline < 0; jobs++) {
                 final List<PreparedFlowFile> batch = takeBatch(context, session, client);
                 if (batch == null) {
                     break;
                 }
-                if (!batch.isEmpty() && !start(context, session, client, batch, started)) {
-                    break;
+                taken += batch.size();
+                final List<PreparedFlowFile> fresh = reattachRemembered(session, client, batch, remembered);
+                if (!fresh.isEmpty()) {
+                    inFlight.add(send(client, fresh));
                 }
+                if (inFlight.size() >= maxRequestsInFlight) {
+                    goOn = completeAnswered(context, session, client, inFlight, started);
+                }
+            }
+            for (final PendingJob pending : inFlight) {
+                complete(context, session, client, pending, started);
             }
         } finally {
             // before the session commits: a crash from here on replays flowfiles that will find their job
@@ -320,7 +383,7 @@ public class TriggerBulkImport extends AbstractBulkImportProcessor implements Ve
     private PreparedFlowFile prepare(final ProcessContext context, final FlowFile flowFile, final Deployment deployment) {
         try {
             final Map<String, String> attributes = flowFile.getAttributes();
-            final ImportRequestReader.FlowFileImport input = requestReader.read(context, attributes, deployment);
+            final ImportRequestReader.FlowFileImport input = requestReader.read(context, optionProperties, attributes, deployment);
             final String memberKey = memberKey(context, flowFile, input);
             return new PreparedFlowFile(flowFile, input.target(), input.files(), memberKey, IdempotencyKeys.memoryKey(memberKey), null);
         } catch (final InvalidInputException e) {
@@ -345,81 +408,157 @@ public class TriggerBulkImport extends AbstractBulkImportProcessor implements Ve
         return IdempotencyKeys.forFlowFile(flowFile.getAttribute("uuid"), input.target(), input.files(), previousFailedJob);
     }
 
-    /**
-     * Re-attaches remembered flowfiles and starts one job for the rest. Returns whether this
-     * trigger should go on with another job.
-     */
-    private boolean start(final ProcessContext context, final ProcessSession session, final ImportApiClient client,
-                          final List<PreparedFlowFile> batch, final Map<String, JobMemory.Entry> started) {
+    /** A {@code create} sent (or, with one request in flight, already answered) for some flowfiles. */
+    private record PendingJob(List<PreparedFlowFile> members, ImportRequest request, String idempotencyKey, CompletableFuture<String> jobId) {
+    }
+
+    /** Re-attaches the flowfiles whose job is remembered; returns the others. */
+    private List<PreparedFlowFile> reattachRemembered(final ProcessSession session, final ImportApiClient client, final List<PreparedFlowFile> batch,
+                                                      final JobMemory.Snapshot remembered) {
+        if (remembered == null) {
+            return batch;
+        }
         final List<PreparedFlowFile> fresh = new ArrayList<>(batch.size());
         for (final PreparedFlowFile member : batch) {
-            final Optional<JobMemory.Entry> remembered = recall(member.memoryKey());
-            if (remembered.isPresent()) {
-                reattach(session, member, remembered.get(), client);
+            final Optional<JobMemory.Entry> earlier = remembered.recall(member.memoryKey());
+            if (earlier.isPresent()) {
+                reattach(session, member, earlier.get(), client);
             } else {
                 fresh.add(member);
             }
         }
-        if (fresh.isEmpty()) {
-            return true;
-        }
+        return fresh;
+    }
 
+    /** Sends one {@code create} for the flowfiles, on another thread when several requests may be in flight. */
+    private PendingJob send(final ImportApiClient client, final List<PreparedFlowFile> members) {
         final List<String> files = new ArrayList<>();
-        final List<String> memberKeys = new ArrayList<>(fresh.size());
-        for (final PreparedFlowFile member : fresh) {
+        final List<String> memberKeys = new ArrayList<>(members.size());
+        for (final PreparedFlowFile member : members) {
             files.addAll(member.files());
             memberKeys.add(member.memberKey());
         }
-        final ImportRequest request = new ImportRequest(fresh.getFirst().target(), files);
+        final ImportRequest request = new ImportRequest(members.getFirst().target(), files);
         final String idempotencyKey = IdempotencyKeys.forBatch(memberKeys);
+        final ExecutorService executor = requestExecutor;
+        final CompletableFuture<String> jobId;
+        if (executor == null) {
+            jobId = new CompletableFuture<>();
+            try {
+                jobId.complete(client.createJob(request, idempotencyKey));
+            } catch (final ImportApiException e) {
+                jobId.completeExceptionally(e);
+            }
+        } else {
+            jobId = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return client.createJob(request, idempotencyKey);
+                } catch (final ImportApiException e) {
+                    throw new CompletionException(e);
+                }
+            }, executor);
+        }
+        return new PendingJob(members, request, idempotencyKey, jobId);
+    }
+
+    /**
+     * Waits until at least one request is answered, then routes every answered one, so that a slow
+     * answer does not hold back the others. Returns whether to start more jobs.
+     */
+    private boolean completeAnswered(final ProcessContext context, final ProcessSession session, final ImportApiClient client,
+                                     final List<PendingJob> inFlight, final Map<String, JobMemory.Entry> started) {
+        try {
+            CompletableFuture.anyOf(inFlight.stream().map(PendingJob::jobId).toArray(CompletableFuture[]::new)).get();
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProcessException("Interrupted while waiting for the server to start a job; the flowfiles will be processed again", e);
+        } catch (final ExecutionException failed) {
+            // routed below with the other answers
+        }
+        boolean goOn = true;
+        for (final Iterator<PendingJob> pending = inFlight.iterator(); pending.hasNext(); ) {
+            final PendingJob job = pending.next();
+            if (job.jobId().isDone()) {
+                pending.remove();
+                goOn &= complete(context, session, client, job, started);
+            }
+        }
+        return goOn;
+    }
+
+    /**
+     * Waits for a request's answer and routes its flowfiles. Returns whether this trigger should
+     * start more jobs: not after a transient error, as the next request would most likely fail too.
+     */
+    private boolean complete(final ProcessContext context, final ProcessSession session, final ImportApiClient client, final PendingJob pending,
+                             final Map<String, JobMemory.Entry> started) {
         final String jobId;
         try {
-            jobId = client.createJob(request, idempotencyKey);
-        } catch (final ImportApiException e) {
-            routeFailedBatch(context, session, fresh, e);
-            // after a transient error the next request would most likely fail the same way
-            return !e.getKind().isRetryable();
+            jobId = pending.jobId().get();
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProcessException("Interrupted while waiting for the server to start a job; the flowfiles will be processed again", e);
+        } catch (final ExecutionException e) {
+            if (e.getCause() instanceof ImportApiException failure) {
+                routeFailedBatch(context, session, pending.members(), failure);
+                return !failure.getKind().isRetryable();
+            }
+            if (e.getCause() instanceof RuntimeException unexpected) {
+                throw unexpected;
+            }
+            throw new ProcessException(e.getCause());
         }
 
+        final List<PreparedFlowFile> members = pending.members();
         final long submittedAt = Instant.now().toEpochMilli();
+        final String submittedAtText = Instant.ofEpochMilli(submittedAt).toString();
         final String transitUri = client.uriOf(ImportApiClient.CREATE_PATH);
-        for (int index = 0; index < fresh.size(); index++) {
-            final PreparedFlowFile member = fresh.get(index);
-            final JobMemory.Entry entry = new JobMemory.Entry(jobId, submittedAt, index, fresh.size());
+        final String details = "Started bulk-import job " + jobId + " into collection " + pending.request().target().collection() + " with "
+                + pending.request().files().size() + " file(s) for " + members.size() + " flowfile(s)";
+        for (int index = 0; index < members.size(); index++) {
+            final PreparedFlowFile member = members.get(index);
+            final JobMemory.Entry entry = new JobMemory.Entry(jobId, submittedAt, index, members.size());
             started.put(member.memoryKey(), entry);
-            final Map<String, String> attributes = successAttributes(member, entry);
-            attributes.put(BulkImportAttributes.IDEMPOTENCY_KEY, idempotencyKey);
-            FlowFile flowFile = session.removeAllAttributes(member.flowFile(), OUTCOME_ATTRIBUTES);
-            flowFile = session.putAllAttributes(flowFile, attributes);
-            session.getProvenanceReporter().invokeRemoteProcess(flowFile, transitUri, "Started bulk-import job " + jobId + " into collection "
-                    + member.target().collection() + " with " + files.size() + " file(s) for " + fresh.size() + " flowfile(s)");
+            final Map<String, String> attributes = successAttributes(member, entry, submittedAtText);
+            attributes.put(BulkImportAttributes.IDEMPOTENCY_KEY, pending.idempotencyKey());
+            final FlowFile flowFile = session.putAllAttributes(withoutOutcome(session, member.flowFile()), attributes);
+            session.getProvenanceReporter().invokeRemoteProcess(flowFile, transitUri, details);
             session.transfer(flowFile, REL_SUCCESS);
         }
-        getLogger().debug("Started job {} for {} flowfile(s) and {} file(s)", jobId, fresh.size(), files.size());
         return true;
     }
 
+    /** Removes what an earlier pass wrote (errors, a partition no longer used...), touching the session only when needed. */
+    private static FlowFile withoutOutcome(final ProcessSession session, final FlowFile flowFile) {
+        for (final String name : OUTCOME_ATTRIBUTES) {
+            if (flowFile.getAttribute(name) != null) {
+                return session.removeAllAttributes(flowFile, OUTCOME_ATTRIBUTES);
+            }
+        }
+        return flowFile;
+    }
+
     private void reattach(final ProcessSession session, final PreparedFlowFile member, final JobMemory.Entry entry, final ImportApiClient client) {
-        final Map<String, String> attributes = successAttributes(member, entry);
+        final Map<String, String> attributes = successAttributes(member, entry, Instant.ofEpochMilli(entry.submittedAtMillis()).toString());
         attributes.put(BulkImportAttributes.REATTACHED, "true");
-        FlowFile flowFile = session.removeAllAttributes(member.flowFile(), OUTCOME_ATTRIBUTES);
-        flowFile = session.putAllAttributes(flowFile, attributes);
+        final FlowFile flowFile = session.putAllAttributes(withoutOutcome(session, member.flowFile()), attributes);
         session.getProvenanceReporter().modifyAttributes(flowFile, "Re-attached to bulk-import job " + entry.jobId()
                 + " that this flowfile had already started");
         getLogger().info("Re-attached {} to job {} it had already started, instead of starting another", flowFile, entry.jobId());
         session.transfer(flowFile, REL_SUCCESS);
     }
 
-    private Optional<JobMemory.Entry> recall(final String memoryKey) {
+    /** The jobs remembered in state, or {@code null} when the memory is off or cannot be read. */
+    private JobMemory.Snapshot rememberedJobs() {
         final JobMemory memory = jobMemory;
         if (memory == null) {
-            return Optional.empty();
+            return null;
         }
         try {
-            return memory.recall(memoryKey);
+            return memory.snapshot();
         } catch (final IOException e) {
             getLogger().warn("Cannot read remembered jobs from state; relying on the server's Idempotency-Key support: {}", e.getMessage());
-            return Optional.empty();
+            return null;
         }
     }
 
@@ -451,13 +590,13 @@ public class TriggerBulkImport extends AbstractBulkImportProcessor implements Ve
         }
     }
 
-    private static Map<String, String> successAttributes(final PreparedFlowFile member, final JobMemory.Entry entry) {
+    private static Map<String, String> successAttributes(final PreparedFlowFile member, final JobMemory.Entry entry, final String submittedAt) {
         final Map<String, String> attributes = new HashMap<>(16);
         attributes.put(BulkImportAttributes.JOB_ID, entry.jobId());
         attributes.put(BulkImportAttributes.COLLECTION, member.target().collection());
         putIfPresent(attributes, BulkImportAttributes.PARTITION, member.target().partition());
         putIfPresent(attributes, BulkImportAttributes.DATABASE, member.target().database());
-        attributes.put(BulkImportAttributes.SUBMITTED_AT, Instant.ofEpochMilli(entry.submittedAtMillis()).toString());
+        attributes.put(BulkImportAttributes.SUBMITTED_AT, submittedAt);
         attributes.put(BulkImportAttributes.OBJECT_URLS, String.join("\n", member.files()));
         attributes.put(BulkImportAttributes.OBJECT_COUNT, String.valueOf(member.files().size()));
         attributes.put(BulkImportAttributes.BATCH_SIZE, String.valueOf(entry.batchSize()));
@@ -482,7 +621,7 @@ public class TriggerBulkImport extends AbstractBulkImportProcessor implements Ve
 
         final ImportRequestReader.FlowFileImport input;
         try {
-            input = requestReader.read(context, attributes, deployment);
+            input = requestReader.read(context, ImportRequestReader.optionProperties(context), attributes, deployment);
         } catch (final InvalidInputException e) {
             results.add(verification("Build Import Request", Outcome.FAILED, client.redactor().redact(e.getMessage())));
             return results;

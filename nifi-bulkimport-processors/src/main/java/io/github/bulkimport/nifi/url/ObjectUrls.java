@@ -19,7 +19,6 @@ public final class ObjectUrls {
 
     private static final Set<String> ZILLIZ_SCHEMES = Set.of("s3", "gs", "https");
     private static final Set<String> MILVUS_BUCKET_SCHEMES = Set.of("s3", "s3a", "gs", "minio");
-    private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
     private static final Pattern NEWLINES = Pattern.compile("\\R");
     private static final Pattern SCHEME = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*)://");
     private static final Pattern AZURE_HOST = Pattern.compile("^[a-z0-9]+\\.(blob|dfs)\\.core\\.windows\\.net$");
@@ -55,7 +54,7 @@ public final class ObjectUrls {
      * @param source the property or attribute the URL came from, named in error messages
      */
     public static String toFileEntry(final String url, final Deployment deployment, final String source) throws InvalidInputException {
-        if (CONTROL.matcher(url).find()) {
+        if (hasControlCharacter(url)) {
             throw new InvalidInputException(source + " holds an object URL with a control character; remove it");
         }
         final ParsedUrl parsed = ParsedUrl.parse(url);
@@ -140,6 +139,16 @@ public final class ObjectUrls {
             throw new InvalidInputException(source + " holds " + parsed.withoutQuery()
                     + " with a query string; bulk import reads objects with the service's storage keys, so remove the query (signed URLs and SAS tokens are not used)");
         }
+    }
+
+    static boolean hasControlCharacter(final String text) {
+        for (int i = 0; i < text.length(); i++) {
+            final char c = text.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String stripLeadingSlashes(final String path) {

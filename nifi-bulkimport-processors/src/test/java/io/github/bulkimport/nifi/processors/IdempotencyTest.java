@@ -69,10 +69,12 @@ class IdempotencyTest {
 
         final List<RecordedCall> creates = emulator.requests("create");
         assertEquals(2, creates.size());
-        final String key = creates.get(0).header("Idempotency-Key");
+        final String key = runner.getFlowFilesForRelationship(TriggerBulkImport.REL_SUCCESS).stream()
+                .filter(f -> f.getAttribute("uuid").equals(original.getAttribute("uuid"))).findFirst().orElseThrow()
+                .getAttribute(BulkImportAttributes.IDEMPOTENCY_KEY);
         assertTrue(key.matches("[0-9a-f]{64}"), key);
-        assertNotEquals(key, creates.get(1).header("Idempotency-Key"), "another flowfile, another key");
-        assertEquals(key, runner.getFlowFilesForRelationship(TriggerBulkImport.REL_SUCCESS).getFirst().getAttribute(BulkImportAttributes.IDEMPOTENCY_KEY));
+        assertEquals(java.util.Set.of(key), creates.stream().map(c -> c.header("Idempotency-Key")).filter(key::equals).collect(java.util.stream.Collectors.toSet()));
+        assertEquals(2, creates.stream().map(c -> c.header("Idempotency-Key")).distinct().count(), "another flowfile, another key");
 
         final TestRunner again = newRunner();
         again.setProperty(TriggerBulkImport.JOB_MEMORY_SIZE, "0");
@@ -189,14 +191,17 @@ class IdempotencyTest {
         runner.setIsConfiguredForClustering(true);
         runner.setClustered(true);
         runner.setProperty(TriggerBulkImport.JOB_MEMORY_SIZE, "3");
+        runner.setProperty(TriggerBulkImport.MAX_REQUESTS_IN_FLIGHT, "1");
         for (int i = 0; i < 5; i++) {
             runner.enqueue(new byte[0], Map.of("s3.bucket", "b", "s3.key", "f" + i + ".parquet"));
+            runner.run(1, false, i == 0);
         }
-        runner.run(5);
 
         runner.assertAllFlowFilesTransferred(TriggerBulkImport.REL_SUCCESS, 5);
         final Map<String, String> state = runner.getStateManager().getState(Scope.CLUSTER).toMap();
-        assertEquals(3, state.size(), state.toString());
+        assertTrue(state.size() <= 3, state.toString());
+        final String newest = emulator.jobs().getLast().id();
+        assertTrue(state.values().stream().anyMatch(value -> value.startsWith(newest + "|")), "the newest job is kept: " + state);
         state.forEach((key, value) -> assertTrue(key.matches("k\\.[0-9a-f]{32}") && value.matches("\\d+\\|\\d+\\|0\\|1"), key + "=" + value));
     }
 

@@ -1,0 +1,71 @@
+package io.github.bulkimport.benchmark;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.BufferedReader;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The emulator in a process of its own, so that its work and its heap stay out of the figures.
+ */
+final class EmulatorProcess implements Closeable {
+
+    static final String TOKEN = "root:Milvus";
+
+    private final Process process;
+    private final String url;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private EmulatorProcess(final Process process, final String url) {
+        this.process = process;
+        this.url = url;
+    }
+
+    static EmulatorProcess start(final Path jar) throws IOException {
+        final Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xms512m", "-Xmx512m", "-XX:+UseParallelGC", "-jar", jar.toString(),
+                "--dialect", "milvus", "--port", "0", "--token", TOKEN, "--import-seconds", "0", "--record", "0",
+                "--max-active-jobs", "100000000", "--idempotency", "false")
+                .redirectErrorStream(true).start();
+        final BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        final String line = out.readLine();
+        if (line == null || !line.contains("http://")) {
+            process.destroyForcibly();
+            throw new IOException("the emulator did not start: " + line);
+        }
+        // keep draining its output so that it never blocks on a full pipe
+        Thread.ofVirtual().start(() -> out.lines().forEach(ignored -> { }));
+        return new EmulatorProcess(process, line.substring(line.indexOf("http://")).trim());
+    }
+
+    String url() {
+        return url;
+    }
+
+    /** API requests the emulator has received so far. */
+    long requestCount() throws IOException, InterruptedException {
+        final String health = http.send(HttpRequest.newBuilder(URI.create(url + "/_emulator/health")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        return new ObjectMapper().readTree(health).path("requests").asLong();
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package io.github.bulkimport.nifi.processors;
+
+import io.github.bulkimport.emulator.Fault;
+import io.github.bulkimport.emulator.FaultType;
+import io.github.bulkimport.emulator.ImportApiEmulator;
+import io.github.bulkimport.nifi.testing.Emulators;
+import io.github.bulkimport.nifi.testing.LeakCheck;
+import io.github.bulkimport.nifi.testing.Runners;
+import org.apache.nifi.util.TestRunner;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Several create requests of one task in flight at once.
+ */
+class RequestsInFlightTest {
+
+    private ImportApiEmulator emulator;
+    private TestRunner runner;
+
+    @AfterEach
+    void tearDown() {
+        LeakCheck.assertNoSecrets(runner, Runners.SERVICE_ID);
+        emulator.close();
+    }
+
+    private void start(final int inFlight, final Fault fault) {
+        emulator = Emulators.milvus().fault(fault).start();
+        runner = Runners.milvus(new TriggerBulkImport(), emulator.url());
+        runner.setProperty(TriggerBulkImport.COLLECTION_NAME, "documents");
+        runner.setProperty(TriggerBulkImport.MAX_REQUESTS_IN_FLIGHT, String.valueOf(inFlight));
+        for (int i = 0; i < 10; i++) {
+            runner.enqueue(new byte[0], Map.of("s3.bucket", "b", "s3.key", "part-" + i + ".parquet"));
+        }
+    }
+
+    @Test
+    void aSlowAnswerDoesNotHoldBackTheOthers() {
+        start(4, new Fault(FaultType.SLOW, 1, "create", -1, 1_000));
+        final long began = System.nanoTime();
+        runner.run(3);
+        final long millis = (System.nanoTime() - began) / 1_000_000;
+
+        runner.assertAllFlowFilesTransferred(TriggerBulkImport.REL_SUCCESS, 10);
+        assertEquals(10, emulator.jobCount());
+        // one request at a time would take the slow second plus nine more round trips; in flight, the others overlap it
+        assertTrue(millis < 1_900, "took " + millis + " ms");
+    }
+
+    @Test
+    void aTransientErrorStopsTakingNewWorkAndLosesNothing() {
+        start(4, Fault.on("create", FaultType.HTTP_503, 1));
+        runner.run(1, false, true);
+
+        final int succeeded = runner.getFlowFilesForRelationship(TriggerBulkImport.REL_SUCCESS).size();
+        final int retried = runner.getFlowFilesForRelationship(TriggerBulkImport.REL_RETRY).size();
+        assertEquals(1, retried);
+        assertTrue(succeeded <= 3, "at most the requests already in flight complete: " + succeeded);
+        assertEquals(10, succeeded + retried + runner.getQueueSize().getObjectCount(), "nothing lost");
+        assertEquals(succeeded, emulator.jobCount());
+
+        runner.run(1, true, false);
+        runner.assertTransferCount(TriggerBulkImport.REL_SUCCESS, 9);
+        assertEquals(9, emulator.jobCount());
+    }
+
+    @Test
+    void oneAtATimeSendsInQueueOrder() {
+        start(1, new Fault(FaultType.SLOW, 1, "create", -1, 10));
+        runner.run();
+
+        runner.assertAllFlowFilesTransferred(TriggerBulkImport.REL_SUCCESS, 10);
+        for (int i = 0; i < 10; i++) {
+            assertTrue(emulator.requests("create").get(i).body().contains("part-" + i + ".parquet"));
+        }
+    }
+}
