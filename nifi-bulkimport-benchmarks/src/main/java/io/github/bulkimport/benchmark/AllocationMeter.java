@@ -1,6 +1,7 @@
 package io.github.bulkimport.benchmark;
 
 import com.sun.management.GarbageCollectionNotificationInfo;
+import com.sun.management.GcInfo;
 
 import javax.management.NotificationEmitter;
 import javax.management.openmbean.CompositeData;
@@ -10,6 +11,7 @@ import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryUsage;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -21,7 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
 final class AllocationMeter {
 
     private static final AtomicLong EMPTIED_BY_COLLECTIONS = new AtomicLong();
-    private static final AtomicLong COLLECTIONS_SEEN = new AtomicLong();
+    /** The id of the last collection notified, per collector. */
+    private static final Map<String, Long> LAST_NOTIFIED = new ConcurrentHashMap<>();
     private static final List<GarbageCollectorMXBean> COLLECTORS = ManagementFactory.getGarbageCollectorMXBeans();
     private static final List<MemoryPoolMXBean> EDEN = ManagementFactory.getMemoryPoolMXBeans().stream()
             .filter(pool -> pool.getName().contains("Eden")).toList();
@@ -32,9 +35,10 @@ final class AllocationMeter {
                 if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
                     return;
                 }
-                final var info = GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData()).getGcInfo();
+                final GarbageCollectionNotificationInfo gc = GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
+                final GcInfo info = gc.getGcInfo();
                 EMPTIED_BY_COLLECTIONS.addAndGet(edenOf(info.getMemoryUsageBeforeGc()) - edenOf(info.getMemoryUsageAfterGc()));
-                COLLECTIONS_SEEN.incrementAndGet();
+                LAST_NOTIFIED.merge(gc.getGcName(), info.getId(), Math::max);
             }, null, null);
         }
     }
@@ -52,20 +56,22 @@ final class AllocationMeter {
         return EMPTIED_BY_COLLECTIONS.get() + eden;
     }
 
-    /** Collection notifications arrive shortly after the collections: wait for those already counted. */
+    /**
+     * Collection notifications arrive shortly after the collections: wait (briefly) until every
+     * collector's latest collection has been notified. Collectors that never notify (G1's
+     * concurrent cycles) are skipped.
+     */
     private static void awaitNotifications() {
-        final long deadline = System.nanoTime() + 1_000_000_000L;
-        while (COLLECTIONS_SEEN.get() < collections() && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
-    }
-
-    private static long collections() {
-        long count = 0;
+        final long deadline = System.nanoTime() + 200_000_000L;
         for (final GarbageCollectorMXBean collector : COLLECTORS) {
-            count += Math.max(0, collector.getCollectionCount());
+            final GcInfo last = ((com.sun.management.GarbageCollectorMXBean) collector).getLastGcInfo();
+            if (last == null || !LAST_NOTIFIED.containsKey(collector.getName()) && collector.getName().contains("Concurrent")) {
+                continue;
+            }
+            while (LAST_NOTIFIED.getOrDefault(collector.getName(), 0L) < last.getId() && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
         }
-        return count;
     }
 
     private static long edenOf(final Map<String, MemoryUsage> usage) {
