@@ -184,6 +184,17 @@ class ListBulkImportJobsTest {
     }
 
     @Test
+    void verifyListsTheJobsAndCountsFailures() {
+        page(2, 1, 100, job("a", "Completed"), job("b", "Failed"));
+
+        final var results = ((ListBulkImportJobs) runner.getProcessor()).verify(runner.getProcessContext(), runner.getLogger(), Map.of());
+
+        assertEquals(org.apache.nifi.components.ConfigVerificationResult.Outcome.SUCCESSFUL, results.getFirst().getOutcome());
+        assertTrue(results.getFirst().getExplanation().contains("Listed 2 jobs, 1 of them Failed"), results.getFirst().getExplanation());
+        runner.assertTransferCount(ListBulkImportJobs.REL_SUCCESS, 0);
+    }
+
+    @Test
     void runsOnThePrimaryNodeOnly() {
         assertNotNull(ListBulkImportJobs.class.getAnnotation(PrimaryNodeOnly.class));
     }
