@@ -179,7 +179,7 @@ final class ApiHandler {
             if (!optionsNode.isObject()) {
                 return error(DECODE_ERROR, "options must be an object of strings: invalid parameter");
             }
-            for (final Iterator<Map.Entry<String, JsonNode>> it = optionsNode.fields(); it.hasNext(); ) {
+            for (final Iterator<Map.Entry<String, JsonNode>> it = optionsNode.properties().iterator(); it.hasNext(); ) {
                 final Map.Entry<String, JsonNode> option = it.next();
                 if (!option.getValue().isTextual()) {
                     return error(DECODE_ERROR, "the value of option " + option.getKey() + " must be a string: invalid parameter");

@@ -33,6 +33,14 @@ public enum JobState {
         return terminal;
     }
 
+    /**
+     * The name to show users: the current API's name, or for a state this bundle does not know,
+     * the name the server sent.
+     */
+    public String displayName(final String rawState) {
+        return this == UNKNOWN && rawState != null ? rawState : apiName;
+    }
+
     /** Maps a state name from any server version; never returns {@code null}. */
     public static JobState fromApiName(final String name) {
         if (name == null || name.isBlank()) {

@@ -98,6 +98,13 @@ abstract class AbstractBulkImportProcessor extends AbstractProcessor {
         routeWithError(session, flowFile, ErrorAttributes.of(ErrorAttributes.INVALID_INPUT, message), failure);
     }
 
+    /** Adds an attribute for a value the server may have left out. */
+    static void putIfPresent(final Map<String, String> attributes, final String name, final Object value) {
+        if (value != null && !value.toString().isEmpty()) {
+            attributes.put(name, value.toString());
+        }
+    }
+
     final void routeWithError(final ProcessSession session, final FlowFile flowFile, final Map<String, String> errorAttributes, final Relationship relationship) {
         FlowFile updated = session.removeAllAttributes(flowFile, ErrorAttributes.NAMES);
         updated = session.putAllAttributes(updated, errorAttributes);

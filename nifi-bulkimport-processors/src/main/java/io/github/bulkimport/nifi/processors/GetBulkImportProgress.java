@@ -218,7 +218,7 @@ public class GetBulkImportProgress extends AbstractBulkImportProcessor implement
                     getLogger().warn("Job {} reports state {}, which this bundle does not know; treating it as running", jobId, progress.rawState());
                 }
                 if (expired) {
-                    routeExpired(session, checked, jobId, deadline, "it is still " + stateName(progress));
+                    routeExpired(session, checked, jobId, deadline, "it is still " + progress.state().displayName(progress.rawState()));
                 } else {
                     session.transfer(session.penalize(checked), REL_RUNNING);
                 }
@@ -244,7 +244,7 @@ public class GetBulkImportProgress extends AbstractBulkImportProcessor implement
 
     private static Map<String, String> progressAttributes(final JobProgress progress, final String checkedAt) {
         final Map<String, String> attributes = new HashMap<>(12);
-        attributes.put(BulkImportAttributes.STATE, stateName(progress));
+        attributes.put(BulkImportAttributes.STATE, progress.state().displayName(progress.rawState()));
         putIfPresent(attributes, BulkImportAttributes.PROGRESS, progress.progress());
         putIfPresent(attributes, BulkImportAttributes.IMPORTED_ROWS, progress.importedRows());
         putIfPresent(attributes, BulkImportAttributes.TOTAL_ROWS, progress.totalRows());
@@ -253,16 +253,6 @@ public class GetBulkImportProgress extends AbstractBulkImportProcessor implement
         putIfPresent(attributes, BulkImportAttributes.COMPLETE_TIME, progress.completeTime());
         attributes.put(BulkImportAttributes.CHECKED_AT, checkedAt);
         return attributes;
-    }
-
-    static String stateName(final JobProgress progress) {
-        return progress.state() == JobState.UNKNOWN && progress.rawState() != null ? progress.rawState() : progress.state().apiName();
-    }
-
-    private static void putIfPresent(final Map<String, String> attributes, final String name, final Object value) {
-        if (value != null && !value.toString().isEmpty()) {
-            attributes.put(name, value.toString());
-        }
     }
 
     private static String blankToNull(final String value) {
@@ -285,7 +275,7 @@ public class GetBulkImportProgress extends AbstractBulkImportProcessor implement
         final String database = blankToNull(context.getProperty(DATABASE_NAME).evaluateAttributeExpressions(attributes).getValue());
         try {
             final JobProgress progress = client.describeJob(jobId, database);
-            results.add(verification("Describe Job", Outcome.SUCCESSFUL, "Job " + jobId + " is " + stateName(progress)
+            results.add(verification("Describe Job", Outcome.SUCCESSFUL, "Job " + jobId + " is " + progress.state().displayName(progress.rawState())
                     + (progress.progress() == null ? "" : " (" + progress.progress() + "%)")));
         } catch (final ImportApiException e) {
             verificationLogger.warn("Describing job {} failed: {}", jobId, e.getMessage());

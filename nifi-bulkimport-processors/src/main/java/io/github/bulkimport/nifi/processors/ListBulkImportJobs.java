@@ -159,7 +159,7 @@ public class ListBulkImportJobs extends AbstractBulkImportProcessor implements V
             if (job.jobId() == null) {
                 continue;
             }
-            final String state = stateName(job);
+            final String state = job.state().displayName(job.rawState());
             final String key = STATE_KEY_PREFIX + job.jobId();
             current.put(key, state);
             final String before = previous.get(key);
@@ -228,7 +228,7 @@ public class ListBulkImportJobs extends AbstractBulkImportProcessor implements V
         putIfPresent(attributes, BulkImportAttributes.COLLECTION, job.collectionName());
         attributes.put(BulkImportAttributes.STATE, state);
         putIfPresent(attributes, PREVIOUS_STATE, previousState);
-        putIfPresent(attributes, BulkImportAttributes.PROGRESS, job.progress() == null ? null : job.progress().toString());
+        putIfPresent(attributes, BulkImportAttributes.PROGRESS, job.progress());
         putIfPresent(attributes, BulkImportAttributes.REASON, job.reason());
         attributes.put(BulkImportAttributes.CHECKED_AT, listedAt);
         attributes.put(CoreAttributes.MIME_TYPE.key(), "application/json");
@@ -237,19 +237,9 @@ public class ListBulkImportJobs extends AbstractBulkImportProcessor implements V
         session.transfer(flowFile, REL_SUCCESS);
     }
 
-    private static String stateName(final JobSummary job) {
-        return job.state() == JobState.UNKNOWN && job.rawState() != null ? job.rawState() : job.state().apiName();
-    }
-
     private static void writeIfPresent(final JsonGenerator json, final String field, final String value) throws IOException {
         if (value != null) {
             json.writeStringField(field, value);
-        }
-    }
-
-    private static void putIfPresent(final Map<String, String> attributes, final String name, final String value) {
-        if (value != null) {
-            attributes.put(name, value);
         }
     }
 

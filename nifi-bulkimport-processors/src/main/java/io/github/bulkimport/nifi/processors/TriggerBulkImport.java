@@ -604,12 +604,6 @@ public class TriggerBulkImport extends AbstractBulkImportProcessor implements Ve
         return attributes;
     }
 
-    private static void putIfPresent(final Map<String, String> attributes, final String name, final String value) {
-        if (value != null) {
-            attributes.put(name, value);
-        }
-    }
-
     @Override
     public List<ConfigVerificationResult> verify(final ProcessContext context, final ComponentLog verificationLogger, final Map<String, String> attributes) {
         final List<ConfigVerificationResult> results = new ArrayList<>();

@@ -7,6 +7,8 @@ import org.apache.nifi.reporting.InitializationException;
 import org.apache.nifi.util.TestRunner;
 import org.apache.nifi.util.TestRunners;
 
+import java.util.function.BiConsumer;
+
 /**
  * Builds TestRunners wired to a connection service that points at a test server.
  */
@@ -20,26 +22,21 @@ public final class Runners {
 
     /** A Zilliz Cloud service with a cluster and all storage credentials set. */
     public static TestRunner zilliz(final Processor processor, final String endpoint) {
-        final TestRunner runner = TestRunners.newTestRunner(processor);
-        final StandardBulkImportConnectionService service = new StandardBulkImportConnectionService();
-        try {
-            runner.addControllerService(SERVICE_ID, service);
-        } catch (final InitializationException e) {
-            throw new AssertionError(e);
-        }
-        runner.setProperty(service, StandardBulkImportConnectionService.DEPLOYMENT, Deployment.ZILLIZ_CLOUD);
-        runner.setProperty(service, StandardBulkImportConnectionService.ENDPOINT_URL, endpoint);
-        runner.setProperty(service, StandardBulkImportConnectionService.API_KEY, Secrets.API_KEY);
-        runner.setProperty(service, StandardBulkImportConnectionService.CLUSTER_ID, CLUSTER_ID);
-        runner.setProperty(service, StandardBulkImportConnectionService.STORAGE_ACCESS_KEY, Secrets.ACCESS_KEY);
-        runner.setProperty(service, StandardBulkImportConnectionService.STORAGE_SECRET_KEY, Secrets.SECRET_KEY);
-        runner.setProperty(service, StandardBulkImportConnectionService.STORAGE_SESSION_TOKEN, Secrets.SESSION_TOKEN);
-        runner.setProperty(service, StandardBulkImportConnectionService.RESPONSE_TIMEOUT, "2 secs");
-        return finish(runner, service);
+        return withService(processor, endpoint, Deployment.ZILLIZ_CLOUD, Secrets.API_KEY, (runner, service) -> {
+            runner.setProperty(service, StandardBulkImportConnectionService.CLUSTER_ID, CLUSTER_ID);
+            runner.setProperty(service, StandardBulkImportConnectionService.STORAGE_ACCESS_KEY, Secrets.ACCESS_KEY);
+            runner.setProperty(service, StandardBulkImportConnectionService.STORAGE_SECRET_KEY, Secrets.SECRET_KEY);
+            runner.setProperty(service, StandardBulkImportConnectionService.STORAGE_SESSION_TOKEN, Secrets.SESSION_TOKEN);
+        });
     }
 
     /** A self-hosted Milvus service with a user:password token. */
     public static TestRunner milvus(final Processor processor, final String endpoint) {
+        return withService(processor, endpoint, Deployment.MILVUS, Secrets.MILVUS_TOKEN, (runner, service) -> { });
+    }
+
+    private static TestRunner withService(final Processor processor, final String endpoint, final Deployment deployment, final String token,
+                                          final BiConsumer<TestRunner, StandardBulkImportConnectionService> more) {
         final TestRunner runner = TestRunners.newTestRunner(processor);
         final StandardBulkImportConnectionService service = new StandardBulkImportConnectionService();
         try {
@@ -47,10 +44,11 @@ public final class Runners {
         } catch (final InitializationException e) {
             throw new AssertionError(e);
         }
-        runner.setProperty(service, StandardBulkImportConnectionService.DEPLOYMENT, Deployment.MILVUS);
+        runner.setProperty(service, StandardBulkImportConnectionService.DEPLOYMENT, deployment);
         runner.setProperty(service, StandardBulkImportConnectionService.ENDPOINT_URL, endpoint);
-        runner.setProperty(service, StandardBulkImportConnectionService.API_KEY, Secrets.MILVUS_TOKEN);
+        runner.setProperty(service, StandardBulkImportConnectionService.API_KEY, token);
         runner.setProperty(service, StandardBulkImportConnectionService.RESPONSE_TIMEOUT, "2 secs");
+        more.accept(runner, service);
         return finish(runner, service);
     }
 
