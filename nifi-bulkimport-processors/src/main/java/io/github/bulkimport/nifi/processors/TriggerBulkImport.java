@@ -7,6 +7,7 @@ import io.github.bulkimport.nifi.idempotency.JobMemory;
 import io.github.bulkimport.nifi.model.Deployment;
 import io.github.bulkimport.nifi.model.ImportRequest;
 import io.github.bulkimport.nifi.model.InvalidInputException;
+import io.github.bulkimport.nifi.model.JobState;
 import org.apache.nifi.annotation.behavior.DynamicProperty;
 import org.apache.nifi.annotation.behavior.InputRequirement;
 import org.apache.nifi.annotation.behavior.ReadsAttribute;
@@ -389,7 +390,7 @@ public class TriggerBulkImport extends AbstractBulkImportProcessor implements Ve
         } catch (final InvalidInputException e) {
             return PreparedFlowFile.rejected(flowFile, e.getMessage());
         } catch (final RuntimeException e) {
-            // an expression that fails at run time (for example toNumber() on text) is bad input too
+            // an expression that fails at run time (for example toDate() on text that is no date) is bad input too
             return PreparedFlowFile.rejected(flowFile, "A property's expression could not be evaluated for this flowfile: " + e.getMessage());
         }
     }
@@ -403,7 +404,7 @@ public class TriggerBulkImport extends AbstractBulkImportProcessor implements Ve
             }
             return IdempotencyKeys.checkCustom(custom.strip(), IDEMPOTENCY_KEY.getName());
         }
-        final String previousFailedJob = "Failed".equals(flowFile.getAttribute(BulkImportAttributes.STATE))
+        final String previousFailedJob = JobState.FAILED.apiName().equals(flowFile.getAttribute(BulkImportAttributes.STATE))
                 ? flowFile.getAttribute(BulkImportAttributes.JOB_ID) : null;
         return IdempotencyKeys.forFlowFile(flowFile.getAttribute("uuid"), input.target(), input.files(), previousFailedJob);
     }
