@@ -141,6 +141,22 @@ public final class NiFiInstance {
         throw new IOException("NiFi did not answer within " + timeout + "; see " + directory.resolve("logs"));
     }
 
+    /**
+     * Waits until NiFi has written its flow (it does so shortly after each change), so that a
+     * stop or a crash right after a change, such as starting processors, does not lose it.
+     */
+    public void awaitFlowSaved(final java.time.Instant changedAt, final Duration timeout) throws IOException, InterruptedException {
+        final Path flow = directory.resolve("conf/flow.json.gz");
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(flow) && Files.getLastModifiedTime(flow).toInstant().isAfter(changedAt)) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new IOException("NiFi did not save its flow within " + timeout);
+    }
+
     /** Stops NiFi the way an operator does (SIGTERM: NiFi shuts down gracefully) and waits for it. */
     public void stop() throws InterruptedException {
         if (process == null) {

@@ -179,6 +179,9 @@ class NiFiSystemIT {
             emulator.faults().add(new Fault(FaultType.SLOW, 12, "create", -1, 400));
             flow.generate(rest, 12);
             flow.start(rest);
+            final java.time.Instant started = java.time.Instant.now();
+            // NiFi writes its flow shortly after a change; going down before that would forget that the processors run
+            nifi.awaitFlowSaved(started, Duration.ofSeconds(20));
             final long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (jobs("restarts").size() < expected - 9 && System.nanoTime() < deadline) {
                 Thread.sleep(50);
