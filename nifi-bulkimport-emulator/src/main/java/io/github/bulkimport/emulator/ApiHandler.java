@@ -239,15 +239,28 @@ final class ApiHandler {
         return new Outcome(json(200, envelope), 0, jobId, replayed);
     }
 
-    private Outcome describe(final JsonNode body) {
+    /** The job a request names, or the error the servers answer when it names none or an unknown one. */
+    private record JobLookup(Job job, Outcome error) {
+    }
+
+    private JobLookup findJob(final JsonNode body) {
         final String jobId = text(body, "jobId");
         if (jobId == null) {
-            return error(MISSING_PARAMETER, "missing required parameters: jobId");
+            return new JobLookup(null, error(MISSING_PARAMETER, "missing required parameters: jobId"));
         }
         final Job job = jobs.get(jobId);
         if (job == null) {
-            return error(IMPORT_FAILED, "import job does not exist, jobID=" + jobId + ": importing data failed");
+            return new JobLookup(null, error(IMPORT_FAILED, "import job does not exist, jobID=" + jobId + ": importing data failed"));
         }
+        return new JobLookup(job, null);
+    }
+
+    private Outcome describe(final JsonNode body) {
+        final JobLookup lookup = findJob(body);
+        if (lookup.error() != null) {
+            return lookup.error();
+        }
+        final Job job = lookup.job();
         final Job.Snapshot snapshot = job.snapshot(config.clock().getAsLong());
         final ObjectNode envelope = mapper.createObjectNode();
         envelope.put("code", 0);
@@ -316,14 +329,12 @@ final class ApiHandler {
     }
 
     private Outcome commitOrAbort(final JsonNode body, final boolean commit) {
-        final String jobId = text(body, "jobId");
-        if (jobId == null) {
-            return error(MISSING_PARAMETER, "missing required parameters: jobId");
+        final JobLookup lookup = findJob(body);
+        if (lookup.error() != null) {
+            return lookup.error();
         }
-        final Job job = jobs.get(jobId);
-        if (job == null) {
-            return error(IMPORT_FAILED, "import job does not exist, jobID=" + jobId + ": importing data failed");
-        }
+        final Job job = lookup.job();
+        final String jobId = job.id();
         final long now = config.clock().getAsLong();
         if (!job.isTwoPhase()) {
             return error(IMPORT_FAILED, "job " + jobId + " was not created with auto_commit=false: importing data failed");
