@@ -170,8 +170,8 @@ public class GetBulkImportProgress extends AbstractBulkImportProcessor implement
             deadline = deadline(context, flowFile);
         } catch (final DateTimeParseException e) {
             routeInvalidInput(session, session.putAttribute(flowFile, BulkImportAttributes.CHECKED_AT, checkedAt),
-                    "Attribute " + BulkImportAttributes.SUBMITTED_AT + " holds \"" + flowFile.getAttribute(BulkImportAttributes.SUBMITTED_AT)
-                            + "\", which is not an ISO-8601 instant such as 2026-11-28T17:23:14Z; fix or remove it", REL_FAILURE);
+                    client.redactor().redact("Attribute " + BulkImportAttributes.SUBMITTED_AT + " holds \"" + flowFile.getAttribute(BulkImportAttributes.SUBMITTED_AT)
+                            + "\", which is not an ISO-8601 instant such as 2026-11-28T17:23:14Z; fix or remove it"), REL_FAILURE);
             return;
         }
         final boolean expired = Instant.now().isAfter(deadline);
