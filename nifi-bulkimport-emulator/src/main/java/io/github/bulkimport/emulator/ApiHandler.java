@@ -315,17 +315,22 @@ final class ApiHandler {
         }
         final ArrayNode records = data.putArray("records");
         for (final Job job : page) {
-            final Job.Snapshot snapshot = job.snapshot(now);
-            final ObjectNode record = records.addObject();
-            record.put("collectionName", job.collection());
-            record.put("jobId", job.id());
-            record.put("state", snapshot.state());
-            record.put("progress", snapshot.progress());
-            if (snapshot.reason() != null) {
-                record.put("reason", snapshot.reason());
-            }
+            summarize(job, now, records.addObject());
         }
         return new Outcome(json(200, envelope), 0, null, false);
+    }
+
+    /** A job as {@code list} shows it, written into {@code record}. */
+    static ObjectNode summarize(final Job job, final long now, final ObjectNode record) {
+        final Job.Snapshot snapshot = job.snapshot(now);
+        record.put("collectionName", job.collection());
+        record.put("jobId", job.id());
+        record.put("state", snapshot.state());
+        record.put("progress", snapshot.progress());
+        if (snapshot.reason() != null) {
+            record.put("reason", snapshot.reason());
+        }
+        return record;
     }
 
     private Outcome commitOrAbort(final JsonNode body, final boolean commit) {

@@ -245,16 +245,7 @@ public final class ImportApiEmulator implements Closeable {
         final long now = config.clock().getAsLong();
         final ArrayNode array = mapper.createArrayNode();
         for (final Job job : jobs.all()) {
-            final Job.Snapshot snapshot = job.snapshot(now);
-            final ObjectNode node = array.addObject();
-            node.put("jobId", job.id());
-            node.put("collectionName", job.collection());
-            node.put("state", snapshot.state());
-            node.put("progress", snapshot.progress());
-            node.put("files", job.files().size());
-            if (snapshot.reason() != null) {
-                node.put("reason", snapshot.reason());
-            }
+            ApiHandler.summarize(job, now, array.addObject()).put("files", job.files().size());
         }
         return array;
     }

@@ -23,6 +23,15 @@ public record ImportTarget(String collection, String partition, String database,
     }
 
     public static ImportTarget of(final String collection, final String partition, final String database, final Map<String, String> options) {
-        return new ImportTarget(collection, partition, database, options == null ? null : new TreeMap<>(options));
+        // the constructor copies into its own sorted map, so a sorted map need not be copied here too
+        final SortedMap<String, String> sorted;
+        if (options == null) {
+            sorted = null;
+        } else if (options instanceof SortedMap<String, String> alreadySorted) {
+            sorted = alreadySorted;
+        } else {
+            sorted = new TreeMap<>(options);
+        }
+        return new ImportTarget(collection, partition, database, sorted);
     }
 }
