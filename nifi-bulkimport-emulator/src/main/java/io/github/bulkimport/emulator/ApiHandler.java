@@ -100,7 +100,8 @@ final class ApiHandler {
             return true;
         }
         final String authorization = request.header("authorization");
-        return authorization != null && authorization.equals("Bearer " + config.token());
+        // header values arrive trimmed, as every HTTP server reads them
+        return authorization != null && authorization.equals("Bearer " + config.token().strip());
     }
 
     private Outcome checkZillizLocation(final JsonNode body) {

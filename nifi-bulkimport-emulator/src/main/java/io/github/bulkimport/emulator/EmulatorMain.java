@@ -24,7 +24,8 @@ public final class EmulatorMain {
               --record N                  requests kept for GET /_emulator/requests (default 10000)
               --fault SPEC                queue a fault, repeatable: type[,times=N][,path=create][,retryAfter=S][,delayMs=M]
                                           types: http500 http502 http503 http429 job_limit rate_limit non_json huge_body
-                                                 drop slow lost_reply truncated
+                                                 drop slow lost_reply truncated echo_secrets drip huge_declared
+                                                 hostile_values
             At run time: POST /_emulator/faults {"type":"http503","times":3,"path":"create"},
             GET /_emulator/requests, GET /_emulator/jobs, POST /_emulator/reset, GET /_emulator/health.
             """;

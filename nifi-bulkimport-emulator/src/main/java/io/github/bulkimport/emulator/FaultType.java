@@ -29,7 +29,22 @@ public enum FaultType {
     /** Processed normally (a job may be created), then the connection is closed without the answer. */
     LOST_REPLY(true),
     /** Processed normally, then only half of the answer is sent. */
-    TRUNCATED(true);
+    TRUNCATED(true),
+    /**
+     * An error that echoes the request's credentials back, in several encodings (raw, JSON-escaped,
+     * URL-encoded, base64) and cut off at awkward places: as a JSON envelope, a plain-text HTTP 500 or
+     * an HTML HTTP 400, in turn. Not processed.
+     */
+    ECHO_SECRETS(false),
+    /** Processed normally, then the answer is sent one byte every {@code delayMillis}. */
+    DRIP(true),
+    /** Announces a 20 GB body and streams filler until the client hangs up; not processed. */
+    HUGE_DECLARED(false),
+    /**
+     * Processed normally, but the answer's job ID, state, times and reason carry control characters,
+     * ANSI escapes and forged log lines, and its numbers are out of range.
+     */
+    HOSTILE_VALUES(true);
 
     private final boolean processes;
 

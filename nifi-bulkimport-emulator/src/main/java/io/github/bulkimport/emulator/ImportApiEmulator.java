@@ -44,11 +44,14 @@ public final class ImportApiEmulator implements Closeable {
     private final Deque<RecordedCall> recorded = new ArrayDeque<>();
     private final LongAdder served = new LongAdder();
     private final MiniHttpServer server;
+    private final HostileAnswers hostile;
+    private volatile java.util.function.Consumer<String> requestListener = operation -> { };
 
     private ImportApiEmulator(final EmulatorConfig config) throws IOException {
         this.config = config;
         this.jobs = new JobStore(config.dialect());
         this.api = new ApiHandler(config, jobs, mapper);
+        this.hostile = new HostileAnswers(mapper);
         this.server = new MiniHttpServer(config.address(), config.port(), this::serve);
     }
 
@@ -109,6 +112,14 @@ public final class ImportApiEmulator implements Closeable {
         return served.sum();
     }
 
+    /**
+     * Calls {@code listener} with the operation of every API request as it arrives, before it is
+     * handled, on the thread serving it. Tests use it to look at the client's side at that moment.
+     */
+    public void onRequest(final java.util.function.Consumer<String> listener) {
+        this.requestListener = listener == null ? operation -> { } : listener;
+    }
+
     /** Forgets jobs, keys, requests and faults. */
     public void reset() {
         jobs.clear();
@@ -123,9 +134,10 @@ public final class ImportApiEmulator implements Closeable {
         served.increment();
         final long receivedAt = config.clock().getAsLong();
         final String operation = ApiHandler.operation(request.path());
+        requestListener.accept(operation);
         final Fault fault = faults.next(operation);
         if (fault != null && !fault.type().processes()) {
-            final HttpResponse response = faultResponse(fault);
+            final HttpResponse response = faultResponse(fault, request);
             record(request, operation, response.effect() == HttpResponse.Effect.DROP ? 0 : response.status(), codeOf(fault), null, false, fault.type(), receivedAt);
             return response;
         }
@@ -140,6 +152,8 @@ public final class ImportApiEmulator implements Closeable {
                     status = 0;
                 }
                 case TRUNCATED -> response = response.withEffect(HttpResponse.Effect.TRUNCATE);
+                case DRIP -> response = response.dripped(fault.delayMillis());
+                case HOSTILE_VALUES -> response = hostile.hostile(response);
                 default -> throw new IllegalStateException("unexpected processing fault " + fault.type());
             }
         }
@@ -147,7 +161,7 @@ public final class ImportApiEmulator implements Closeable {
         return response;
     }
 
-    private HttpResponse faultResponse(final Fault fault) {
+    private HttpResponse faultResponse(final Fault fault, final HttpRequest request) {
         return switch (fault.type()) {
             case HTTP_500 -> api.error(500, 500, "internal error injected by the emulator").response();
             case HTTP_503 -> api.error(503, 503, "service unavailable (injected by the emulator)").response();
@@ -167,6 +181,8 @@ public final class ImportApiEmulator implements Closeable {
                 yield HttpResponse.of(200, "application/json", body);
             }
             case DROP -> HttpResponse.drop();
+            case ECHO_SECRETS -> hostile.echo(request, api);
+            case HUGE_DECLARED -> HttpResponse.of(200, "application/json", new byte[0]).withEffect(HttpResponse.Effect.HUGE_DECLARED);
             default -> throw new IllegalStateException("fault " + fault.type() + " is applied after processing");
         };
     }

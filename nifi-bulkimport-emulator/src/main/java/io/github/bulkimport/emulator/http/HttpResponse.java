@@ -22,7 +22,11 @@ public record HttpResponse(int status, Map<String, String> headers, byte[] body,
         /** The connection is closed without any answer. */
         DROP,
         /** Headers announce the whole body, half of it is sent, then the connection is closed. */
-        TRUNCATE
+        TRUNCATE,
+        /** The answer is sent one byte every {@code delayMillis}. */
+        DRIP,
+        /** Headers announce a 20 GB body; filler is streamed until the client hangs up. */
+        HUGE_DECLARED
     }
 
     public static HttpResponse json(final int status, final String json) {
@@ -47,6 +51,11 @@ public record HttpResponse(int status, Map<String, String> headers, byte[] body,
 
     public HttpResponse withEffect(final Effect newEffect) {
         return new HttpResponse(status, headers, body, newEffect, delayMillis);
+    }
+
+    /** Sends the answer one byte every {@code millisPerByte}. */
+    public HttpResponse dripped(final long millisPerByte) {
+        return new HttpResponse(status, headers, body, Effect.DRIP, millisPerByte);
     }
 
     public HttpResponse withDelay(final long millis) {

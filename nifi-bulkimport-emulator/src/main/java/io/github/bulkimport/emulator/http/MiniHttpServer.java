@@ -88,6 +88,14 @@ public final class MiniHttpServer implements Closeable {
                     return;
                 }
                 final HttpResponse response = handler.apply(request);
+                if (response.effect() == HttpResponse.Effect.DRIP) {
+                    writeDripped(out, response);
+                    return;
+                }
+                if (response.effect() == HttpResponse.Effect.HUGE_DECLARED) {
+                    writeHugeDeclared(out, response);
+                    return;
+                }
                 if (response.delayMillis() > 0) {
                     Thread.sleep(response.delayMillis());
                 }
@@ -218,7 +226,30 @@ public final class MiniHttpServer implements Closeable {
         throw new EOFException();
     }
 
-    private static byte[] head(final HttpResponse response, final int contentLength, final boolean keepAlive) {
+    private static void writeDripped(final OutputStream out, final HttpResponse response) throws IOException, InterruptedException {
+        final byte[] head = head(response, response.body().length, false);
+        final byte[] whole = new byte[head.length + response.body().length];
+        System.arraycopy(head, 0, whole, 0, head.length);
+        System.arraycopy(response.body(), 0, whole, head.length, response.body().length);
+        for (final byte b : whole) {
+            out.write(b);
+            out.flush();
+            Thread.sleep(Math.max(1, response.delayMillis()));
+        }
+    }
+
+    private static void writeHugeDeclared(final OutputStream out, final HttpResponse response) throws IOException {
+        final long declared = 20L * 1024 * 1024 * 1024;
+        out.write(head(response, declared, false));
+        final byte[] filler = new byte[64 * 1024];
+        java.util.Arrays.fill(filler, (byte) ' ');
+        for (long sent = 0; sent < declared; sent += filler.length) {
+            out.write(filler);
+        }
+        out.flush();
+    }
+
+    private static byte[] head(final HttpResponse response, final long contentLength, final boolean keepAlive) {
         final StringBuilder head = new StringBuilder(256);
         head.append("HTTP/1.1 ").append(response.status()).append(' ').append(reason(response.status())).append("\r\n");
         response.headers().forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
