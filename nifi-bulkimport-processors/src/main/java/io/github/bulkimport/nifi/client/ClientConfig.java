@@ -47,10 +47,14 @@ public record ClientConfig(
         }
     }
 
-    /** Every secret value this configuration holds, for {@link SecretRedactor}. */
+    /**
+     * Every secret value this configuration holds, for {@link SecretRedactor}: with a proxy password,
+     * also the {@code user:password} pair that travels base64-encoded in Proxy-Authorization.
+     */
     public List<String> secrets() {
-        return java.util.stream.Stream.of(apiKey, storage.accessKey(), storage.secretKey(), storage.sessionToken(),
-                        proxy == null ? null : proxy.password())
+        final String proxyPassword = proxy == null ? null : proxy.password();
+        final String proxyCredentials = proxyPassword == null || !proxy.hasCredentials() ? null : proxy.user() + ":" + proxyPassword;
+        return java.util.stream.Stream.of(apiKey, storage.accessKey(), storage.secretKey(), storage.sessionToken(), proxyPassword, proxyCredentials)
                 .filter(Objects::nonNull)
                 .toList();
     }

@@ -4,6 +4,7 @@ import org.apache.hc.client5.http.auth.AuthScope;
 import org.apache.hc.client5.http.auth.UsernamePasswordCredentials;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.ChainElement;
 import org.apache.hc.client5.http.impl.auth.BasicCredentialsProvider;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
@@ -56,6 +57,8 @@ final class HttpClientFactory {
                         .setRedirectsEnabled(false)
                         .build())
                 .setUserAgent(userAgent)
+                // once connected, a whole exchange must end within Response Timeout
+                .addExecInterceptorBefore(ChainElement.MAIN_TRANSPORT.name(), "call-deadline", CallDeadline.starter())
                 // every failure is classified and retried by the processors, with the same idempotency key
                 .disableAutomaticRetries()
                 .disableCookieManagement()

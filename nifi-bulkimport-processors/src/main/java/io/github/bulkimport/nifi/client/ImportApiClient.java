@@ -12,7 +12,9 @@ import io.github.bulkimport.nifi.model.JobSummary;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.ConnectionRequestTimeoutException;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
@@ -34,11 +36,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.regex.Pattern;
 
 /**
  * The import API over HTTP: {@code create}, {@code describe} and {@code list}, for Zilliz Cloud and
  * for Milvus. Thread-safe; one instance owns one pooled HTTP client. Every exception it throws is an
- * {@link ImportApiException} whose message is free of secrets.
+ * {@link ImportApiException} whose message is visible text, and every text of an answer it returns
+ * is visible text too.
  */
 public final class ImportApiClient implements Closeable {
 
@@ -53,17 +58,22 @@ public final class ImportApiClient implements Closeable {
 
     /** Larger answers are abandoned: no answer of this API comes close, except a long job list. */
     static final int MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
+    /** What a job ID may look like: Milvus sends digits, Zilliz Cloud {@code job-} and hex digits. */
+    private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
+    /** Server-provided names of states and times are short; longer ones are cut. */
+    private static final int MAX_SHORT_TEXT = 64;
 
     private static final ObjectReader JSON_READER = new ObjectMapper().reader();
 
     private final ClientConfig config;
     private final CloseableHttpClient http;
+    private final ScheduledThreadPoolExecutor deadlines;
     private final RequestBodies bodies;
     private final ResponseInterpreter interpreter;
-    private final SecretRedactor redactor;
     private final String authorization;
     private final String endpointText;
     private final Map<String, URI> uris = new ConcurrentHashMap<>();
+    private final Map<String, String> shownUris = new ConcurrentHashMap<>();
     private volatile String describePath = DESCRIBE_PATH;
 
     public ImportApiClient(final ClientConfig config) {
@@ -72,11 +82,18 @@ public final class ImportApiClient implements Closeable {
 
     ImportApiClient(final ClientConfig config, final Clock clock) {
         this.config = config;
-        this.redactor = new SecretRedactor(config.secrets());
+        final SecretRedactor redactor = new SecretRedactor(config.secrets());
         this.http = HttpClientFactory.create(config, BundleVersion.userAgent());
+        this.deadlines = new ScheduledThreadPoolExecutor(1, runnable -> {
+            final Thread thread = new Thread(runnable, "bulkimport-call-deadlines");
+            thread.setDaemon(true);
+            return thread;
+        });
+        deadlines.setRemoveOnCancelPolicy(true);
         this.bodies = new RequestBodies(config.deployment(), config.location(), config.storage());
         this.interpreter = new ResponseInterpreter(JSON_READER, redactor, clock);
-        this.authorization = "Bearer " + config.apiKey();
+        // a key pasted with a trailing newline is meant without it
+        this.authorization = "Bearer " + config.apiKey().strip();
         final String base = config.endpoint().toString();
         this.endpointText = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
     }
@@ -85,13 +102,14 @@ public final class ImportApiClient implements Closeable {
         return config.deployment();
     }
 
-    public SecretRedactor redactor() {
-        return redactor;
+    /** Text as a user may see it: clean, free of this client's secrets, bounded (see {@link VisibleText}). */
+    public String visibleText(final String text) {
+        return interpreter.visible(text);
     }
 
-    /** The address of an operation, for provenance and messages; it never holds a secret. */
+    /** The address of an operation as users may see it (in provenance and messages): secrets masked. */
     public String uriOf(final String path) {
-        return endpointText + path;
+        return shownUris.computeIfAbsent(path, p -> interpreter.visible(endpointText + p));
     }
 
     /**
@@ -103,12 +121,16 @@ public final class ImportApiClient implements Closeable {
     public String createJob(final ImportRequest request, final String idempotencyKey) throws ImportApiException {
         final JsonNode data = post("create", CREATE_PATH, bodies.create(request), request.target().database(), idempotencyKey);
         // early Milvus 2.4 builds spell it jobID
-        String jobId = ResponseInterpreter.text(data.get("jobId"));
+        String jobId = JsonValues.text(data.get("jobId"));
         if (jobId == null) {
-            jobId = ResponseInterpreter.text(data.get("jobID"));
+            jobId = JsonValues.text(data.get("jobID"));
         }
         if (jobId == null || jobId.isBlank()) {
-            throw new ImportApiException(ErrorKind.TERMINAL, "create: the server reported success but returned no job ID", 200, "NO_JOB_ID", null);
+            throw interpreter.failure(ErrorKind.TERMINAL, "create: the server reported success but returned no job ID", 200, "NO_JOB_ID", null, true);
+        }
+        if (!JOB_ID.matcher(jobId).matches()) {
+            throw interpreter.failure(ErrorKind.TERMINAL, "create: the server reported success but its job ID is not a plain identifier (\""
+                    + VisibleText.bound(jobId, MAX_SHORT_TEXT) + "\")", 200, "BAD_JOB_ID", null, true);
         }
         return jobId;
     }
@@ -127,40 +149,45 @@ public final class ImportApiClient implements Closeable {
             data = post("describe", GET_PROGRESS_PATH, body, database, null);
             describePath = GET_PROGRESS_PATH;
         }
-        final String rawState = ResponseInterpreter.text(data.get("state"));
+        final String rawState = shortText(data.get("state"));
         return new JobProgress(
-                firstNonNull(ResponseInterpreter.text(data.get("jobId")), jobId),
-                ResponseInterpreter.text(data.get("collectionName")),
+                jobId,
+                visible(data.get("collectionName")),
                 JobState.fromApiName(rawState),
                 rawState,
-                integer(data.get("progress")),
-                longValue(data.get("importedRows")),
-                longValue(data.get("totalRows")),
-                longValue(data.get("fileSize")),
-                cleanOrNull(ResponseInterpreter.text(data.get("reason"))),
-                ResponseInterpreter.text(data.get("completeTime")));
+                JsonValues.percent(data.get("progress")),
+                JsonValues.count(data.get("importedRows")),
+                JsonValues.count(data.get("totalRows")),
+                JsonValues.count(data.get("fileSize")),
+                visible(data.get("reason")),
+                shortText(data.get("completeTime")));
     }
 
     /**
-     * Lists jobs, one page at a time. Milvus ignores paging and returns every job at once.
+     * Lists jobs, one page at a time. Milvus ignores paging and returns every job at once. Records
+     * whose job ID is not a plain identifier are left out.
      *
      * @param page 1-based page number
      */
     public JobPage listJobs(final String collection, final String database, final int page, final int pageSize) throws ImportApiException {
         final JsonNode data = post("list", LIST_PATH, bodies.list(collection, database, page, pageSize), database, null);
-        final List<JobSummary> jobs = new ArrayList<>();
-        for (final JsonNode record : data.path("records")) {
-            final String rawState = ResponseInterpreter.text(record.get("state"));
-            jobs.add(new JobSummary(
-                    ResponseInterpreter.text(record.get("jobId")),
-                    ResponseInterpreter.text(record.get("collectionName")),
-                    JobState.fromApiName(rawState),
-                    rawState,
-                    integer(record.get("progress")),
-                    cleanOrNull(ResponseInterpreter.text(record.get("reason")))));
+        final JsonNode records = data.get("records");
+        if (records == null || !records.isArray()) {
+            // an answer without the list is no listing: it must not read as "no jobs any more"
+            throw interpreter.failure(ErrorKind.TRANSIENT, "list: the server reported success but sent no records list", 200, "NO_RECORDS", null, false);
         }
-        final Integer count = integer(data.get("count"));
-        return new JobPage(jobs, count, page, pageSize);
+        final List<JobSummary> jobs = new ArrayList<>();
+        for (final JsonNode record : records) {
+            final String jobId = JsonValues.text(record.get("jobId"));
+            if (jobId == null || !JOB_ID.matcher(jobId).matches()) {
+                continue;
+            }
+            final String rawState = shortText(record.get("state"));
+            jobs.add(new JobSummary(jobId, visible(record.get("collectionName")), JobState.fromApiName(rawState), rawState,
+                    JsonValues.percent(record.get("progress")), visible(record.get("reason"))));
+        }
+        final Long count = JsonValues.count(data.get("count"));
+        return new JobPage(jobs, count == null ? null : (int) Math.min(count, Integer.MAX_VALUE), page, pageSize);
     }
 
     private JsonNode post(final String operation, final String path, final byte[] body, final String database, final String idempotencyKey)
@@ -176,23 +203,28 @@ public final class ImportApiClient implements Closeable {
         }
         post.setEntity(new ByteArrayEntity(body, ContentType.APPLICATION_JSON));
 
+        final CallDeadline deadline = new CallDeadline(post, config.responseTimeout(), deadlines);
+        final HttpClientContext context = HttpClientContext.create();
+        context.setAttribute(CallDeadline.ATTRIBUTE, deadline);
         final RawResponse response;
         try {
-            response = http.execute(post, ImportApiClient::read);
+            response = http.execute(post, context, answer -> read(answer, deadline));
         } catch (final IOException e) {
-            throw fromIOException(operation, e);
+            throw fromIOException(operation, e, deadline.expired());
+        } finally {
+            deadline.finish();
         }
         return interpreter.data(response, operation);
     }
 
-    private static RawResponse read(final ClassicHttpResponse response) throws IOException {
+    private static RawResponse read(final ClassicHttpResponse response, final CallDeadline deadline) throws IOException {
         final HttpEntity entity = response.getEntity();
         final byte[] body;
         if (entity == null) {
             body = new byte[0];
         } else {
             try (InputStream in = entity.getContent()) {
-                body = readBounded(in, entity.getContentLength());
+                body = readBounded(in, entity.getContentLength(), deadline);
             }
         }
         return new RawResponse(response.getCode(),
@@ -202,8 +234,10 @@ public final class ImportApiClient implements Closeable {
                 body);
     }
 
-    private static byte[] readBounded(final InputStream in, final long declaredLength) throws IOException {
+    private static byte[] readBounded(final InputStream in, final long declaredLength, final CallDeadline deadline) throws IOException {
         if (declaredLength > MAX_RESPONSE_BYTES) {
+            // closing the stream would read the rest to keep the connection: close the connection instead
+            deadline.abandon();
             throw new ResponseTooLargeException(declaredLength);
         }
         final ByteArrayOutputStream out = new ByteArrayOutputStream(declaredLength > 0 ? (int) declaredLength : 256);
@@ -213,6 +247,7 @@ public final class ImportApiClient implements Closeable {
         while ((n = in.read(buffer)) != -1) {
             total += n;
             if (total > MAX_RESPONSE_BYTES) {
+                deadline.abandon();
                 throw new ResponseTooLargeException(total);
             }
             out.write(buffer, 0, n);
@@ -224,75 +259,64 @@ public final class ImportApiClient implements Closeable {
         return header == null ? null : header.getValue();
     }
 
-    private ImportApiException fromIOException(final String operation, final IOException e) {
+    private ImportApiException fromIOException(final String operation, final IOException e, final boolean expired) {
         final String host = config.endpoint().getHost();
+        final long responseMillis = config.responseTimeout().toMillis();
+        if (expired) {
+            return interpreter.failure(ErrorKind.UNAVAILABLE, operation + ": no complete answer from " + host + " within " + responseMillis
+                    + " ms (Response Timeout); the call was cancelled", null, "TIMEOUT", null, true);
+        }
         if (e instanceof ResponseTooLargeException tooLarge) {
-            return new ImportApiException(ErrorKind.TRANSIENT, operation + ": " + tooLarge.getMessage(), null, "RESPONSE_TOO_LARGE", null);
+            return interpreter.failure(ErrorKind.TRANSIENT, operation + ": " + tooLarge.getMessage(), null, "RESPONSE_TOO_LARGE", null, true);
         }
         if (e instanceof ConnectTimeoutException) {
-            return new ImportApiException(ErrorKind.TRANSIENT, operation + ": could not connect to " + host + " within "
-                    + config.connectTimeout().toMillis() + " ms (Connect Timeout)", null, "CONNECT_TIMEOUT", null);
+            return interpreter.failure(ErrorKind.UNAVAILABLE, operation + ": could not connect to " + host + " within "
+                    + config.connectTimeout().toMillis() + " ms (Connect Timeout)", null, "CONNECT_TIMEOUT", null, false);
+        }
+        if (e instanceof ConnectionRequestTimeoutException) {
+            return interpreter.failure(ErrorKind.TRANSIENT, operation + ": no free connection to " + host + " within "
+                    + config.connectTimeout().toMillis() + " ms; every one of Max Connections is busy", null, "NO_CONNECTION", null, false);
         }
         if (e instanceof SocketTimeoutException) {
-            return new ImportApiException(ErrorKind.TRANSIENT, operation + ": no answer from " + host + " within "
-                    + config.responseTimeout().toMillis() + " ms (Response Timeout)", null, "TIMEOUT", null);
+            return interpreter.failure(ErrorKind.UNAVAILABLE, operation + ": no answer from " + host + " within " + responseMillis
+                    + " ms (Response Timeout)", null, "TIMEOUT", null, true);
         }
         if (e instanceof UnknownHostException) {
-            return new ImportApiException(ErrorKind.TRANSIENT, operation + ": cannot resolve host " + host + "; check Endpoint URL", null, "UNKNOWN_HOST", null);
+            return interpreter.failure(ErrorKind.UNAVAILABLE, operation + ": cannot resolve host " + host + "; check Endpoint URL", null,
+                    "UNKNOWN_HOST", null, false);
         }
         if (e instanceof ConnectException) {
-            return new ImportApiException(ErrorKind.TRANSIENT, operation + ": cannot connect to " + uriOf("") + " (" + simpleMessage(e)
-                    + "); check Endpoint URL and that the server is running", null, "CONNECT_FAILED", null);
+            return interpreter.failure(ErrorKind.UNAVAILABLE, operation + ": cannot connect to " + uriOf("") + " (" + simpleMessage(e)
+                    + "); check Endpoint URL and that the server is running", null, "CONNECT_FAILED", null, false);
         }
         if (e instanceof SSLException) {
-            return new ImportApiException(ErrorKind.TERMINAL, operation + ": TLS handshake with " + host + " failed (" + simpleMessage(e)
-                    + "); configure an SSL Context Service that trusts the server", null, "TLS_ERROR", null);
+            return interpreter.failure(ErrorKind.TERMINAL, operation + ": TLS handshake with " + host + " failed (" + simpleMessage(e)
+                    + "); configure an SSL Context Service that trusts the server", null, "TLS_ERROR", null, false);
         }
-        return new ImportApiException(ErrorKind.TRANSIENT, operation + ": I/O error talking to " + host + " (" + simpleMessage(e) + ")", null, "IO_ERROR", null);
+        return interpreter.failure(ErrorKind.TRANSIENT, operation + ": I/O error talking to " + host + " (" + simpleMessage(e) + ")", null,
+                "IO_ERROR", null, true);
     }
 
-    private String simpleMessage(final Throwable e) {
+    private static String simpleMessage(final Throwable e) {
         final String message = e.getMessage();
-        final String text = message == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + message;
-        return interpreter.clean(text);
+        return message == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + message;
     }
 
-    private String cleanOrNull(final String text) {
-        return text == null ? null : interpreter.clean(text);
+    private String visible(final JsonNode node) {
+        return interpreter.visible(JsonValues.text(node));
     }
 
-    private static Integer integer(final JsonNode node) {
-        if (node == null || !(node.isNumber() || node.isTextual())) {
-            return null;
-        }
-        try {
-            return node.isNumber() ? node.intValue() : Integer.valueOf(node.asText().trim());
-        } catch (final NumberFormatException notANumber) {
-            return null;
-        }
-    }
-
-    private static Long longValue(final JsonNode node) {
-        if (node == null || !(node.isNumber() || node.isTextual())) {
-            return null;
-        }
-        try {
-            return node.isNumber() ? node.longValue() : Long.valueOf(node.asText().trim());
-        } catch (final NumberFormatException notANumber) {
-            return null;
-        }
-    }
-
-    private static String firstNonNull(final String first, final String second) {
-        return first != null ? first : second;
+    private String shortText(final JsonNode node) {
+        return VisibleText.bound(visible(node), MAX_SHORT_TEXT);
     }
 
     @Override
     public void close() {
         http.close(CloseMode.GRACEFUL);
+        deadlines.shutdownNow();
     }
 
-    /** Thrown while reading an answer that exceeds {@link #MAX_RESPONSE_BYTES}; the connection is then discarded. */
+    /** Thrown while reading an answer that exceeds {@link #MAX_RESPONSE_BYTES}; the connection is then closed. */
     static final class ResponseTooLargeException extends IOException {
         ResponseTooLargeException(final long size) {
             super("the answer exceeded " + MAX_RESPONSE_BYTES / (1024 * 1024) + " MiB (" + size + " bytes or more) and was abandoned");

@@ -4,9 +4,10 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * A failed call to the import API. The message is meant for users and has already been
- * stripped of every secret the client knows, so it may go to logs, bulletins and attributes.
- * It deliberately carries no cause: causes such as JSON parser errors quote response bodies.
+ * A failed call to the import API. The message is meant for users: it has been made safe by
+ * {@link VisibleText} (no secret, no control character, bounded), so it may go to logs, bulletins
+ * and attributes. It deliberately carries no cause: causes such as JSON parser errors quote
+ * response bodies.
  */
 public class ImportApiException extends Exception {
 
@@ -14,17 +15,20 @@ public class ImportApiException extends Exception {
     private final Integer httpStatus;
     private final String errorCode;
     private final Duration retryAfter;
+    private final boolean outcomeUnknown;
 
-    public ImportApiException(final ErrorKind kind, final String message, final Integer httpStatus, final String errorCode, final Duration retryAfter) {
+    public ImportApiException(final ErrorKind kind, final String message, final Integer httpStatus, final String errorCode, final Duration retryAfter,
+                              final boolean outcomeUnknown) {
         super(message, null, false, false);
         this.kind = kind;
         this.httpStatus = httpStatus;
         this.errorCode = errorCode;
         this.retryAfter = retryAfter;
+        this.outcomeUnknown = outcomeUnknown;
     }
 
     public ImportApiException(final ErrorKind kind, final String message) {
-        this(kind, message, null, null, null);
+        this(kind, message, null, null, null, false);
     }
 
     public ErrorKind getKind() {
@@ -47,5 +51,14 @@ public class ImportApiException extends Exception {
     /** How long the server asked callers to wait, already bounded. */
     public Optional<Duration> getRetryAfter() {
         return Optional.ofNullable(retryAfter);
+    }
+
+    /**
+     * Whether the server may have carried the request out although no valid answer came back (the
+     * answer was lost, cut off, late, unreadable, or an HTTP 5xx). A request whose outcome is unknown
+     * must be sent again with the same content and the same Idempotency-Key, never recomposed.
+     */
+    public boolean isOutcomeUnknown() {
+        return outcomeUnknown;
     }
 }

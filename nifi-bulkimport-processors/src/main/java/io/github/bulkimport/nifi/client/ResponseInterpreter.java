@@ -1,6 +1,5 @@
 package io.github.bulkimport.nifi.client;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.MissingNode;
@@ -24,21 +23,23 @@ final class ResponseInterpreter {
     private static final Pattern JOB_NOT_FOUND = Pattern.compile("job[^:]*(does not exist|not exist|not found)|no such job", Pattern.CASE_INSENSITIVE);
     private static final Pattern HTML_TITLE = Pattern.compile("<title>\\s*(.*?)\\s*</title>", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
     private static final Pattern TAGS_AND_SPACE = Pattern.compile("<[^>]*>|\\s+");
-    private static final Pattern UNPRINTABLE = Pattern.compile("[\\p{Cntrl}&&[^\\n\\t]]");
     /** Milvus: rate limited. */
     private static final String CODE_RATE_LIMITED = "1807";
     /** Milvus: server-side request timeout. */
     private static final String CODE_REQUEST_TIMEOUT = "10001";
-    private static final int MAX_MESSAGE_LENGTH = 1_000;
+    /** How much of a body that is not an envelope is looked at, and how much of it a message quotes. */
+    private static final int BODY_WINDOW = 16_384;
     private static final int MAX_SNIPPET_LENGTH = 120;
 
     private final ObjectReader reader;
+    private final VisibleText visible;
     private final SecretRedactor redactor;
     private final Clock clock;
 
     ResponseInterpreter(final ObjectReader reader, final SecretRedactor redactor, final Clock clock) {
         this.reader = reader;
         this.redactor = redactor;
+        this.visible = new VisibleText(redactor);
         this.clock = clock;
     }
 
@@ -53,62 +54,70 @@ final class ResponseInterpreter {
 
         if (status == 200 || status == 201) {
             if (envelope == null) {
-                throw new ImportApiException(ErrorKind.TERMINAL, operation + ": the server answered HTTP " + status + " with a body that is not a JSON envelope ("
-                        + describeBody(response) + "); check that Endpoint URL points at the import API", status, "NOT_JSON", null);
+                // the server (or something in front of it) may have acted on the request all the same
+                throw failure(ErrorKind.TERMINAL, operation + ": the server answered HTTP " + status + " with a body that is not a JSON envelope ("
+                        + describeBody(response) + "); check that Endpoint URL points at the import API", status, "NOT_JSON", null, true);
             }
-            final String code = text(envelope.get("code"));
+            final String code = JsonValues.text(envelope.get("code"));
             if (code == null || "0".equals(code) || "200".equals(code)) {
                 return envelope.path("data");
             }
-            throw fromEnvelope(operation, status, code, text(envelope.get("message")), retryAfter);
+            throw fromEnvelope(operation, status, code, JsonValues.text(envelope.get("message")), retryAfter);
         }
 
-        final String code = envelope == null ? null : text(envelope.get("code"));
-        final String serverMessage = envelope == null ? null : text(envelope.get("message"));
-        final String detail = serverMessage != null ? clean(serverMessage) : describeBody(response);
+        final String code = envelope == null ? null : JsonValues.text(envelope.get("code"));
+        final String serverMessage = envelope == null ? null : JsonValues.text(envelope.get("message"));
+        final String detail = serverMessage != null ? serverMessage : describeBody(response);
         final String errorCode = code != null ? code : "HTTP_" + status;
 
         if (status == 429) {
-            throw new ImportApiException(ErrorKind.THROTTLED, operation + ": throttled by the server (HTTP 429): " + detail, status, errorCode, retryAfter);
+            throw failure(ErrorKind.THROTTLED, operation + ": throttled by the server (HTTP 429): " + detail, status, errorCode, retryAfter, false);
         }
         if (status == 408 || status >= 500) {
-            throw new ImportApiException(ErrorKind.TRANSIENT, operation + ": temporary server error (HTTP " + status + "): " + detail, status, errorCode, retryAfter);
+            // a gateway's 502 or 504 says nothing of whether the server behind it acted
+            throw failure(ErrorKind.UNAVAILABLE, operation + ": temporary server error (HTTP " + status + "): " + detail, status, errorCode, retryAfter, true);
         }
         if (status == 401) {
-            throw new ImportApiException(ErrorKind.TERMINAL, operation + ": the server rejected the credentials (HTTP 401: " + detail
-                    + "); check API Key or Token on the connection service", status, errorCode, null);
+            throw failure(ErrorKind.TERMINAL, operation + ": the server rejected the credentials (HTTP 401: " + detail
+                    + "); check API Key or Token on the connection service", status, errorCode, null, false);
         }
         if (status == 403) {
-            throw new ImportApiException(ErrorKind.TERMINAL, operation + ": permission denied (HTTP 403: " + detail
-                    + "); check the key's permissions, and for a non-default Milvus database set Database Name", status, errorCode, null);
+            throw failure(ErrorKind.TERMINAL, operation + ": permission denied (HTTP 403: " + detail
+                    + "); check the key's permissions, and for a non-default Milvus database set Database Name", status, errorCode, null, false);
         }
         if (status >= 300 && status < 400) {
-            throw new ImportApiException(ErrorKind.TERMINAL, operation + ": the server redirected (HTTP " + status + ") to "
-                    + clean(String.valueOf(response.location())) + "; set Endpoint URL to the final address", status, errorCode, null);
+            throw failure(ErrorKind.TERMINAL, operation + ": the server redirected (HTTP " + status + ") to " + response.location()
+                    + "; set Endpoint URL to the final address", status, errorCode, null, false);
         }
         if (serverMessage != null && JOB_NOT_FOUND.matcher(serverMessage).find()) {
-            throw new ImportApiException(ErrorKind.JOB_NOT_FOUND, operation + ": " + detail, status, errorCode, null);
+            throw failure(ErrorKind.JOB_NOT_FOUND, operation + ": " + detail, status, errorCode, null, false);
         }
         if (status == 404) {
-            throw new ImportApiException(ErrorKind.TERMINAL, operation + ": the server has no such endpoint (HTTP 404: " + detail
-                    + "); check Endpoint URL and Deployment on the connection service", status, errorCode, null);
+            throw failure(ErrorKind.TERMINAL, operation + ": the server has no such endpoint (HTTP 404: " + detail
+                    + "); check Endpoint URL and Deployment on the connection service", status, errorCode, null, false);
         }
-        throw new ImportApiException(ErrorKind.TERMINAL, operation + ": the server refused the request (HTTP " + status + "): " + detail, status, errorCode, null);
+        throw failure(ErrorKind.TERMINAL, operation + ": the server refused the request (HTTP " + status + "): " + detail, status, errorCode, null, false);
     }
 
     private ImportApiException fromEnvelope(final String operation, final int status, final String code, final String message, final Duration retryAfter) {
         final String text = message == null ? "no message" : message;
-        final String detail = operation + ": the server answered code " + code + ": " + clean(text);
+        final String detail = operation + ": the server answered code " + code + ": " + text;
         if (JOB_LIMIT.matcher(text).find() || RATE_LIMIT.matcher(text).find() || CODE_RATE_LIMITED.equals(code)) {
-            return new ImportApiException(ErrorKind.THROTTLED, detail, status, code, retryAfter);
+            return failure(ErrorKind.THROTTLED, detail, status, code, retryAfter, false);
         }
         if (CODE_REQUEST_TIMEOUT.equals(code)) {
-            return new ImportApiException(ErrorKind.TRANSIENT, detail, status, code, retryAfter);
+            return failure(ErrorKind.UNAVAILABLE, detail, status, code, retryAfter, true);
         }
         if (JOB_NOT_FOUND.matcher(text).find()) {
-            return new ImportApiException(ErrorKind.JOB_NOT_FOUND, detail, status, code, null);
+            return failure(ErrorKind.JOB_NOT_FOUND, detail, status, code, null, false);
         }
-        return new ImportApiException(ErrorKind.TERMINAL, detail, status, code, null);
+        return failure(ErrorKind.TERMINAL, detail, status, code, null, false);
+    }
+
+    /** Every exception of the client is made here, so that its message is always visible text. */
+    ImportApiException failure(final ErrorKind kind, final String message, final Integer status, final String code, final Duration retryAfter,
+                               final boolean outcomeUnknown) {
+        return new ImportApiException(kind, visible.of(message), status, code == null ? null : visible.of(code), retryAfter, outcomeUnknown);
     }
 
     private JsonNode parseEnvelope(final byte[] body) {
@@ -118,43 +127,27 @@ final class ResponseInterpreter {
         try {
             final JsonNode node = reader.readTree(body);
             return node != null && node.isObject() ? node : null;
-        } catch (final JsonProcessingException notJson) {
-            return null;
-        } catch (final IOException unreadable) {
+        } catch (final IOException notJson) {
             return null;
         }
     }
 
+    /** What a body that is not an envelope holds: its type, size, and a short snippet (an HTML page's title). */
     private String describeBody(final RawResponse response) {
         final byte[] body = response.body();
         if (body == null || body.length == 0) {
             return "empty body";
         }
         final String type = response.contentType() == null ? "no content type" : response.contentType();
-        final String text = new String(body, 0, Math.min(body.length, 16_384), StandardCharsets.UTF_8);
+        // clean and redact before any cut, so that no piece of a secret survives at the edge of the snippet
+        final String text = redactor.redact(VisibleText.clean(new String(body, 0, Math.min(body.length, BODY_WINDOW), StandardCharsets.UTF_8)));
         final Matcher title = HTML_TITLE.matcher(text);
-        final String snippet = title.find() ? title.group(1) : text;
-        String flattened = TAGS_AND_SPACE.matcher(snippet).replaceAll(" ").trim();
-        if (flattened.length() > MAX_SNIPPET_LENGTH) {
-            flattened = flattened.substring(0, MAX_SNIPPET_LENGTH) + "...";
-        }
-        return type + ", " + body.length + " bytes" + (flattened.isEmpty() ? "" : ": \"" + clean(flattened) + "\"");
+        final String snippet = TAGS_AND_SPACE.matcher(title.find() ? title.group(1) : text).replaceAll(" ").trim();
+        return type + ", " + body.length + " bytes" + (snippet.isEmpty() ? "" : ": \"" + VisibleText.bound(snippet, MAX_SNIPPET_LENGTH) + "\"");
     }
 
-    /** Redacts secrets, drops control characters and bounds the length of server-provided text. */
-    String clean(final String text) {
-        String result = UNPRINTABLE.matcher(redactor.redact(text)).replaceAll("");
-        if (result.length() > MAX_MESSAGE_LENGTH) {
-            result = result.substring(0, MAX_MESSAGE_LENGTH) + "...";
-        }
-        return result;
-    }
-
-    static String text(final JsonNode node) {
-        if (node == null || node.isNull() || node.isMissingNode() || node.isContainerNode()) {
-            return null;
-        }
-        final String value = node.asText();
-        return value.isEmpty() ? null : value;
+    /** Server-provided text as a user may see it. */
+    String visible(final String text) {
+        return visible.of(text);
     }
 }

@@ -26,8 +26,11 @@ class ClientPartsTest {
         assertEquals(Duration.ofSeconds(30), RetryAfter.parse("Sat, 28 Nov 2026 12:00:30 GMT", CLOCK));
         assertEquals(Duration.ZERO, RetryAfter.parse("Sat, 28 Nov 2026 11:00:00 GMT", CLOCK));
         assertEquals(RetryAfter.MAXIMUM, RetryAfter.parse("86400", CLOCK));
-        assertEquals(Duration.ZERO, RetryAfter.parse("-5", CLOCK));
+        assertNull(RetryAfter.parse("-5", CLOCK), "delta-seconds are never negative: unreadable, so ignored");
         assertNull(RetryAfter.parse("soon", CLOCK));
+        assertEquals(RetryAfter.MAXIMUM, RetryAfter.parse("99999999999999999999999", CLOCK), "more seconds than a long holds: the longest wait");
+        assertEquals(Duration.ofSeconds(30), RetryAfter.parse("Saturday, 28-Nov-26 12:00:30 GMT", CLOCK), "RFC 850 date");
+        assertEquals(Duration.ofSeconds(30), RetryAfter.parse("Sat Nov 28 12:00:30 2026", CLOCK), "asctime date");
         assertNull(RetryAfter.parse(" ", CLOCK));
         assertNull(RetryAfter.parse(null, CLOCK));
     }

@@ -131,12 +131,12 @@ class ImportApiClientTest {
     }
 
     @Test
-    void serverTimeoutCodeIsTransient() {
+    void serverTimeoutCodeMeansUnavailable() {
         api.json(408, "{\"code\":10001,\"message\":\"request timeout\"}");
         api.envelopeError(10001, "request timeout");
         try (ImportApiClient client = client(Deployment.MILVUS, "")) {
-            assertEquals(ErrorKind.TRANSIENT, assertThrows(ImportApiException.class, () -> client.listJobs(null, null, 1, 1)).getKind());
-            assertEquals(ErrorKind.TRANSIENT, assertThrows(ImportApiException.class, () -> client.listJobs(null, null, 1, 1)).getKind());
+            assertEquals(ErrorKind.UNAVAILABLE, assertThrows(ImportApiException.class, () -> client.listJobs(null, null, 1, 1)).getKind());
+            assertEquals(ErrorKind.UNAVAILABLE, assertThrows(ImportApiException.class, () -> client.listJobs(null, null, 1, 1)).getKind());
         }
     }
 }
