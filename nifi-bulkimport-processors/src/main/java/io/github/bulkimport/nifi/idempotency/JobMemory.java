@@ -8,55 +8,159 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.function.Consumer;
 
 /**
- * Remembers, in cluster-wide NiFi state, which job each idempotency key started, for servers that
- * ignore {@code Idempotency-Key}. It is written right after the server answers and before the
- * session commits, so a flowfile replayed after a crash re-attaches to its job instead of starting
- * a second one. Entries are bounded in number and in age; the oldest go first.
- * <p>
- * A {@link #snapshot()} is the stored map itself; an entry is decoded only when it is looked up.
- * A write copies the stored map once, and pruning takes the map down to half its bound, so that
- * remembering costs little per job.
+ * What TriggerBulkImport keeps in NiFi state about its requests, by the memory key of each
+ * flowfile's share:
+ * <ul>
+ *     <li>a <b>pending</b> entry, written before a request for several flowfiles leaves: after a crash,
+ *     the flowfiles come back without the attributes of that run, and the entry tells each one which
+ *     request it was part of, so that the same request is sent again (same content, same
+ *     Idempotency-Key) rather than a new one made of other flowfiles;</li>
+ *     <li>a <b>started</b> entry, written once the server has answered with a job and before the session
+ *     commits, so that a flowfile replayed after a crash re-attaches to its job without any request,
+ *     even on a server that ignores Idempotency-Key.</li>
+ * </ul>
+ * Started entries are bounded in number and in age, the oldest going first. Pending entries are
+ * forgotten by the first write after the session that sent the request has committed (no write of
+ * their own), or once they are older than the age bound. Every write is a compare-and-set, retried
+ * when another task wrote first.
  */
 public final class JobMemory {
 
     static final String PREFIX = "k.";
+    private static final String PENDING = "?";
     private static final int REPLACE_ATTEMPTS = 10;
 
     private final StateManager stateManager;
+    private final Scope scope;
     private final int maxEntries;
     private final Duration maxAge;
     private final Clock clock;
 
-    /** What is remembered of one job. */
-    public record Entry(String jobId, long submittedAtMillis, int batchIndex, int batchSize) {
+    public JobMemory(final StateManager stateManager, final Scope scope, final int maxEntries, final Duration maxAge, final Clock clock) {
+        this.stateManager = stateManager;
+        this.scope = scope;
+        this.maxEntries = maxEntries;
+        this.maxAge = maxAge;
+        this.clock = clock;
+    }
 
-        String encode() {
-            return jobId + "|" + submittedAtMillis + "|" + batchIndex + "|" + batchSize;
-        }
+    /** Whether started jobs are remembered at all (Job Memory Size above 0). */
+    public boolean remembersJobs() {
+        return maxEntries > 0;
+    }
 
-        static Entry decode(final String value) {
-            // the job ID comes first and may in principle hold '|': read the numbers from the right
-            final int third = value.lastIndexOf('|');
-            final int second = value.lastIndexOf('|', third - 1);
-            final int first = value.lastIndexOf('|', second - 1);
-            if (first <= 0) {
-                return null;
+    /** Reads what is remembered. */
+    public Snapshot snapshot() throws IOException {
+        return new Snapshot(stateManager.getState(scope).toMap());
+    }
+
+    /**
+     * Marks shares as part of a request about to leave (memory key to the request's Idempotency-Key),
+     * and forgets the pending entries of shares whose session has committed since.
+     */
+    public void markPending(final Map<String, String> requestKeys, final Collection<String> committed) throws IOException {
+        if (requestKeys.isEmpty()) {
+            return;
+        }
+        final String writtenAt = String.valueOf(clock.millis());
+        update(state -> {
+            committed.forEach(memoryKey -> removePending(state, memoryKey));
+            requestKeys.forEach((memoryKey, requestKey) -> state.put(PREFIX + memoryKey, PENDING + requestKey + "|" + writtenAt));
+        }, List.of());
+    }
+
+    /**
+     * Remembers started jobs, replacing their shares' pending entries, and forgets the pending entries of
+     * shares whose session has committed since. Writes nothing when jobs are not remembered at all.
+     */
+    public void remember(final Map<String, RememberedJob> started, final Collection<String> committed) throws IOException {
+        if (!remembersJobs() || started.isEmpty()) {
+            return;
+        }
+        update(state -> {
+            committed.forEach(memoryKey -> removePending(state, memoryKey));
+            started.forEach((memoryKey, job) -> state.put(PREFIX + memoryKey, job.encode()));
+        }, started.keySet());
+    }
+
+    private static void removePending(final Map<String, String> state, final String memoryKey) {
+        final String value = state.get(PREFIX + memoryKey);
+        if (value != null && value.startsWith(PENDING)) {
+            state.remove(PREFIX + memoryKey);
+        }
+    }
+
+    /** Applies a change and prunes, keeping {@code adding}, in one compare-and-set write. */
+    private void update(final Consumer<Map<String, String>> change, final Collection<String> adding) throws IOException {
+        for (int attempt = 0; attempt < REPLACE_ATTEMPTS; attempt++) {
+            final StateMap stored = stateManager.getState(scope);
+            final Map<String, String> updated = new HashMap<>(stored.toMap());
+            change.accept(updated);
+            prune(updated, adding);
+            if (updated.equals(stored.toMap())) {
+                return;
             }
-            try {
-                return new Entry(value.substring(0, first), Long.parseLong(value.substring(first + 1, second)),
-                        Integer.parseInt(value.substring(second + 1, third)), Integer.parseInt(value.substring(third + 1)));
-            } catch (final NumberFormatException e) {
-                return null;
+            // a compare-and-set even for the very first write: two first writers must not lose each other's entries
+            if (stateManager.replace(stored, updated, scope)) {
+                return;
             }
         }
+        throw new IOException("state kept changing under " + REPLACE_ATTEMPTS + " attempts to write it");
+    }
+
+    /**
+     * Drops expired entries of both kinds (a pending entry outlives its session only when NiFi went
+     * down and the flowfiles never came back), then the oldest started ones down to half the bound, so
+     * that pruning is rare. The entries being added are kept whatever their number: they protect the
+     * flowfiles not yet committed. Keys this memory did not write are left alone.
+     */
+    private void prune(final Map<String, String> state, final Collection<String> adding) {
+        final long oldest = clock.millis() - maxAge.toMillis();
+        final List<String> expired = new ArrayList<>();
+        final List<Map.Entry<String, Long>> startedByAge = new ArrayList<>(state.size());
+        for (final Map.Entry<String, String> item : state.entrySet()) {
+            final String key = item.getKey();
+            if (!key.startsWith(PREFIX) || adding.contains(key.substring(PREFIX.length()))) {
+                continue;
+            }
+            final long since = item.getValue().startsWith(PENDING) ? pendingSince(item.getValue()) : startedAt(item.getValue());
+            if (since < oldest) {
+                expired.add(key);
+            } else if (!item.getValue().startsWith(PENDING)) {
+                startedByAge.add(Map.entry(key, since));
+            }
+        }
+        expired.forEach(state::remove);
+        if (startedByAge.size() + adding.size() <= maxEntries) {
+            return;
+        }
+        startedByAge.sort(Map.Entry.comparingByValue(Comparator.naturalOrder()));
+        final int surplus = Math.min(startedByAge.size(), startedByAge.size() + adding.size() - maxEntries / 2);
+        for (int i = 0; i < surplus; i++) {
+            state.remove(startedByAge.get(i).getKey());
+        }
+    }
+
+    private static long pendingSince(final String value) {
+        try {
+            return Long.parseLong(value.substring(value.lastIndexOf('|') + 1));
+        } catch (final NumberFormatException e) {
+            return Long.MIN_VALUE;
+        }
+    }
+
+    private static long startedAt(final String value) {
+        final RememberedJob job = RememberedJob.decode(value);
+        return job == null ? Long.MIN_VALUE : job.submittedAtMillis();
     }
 
     /** What was remembered when the snapshot was taken. */
@@ -67,75 +171,27 @@ public final class JobMemory {
             this.stored = stored;
         }
 
-        /** The job remembered for a key, if it is young enough. */
-        public Optional<Entry> recall(final String memoryKey) {
+        /** The job remembered for a share, if it is young enough. */
+        public Optional<RememberedJob> recall(final String memoryKey) {
             final String value = stored.get(PREFIX + memoryKey);
-            final Entry entry = value == null ? null : Entry.decode(value);
-            if (entry == null || entry.submittedAtMillis() < clock.millis() - maxAge.toMillis()) {
+            if (value == null || value.startsWith(PENDING)) {
                 return Optional.empty();
             }
-            return Optional.of(entry);
+            final RememberedJob job = RememberedJob.decode(value);
+            if (job == null || job.submittedAtMillis() < clock.millis() - maxAge.toMillis()) {
+                return Optional.empty();
+            }
+            return Optional.of(job);
         }
-    }
 
-    public JobMemory(final StateManager stateManager, final int maxEntries, final Duration maxAge, final Clock clock) {
-        this.stateManager = stateManager;
-        this.maxEntries = maxEntries;
-        this.maxAge = maxAge;
-        this.clock = clock;
-    }
-
-    /** Reads the remembered jobs. */
-    public Snapshot snapshot() throws IOException {
-        return new Snapshot(stateManager.getState(Scope.CLUSTER).toMap());
-    }
-
-    /** Adds entries and stores the result, retrying when another writer got there first. */
-    public void remember(final Map<String, Entry> additions) throws IOException {
-        if (additions.isEmpty()) {
-            return;
-        }
-        for (int attempt = 0; attempt < REPLACE_ATTEMPTS; attempt++) {
-            final StateMap stored = stateManager.getState(Scope.CLUSTER);
-            final Map<String, String> updated = new HashMap<>(stored.toMap());
-            additions.forEach((key, entry) -> updated.put(PREFIX + key, entry.encode()));
-            if (updated.size() > maxEntries) {
-                prune(updated, additions.keySet());
+        /** The Idempotency-Key of the request a share was part of when NiFi went down, if any. */
+        public Optional<String> pendingRequest(final String memoryKey) {
+            final String value = stored.get(PREFIX + memoryKey);
+            if (value == null || !value.startsWith(PENDING)) {
+                return Optional.empty();
             }
-            final boolean written;
-            if (stored.getStateVersion().isEmpty()) {
-                stateManager.setState(updated, Scope.CLUSTER);
-                written = true;
-            } else {
-                written = stateManager.replace(stored, updated, Scope.CLUSTER);
-            }
-            if (written) {
-                return;
-            }
-        }
-        throw new IOException("state kept changing under " + REPLACE_ATTEMPTS + " attempts to remember started jobs");
-    }
-
-    /**
-     * Drops expired entries, then the oldest, down to half the bound, so that pruning is rare. The
-     * entries being added are kept whatever their number: they protect the flowfiles not yet committed.
-     */
-    private void prune(final Map<String, String> state, final Set<String> adding) {
-        final long oldest = clock.millis() - maxAge.toMillis();
-        final List<Map.Entry<String, Long>> byAge = new ArrayList<>(state.size());
-        for (final Map.Entry<String, String> item : state.entrySet()) {
-            if (adding.contains(item.getKey().substring(PREFIX.length()))) {
-                continue;
-            }
-            final Entry entry = Entry.decode(item.getValue());
-            byAge.add(Map.entry(item.getKey(), entry == null ? Long.MIN_VALUE : entry.submittedAtMillis()));
-        }
-        byAge.sort(Map.Entry.comparingByValue(Comparator.naturalOrder()));
-        final int surplus = Math.max(0, byAge.size() + adding.size() - maxEntries / 2);
-        for (int i = 0; i < byAge.size(); i++) {
-            if (i < surplus || byAge.get(i).getValue() < oldest) {
-                state.remove(byAge.get(i).getKey());
-            }
+            final int bar = value.lastIndexOf('|');
+            return bar <= 1 ? Optional.empty() : Optional.of(value.substring(1, bar));
         }
     }
 }

@@ -66,12 +66,14 @@ abstract class AbstractBulkImportProcessor extends AbstractProcessor {
     }
 
     /**
-     * Throttling slows the whole processor down: it yields, and keeps yielding while the
-     * server's {@code Retry-After} lasts.
+     * Throttling and an unavailable server slow the whole processor down: it yields, and while the
+     * server's {@code Retry-After} lasts it takes no flowfiles.
      */
-    final void slowDownIfThrottled(final ProcessContext context, final ImportApiException e) {
+    final void slowDown(final ProcessContext context, final ImportApiException e) {
         if (e.getKind() == ErrorKind.THROTTLED) {
             e.getRetryAfter().ifPresent(throttleGate::closeFor);
+        }
+        if (e.getKind().yields()) {
             context.yield();
         }
     }
@@ -80,21 +82,25 @@ abstract class AbstractBulkImportProcessor extends AbstractProcessor {
      * Routes a flowfile whose call failed: retryable errors to {@code retry}, the rest to
      * {@code failure}; penalized either way, with the error attributes replaced.
      */
-    final void routeFailedCall(final ProcessContext context, final ProcessSession session, final FlowFile flowFile, final ImportApiException e,
-                               final Relationship retry, final Relationship failure, final String what) {
-        slowDownIfThrottled(context, e);
+    final void routeFailedCall(final ProcessContext context, final ProcessSession session, final ImportApiClient client, final FlowFile flowFile,
+                               final ImportApiException e, final Relationship retry, final Relationship failure, final String what) {
+        slowDown(context, e);
         final boolean retryable = e.getKind().isRetryable();
+        final String message = client.visibleText(what + " for flowfile " + flowFile.getAttribute("uuid") + (retryable ? " will be retried: " : " failed: ")
+                + e.getMessage());
         if (retryable) {
-            getLogger().warn("{} for {} will be retried: {}", what, flowFile, e.getMessage());
+            getLogger().warn(message);
         } else {
-            getLogger().error("{} for {} failed: {}", what, flowFile, e.getMessage());
+            getLogger().error(message);
         }
         routeWithError(session, flowFile, ErrorAttributes.of(e), retryable ? retry : failure);
     }
 
     /** Routes a flowfile whose input cannot make a valid request; nothing was sent. */
-    final void routeInvalidInput(final ProcessSession session, final FlowFile flowFile, final String message, final Relationship failure) {
-        getLogger().error("Routing {} to {}: {}", flowFile, failure.getName(), message);
+    final void routeInvalidInput(final ProcessSession session, final ImportApiClient client, final FlowFile flowFile, final String reason,
+                                 final Relationship failure) {
+        final String message = client.visibleText(reason);
+        getLogger().error(client.visibleText("Routing flowfile " + flowFile.getAttribute("uuid") + " to " + failure.getName() + ": " + message));
         routeWithError(session, flowFile, ErrorAttributes.of(ErrorAttributes.INVALID_INPUT, message), failure);
     }
 
@@ -105,10 +111,12 @@ abstract class AbstractBulkImportProcessor extends AbstractProcessor {
         }
     }
 
+    /** Replaces the error attributes. */
+    static FlowFile withErrors(final ProcessSession session, final FlowFile flowFile, final Map<String, String> errorAttributes) {
+        return session.putAllAttributes(session.removeAllAttributes(flowFile, ErrorAttributes.NAMES), errorAttributes);
+    }
+
     final void routeWithError(final ProcessSession session, final FlowFile flowFile, final Map<String, String> errorAttributes, final Relationship relationship) {
-        FlowFile updated = session.removeAllAttributes(flowFile, ErrorAttributes.NAMES);
-        updated = session.putAllAttributes(updated, errorAttributes);
-        updated = session.penalize(updated);
-        session.transfer(updated, relationship);
+        session.transfer(session.penalize(withErrors(session, flowFile, errorAttributes)), relationship);
     }
 }

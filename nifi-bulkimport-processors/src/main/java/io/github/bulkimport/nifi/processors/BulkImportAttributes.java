@@ -16,6 +16,8 @@ public final class BulkImportAttributes {
     public static final String REATTACHED = "bulkimport.reattached";
     public static final String BATCH_SIZE = "bulkimport.batch.size";
     public static final String BATCH_INDEX = "bulkimport.batch.index";
+    public static final String REQUEST_KEY = "bulkimport.request.key";
+    public static final String REPLACES_JOB_ID = "bulkimport.replaces.job.id";
 
     public static final String STATE = "bulkimport.state";
     public static final String PROGRESS = "bulkimport.progress";
@@ -29,6 +31,9 @@ public final class BulkImportAttributes {
     public static final String ERROR_CODE = "bulkimport.error.code";
     public static final String ERROR_MESSAGE = "bulkimport.error.message";
     public static final String HTTP_STATUS = "bulkimport.http.status";
+
+    /** What GetBulkImportProgress writes about a job: stale once the flowfile starts another job. */
+    static final java.util.Set<String> PROGRESS_REPORT = java.util.Set.of(STATE, PROGRESS, IMPORTED_ROWS, TOTAL_ROWS, FILE_SIZE, REASON, COMPLETE_TIME, CHECKED_AT);
 
     private BulkImportAttributes() {
     }

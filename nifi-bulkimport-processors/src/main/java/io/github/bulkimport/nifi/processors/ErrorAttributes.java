@@ -13,6 +13,8 @@ import java.util.Set;
 final class ErrorAttributes {
 
     static final String INVALID_INPUT = "INVALID_INPUT";
+    /** A defect of this bundle, or a situation it did not foresee: the flowfile is routed rather than left behind. */
+    static final String UNEXPECTED = "UNEXPECTED";
     static final Set<String> NAMES = Set.of(BulkImportAttributes.ERROR_CODE, BulkImportAttributes.ERROR_MESSAGE, BulkImportAttributes.HTTP_STATUS);
 
     private ErrorAttributes() {

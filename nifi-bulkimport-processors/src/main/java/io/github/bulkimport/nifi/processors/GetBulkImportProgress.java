@@ -3,6 +3,8 @@ package io.github.bulkimport.nifi.processors;
 import io.github.bulkimport.nifi.client.ErrorKind;
 import io.github.bulkimport.nifi.client.ImportApiClient;
 import io.github.bulkimport.nifi.client.ImportApiException;
+import io.github.bulkimport.nifi.client.VisibleText;
+import io.github.bulkimport.nifi.model.InvalidInputException;
 import io.github.bulkimport.nifi.model.JobProgress;
 import io.github.bulkimport.nifi.model.JobState;
 import org.apache.nifi.annotation.behavior.InputRequirement;
@@ -27,9 +29,8 @@ import org.apache.nifi.processor.Relationship;
 import org.apache.nifi.processor.VerifiableProcessor;
 import org.apache.nifi.processor.util.StandardValidators;
 
-import java.time.Duration;
+import java.time.DateTimeException;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -132,9 +133,6 @@ public class GetBulkImportProgress extends AbstractBulkImportProcessor implement
 
     private static final List<PropertyDescriptor> PROPERTIES = List.of(CONNECTION_SERVICE, JOB_ID, DATABASE_NAME, MAXIMUM_WAIT_TIME);
     private static final Set<Relationship> RELATIONSHIPS = Set.of(REL_SUCCESS, REL_RUNNING, REL_FAILURE, REL_RETRY, REL_EXPIRED);
-    private static final Set<String> PROGRESS_ATTRIBUTES = Set.of(BulkImportAttributes.STATE, BulkImportAttributes.PROGRESS,
-            BulkImportAttributes.IMPORTED_ROWS, BulkImportAttributes.TOTAL_ROWS, BulkImportAttributes.FILE_SIZE, BulkImportAttributes.REASON,
-            BulkImportAttributes.COMPLETE_TIME);
 
     @Override
     protected List<PropertyDescriptor> getSupportedPropertyDescriptors() {
@@ -158,47 +156,87 @@ public class GetBulkImportProgress extends AbstractBulkImportProcessor implement
         }
         final ImportApiClient client = connectionService(context).getClient();
         final String checkedAt = now();
-        final String jobId = blankToNull(context.getProperty(JOB_ID).evaluateAttributeExpressions(flowFile).getValue());
-        if (jobId == null) {
-            routeInvalidInput(session, session.putAttribute(flowFile, BulkImportAttributes.CHECKED_AT, checkedAt),
-                    "Job ID evaluated to an empty value; the flowfile has no " + BulkImportAttributes.JOB_ID
-                            + " attribute (was it routed from TriggerBulkImport's success?) or Job ID reads another attribute", REL_FAILURE);
-            return;
-        }
-        final Instant deadline;
         try {
-            deadline = deadline(context, flowFile);
-        } catch (final DateTimeParseException e) {
-            routeInvalidInput(session, session.putAttribute(flowFile, BulkImportAttributes.CHECKED_AT, checkedAt),
-                    client.redactor().redact("Attribute " + BulkImportAttributes.SUBMITTED_AT + " holds \"" + flowFile.getAttribute(BulkImportAttributes.SUBMITTED_AT)
-                            + "\", which is not an ISO-8601 instant such as 2026-11-28T17:23:14Z; fix or remove it"), REL_FAILURE);
+            check(context, session, client, flowFile, checkedAt);
+        } catch (final RuntimeException unexpected) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw unexpected;
+            }
+            // the one guard of this processor: the flowfile is routed, not rolled back to loop for ever
+            final String message = client.visibleText("Unexpected error while checking a bulk-import job (" + unexpected.getClass().getSimpleName()
+                    + ": " + unexpected.getMessage() + ")");
+            getLogger().error(message);
+            routeWithError(session, session.putAttribute(flowFile, BulkImportAttributes.CHECKED_AT, checkedAt),
+                    ErrorAttributes.of(ErrorAttributes.UNEXPECTED, message), REL_FAILURE);
+        }
+    }
+
+    /** What a check needs from the flowfile, evaluated before anything is sent or changed. */
+    private record Check(String jobId, String database, Instant deadline) {
+    }
+
+    private Check evaluate(final ProcessContext context, final FlowFile flowFile) throws InvalidInputException {
+        final String jobId = blankToNull(evaluate(context, JOB_ID, flowFile));
+        if (jobId == null) {
+            throw new InvalidInputException("Job ID evaluated to an empty value; the flowfile has no " + BulkImportAttributes.JOB_ID
+                    + " attribute (was it routed from TriggerBulkImport's success?) or Job ID reads another attribute");
+        }
+        final String database = blankToNull(evaluate(context, DATABASE_NAME, flowFile));
+        final String submittedAt = flowFile.getAttribute(BulkImportAttributes.SUBMITTED_AT);
+        try {
+            final Instant start = submittedAt == null || submittedAt.isBlank()
+                    ? Instant.ofEpochMilli(flowFile.getLineageStartDate())
+                    : Instant.parse(submittedAt.trim());
+            return new Check(jobId, database, start.plusMillis(context.getProperty(MAXIMUM_WAIT_TIME).asTimePeriod(TimeUnit.MILLISECONDS)));
+        } catch (final DateTimeException | ArithmeticException e) {
+            throw new InvalidInputException("Attribute " + BulkImportAttributes.SUBMITTED_AT + " holds \"" + VisibleText.bound(submittedAt, 80)
+                    + "\", which is not an ISO-8601 instant such as 2026-11-28T17:23:14Z that a deadline can be counted from; fix or remove it");
+        }
+    }
+
+    private static String evaluate(final ProcessContext context, final PropertyDescriptor property, final FlowFile flowFile) throws InvalidInputException {
+        try {
+            return context.getProperty(property).evaluateAttributeExpressions(flowFile).getValue();
+        } catch (final RuntimeException e) {
+            throw new InvalidInputException(property.getName() + "'s expression could not be evaluated for this flowfile: " + e.getMessage());
+        }
+    }
+
+    private void check(final ProcessContext context, final ProcessSession session, final ImportApiClient client, final FlowFile flowFile,
+                       final String checkedAt) {
+        final Check check;
+        try {
+            check = evaluate(context, flowFile);
+        } catch (final InvalidInputException e) {
+            routeInvalidInput(session, client, session.putAttribute(flowFile, BulkImportAttributes.CHECKED_AT, checkedAt), e.getMessage(), REL_FAILURE);
             return;
         }
-        final boolean expired = Instant.now().isAfter(deadline);
-        final String database = blankToNull(context.getProperty(DATABASE_NAME).evaluateAttributeExpressions(flowFile).getValue());
+        final String jobId = client.visibleText(check.jobId());
+        final boolean expired = Instant.now().isAfter(check.deadline());
 
         final JobProgress progress;
         try {
-            progress = client.describeJob(jobId, database);
+            progress = client.describeJob(check.jobId(), check.database());
         } catch (final ImportApiException e) {
             final FlowFile checked = session.putAttribute(flowFile, BulkImportAttributes.CHECKED_AT, checkedAt);
             if (e.getKind().isRetryable() && expired) {
-                slowDownIfThrottled(context, e);
-                routeExpired(session, checked, jobId, deadline, "the last check failed: " + e.getMessage());
+                slowDown(context, e);
+                routeExpired(session, client, checked, jobId, check.deadline(), "the last check failed: " + e.getMessage());
             } else if (e.getKind() == ErrorKind.JOB_NOT_FOUND) {
-                getLogger().error("Job {} of {} is unknown to the server: {}", jobId, checked, e.getMessage());
+                final String message = client.visibleText("Job " + jobId + " is unknown to the server (it never existed, or finished jobs were "
+                        + "cleaned up, after 3 hours by default on Milvus): " + e.getMessage());
+                getLogger().error(message);
                 final Map<String, String> errors = ErrorAttributes.of(e);
                 errors.put(BulkImportAttributes.ERROR_CODE, "JOB_NOT_FOUND");
-                errors.put(BulkImportAttributes.ERROR_MESSAGE, "Job " + jobId + " is unknown to the server (it never existed, or finished "
-                        + "jobs were cleaned up, after 3 hours by default on Milvus): " + e.getMessage());
+                errors.put(BulkImportAttributes.ERROR_MESSAGE, message);
                 routeWithError(session, checked, errors, REL_FAILURE);
             } else {
-                routeFailedCall(context, session, checked, e, REL_RETRY, REL_FAILURE, "Checking job " + jobId);
+                routeFailedCall(context, session, client, checked, e, REL_RETRY, REL_FAILURE, "Checking job " + jobId);
             }
             return;
         }
 
-        FlowFile checked = session.removeAllAttributes(flowFile, PROGRESS_ATTRIBUTES);
+        FlowFile checked = session.removeAllAttributes(flowFile, BulkImportAttributes.PROGRESS_REPORT);
         checked = session.putAllAttributes(checked, progressAttributes(progress, checkedAt));
         final String transitUri = client.uriOf(ImportApiClient.DESCRIBE_PATH);
         switch (progress.state()) {
@@ -208,38 +246,31 @@ public class GetBulkImportProgress extends AbstractBulkImportProcessor implement
                 session.transfer(checked, REL_SUCCESS);
             }
             case FAILED -> {
-                final String reason = progress.reason() == null ? "no reason given" : progress.reason();
-                getLogger().error("Bulk-import job {} of {} Failed: {}", jobId, checked, reason);
+                final String message = client.visibleText("Bulk-import job " + jobId + " Failed: " + (progress.reason() == null ? "no reason given" : progress.reason()));
+                getLogger().error(message);
                 session.getProvenanceReporter().invokeRemoteProcess(checked, transitUri, "Bulk-import job " + jobId + " Failed");
-                routeWithError(session, checked, ErrorAttributes.of(JOB_FAILED, "Bulk-import job " + jobId + " Failed: " + reason), REL_FAILURE);
+                routeWithError(session, checked, ErrorAttributes.of(JOB_FAILED, message), REL_FAILURE);
             }
             default -> {
                 if (progress.state() == JobState.UNKNOWN) {
-                    getLogger().warn("Job {} reports state {}, which this bundle does not know; treating it as running", jobId, progress.rawState());
+                    getLogger().warn(client.visibleText("Job " + jobId + " reports state " + progress.rawState()
+                            + ", which this bundle does not know; treating it as running"));
                 }
                 if (expired) {
-                    routeExpired(session, checked, jobId, deadline, "it is still " + progress.state().displayName(progress.rawState()));
+                    routeExpired(session, client, checked, jobId, check.deadline(), "it is still " + progress.state().displayName(progress.rawState()));
                 } else {
-                    session.transfer(session.penalize(checked), REL_RUNNING);
+                    session.transfer(session.penalize(session.removeAllAttributes(checked, ErrorAttributes.NAMES)), REL_RUNNING);
                 }
             }
         }
     }
 
-    private void routeExpired(final ProcessSession session, final FlowFile flowFile, final String jobId, final Instant deadline, final String detail) {
-        final String message = "Job " + jobId + " did not finish by " + deadline + " (Maximum Wait Time after " + BulkImportAttributes.SUBMITTED_AT
-                + "); " + detail;
-        getLogger().warn("Routing {} to expired: {}", flowFile, message);
+    private void routeExpired(final ProcessSession session, final ImportApiClient client, final FlowFile flowFile, final String jobId,
+                              final Instant deadline, final String detail) {
+        final String message = client.visibleText("Job " + jobId + " did not finish by " + deadline + " (Maximum Wait Time after "
+                + BulkImportAttributes.SUBMITTED_AT + "); " + detail);
+        getLogger().warn(client.visibleText("Routing flowfile " + flowFile.getAttribute("uuid") + " to expired: " + message));
         routeWithError(session, flowFile, ErrorAttributes.of(EXPIRED, message), REL_EXPIRED);
-    }
-
-    private static Instant deadline(final ProcessContext context, final FlowFile flowFile) {
-        final String submittedAt = flowFile.getAttribute(BulkImportAttributes.SUBMITTED_AT);
-        final Instant start = submittedAt == null || submittedAt.isBlank()
-                ? Instant.ofEpochMilli(flowFile.getLineageStartDate())
-                : Instant.parse(submittedAt.trim());
-        final long maxWaitMillis = context.getProperty(MAXIMUM_WAIT_TIME).asTimePeriod(TimeUnit.MILLISECONDS);
-        return start.plus(Duration.ofMillis(maxWaitMillis));
     }
 
     private static Map<String, String> progressAttributes(final JobProgress progress, final String checkedAt) {
@@ -266,19 +297,27 @@ public class GetBulkImportProgress extends AbstractBulkImportProcessor implement
         if (client == null) {
             return results;
         }
-        final String jobId = blankToNull(context.getProperty(JOB_ID).evaluateAttributeExpressions(attributes).getValue());
+        final String jobId;
+        final String database;
+        try {
+            jobId = blankToNull(context.getProperty(JOB_ID).evaluateAttributeExpressions(attributes).getValue());
+            database = blankToNull(context.getProperty(DATABASE_NAME).evaluateAttributeExpressions(attributes).getValue());
+        } catch (final RuntimeException e) {
+            results.add(verification("Describe Job", Outcome.FAILED,
+                    client.visibleText("A property's expression could not be evaluated with these attributes: " + e.getMessage())));
+            return results;
+        }
         if (jobId == null) {
             results.add(verification("Describe Job", Outcome.SKIPPED,
                     "Job ID evaluated to an empty value; give a " + BulkImportAttributes.JOB_ID + " attribute to check a real job"));
             return results;
         }
-        final String database = blankToNull(context.getProperty(DATABASE_NAME).evaluateAttributeExpressions(attributes).getValue());
         try {
             final JobProgress progress = client.describeJob(jobId, database);
-            results.add(verification("Describe Job", Outcome.SUCCESSFUL, "Job " + jobId + " is " + progress.state().displayName(progress.rawState())
-                    + (progress.progress() == null ? "" : " (" + progress.progress() + "%)")));
+            results.add(verification("Describe Job", Outcome.SUCCESSFUL, client.visibleText("Job " + jobId + " is "
+                    + progress.state().displayName(progress.rawState()) + (progress.progress() == null ? "" : " (" + progress.progress() + "%)"))));
         } catch (final ImportApiException e) {
-            verificationLogger.warn("Describing job {} failed: {}", jobId, e.getMessage());
+            verificationLogger.warn(e.getMessage());
             results.add(verification("Describe Job", Outcome.FAILED, e.getMessage()));
         }
         return results;

@@ -1,5 +1,6 @@
 package io.github.bulkimport.nifi.processors;
 
+import io.github.bulkimport.nifi.client.VisibleText;
 import io.github.bulkimport.nifi.model.Deployment;
 import io.github.bulkimport.nifi.model.ImportTarget;
 import io.github.bulkimport.nifi.model.InvalidInputException;
@@ -70,10 +71,21 @@ final class ImportRequestReader {
         return checkName(property, value);
     }
 
+    /**
+     * A name that may be left unset for the default. Set but evaluating to nothing is an error, not the
+     * default: an attribute the expression reads is missing, and the import would silently go elsewhere.
+     */
     private String optionalName(final ProcessContext context, final PropertyDescriptor property, final Map<String, String> attributes)
             throws InvalidInputException {
+        if (!context.getProperty(property).isSet()) {
+            return null;
+        }
         final String value = evaluate(context, property, attributes);
-        return value == null ? null : checkName(property, value);
+        if (value == null) {
+            throw new InvalidInputException(property.getName() + " evaluated to an empty value for this flowfile; add the attribute its expression "
+                    + "reads, or leave the property unset to use the default");
+        }
+        return checkName(property, value);
     }
 
     private static String checkName(final PropertyDescriptor property, final String value) throws InvalidInputException {
@@ -145,7 +157,6 @@ final class ImportRequestReader {
     }
 
     private static String printable(final String value) {
-        final String visible = value.replaceAll("\\p{Cntrl}", "?");
-        return visible.length() > 80 ? visible.substring(0, 80) + "..." : visible;
+        return VisibleText.bound(VisibleText.clean(value), 80);
     }
 }

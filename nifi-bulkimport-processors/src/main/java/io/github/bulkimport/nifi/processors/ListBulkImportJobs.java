@@ -23,7 +23,6 @@ import org.apache.nifi.components.ConfigVerificationResult;
 import org.apache.nifi.components.ConfigVerificationResult.Outcome;
 import org.apache.nifi.components.PropertyDescriptor;
 import org.apache.nifi.components.state.Scope;
-import org.apache.nifi.components.state.StateMap;
 import org.apache.nifi.expression.ExpressionLanguageScope;
 import org.apache.nifi.flowfile.FlowFile;
 import org.apache.nifi.flowfile.attributes.CoreAttributes;
@@ -36,9 +35,10 @@ import org.apache.nifi.processor.util.StandardValidators;
 import org.apache.nifi.scheduling.SchedulingStrategy;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -139,18 +139,26 @@ public class ListBulkImportJobs extends AbstractBulkImportProcessor implements V
             return;
         }
         final ImportApiClient client = connectionService(context).getClient();
-        final List<JobSummary> jobs;
+        final Collection<JobSummary> jobs;
         try {
             jobs = listAll(context, client);
         } catch (final ImportApiException e) {
-            slowDownIfThrottled(context, e);
-            getLogger().error("Listing bulk-import jobs failed; nothing emitted, the listing will be repeated: {}", e.getMessage());
+            slowDown(context, e);
+            getLogger().error(client.visibleText("Listing bulk-import jobs failed; nothing emitted, the listing will be repeated: " + e.getMessage()));
             context.yield();
             return;
         }
 
         final boolean changesOnly = CHANGES_ONLY.getValue().equals(context.getProperty(OUTPUT_MODE).getValue());
-        final Map<String, String> previous = changesOnly ? previousStates(session) : Map.of();
+        final Map<String, String> previous;
+        try {
+            previous = changesOnly ? session.getState(Scope.CLUSTER).toMap() : Map.of();
+        } catch (final IOException e) {
+            getLogger().error(client.visibleText("Cannot read the states of previously listed jobs; nothing emitted, the listing will be repeated: "
+                    + e.getMessage()));
+            context.yield();
+            return;
+        }
         final Map<String, String> current = new HashMap<>();
         final String listedAt = now();
         final String transitUri = client.uriOf(ImportApiClient.LIST_PATH);
@@ -174,7 +182,11 @@ public class ListBulkImportJobs extends AbstractBulkImportProcessor implements V
             try {
                 session.setState(current, Scope.CLUSTER);
             } catch (final IOException e) {
-                throw new UncheckedIOException("cannot store the states of listed jobs", e);
+                session.rollback();
+                getLogger().error(client.visibleText("Cannot store the states of listed jobs; nothing emitted, the listing will be repeated: "
+                        + e.getMessage()));
+                context.yield();
+                return;
             }
         }
         getLogger().debug("Listed {} jobs, emitted {}", jobs.size(), emitted);
@@ -183,28 +195,23 @@ public class ListBulkImportJobs extends AbstractBulkImportProcessor implements V
         }
     }
 
-    private static List<JobSummary> listAll(final ProcessContext context, final ImportApiClient client) throws ImportApiException {
+    /**
+     * Every job, page after page. A job that new jobs push onto the next page while the listing runs
+     * shows up twice: it is kept once.
+     */
+    private static Collection<JobSummary> listAll(final ProcessContext context, final ImportApiClient client) throws ImportApiException {
         final String collection = context.getProperty(COLLECTION_NAME).evaluateAttributeExpressions().getValue();
         final String database = context.getProperty(DATABASE_NAME).evaluateAttributeExpressions().getValue();
         final int pageSize = context.getProperty(PAGE_SIZE).asInteger();
-        final List<JobSummary> jobs = new ArrayList<>();
+        final Map<String, JobSummary> jobs = new LinkedHashMap<>();
         for (int page = 1; page <= MAX_PAGES; page++) {
             final JobPage result = client.listJobs(collection, database, page, pageSize);
-            jobs.addAll(result.jobs());
+            result.jobs().forEach(job -> jobs.putIfAbsent(job.jobId(), job));
             if (!result.hasMore()) {
                 break;
             }
         }
-        return jobs;
-    }
-
-    private static Map<String, String> previousStates(final ProcessSession session) {
-        try {
-            final StateMap state = session.getState(Scope.CLUSTER);
-            return state.toMap();
-        } catch (final IOException e) {
-            throw new UncheckedIOException("cannot read the states of previously listed jobs", e);
-        }
+        return jobs.values();
     }
 
     private static void emit(final ProcessSession session, final JobSummary job, final String state, final String previousState,
@@ -251,11 +258,11 @@ public class ListBulkImportJobs extends AbstractBulkImportProcessor implements V
             return results;
         }
         try {
-            final List<JobSummary> jobs = listAll(context, client);
+            final Collection<JobSummary> jobs = listAll(context, client);
             final long failed = jobs.stream().filter(job -> job.state() == JobState.FAILED).count();
             results.add(verification("List Import Jobs", Outcome.SUCCESSFUL, "Listed " + jobs.size() + " jobs, " + failed + " of them Failed"));
         } catch (final ImportApiException e) {
-            verificationLogger.warn("Listing import jobs failed: {}", e.getMessage());
+            verificationLogger.warn(e.getMessage());
             results.add(verification("List Import Jobs", Outcome.FAILED, e.getMessage()));
         }
         return results;

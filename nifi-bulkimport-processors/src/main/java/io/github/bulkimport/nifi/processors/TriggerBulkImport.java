@@ -2,12 +2,10 @@ package io.github.bulkimport.nifi.processors;
 
 import io.github.bulkimport.nifi.client.ImportApiClient;
 import io.github.bulkimport.nifi.client.ImportApiException;
-import io.github.bulkimport.nifi.idempotency.IdempotencyKeys;
 import io.github.bulkimport.nifi.idempotency.JobMemory;
+import io.github.bulkimport.nifi.idempotency.RememberedJob;
 import io.github.bulkimport.nifi.model.Deployment;
-import io.github.bulkimport.nifi.model.ImportRequest;
 import io.github.bulkimport.nifi.model.InvalidInputException;
-import io.github.bulkimport.nifi.model.JobState;
 import org.apache.nifi.annotation.behavior.DynamicProperty;
 import org.apache.nifi.annotation.behavior.InputRequirement;
 import org.apache.nifi.annotation.behavior.ReadsAttribute;
@@ -34,7 +32,6 @@ import org.apache.nifi.processor.ProcessContext;
 import org.apache.nifi.processor.ProcessSession;
 import org.apache.nifi.processor.Relationship;
 import org.apache.nifi.processor.VerifiableProcessor;
-import org.apache.nifi.processor.exception.ProcessException;
 import org.apache.nifi.processor.util.StandardValidators;
 
 import java.io.IOException;
@@ -43,19 +40,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 @Tags({"milvus", "zilliz", "vector", "bulk import", "import", "embeddings", "s3", "gcs", "azure"})
 @CapabilityDescription("Starts a Milvus or Zilliz Cloud bulk-import job for the files a flowfile points at, and routes the flowfile to success "
@@ -87,8 +80,13 @@ import java.util.concurrent.atomic.AtomicInteger;
                 + "when a request was sent)."),
         @WritesAttribute(attribute = BulkImportAttributes.REATTACHED, description = "true when the flowfile was re-attached to a job it had "
                 + "already started (a replay after a crash or rollback) instead of starting another."),
+        @WritesAttribute(attribute = BulkImportAttributes.REPLACES_JOB_ID, description = "The Failed job whose files this flowfile's job imports "
+                + "again, when it was sent back after GetBulkImportProgress reported the failure (success); part of the default idempotency key."),
+        @WritesAttribute(attribute = BulkImportAttributes.REQUEST_KEY, description = "On retry and failure, when the server may have acted on the "
+                + "request although no valid answer came back: its Idempotency-Key. The flowfile is then sent again only in that same request, "
+                + "together with the other flowfiles that shared it."),
         @WritesAttribute(attribute = BulkImportAttributes.ERROR_CODE, description = "On retry and failure: the server's error code, or this "
-                + "bundle's classification (INVALID_INPUT, TIMEOUT, CONNECT_FAILED, IO_ERROR, NOT_JSON, HTTP_503, ...)."),
+                + "bundle's classification (INVALID_INPUT, TIMEOUT, CONNECT_FAILED, IO_ERROR, NOT_JSON, HTTP_503, INCOMPLETE_REQUEST, UNEXPECTED, ...)."),
         @WritesAttribute(attribute = BulkImportAttributes.ERROR_MESSAGE, description = "On retry and failure: what went wrong and what to fix."),
         @WritesAttribute(attribute = BulkImportAttributes.HTTP_STATUS, description = "On retry and failure: the HTTP status, when an answer arrived.")
 })
@@ -96,9 +94,10 @@ import java.util.concurrent.atomic.AtomicInteger;
         value = "The option's value, sent as a JSON string",
         expressionLanguageScope = ExpressionLanguageScope.FLOWFILE_ATTRIBUTES,
         description = "Each dynamic property becomes one entry of the request's options object, for example timeout = 300s.")
-@Stateful(scopes = Scope.CLUSTER, description = "Which job each idempotency key started (key k.<digest>, value job ID, submit time, "
-        + "batch position), for at most Job Memory Size entries and Job Memory Age, so that flowfiles replayed after a crash re-attach to "
-        + "their job even on servers that ignore Idempotency-Key.")
+@Stateful(scopes = Scope.CLUSTER, description = "Per flowfile share, by a digest of its idempotency key (key k.<digest>): which job it "
+        + "started (job ID, submit time, batch position), for at most Job Memory Size entries and Job Memory Age, so that flowfiles replayed "
+        + "after a crash re-attach to their job even on servers that ignore Idempotency-Key; and, from just before a request leaves until the "
+        + "next write after its session commits, which request it is part of, so that a replay after a crash sends that same request.")
 @SeeAlso(value = {GetBulkImportProgress.class, ListBulkImportJobs.class},
         classNames = {
                 "io.github.bulkimport.nifi.service.StandardBulkImportConnectionService",
@@ -240,25 +239,30 @@ public class TriggerBulkImport extends AbstractBulkImportProcessor implements Ve
 
     /**
      * One onTrigger starts at most this many jobs, takes no more flowfiles once it holds
-     * {@link #MAX_FLOWFILES_PER_TRIGGER}, and starts nothing new after {@link #TRIGGER_TIME_BUDGET}.
+     * {@link #MAX_FLOWFILES_PER_TRIGGER}, and sends nothing new after {@link #TRIGGER_TIME_BUDGET}.
      */
     static final int MAX_JOBS_PER_TRIGGER = 100;
     static final int MAX_FLOWFILES_PER_TRIGGER = 1_000;
     static final Duration TRIGGER_TIME_BUDGET = Duration.ofMillis(500);
+    static final String INCOMPLETE_REQUEST = "INCOMPLETE_REQUEST";
 
     private static final List<PropertyDescriptor> PROPERTIES = List.of(CONNECTION_SERVICE, COLLECTION_NAME, PARTITION_NAME, DATABASE_NAME,
             OBJECT_URLS, MAX_FLOWFILES_PER_JOB, MAX_REQUESTS_IN_FLIGHT, IDEMPOTENCY_KEY, JOB_MEMORY_SIZE, JOB_MEMORY_AGE);
     private static final Set<Relationship> RELATIONSHIPS = Set.of(REL_SUCCESS, REL_RETRY, REL_FAILURE);
-    private static final Set<String> OUTCOME_ATTRIBUTES = Set.of(BulkImportAttributes.ERROR_CODE, BulkImportAttributes.ERROR_MESSAGE,
-            BulkImportAttributes.HTTP_STATUS, BulkImportAttributes.REATTACHED, BulkImportAttributes.IDEMPOTENCY_KEY, BulkImportAttributes.PARTITION,
-            BulkImportAttributes.DATABASE);
+    /** What a flowfile that starts (or re-attaches to) a job no longer needs: the outcome of earlier passes and of earlier jobs. */
+    private static final Set<String> STALE_ON_START = Stream.of(ErrorAttributes.NAMES, BulkImportAttributes.PROGRESS_REPORT, Set.of(
+                    BulkImportAttributes.REATTACHED, BulkImportAttributes.IDEMPOTENCY_KEY, BulkImportAttributes.PARTITION, BulkImportAttributes.DATABASE,
+                    BulkImportAttributes.REQUEST_KEY, BulkImportAttributes.REPLACES_JOB_ID))
+            .flatMap(Set::stream).collect(Collectors.toUnmodifiableSet());
 
-    private final ImportRequestReader requestReader = new ImportRequestReader(COLLECTION_NAME, PARTITION_NAME, DATABASE_NAME, OBJECT_URLS);
+    private final FlowFileShares shares = new FlowFileShares(
+            new ImportRequestReader(COLLECTION_NAME, PARTITION_NAME, DATABASE_NAME, OBJECT_URLS), IDEMPOTENCY_KEY);
+    private final WaitingRequests waiting = new WaitingRequests();
+    /** Pending marks whose session has committed, forgotten by the next state write rather than by a write of their own. */
+    private final Queue<String> committedMarks = new ConcurrentLinkedQueue<>();
     private volatile JobMemory jobMemory;
     private volatile List<PropertyDescriptor> optionProperties = List.of();
-    private volatile int maxRequestsInFlight = 1;
-    /** Sends requests when several may be in flight; {@code null} when one at a time. */
-    private volatile ExecutorService requestExecutor;
+    private volatile RequestsInFlight requestsInFlight;
 
     @Override
     protected List<PropertyDescriptor> getSupportedPropertyDescriptors() {
@@ -284,30 +288,17 @@ public class TriggerBulkImport extends AbstractBulkImportProcessor implements Ve
     @OnScheduled
     public void setUp(final ProcessContext context) {
         optionProperties = ImportRequestReader.optionProperties(context);
-        maxRequestsInFlight = context.getProperty(MAX_REQUESTS_IN_FLIGHT).asInteger();
-        requestExecutor = maxRequestsInFlight > 1 ? Executors.newFixedThreadPool(maxRequestsInFlight, requestThreads()) : null;
-        final int size = context.getProperty(JOB_MEMORY_SIZE).asInteger();
-        jobMemory = size == 0 ? null : new JobMemory(context.getStateManager(), size,
+        requestsInFlight = new RequestsInFlight(context.getProperty(MAX_REQUESTS_IN_FLIGHT).asInteger(), "TriggerBulkImport[" + getIdentifier() + "]-request-");
+        jobMemory = new JobMemory(context.getStateManager(), Scope.CLUSTER, context.getProperty(JOB_MEMORY_SIZE).asInteger(),
                 Duration.ofMillis(context.getProperty(JOB_MEMORY_AGE).asTimePeriod(TimeUnit.MILLISECONDS)), Clock.systemUTC());
-    }
-
-    /** Daemon threads named after this processor, so that thread dumps say whose requests they carry. */
-    private ThreadFactory requestThreads() {
-        final AtomicInteger number = new AtomicInteger();
-        final String prefix = "TriggerBulkImport[" + getIdentifier() + "]-request-";
-        return runnable -> {
-            final Thread thread = new Thread(runnable, prefix + number.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 
     @OnStopped
     public void tearDown() {
-        final ExecutorService executor = requestExecutor;
-        requestExecutor = null;
-        if (executor != null) {
-            executor.shutdown();
+        final RequestsInFlight current = requestsInFlight;
+        requestsInFlight = null;
+        if (current != null) {
+            current.close();
         }
     }
 
@@ -318,290 +309,348 @@ public class TriggerBulkImport extends AbstractBulkImportProcessor implements Ve
             return;
         }
         final ImportApiClient client = connectionService(context).getClient();
-        final JobMemory.Snapshot remembered = rememberedJobs();
-        final Map<String, JobMemory.Entry> started = new HashMap<>();
-        final List<PendingJob> inFlight = new ArrayList<>(maxRequestsInFlight);
-        final long deadline = System.nanoTime() + TRIGGER_TIME_BUDGET.toNanos();
-        boolean goOn = true;
-        int taken = 0;
+        final Run run = new Run(context, session, client);
         try {
-            for (int jobs = 0; goOn && jobs < MAX_JOBS_PER_TRIGGER && taken < MAX_FLOWFILES_PER_TRIGGER && System.nanoTime() - deadline < 0; jobs++) {
-                final List<PreparedFlowFile> batch = takeBatch(context, session, client);
-                if (batch == null) {
-                    break;
+            final List<Batch> toSend = new ArrayList<>();
+            for (final Batch batch : takeBatches(run)) {
+                final Batch rest = reattachStarted(run, batch);
+                if (rest == null) {
+                    continue;
                 }
-                taken += batch.size();
-                final List<PreparedFlowFile> fresh = reattachRemembered(session, client, batch, remembered);
-                if (!fresh.isEmpty()) {
-                    inFlight.add(send(client, fresh));
-                }
-                if (inFlight.size() >= maxRequestsInFlight) {
-                    goOn = completeAnswered(context, session, client, inFlight, started);
+                if (rest.isComplete()) {
+                    waiting.settled(rest.key());
+                    toSend.add(rest);
+                } else {
+                    waitForTheOthers(run, rest);
                 }
             }
-            for (final PendingJob pending : inFlight) {
-                complete(context, session, client, pending, started);
+            markPending(run, toSend);
+            final List<Batch> unsent = requestsInFlight.sendAll(toSend, batch -> client.createJob(batch.request(), batch.key()),
+                    answer -> route(run, answer), run.startedAt + TRIGGER_TIME_BUDGET.toNanos());
+            // after a transient error, or once the time is up, the rest wait in the queue, untouched
+            unsent.forEach(batch -> batch.members().forEach(member -> run.backToQueue(member.flowFile())));
+            if (run.onlyWaited()) {
+                context.yield();
             }
-        } finally {
-            // before the session commits: a crash from here on replays flowfiles that will find their job
-            remember(started);
-        }
-    }
-
-    /**
-     * Takes the flowfiles for one job and routes the invalid ones to failure. Returns {@code null}
-     * when the queue is empty, and an empty list when every flowfile taken was invalid.
-     */
-    private List<PreparedFlowFile> takeBatch(final ProcessContext context, final ProcessSession session, final ImportApiClient client) {
-        final Deployment deployment = client.deployment();
-        final int maxMembers = context.getProperty(MAX_FLOWFILES_PER_JOB).asInteger();
-        final List<PreparedFlowFile> taken = new ArrayList<>();
-        if (maxMembers == 1) {
-            final FlowFile flowFile = session.get();
-            if (flowFile == null) {
-                return null;
-            }
-            taken.add(prepare(context, flowFile, deployment));
-        } else {
-            final BatchCollector collector = new BatchCollector(flowFile -> prepare(context, flowFile, deployment), maxMembers, deployment.maxFilesPerRequest());
-            final List<FlowFile> flowFiles = session.get(collector);
-            if (flowFiles.isEmpty()) {
-                return null;
-            }
-            flowFiles.forEach(flowFile -> taken.add(collector.preparedFor(flowFile)));
-        }
-        final List<PreparedFlowFile> valid = new ArrayList<>(taken.size());
-        for (final PreparedFlowFile candidate : taken) {
-            if (candidate.isRejected()) {
-                routeInvalidInput(session, candidate.flowFile(), client.redactor().redact(candidate.rejection()), REL_FAILURE);
-            } else {
-                valid.add(candidate);
-            }
-        }
-        return valid;
-    }
-
-    private PreparedFlowFile prepare(final ProcessContext context, final FlowFile flowFile, final Deployment deployment) {
-        try {
-            final Map<String, String> attributes = flowFile.getAttributes();
-            final ImportRequestReader.FlowFileImport input = requestReader.read(context, optionProperties, attributes, deployment);
-            final String memberKey = memberKey(context, flowFile, input);
-            return new PreparedFlowFile(flowFile, input.target(), input.files(), memberKey, IdempotencyKeys.memoryKey(memberKey), null);
-        } catch (final InvalidInputException e) {
-            return PreparedFlowFile.rejected(flowFile, e.getMessage());
-        } catch (final RuntimeException e) {
-            // an expression that fails at run time (for example toDate() on text that is no date) is bad input too
-            return PreparedFlowFile.rejected(flowFile, "A property's expression could not be evaluated for this flowfile: " + e.getMessage());
-        }
-    }
-
-    private static String memberKey(final ProcessContext context, final FlowFile flowFile, final ImportRequestReader.FlowFileImport input)
-            throws InvalidInputException {
-        if (context.getProperty(IDEMPOTENCY_KEY).isSet()) {
-            final String custom = context.getProperty(IDEMPOTENCY_KEY).evaluateAttributeExpressions(flowFile).getValue();
-            if (custom == null || custom.isBlank()) {
-                throw new InvalidInputException(IDEMPOTENCY_KEY.getName() + " evaluated to an empty value for this flowfile");
-            }
-            return IdempotencyKeys.checkCustom(custom.strip(), IDEMPOTENCY_KEY.getName());
-        }
-        final String previousFailedJob = JobState.FAILED.apiName().equals(flowFile.getAttribute(BulkImportAttributes.STATE))
-                ? flowFile.getAttribute(BulkImportAttributes.JOB_ID) : null;
-        return IdempotencyKeys.forFlowFile(flowFile.getAttribute("uuid"), input.target(), input.files(), previousFailedJob);
-    }
-
-    /** A {@code create} sent (or, with one request in flight, already answered) for some flowfiles. */
-    private record PendingJob(List<PreparedFlowFile> members, ImportRequest request, String idempotencyKey, CompletableFuture<String> jobId) {
-    }
-
-    /** Re-attaches the flowfiles whose job is remembered; returns the others. */
-    private List<PreparedFlowFile> reattachRemembered(final ProcessSession session, final ImportApiClient client, final List<PreparedFlowFile> batch,
-                                                      final JobMemory.Snapshot remembered) {
-        if (remembered == null) {
-            return batch;
-        }
-        final List<PreparedFlowFile> fresh = new ArrayList<>(batch.size());
-        for (final PreparedFlowFile member : batch) {
-            final Optional<JobMemory.Entry> earlier = remembered.recall(member.memoryKey());
-            if (earlier.isPresent()) {
-                reattach(session, member, earlier.get(), client);
-            } else {
-                fresh.add(member);
-            }
-        }
-        return fresh;
-    }
-
-    /** Sends one {@code create} for the flowfiles, on another thread when several requests may be in flight. */
-    private PendingJob send(final ImportApiClient client, final List<PreparedFlowFile> members) {
-        final List<String> files = new ArrayList<>();
-        final List<String> memberKeys = new ArrayList<>(members.size());
-        for (final PreparedFlowFile member : members) {
-            files.addAll(member.files());
-            memberKeys.add(member.memberKey());
-        }
-        final ImportRequest request = new ImportRequest(members.getFirst().target(), files);
-        final String idempotencyKey = IdempotencyKeys.forBatch(memberKeys);
-        final ExecutorService executor = requestExecutor;
-        final CompletableFuture<String> jobId;
-        if (executor == null) {
-            jobId = new CompletableFuture<>();
-            try {
-                jobId.complete(client.createJob(request, idempotencyKey));
-            } catch (final ImportApiException e) {
-                jobId.completeExceptionally(e);
-            }
-        } else {
-            jobId = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return client.createJob(request, idempotencyKey);
-                } catch (final ImportApiException e) {
-                    throw new CompletionException(e);
-                }
-            }, executor);
-        }
-        return new PendingJob(members, request, idempotencyKey, jobId);
-    }
-
-    /**
-     * Waits until at least one request is answered, then routes every answered one, so that a slow
-     * answer does not hold back the others. Returns whether to start more jobs.
-     */
-    private boolean completeAnswered(final ProcessContext context, final ProcessSession session, final ImportApiClient client,
-                                     final List<PendingJob> inFlight, final Map<String, JobMemory.Entry> started) {
-        try {
-            CompletableFuture.anyOf(inFlight.stream().map(PendingJob::jobId).toArray(CompletableFuture[]::new)).get();
-        } catch (final InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ProcessException("Interrupted while waiting for the server to start a job; the flowfiles will be processed again", e);
-        } catch (final ExecutionException failed) {
-            // routed below with the other answers
-        }
-        boolean goOn = true;
-        for (final Iterator<PendingJob> pending = inFlight.iterator(); pending.hasNext(); ) {
-            final PendingJob job = pending.next();
-            if (job.jobId().isDone()) {
-                pending.remove();
-                goOn &= complete(context, session, client, job, started);
-            }
-        }
-        return goOn;
-    }
-
-    /**
-     * Waits for a request's answer and routes its flowfiles. Returns whether this trigger should
-     * start more jobs: not after a transient error, as the next request would most likely fail too.
-     */
-    private boolean complete(final ProcessContext context, final ProcessSession session, final ImportApiClient client, final PendingJob pending,
-                             final Map<String, JobMemory.Entry> started) {
-        final String jobId;
-        try {
-            jobId = pending.jobId().get();
-        } catch (final InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ProcessException("Interrupted while waiting for the server to start a job; the flowfiles will be processed again", e);
-        } catch (final ExecutionException e) {
-            if (e.getCause() instanceof ImportApiException failure) {
-                routeFailedBatch(context, session, pending.members(), failure);
-                return !failure.getKind().isRetryable();
-            }
-            if (e.getCause() instanceof RuntimeException unexpected) {
+        } catch (final RuntimeException unexpected) {
+            if (Thread.currentThread().isInterrupted()) {
                 throw unexpected;
             }
-            throw new ProcessException(e.getCause());
+            run.failUnrouted(unexpected);
+        } finally {
+            // before the session commits: a crash from here on replays flowfiles that will find their job
+            remember(run);
+        }
+        if (!run.pending.isEmpty()) {
+            // once committed, the flowfiles' own attributes say which request each belongs to: the next write forgets the marks
+            session.commitAsync(() -> committedMarks.addAll(run.pending.keySet()));
+        }
+    }
+
+    /** What one onTrigger holds: the flowfiles taken and not yet routed, the jobs started, the shares marked pending. */
+    private final class Run {
+        final ProcessContext context;
+        final ProcessSession session;
+        final ImportApiClient client;
+        final long startedAt = System.nanoTime();
+        final Map<Long, FlowFile> unrouted = new LinkedHashMap<>();
+        final Map<String, RememberedJob> started = new HashMap<>();
+        final Map<String, String> pending = new HashMap<>();
+        JobMemory.Snapshot memory;
+        int routed;
+        int waited;
+
+        Run(final ProcessContext context, final ProcessSession session, final ImportApiClient client) {
+            this.context = context;
+            this.session = session;
+            this.client = client;
         }
 
-        final List<PreparedFlowFile> members = pending.members();
+        void took(final FlowFile flowFile) {
+            unrouted.put(flowFile.getId(), flowFile);
+        }
+
+        void transfer(final FlowFile flowFile, final Relationship relationship) {
+            unrouted.remove(flowFile.getId());
+            routed++;
+            session.transfer(flowFile, relationship);
+        }
+
+        void backToQueue(final FlowFile flowFile) {
+            unrouted.remove(flowFile.getId());
+            session.transfer(flowFile);
+        }
+
+        boolean onlyWaited() {
+            return waited > 0 && routed == 0;
+        }
+
+        /** The one guard of this processor: a flowfile never stays behind because of an exception. */
+        void failUnrouted(final RuntimeException e) {
+            final String message = client.visibleText("Unexpected error while starting a bulk import (" + e.getClass().getSimpleName() + ": "
+                    + e.getMessage() + "); the flowfile was not sent, or its outcome is unknown");
+            getLogger().error(message);
+            for (final FlowFile flowFile : List.copyOf(unrouted.values())) {
+                unrouted.remove(flowFile.getId());
+                routeWithError(session, flowFile, ErrorAttributes.of(ErrorAttributes.UNEXPECTED, message), REL_FAILURE);
+            }
+        }
+    }
+
+    /**
+     * Takes the flowfiles of up to {@link #MAX_JOBS_PER_TRIGGER} requests and routes the invalid ones to
+     * failure. The job memory is read once, and only when it may hold an answer.
+     */
+    private List<Batch> takeBatches(final Run run) {
+        final int maxMembers = run.context.getProperty(MAX_FLOWFILES_PER_JOB).asInteger();
+        final Deployment deployment = run.client.deployment();
+        if (jobMemory.remembersJobs() || maxMembers > 1) {
+            run.memory = readMemory();
+        }
+        final List<Batch> batches = new ArrayList<>();
+        int taken = 0;
+        while (batches.size() < MAX_JOBS_PER_TRIGGER && taken < MAX_FLOWFILES_PER_TRIGGER) {
+            final List<FlowFileShare> members = new ArrayList<>();
+            final List<FlowFileShare> candidates;
+            if (maxMembers == 1) {
+                final FlowFile flowFile = run.session.get();
+                if (flowFile == null) {
+                    break;
+                }
+                final FlowFileShare first = share(run, flowFile, deployment);
+                // a request made for this flowfile alone needs no others
+                candidates = first.isBound() && !first.boundRequest().equals(first.key()) ? withMates(run, first, deployment) : List.of(first);
+            } else {
+                final BatchCollector collector = new BatchCollector(flowFile -> share(run, flowFile, deployment), maxMembers, deployment.maxFilesPerRequest());
+                final List<FlowFile> flowFiles = run.session.get(collector);
+                if (flowFiles.isEmpty()) {
+                    break;
+                }
+                candidates = flowFiles.stream().map(collector::preparedFor).toList();
+            }
+            collect(run, candidates, members);
+            taken += members.size();
+            if (!members.isEmpty()) {
+                batches.add(Batch.of(members));
+            }
+        }
+        return batches;
+    }
+
+    /** A bound flowfile and the queued flowfiles bound to the same request: its request was made for several. */
+    private List<FlowFileShare> withMates(final Run run, final FlowFileShare first, final Deployment deployment) {
+        final BatchCollector mates = BatchCollector.matesOf(flowFile -> share(run, flowFile, deployment), first.boundRequest());
+        final List<FlowFileShare> all = new ArrayList<>();
+        all.add(first);
+        run.session.get(mates).forEach(flowFile -> all.add(mates.preparedFor(flowFile)));
+        return all;
+    }
+
+    private void collect(final Run run, final List<FlowFileShare> taken, final List<FlowFileShare> members) {
+        for (final FlowFileShare share : taken) {
+            run.took(share.flowFile());
+            if (share.isRejected()) {
+                routeInvalidInput(run, share.flowFile(), share.rejection());
+            } else {
+                members.add(share);
+            }
+        }
+    }
+
+    private FlowFileShare share(final Run run, final FlowFile flowFile, final Deployment deployment) {
+        return shares.read(run.context, optionProperties, flowFile, deployment, run.memory);
+    }
+
+    /** Routes the members whose job is already known to success; returns the batch of the others, or {@code null}. */
+    private Batch reattachStarted(final Run run, final Batch batch) {
+        final List<FlowFileShare> rest = new ArrayList<>(batch.size());
+        for (final FlowFileShare member : batch.members()) {
+            final RememberedJob known = member.started() != null ? member.started()
+                    : run.memory == null ? null : run.memory.recall(member.memoryKey()).orElse(null);
+            if (known == null) {
+                rest.add(member);
+            } else {
+                reattach(run, member, known);
+            }
+        }
+        if (rest.isEmpty()) {
+            return null;
+        }
+        return rest.size() == batch.size() ? batch : Batch.of(rest);
+    }
+
+    /**
+     * The flowfiles of a bound request came back without all of the others: they go back to the queue
+     * to meet them, until {@link WaitingRequests#PATIENCE} has passed; then they go to failure, still bound.
+     */
+    private void waitForTheOthers(final Run run, final Batch batch) {
+        final String requestKey = batch.members().getFirst().boundRequest();
+        if (!waiting.overdue(requestKey)) {
+            run.waited++;
+            batch.members().forEach(member -> run.backToQueue(member.flowFile()));
+            return;
+        }
+        waiting.settled(requestKey);
+        final String message = "This flowfile was sent with other flowfiles in one request (Idempotency-Key " + requestKey + ") whose outcome is "
+                + "unknown, so it is only sent again in that same request; " + batch.size() + " of them came back within "
+                + WaitingRequests.PATIENCE.toMinutes() + " minutes, not all. Bring the others back together, or, after checking that the server "
+                + "has no job for these files, remove attribute " + BulkImportAttributes.REQUEST_KEY + " to start a new job.";
+        getLogger().error(run.client.visibleText(message));
+        for (final FlowFileShare member : batch.members()) {
+            run.pending.put(member.memoryKey(), requestKey);
+            FlowFile flowFile = run.session.putAttribute(member.flowFile(), BulkImportAttributes.REQUEST_KEY, requestKey);
+            flowFile = withErrors(run.session, flowFile, ErrorAttributes.of(INCOMPLETE_REQUEST, run.client.visibleText(message)));
+            run.transfer(run.session.penalize(flowFile), REL_FAILURE);
+        }
+    }
+
+    /**
+     * Writes, before requests leave, which request each flowfile is part of, wherever a replay could
+     * otherwise combine it differently: with Max Flowfiles per Job above 1, or in a request for several.
+     */
+    private void markPending(final Run run, final List<Batch> toSend) {
+        final boolean batching = run.context.getProperty(MAX_FLOWFILES_PER_JOB).asInteger() > 1;
+        final Map<String, String> marks = new HashMap<>();
+        for (final Batch batch : toSend) {
+            if (batching || batch.size() > 1) {
+                batch.members().forEach(member -> marks.put(member.memoryKey(), batch.key()));
+            }
+        }
+        if (marks.isEmpty()) {
+            return;
+        }
+        run.pending.putAll(marks);
+        try {
+            jobMemory.markPending(marks, drainCommittedMarks());
+        } catch (final IOException | RuntimeException e) {
+            getLogger().warn(run.client.visibleText("Cannot note " + marks.size() + " flowfile(s) as part of requests about to leave; a replay after "
+                    + "a crash may then make other requests of them: " + e.getMessage()));
+        }
+    }
+
+    /** Routes the flowfiles of one answer. Returns whether this trigger should send more requests. */
+    private boolean route(final Run run, final RequestsInFlight.Answer answer) {
+        if (answer.failure() != null) {
+            routeFailed(run, answer.batch(), answer.failure());
+            return !answer.failure().getKind().isRetryable();
+        }
+        final Batch batch = answer.batch();
         final long submittedAt = Instant.now().toEpochMilli();
         final String submittedAtText = Instant.ofEpochMilli(submittedAt).toString();
-        final String transitUri = client.uriOf(ImportApiClient.CREATE_PATH);
-        final String details = "Started bulk-import job " + jobId + " into collection " + pending.request().target().collection() + " with "
-                + pending.request().files().size() + " file(s) for " + members.size() + " flowfile(s)";
-        for (int index = 0; index < members.size(); index++) {
-            final PreparedFlowFile member = members.get(index);
-            final JobMemory.Entry entry = new JobMemory.Entry(jobId, submittedAt, index, members.size());
-            started.put(member.memoryKey(), entry);
-            final Map<String, String> attributes = successAttributes(member, entry, submittedAtText);
-            attributes.put(BulkImportAttributes.IDEMPOTENCY_KEY, pending.idempotencyKey());
-            final FlowFile flowFile = session.putAllAttributes(withoutOutcome(session, member.flowFile()), attributes);
-            session.getProvenanceReporter().invokeRemoteProcess(flowFile, transitUri, details);
-            session.transfer(flowFile, REL_SUCCESS);
+        final String transitUri = run.client.uriOf(ImportApiClient.CREATE_PATH);
+        final String details = run.client.visibleText("Started bulk-import job " + answer.jobId() + " into collection "
+                + batch.request().target().collection() + " with " + batch.request().files().size() + " file(s) for " + batch.size() + " flowfile(s)");
+        for (final FlowFileShare member : batch.members()) {
+            final RememberedJob job = new RememberedJob(answer.jobId(), submittedAt, batch.indexOf(member), batch.size());
+            run.started.put(member.memoryKey(), job);
+            final Map<String, String> attributes = successAttributes(member, job, submittedAtText);
+            attributes.put(BulkImportAttributes.IDEMPOTENCY_KEY, batch.key());
+            final FlowFile flowFile = run.session.putAllAttributes(withoutStale(run.session, member.flowFile()), attributes);
+            run.session.getProvenanceReporter().invokeRemoteProcess(flowFile, transitUri, details);
+            run.transfer(flowFile, REL_SUCCESS);
         }
         return true;
     }
 
-    /** Removes what an earlier pass wrote (errors, a partition no longer used...), touching the session only when needed. */
-    private static FlowFile withoutOutcome(final ProcessSession session, final FlowFile flowFile) {
-        for (final String name : OUTCOME_ATTRIBUTES) {
+    /**
+     * Routes the flowfiles of a failed request alike. When the server may have acted on a request for
+     * several flowfiles, each is bound to it: it will only be sent again in that very request.
+     */
+    private void routeFailed(final Run run, final Batch batch, final ImportApiException e) {
+        slowDown(run.context, e);
+        final boolean retryable = e.getKind().isRetryable();
+        final String message = "Starting a bulk import for " + batch.size() + " flowfile(s) " + (retryable ? "will be retried: " : "failed: ") + e.getMessage();
+        if (retryable) {
+            getLogger().warn(run.client.visibleText(message));
+        } else {
+            getLogger().error(run.client.visibleText(message));
+        }
+        final boolean bind = batch.isBound() || e.isOutcomeUnknown();
+        final Map<String, String> errors = ErrorAttributes.of(e);
+        for (final FlowFileShare member : batch.members()) {
+            FlowFile flowFile = member.flowFile();
+            if (bind) {
+                flowFile = run.session.putAllAttributes(flowFile, Map.of(BulkImportAttributes.REQUEST_KEY, batch.key(),
+                        BulkImportAttributes.BATCH_SIZE, String.valueOf(batch.size()), BulkImportAttributes.BATCH_INDEX, String.valueOf(batch.indexOf(member))));
+            } else if (flowFile.getAttribute(BulkImportAttributes.REQUEST_KEY) != null) {
+                flowFile = run.session.removeAttribute(flowFile, BulkImportAttributes.REQUEST_KEY);
+            }
+            run.transfer(run.session.penalize(withErrors(run.session, flowFile, errors)), retryable ? REL_RETRY : REL_FAILURE);
+        }
+    }
+
+    private void routeInvalidInput(final Run run, final FlowFile flowFile, final String reason) {
+        final String message = run.client.visibleText(reason);
+        getLogger().error(run.client.visibleText("Routing flowfile " + flowFile.getAttribute("uuid") + " to failure: " + message));
+        run.transfer(run.session.penalize(withErrors(run.session, flowFile, ErrorAttributes.of(ErrorAttributes.INVALID_INPUT, message))), REL_FAILURE);
+    }
+
+    private void reattach(final Run run, final FlowFileShare member, final RememberedJob job) {
+        final Map<String, String> attributes = successAttributes(member, job, Instant.ofEpochMilli(job.submittedAtMillis()).toString());
+        attributes.put(BulkImportAttributes.REATTACHED, "true");
+        final String keySent = member.flowFile().getAttribute(BulkImportAttributes.IDEMPOTENCY_KEY);
+        if (member.started() != null && keySent != null) {
+            attributes.put(BulkImportAttributes.IDEMPOTENCY_KEY, keySent);
+        }
+        final FlowFile flowFile = run.session.putAllAttributes(withoutStale(run.session, member.flowFile()), attributes);
+        run.session.getProvenanceReporter().modifyAttributes(flowFile, "Re-attached to bulk-import job " + job.jobId()
+                + " that this flowfile had already started");
+        getLogger().info("Re-attached flowfile {} to job {} it had already started, instead of starting another", flowFile.getAttribute("uuid"), job.jobId());
+        run.transfer(flowFile, REL_SUCCESS);
+    }
+
+    /** Removes what earlier passes and earlier jobs wrote, touching the session only when needed. */
+    private static FlowFile withoutStale(final ProcessSession session, final FlowFile flowFile) {
+        for (final String name : STALE_ON_START) {
             if (flowFile.getAttribute(name) != null) {
-                return session.removeAllAttributes(flowFile, OUTCOME_ATTRIBUTES);
+                return session.removeAllAttributes(flowFile, STALE_ON_START);
             }
         }
         return flowFile;
     }
 
-    private void reattach(final ProcessSession session, final PreparedFlowFile member, final JobMemory.Entry entry, final ImportApiClient client) {
-        final Map<String, String> attributes = successAttributes(member, entry, Instant.ofEpochMilli(entry.submittedAtMillis()).toString());
-        attributes.put(BulkImportAttributes.REATTACHED, "true");
-        final FlowFile flowFile = session.putAllAttributes(withoutOutcome(session, member.flowFile()), attributes);
-        session.getProvenanceReporter().modifyAttributes(flowFile, "Re-attached to bulk-import job " + entry.jobId()
-                + " that this flowfile had already started");
-        getLogger().info("Re-attached {} to job {} it had already started, instead of starting another", flowFile, entry.jobId());
-        session.transfer(flowFile, REL_SUCCESS);
-    }
-
-    /** The jobs remembered in state, or {@code null} when the memory is off or cannot be read. */
-    private JobMemory.Snapshot rememberedJobs() {
-        final JobMemory memory = jobMemory;
-        if (memory == null) {
-            return null;
-        }
+    private JobMemory.Snapshot readMemory() {
         try {
-            return memory.snapshot();
-        } catch (final IOException e) {
-            getLogger().warn("Cannot read remembered jobs from state; relying on the server's Idempotency-Key support: {}", e.getMessage());
+            return jobMemory.snapshot();
+        } catch (final IOException | RuntimeException e) {
+            getLogger().warn("Cannot read the job memory from state; relying on the server's Idempotency-Key support: {}", e.getMessage());
             return null;
         }
     }
 
-    private void remember(final Map<String, JobMemory.Entry> started) {
-        final JobMemory memory = jobMemory;
-        if (memory == null || started.isEmpty()) {
+    private void remember(final Run run) {
+        if (run.started.isEmpty()) {
             return;
         }
         try {
-            memory.remember(started);
+            jobMemory.remember(run.started, drainCommittedMarks());
         } catch (final IOException | RuntimeException e) {
-            getLogger().warn("Cannot remember {} started job(s) in state; a replay after a crash relies on the server's Idempotency-Key support: {}",
-                    started.size(), e.getMessage());
+            getLogger().warn(run.client.visibleText("Cannot remember " + run.started.size() + " started job(s) in state; a replay after a crash "
+                    + "relies on the server's Idempotency-Key support: " + e.getMessage()));
         }
     }
 
-    private void routeFailedBatch(final ProcessContext context, final ProcessSession session, final List<PreparedFlowFile> members,
-                                  final ImportApiException e) {
-        slowDownIfThrottled(context, e);
-        final boolean retryable = e.getKind().isRetryable();
-        if (retryable) {
-            getLogger().warn("Starting a bulk import for {} flowfile(s) will be retried: {}", members.size(), e.getMessage());
-        } else {
-            getLogger().error("Starting a bulk import for {} flowfile(s) failed: {}", members.size(), e.getMessage());
+    /** The pending marks to forget with the next write; should that write fail, they expire after Job Memory Age. */
+    private List<String> drainCommittedMarks() {
+        final List<String> drained = new ArrayList<>();
+        for (String memoryKey = committedMarks.poll(); memoryKey != null; memoryKey = committedMarks.poll()) {
+            drained.add(memoryKey);
         }
-        final Map<String, String> errors = ErrorAttributes.of(e);
-        for (final PreparedFlowFile member : members) {
-            routeWithError(session, member.flowFile(), errors, retryable ? REL_RETRY : REL_FAILURE);
-        }
+        return drained;
     }
 
-    private static Map<String, String> successAttributes(final PreparedFlowFile member, final JobMemory.Entry entry, final String submittedAt) {
+    private static Map<String, String> successAttributes(final FlowFileShare member, final RememberedJob job, final String submittedAt) {
         final Map<String, String> attributes = new HashMap<>(16);
-        attributes.put(BulkImportAttributes.JOB_ID, entry.jobId());
+        attributes.put(BulkImportAttributes.JOB_ID, job.jobId());
         attributes.put(BulkImportAttributes.COLLECTION, member.target().collection());
         putIfPresent(attributes, BulkImportAttributes.PARTITION, member.target().partition());
         putIfPresent(attributes, BulkImportAttributes.DATABASE, member.target().database());
+        putIfPresent(attributes, BulkImportAttributes.REPLACES_JOB_ID, member.replacesJob());
         attributes.put(BulkImportAttributes.SUBMITTED_AT, submittedAt);
         attributes.put(BulkImportAttributes.OBJECT_URLS, String.join("\n", member.files()));
         attributes.put(BulkImportAttributes.OBJECT_COUNT, String.valueOf(member.files().size()));
-        attributes.put(BulkImportAttributes.BATCH_SIZE, String.valueOf(entry.batchSize()));
-        attributes.put(BulkImportAttributes.BATCH_INDEX, String.valueOf(entry.batchIndex()));
+        attributes.put(BulkImportAttributes.BATCH_SIZE, String.valueOf(job.batchSize()));
+        attributes.put(BulkImportAttributes.BATCH_INDEX, String.valueOf(job.batchIndex()));
         return attributes;
     }
 
@@ -612,24 +661,27 @@ public class TriggerBulkImport extends AbstractBulkImportProcessor implements Ve
         if (client == null) {
             return results;
         }
-        final Deployment deployment = client.deployment();
-
         final ImportRequestReader.FlowFileImport input;
         try {
-            input = requestReader.read(context, ImportRequestReader.optionProperties(context), attributes, deployment);
+            input = new ImportRequestReader(COLLECTION_NAME, PARTITION_NAME, DATABASE_NAME, OBJECT_URLS)
+                    .read(context, ImportRequestReader.optionProperties(context), attributes, client.deployment());
         } catch (final InvalidInputException e) {
-            results.add(verification("Build Import Request", Outcome.FAILED, client.redactor().redact(e.getMessage())));
+            results.add(verification("Build Import Request", Outcome.FAILED, client.visibleText(e.getMessage())));
+            return results;
+        } catch (final RuntimeException e) {
+            results.add(verification("Build Import Request", Outcome.FAILED,
+                    client.visibleText("A property's expression could not be evaluated with these attributes: " + e.getMessage())));
             return results;
         }
-        results.add(verification("Build Import Request", Outcome.SUCCESSFUL, "Would import " + input.files().size() + " file(s) into collection "
-                + input.target().collection() + ": " + client.redactor().redact(String.join(", ", input.files()))));
+        results.add(verification("Build Import Request", Outcome.SUCCESSFUL, client.visibleText("Would import " + input.files().size()
+                + " file(s) into collection " + input.target().collection() + ": " + String.join(", ", input.files()))));
 
         try {
             client.listJobs(input.target().collection(), input.target().database(), 1, 1);
             results.add(verification("Check Collection", Outcome.SUCCESSFUL, "The server accepted the credentials and lists import jobs of collection "
                     + input.target().collection()));
         } catch (final ImportApiException e) {
-            verificationLogger.warn("Listing import jobs of {} failed: {}", input.target().collection(), e.getMessage());
+            verificationLogger.warn(e.getMessage());
             results.add(verification("Check Collection", Outcome.FAILED, e.getMessage()));
         }
         return results;

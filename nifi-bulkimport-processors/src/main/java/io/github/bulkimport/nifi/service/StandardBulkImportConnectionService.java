@@ -144,7 +144,8 @@ public class StandardBulkImportConnectionService extends AbstractControllerServi
 
     public static final PropertyDescriptor RESPONSE_TIMEOUT = new PropertyDescriptor.Builder()
             .name("Response Timeout")
-            .description("How long to wait for an answer. Milvus itself gives up on a request after 30 seconds.")
+            .description("How long a call may take once connected, from sending the request to the end of the answer; a call not answered "
+                    + "in full by then is cancelled and its connection closed. Milvus itself gives up on a request after 30 seconds.")
             .required(true)
             .defaultValue("30 secs")
             .addValidator(StandardValidators.TIME_PERIOD_VALIDATOR)

@@ -1,5 +1,6 @@
 package io.github.bulkimport.nifi.url;
 
+import io.github.bulkimport.nifi.client.VisibleText;
 import io.github.bulkimport.nifi.model.Deployment;
 import io.github.bulkimport.nifi.model.InvalidInputException;
 
@@ -25,6 +26,7 @@ public final class ObjectUrls {
     private static final Pattern S3_VIRTUAL_HOST = Pattern.compile("^(.+)\\.s3[.-]([a-z0-9-]+\\.)?amazonaws\\.com(\\.cn)?$");
     private static final String GCS_HOST = "storage.googleapis.com";
     private static final Pattern PORT = Pattern.compile("\\d{1,5}");
+    private static final int MAX_QUOTED = 200;
 
     private ObjectUrls() {
     }
@@ -59,7 +61,7 @@ public final class ObjectUrls {
         }
         final ParsedUrl parsed = ParsedUrl.parse(url);
         if (parsed != null && parsed.userInfo() != null) {
-            throw new InvalidInputException(source + " holds an object URL with credentials embedded (" + parsed.withoutUserInfo()
+            throw new InvalidInputException(source + " holds an object URL with credentials embedded (" + quoted(parsed.withoutUserInfo())
                     + "); remove them from the URL and set the storage keys on the connection service");
         }
         return deployment == Deployment.MILVUS ? toMilvusPath(url, parsed, source) : toZillizUrl(url, parsed, source);
@@ -67,19 +69,19 @@ public final class ObjectUrls {
 
     private static String toZillizUrl(final String url, final ParsedUrl parsed, final String source) throws InvalidInputException {
         if (parsed == null) {
-            throw new InvalidInputException(source + " holds \"" + url + "\", which is not a URL; Zilliz Cloud needs s3://bucket/key, gs://bucket/key or an https:// object URL");
+            throw new InvalidInputException(source + " holds \"" + quoted(url) + "\", which is not a URL; Zilliz Cloud needs s3://bucket/key, gs://bucket/key or an https:// object URL");
         }
         if (!ZILLIZ_SCHEMES.contains(parsed.scheme())) {
-            throw new InvalidInputException(source + " holds a " + parsed.scheme() + ":// URL (" + parsed.withoutUserInfo()
+            throw new InvalidInputException(source + " holds a " + parsed.scheme() + ":// URL (" + quoted(parsed.withoutUserInfo())
                     + "); Zilliz Cloud imports only s3://, gs:// and https:// object URLs");
         }
         if (parsed.host().isEmpty()) {
-            throw new InvalidInputException(source + " holds " + url + ", which names no bucket or host");
+            throw new InvalidInputException(source + " holds " + quoted(url) + ", which names no bucket or host");
         }
         if ("https".equals(parsed.scheme())) {
             rejectQuery(parsed, source);
             if (parsed.path().isEmpty() || "/".equals(parsed.path())) {
-                throw new InvalidInputException(source + " holds " + parsed.withoutQuery() + ", which names no object or folder");
+                throw new InvalidInputException(source + " holds " + quoted(parsed.withoutQuery()) + ", which names no object or folder");
             }
             final String host = parsed.host().toLowerCase(Locale.ROOT);
             if (host.endsWith(".dfs.core.windows.net")) {
@@ -89,7 +91,7 @@ public final class ObjectUrls {
             return url;
         }
         if (parsed.path().isEmpty()) {
-            throw new InvalidInputException(source + " holds " + url + ", which names a bucket but no object; add the key, or a trailing / for a folder");
+            throw new InvalidInputException(source + " holds " + quoted(url) + ", which names a bucket but no object; add the key, or a trailing / for a folder");
         }
         return url;
     }
@@ -98,7 +100,7 @@ public final class ObjectUrls {
         final String path;
         if (parsed == null) {
             if (url.contains(":/") || url.startsWith("//")) {
-                throw new InvalidInputException(source + " holds \"" + url + "\", which is neither a URL nor a path inside the Milvus bucket");
+                throw new InvalidInputException(source + " holds \"" + quoted(url) + "\", which is neither a URL nor a path inside the Milvus bucket");
             }
             path = url;
         } else if (MILVUS_BUCKET_SCHEMES.contains(parsed.scheme())) {
@@ -107,12 +109,12 @@ public final class ObjectUrls {
             rejectQuery(parsed, source);
             path = httpsObjectKey(parsed, source);
         } else {
-            throw new InvalidInputException(source + " holds a " + parsed.scheme() + ":// URL (" + parsed.withoutUserInfo()
+            throw new InvalidInputException(source + " holds a " + parsed.scheme() + ":// URL (" + quoted(parsed.withoutUserInfo())
                     + "); for Milvus give s3://bucket/key, gs://bucket/key, an Azure blob URL or a path inside the Milvus bucket");
         }
         final String relative = stripLeadingSlashes(path);
         if (relative.isEmpty()) {
-            throw new InvalidInputException(source + " holds " + url + ", which names no object inside the bucket");
+            throw new InvalidInputException(source + " holds " + quoted(url) + ", which names no object inside the bucket");
         }
         return relative;
     }
@@ -130,15 +132,20 @@ public final class ObjectUrls {
         if (S3_VIRTUAL_HOST.matcher(host).matches()) {
             return decodedPath;
         }
-        throw new InvalidInputException(source + " holds " + parsed.withoutQuery() + ", an https URL whose bucket cannot be told apart from its key; "
+        throw new InvalidInputException(source + " holds " + quoted(parsed.withoutQuery()) + ", an https URL whose bucket cannot be told apart from its key; "
                 + "for Milvus give s3://bucket/key or a path inside the Milvus bucket");
     }
 
     private static void rejectQuery(final ParsedUrl parsed, final String source) throws InvalidInputException {
         if (parsed.query() != null) {
-            throw new InvalidInputException(source + " holds " + parsed.withoutQuery()
+            throw new InvalidInputException(source + " holds " + quoted(parsed.withoutQuery())
                     + " with a query string; bulk import reads objects with the service's storage keys, so remove the query (signed URLs and SAS tokens are not used)");
         }
+    }
+
+    /** A URL as an error message quotes it: long ones are cut, so that a message stays readable. */
+    private static String quoted(final String url) {
+        return VisibleText.bound(url, MAX_QUOTED);
     }
 
     static boolean hasControlCharacter(final String text) {

@@ -3,6 +3,7 @@ package io.github.bulkimport.nifi.idempotency;
 import io.github.bulkimport.nifi.model.ImportTarget;
 import io.github.bulkimport.nifi.processors.TriggerBulkImport;
 import org.apache.nifi.components.state.Scope;
+import org.apache.nifi.components.state.StateMap;
 import org.apache.nifi.state.MockStateManager;
 import org.junit.jupiter.api.Test;
 
@@ -18,6 +19,7 @@ import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class JobMemoryTest {
@@ -27,14 +29,18 @@ class JobMemoryTest {
     private final MockStateManager state = new MockStateManager(new TriggerBulkImport());
 
     private JobMemory memory(final int size, final Duration age, final Instant now) {
-        return new JobMemory(state, size, age, Clock.fixed(now, ZoneOffset.UTC));
+        return new JobMemory(state, Scope.CLUSTER, size, age, Clock.fixed(now, ZoneOffset.UTC));
+    }
+
+    private static RememberedJob job(final String id, final long at) {
+        return new RememberedJob(id, at, 0, 1);
     }
 
     @Test
     void remembersAndForgetsByAge() throws IOException {
-        memory(10, Duration.ofHours(1), NOW).remember(Map.of("a", new JobMemory.Entry("job-1", NOW.toEpochMilli(), 0, 1)));
+        memory(10, Duration.ofHours(1), NOW).remember(Map.of("a", job("job-1", NOW.toEpochMilli())), List.of());
 
-        assertEquals(Optional.of(new JobMemory.Entry("job-1", NOW.toEpochMilli(), 0, 1)), memory(10, Duration.ofHours(1), NOW).snapshot().recall("a"));
+        assertEquals(Optional.of(job("job-1", NOW.toEpochMilli())), memory(10, Duration.ofHours(1), NOW).snapshot().recall("a"));
         assertTrue(memory(10, Duration.ofHours(1), NOW.plus(Duration.ofMinutes(61))).snapshot().recall("a").isEmpty(), "too old");
         assertTrue(memory(10, Duration.ofHours(1), NOW).snapshot().recall("b").isEmpty());
         state.assertStateEquals("k.a", "job-1|" + NOW.toEpochMilli() + "|0|1", Scope.CLUSTER);
@@ -44,15 +50,15 @@ class JobMemoryTest {
     void prunesTheOldestButNeverTheEntriesBeingAdded() throws IOException {
         final JobMemory memory = memory(4, Duration.ofDays(1), NOW);
         for (int i = 0; i < 4; i++) {
-            memory.remember(Map.of("old" + i, new JobMemory.Entry("job-" + i, NOW.toEpochMilli() - 1_000 + i, 0, 1)));
+            memory.remember(Map.of("old" + i, job("job-" + i, NOW.toEpochMilli() - 1_000 + i)), List.of());
         }
         assertEquals(4, state.getState(Scope.CLUSTER).toMap().size());
 
-        final Map<String, JobMemory.Entry> batch = new HashMap<>();
+        final Map<String, RememberedJob> batch = new HashMap<>();
         for (int i = 0; i < 6; i++) {
-            batch.put("new" + i, new JobMemory.Entry("job-batch", NOW.toEpochMilli(), i, 6));
+            batch.put("new" + i, new RememberedJob("job-batch", NOW.toEpochMilli(), i, 6));
         }
-        memory.remember(batch);
+        memory.remember(batch, List.of());
 
         final Map<String, String> stored = state.getState(Scope.CLUSTER).toMap();
         assertEquals(6, stored.size(), "every entry of the batch kept, every older one dropped: " + stored);
@@ -60,10 +66,74 @@ class JobMemoryTest {
     }
 
     @Test
+    void theFirstWriteIsACompareAndSetToo() throws IOException {
+        // another writer got in between this writer's read and its write of the empty state
+        final StateMap empty = state.getState(Scope.CLUSTER);
+        state.setState(Map.of("k.other", "job-9|" + NOW.toEpochMilli() + "|0|1"), Scope.CLUSTER);
+        assertTrue(!state.replace(empty, Map.of("k.mine", "x"), Scope.CLUSTER), "a stale empty state must not be replaced");
+
+        memory(10, Duration.ofHours(1), NOW).remember(Map.of("mine", job("job-1", NOW.toEpochMilli())), List.of());
+
+        final Map<String, String> stored = state.getState(Scope.CLUSTER).toMap();
+        assertEquals(2, stored.size(), "both writers' entries survive: " + stored);
+    }
+
+    @Test
+    void foreignKeysShorterThanThePrefixDoNotBreakPruning() throws IOException {
+        state.setState(Map.of("k", "x", "", "y", "other", "z"), Scope.CLUSTER);
+        final JobMemory memory = memory(2, Duration.ofDays(1), NOW);
+        for (int i = 0; i < 5; i++) {
+            memory.remember(Map.of("e" + i, job("job-" + i, NOW.toEpochMilli() + i)), List.of());
+        }
+        final Map<String, String> stored = state.getState(Scope.CLUSTER).toMap();
+        assertTrue(stored.containsKey("k.e4"), stored.toString());
+        assertEquals("x", stored.get("k"), "keys this memory did not write are left alone");
+        assertTrue(stored.keySet().stream().filter(key -> key.startsWith("k.")).count() <= 2, stored.toString());
+    }
+
+    @Test
+    void pendingEntriesNameTheRequestUntilTheJobStartsOrTheSessionCommits() throws IOException {
+        final JobMemory memory = memory(10, Duration.ofHours(1), NOW);
+        memory.markPending(Map.of("a", "request-1", "b", "request-1"), List.of());
+
+        final JobMemory.Snapshot marked = memory.snapshot();
+        assertEquals(Optional.of("request-1"), marked.pendingRequest("a"));
+        assertTrue(marked.recall("a").isEmpty(), "a pending entry is no started job");
+
+        memory.remember(Map.of("a", job("job-1", NOW.toEpochMilli())), List.of());
+        assertTrue(memory.snapshot().pendingRequest("a").isEmpty(), "the started job replaced the mark");
+        assertEquals(Optional.of("request-1"), memory.snapshot().pendingRequest("b"));
+
+        // the session committed: the next write forgets the marks, and no write is made for that alone
+        memory.remember(Map.of("c", job("job-2", NOW.toEpochMilli())), List.of("a", "b"));
+        assertTrue(memory.snapshot().pendingRequest("b").isEmpty());
+        assertTrue(memory.snapshot().recall("a").isPresent(), "forgetting marks keeps started jobs");
+    }
+
+    @Test
+    void pendingEntriesAreWrittenEvenWhenJobsAreNotRemembered() throws IOException {
+        final JobMemory off = memory(0, Duration.ofHours(1), NOW);
+        off.markPending(Map.of("a", "request-1"), List.of());
+        off.remember(Map.of("a", job("job-1", NOW.toEpochMilli())), List.of());
+
+        assertEquals(Optional.of("request-1"), off.snapshot().pendingRequest("a"), "kept until the session has committed");
+        assertTrue(off.snapshot().recall("a").isEmpty());
+        off.markPending(Map.of("b", "request-2"), List.of("a"));
+        assertEquals(Map.of("k.b", state.getState(Scope.CLUSTER).toMap().get("k.b")), state.getState(Scope.CLUSTER).toMap());
+    }
+
+    @Test
+    void pendingEntriesOfASessionThatNeverCameBackExpire() throws IOException {
+        memory(10, Duration.ofHours(1), NOW).markPending(Map.of("a", "request-1"), List.of());
+        memory(10, Duration.ofHours(1), NOW.plus(Duration.ofHours(2))).markPending(Map.of("b", "request-2"), List.of());
+        assertEquals(1, state.getState(Scope.CLUSTER).toMap().size(), state.getState(Scope.CLUSTER).toMap().toString());
+    }
+
+    @Test
     void decodesJobIdsHoldingTheSeparator() {
-        final JobMemory.Entry entry = new JobMemory.Entry("odd|job", 42, 3, 7);
-        assertEquals(entry, JobMemory.Entry.decode(entry.encode()));
-        assertEquals(null, JobMemory.Entry.decode("garbage"));
+        final RememberedJob entry = new RememberedJob("odd|job", 42, 3, 7);
+        assertEquals(entry, RememberedJob.decode(entry.encode()));
+        assertNull(RememberedJob.decode("garbage"));
     }
 
     @Test

@@ -41,19 +41,23 @@ class FaultBatteryTest {
     static Stream<Arguments> faults() {
         final List<Arguments> cases = new ArrayList<>();
         for (final Dialect dialect : Dialect.values()) {
-            cases.add(Arguments.of(dialect, new Fault(FaultType.HTTP_500, 1, "create", -1, 0), TriggerBulkImport.REL_RETRY, false));
-            cases.add(Arguments.of(dialect, new Fault(FaultType.HTTP_502, 1, "create", -1, 0), TriggerBulkImport.REL_RETRY, false));
-            cases.add(Arguments.of(dialect, new Fault(FaultType.HTTP_503, 1, "create", -1, 0), TriggerBulkImport.REL_RETRY, false));
+            cases.add(Arguments.of(dialect, new Fault(FaultType.HTTP_500, 1, "create", -1, 0), TriggerBulkImport.REL_RETRY, true));
+            cases.add(Arguments.of(dialect, new Fault(FaultType.HTTP_502, 1, "create", -1, 0), TriggerBulkImport.REL_RETRY, true));
+            cases.add(Arguments.of(dialect, new Fault(FaultType.HTTP_503, 1, "create", -1, 0), TriggerBulkImport.REL_RETRY, true));
             cases.add(Arguments.of(dialect, new Fault(FaultType.HTTP_429, 1, "create", 1, 0), TriggerBulkImport.REL_RETRY, true));
             cases.add(Arguments.of(dialect, new Fault(FaultType.HTTP_429, 1, "create", -1, 0), TriggerBulkImport.REL_RETRY, true));
             cases.add(Arguments.of(dialect, new Fault(FaultType.JOB_LIMIT, 1, "create", -1, 0), TriggerBulkImport.REL_RETRY, true));
             cases.add(Arguments.of(dialect, new Fault(FaultType.RATE_LIMIT, 1, "create", -1, 0), TriggerBulkImport.REL_RETRY, true));
             cases.add(Arguments.of(dialect, new Fault(FaultType.DROP, 1, "create", -1, 0), TriggerBulkImport.REL_RETRY, false));
             cases.add(Arguments.of(dialect, new Fault(FaultType.LOST_REPLY, 1, "create", -1, 0), TriggerBulkImport.REL_RETRY, false));
-            cases.add(Arguments.of(dialect, new Fault(FaultType.SLOW, 1, "create", -1, 1_200), TriggerBulkImport.REL_RETRY, false));
+            cases.add(Arguments.of(dialect, new Fault(FaultType.SLOW, 1, "create", -1, 1_200), TriggerBulkImport.REL_RETRY, true));
             cases.add(Arguments.of(dialect, new Fault(FaultType.TRUNCATED, 1, "create", -1, 0), TriggerBulkImport.REL_RETRY, false));
             cases.add(Arguments.of(dialect, new Fault(FaultType.HUGE_BODY, 1, "create", -1, 0), TriggerBulkImport.REL_RETRY, false));
             cases.add(Arguments.of(dialect, new Fault(FaultType.NON_JSON, 1, "create", -1, 0), TriggerBulkImport.REL_FAILURE, false));
+            cases.add(Arguments.of(dialect, new Fault(FaultType.ECHO_SECRETS, 1, "create", -1, 0), TriggerBulkImport.REL_FAILURE, false));
+            cases.add(Arguments.of(dialect, new Fault(FaultType.DRIP, 1, "create", -1, 100), TriggerBulkImport.REL_RETRY, true));
+            cases.add(Arguments.of(dialect, new Fault(FaultType.HUGE_DECLARED, 1, "create", -1, 0), TriggerBulkImport.REL_RETRY, false));
+            cases.add(Arguments.of(dialect, new Fault(FaultType.HOSTILE_VALUES, 1, "create", -1, 0), TriggerBulkImport.REL_FAILURE, false));
         }
         return cases.stream();
     }
@@ -61,7 +65,7 @@ class FaultBatteryTest {
     @ParameterizedTest(name = "{0} {1} -> {2}")
     @MethodSource("faults")
     void faultRoutesPenalizedAndTheRetryCreatesExactlyOneJob(final Dialect dialect, final Fault fault, final Relationship expected,
-                                                             final boolean throttles) throws InterruptedException {
+                                                             final boolean yields) throws InterruptedException {
         CASES.incrementAndGet();
         try (ImportApiEmulator emulator = (dialect == Dialect.MILVUS ? Emulators.milvus() : Emulators.zilliz()).fault(fault).start()) {
             final TestRunner runner = dialect == Dialect.MILVUS ? Runners.milvus(new TriggerBulkImport(), emulator.url())
@@ -77,7 +81,7 @@ class FaultBatteryTest {
 
             runner.assertAllFlowFilesTransferred(expected, 1);
             runner.assertPenalizeCount(1);
-            assertEquals(throttles, runner.isYieldCalled(), "yield only when throttled");
+            assertEquals(yields, runner.isYieldCalled(), "yield only when throttled or the server is unavailable");
             MockFlowFile current = runner.getFlowFilesForRelationship(expected).getFirst();
             assertNotNull(current.getAttribute(BulkImportAttributes.ERROR_MESSAGE));
             current.assertContentEquals("content stays");

@@ -185,7 +185,7 @@ class GetBulkImportProgressTest {
 
         runner.assertAllFlowFilesTransferred(GetBulkImportProgress.REL_RETRY, 1);
         runner.assertPenalizeCount(1);
-        assertFalse(runner.isYieldCalled());
+        assertTrue(runner.isYieldCalled(), "an unavailable server makes the processor yield");
         out.assertAttributeEquals(BulkImportAttributes.HTTP_STATUS, "503");
     }
 
@@ -341,5 +341,20 @@ class GetBulkImportProgressTest {
         final List<ConfigVerificationResult> skipped = ((GetBulkImportProgress) runner.getProcessor())
                 .verify(runner.getProcessContext(), runner.getLogger(), Map.of());
         assertEquals(Outcome.SKIPPED, skipped.getFirst().getOutcome());
+    }
+
+    @Test
+    void numbersOutOfRangeAreLeftOutRatherThanWrittenWrong() {
+        describes("{\"jobId\":\"job-20\",\"state\":\"Importing\",\"progress\":150,\"importedRows\":1e20,"
+                + "\"totalRows\":18446744073709551621,\"fileSize\":-5}");
+
+        final MockFlowFile out = check(started("job-20", Instant.now()));
+
+        runner.assertAllFlowFilesTransferred(GetBulkImportProgress.REL_RUNNING, 1);
+        out.assertAttributeEquals(BulkImportAttributes.STATE, "Importing");
+        for (final String attribute : List.of(BulkImportAttributes.PROGRESS, BulkImportAttributes.IMPORTED_ROWS, BulkImportAttributes.TOTAL_ROWS,
+                BulkImportAttributes.FILE_SIZE)) {
+            out.assertAttributeNotExists(attribute);
+        }
     }
 }

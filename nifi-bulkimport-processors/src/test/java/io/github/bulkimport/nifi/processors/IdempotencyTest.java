@@ -216,4 +216,43 @@ class IdempotencyTest {
         only(runner);
         assertTrue(runner.getLogger().getWarnMessages().stream().anyMatch(m -> m.getMsg().contains("Cannot remember")));
     }
+
+    /**
+     * A flowfile whose job Failed is sent back, starts a new job, and is looped back once more for an
+     * unrelated reason: it keeps its new job, on a server that ignores keys and with no job memory, too.
+     */
+    @Test
+    void aFlowFileSentBackAfterAFailureForgetsTheFailedJobAndStartsNoThirdOne() {
+        emulator = Emulators.milvus().idempotency(false).start();
+        final TestRunner runner = newRunner();
+        runner.setProperty(TriggerBulkImport.JOB_MEMORY_SIZE, "0");
+        final MockFlowFile original = runner.enqueue(new byte[0], UPLOADED);
+        runner.run();
+        final MockFlowFile first = only(runner);
+
+        // as GetBulkImportProgress leaves a flowfile whose job Failed
+        final Map<String, String> failed = new HashMap<>(first.getAttributes());
+        failed.putAll(Map.of(BulkImportAttributes.STATE, "Failed", BulkImportAttributes.REASON, "schema", BulkImportAttributes.PROGRESS, "40",
+                BulkImportAttributes.CHECKED_AT, "2026-11-28T12:00:00Z"));
+        final MockFlowFile sentBack = new MockFlowFile(original.getId() + 1_000, first);
+        sentBack.putAttributes(failed);
+        runner.clearTransferState();
+        runner.enqueue(sentBack);
+        runner.run();
+        final MockFlowFile second = only(runner);
+        assertNotEquals(first.getAttribute(BulkImportAttributes.JOB_ID), second.getAttribute(BulkImportAttributes.JOB_ID));
+        for (final String stale : List.of(BulkImportAttributes.STATE, BulkImportAttributes.REASON, BulkImportAttributes.PROGRESS, BulkImportAttributes.CHECKED_AT)) {
+            second.assertAttributeNotExists(stale);
+        }
+        second.assertAttributeEquals(BulkImportAttributes.REPLACES_JOB_ID, first.getAttribute(BulkImportAttributes.JOB_ID));
+
+        runner.clearTransferState();
+        runner.enqueue(new MockFlowFile(original.getId() + 2_000, second));
+        runner.run();
+
+        final MockFlowFile third = only(runner);
+        third.assertAttributeEquals(BulkImportAttributes.JOB_ID, second.getAttribute(BulkImportAttributes.JOB_ID));
+        third.assertAttributeEquals(BulkImportAttributes.REATTACHED, "true");
+        assertEquals(2, emulator.jobCount(), "no third job");
+    }
 }

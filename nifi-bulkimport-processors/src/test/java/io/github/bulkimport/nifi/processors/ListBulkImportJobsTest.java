@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -196,5 +197,37 @@ class ListBulkImportJobsTest {
     @Test
     void runsOnThePrimaryNodeOnly() {
         assertNotNull(ListBulkImportJobs.class.getAnnotation(PrimaryNodeOnly.class));
+    }
+
+    @Test
+    void aJobPushedOntoTheNextPageDuringAListingIsEmittedOnce() {
+        runner.setProperty(ListBulkImportJobs.OUTPUT_MODE, ListBulkImportJobs.ALL_JOBS);
+        runner.setProperty(ListBulkImportJobs.PAGE_SIZE, "2");
+        // a new job arrived between the two pages: b moved from the first page to the second
+        page(3, 1, 2, job("a", "Completed"), job("b", "Importing"));
+        page(4, 2, 2, job("b", "Importing"), job("c", "Failed"));
+
+        runner.run();
+
+        final List<String> ids = runner.getFlowFilesForRelationship(ListBulkImportJobs.REL_SUCCESS).stream()
+                .map(flowFile -> flowFile.getAttribute(BulkImportAttributes.JOB_ID)).toList();
+        assertEquals(List.of("a", "b", "c"), ids);
+    }
+
+    @Test
+    void aListingWithoutItsRecordsKeepsTheRememberedStates() {
+        page(1, 1, 100, job("a", "Failed"));
+        runner.run();
+        runner.assertAllFlowFilesTransferred(ListBulkImportJobs.REL_SUCCESS, 1);
+        runner.clearTransferState();
+
+        api.json("{\"code\":0,\"data\":{}}");
+        runner.run();
+        runner.assertTransferCount(ListBulkImportJobs.REL_SUCCESS, 0);
+        assertTrue(runner.isYieldCalled());
+
+        page(1, 1, 100, job("a", "Failed"));
+        runner.run();
+        runner.assertTransferCount(ListBulkImportJobs.REL_SUCCESS, 0);
     }
 }

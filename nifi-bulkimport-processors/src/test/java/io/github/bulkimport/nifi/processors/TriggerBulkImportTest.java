@@ -282,7 +282,7 @@ class TriggerBulkImportTest {
 
     @ParameterizedTest
     @ValueSource(ints = {500, 502, 503, 504, 408})
-    void transientStatusesGoToRetryPenalizedWithoutYield(final int status) {
+    void unavailableStatusesGoToRetryPenalizedAndYield(final int status) {
         zilliz();
         api.json(status, "{\"code\":" + status + ",\"message\":\"upstream trouble\"}");
 
@@ -290,7 +290,7 @@ class TriggerBulkImportTest {
 
         runner.assertAllFlowFilesTransferred(TriggerBulkImport.REL_RETRY, 1);
         runner.assertPenalizeCount(1);
-        assertFalse(runner.isYieldCalled());
+        assertTrue(runner.isYieldCalled(), "an unavailable server makes the processor yield, not only penalize");
         out.assertAttributeEquals(BulkImportAttributes.HTTP_STATUS, String.valueOf(status));
         out.assertAttributeEquals(BulkImportAttributes.ERROR_CODE, String.valueOf(status));
         assertTrue(out.getAttribute(BulkImportAttributes.ERROR_MESSAGE).contains("upstream trouble"));
@@ -336,7 +336,7 @@ class TriggerBulkImportTest {
 
         api.jobCreated("job-after-wait");
         sleep(Duration.ofMillis(2_100));
-        runner.run(1, true, false);
+        runner.run(1, true, true);
         runner.assertAllFlowFilesTransferred(TriggerBulkImport.REL_SUCCESS, 1);
         assertEquals(2, api.requestCount());
     }
@@ -424,6 +424,7 @@ class TriggerBulkImportTest {
         runner.assertAllFlowFilesTransferred(TriggerBulkImport.REL_RETRY, 1);
         out.assertAttributeEquals(BulkImportAttributes.ERROR_CODE, "CONNECT_FAILED");
         assertTrue(out.getAttribute(BulkImportAttributes.ERROR_MESSAGE).contains("check Endpoint URL"));
+        assertTrue(runner.isYieldCalled(), "an unreachable server makes the processor yield, as InvokeHTTP does");
         api = new MockApi();
     }
 
@@ -724,6 +725,44 @@ class TriggerBulkImportTest {
         assertEquals(Outcome.FAILED, results.get(1).getOutcome());
         assertTrue(results.get(1).getExplanation().contains("API Key or Token"));
         LeakCheck.assertNoSecrets("verification", results.get(1).getExplanation());
+    }
+
+    @Test
+    void anUnknownHostMakesTheProcessorYield() {
+        zilliz();
+        final var service = runner.getControllerService(Runners.SERVICE_ID);
+        runner.disableControllerService(service);
+        runner.setProperty(service, StandardBulkImportConnectionService.ENDPOINT_URL, "http://no-such-host.invalid:19530");
+        runner.enableControllerService(service);
+
+        final MockFlowFile out = runOnce(AFTER_PUT_S3);
+
+        runner.assertAllFlowFilesTransferred(TriggerBulkImport.REL_RETRY, 1);
+        out.assertAttributeEquals(BulkImportAttributes.ERROR_CODE, "UNKNOWN_HOST");
+        assertTrue(runner.isYieldCalled());
+    }
+
+    @Test
+    void anErrorAboutAHugeUrlIsBounded() {
+        zilliz();
+        runner.setProperty(TriggerBulkImport.OBJECT_URLS, "${urls}");
+        final MockFlowFile out = assertRejected(Map.of("urls", "ftp://host/" + "x".repeat(100_000)), "ftp://");
+        assertTrue(out.getAttribute(BulkImportAttributes.ERROR_MESSAGE).length() <= 1_000, "a bounded message");
+        runner.getLogger().getErrorMessages().forEach(message -> assertTrue(message.getMsg().length() <= 1_200, message.getMsg().length() + " characters"));
+    }
+
+    @Test
+    void aPartitionExpressionThatEvaluatesToNothingIsBadInputNotTheDefaultPartition() {
+        zilliz();
+        runner.setProperty(TriggerBulkImport.PARTITION_NAME, "${target.partition}");
+        assertRejected(AFTER_PUT_S3, "Partition Name evaluated to an empty value");
+    }
+
+    @Test
+    void aDatabaseExpressionThatEvaluatesToNothingIsBadInputNotTheDefaultDatabase() {
+        milvus();
+        runner.setProperty(TriggerBulkImport.DATABASE_NAME, "${target.database}");
+        assertRejected(AFTER_PUT_S3, "Database Name evaluated to an empty value");
     }
 
     private static String urls(final int count) {

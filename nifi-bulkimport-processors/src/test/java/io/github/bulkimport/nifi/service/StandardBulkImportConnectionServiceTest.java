@@ -256,7 +256,7 @@ class StandardBulkImportConnectionServiceTest {
         runner.setProperty(service, StandardBulkImportConnectionService.STORAGE_ACCESS_KEY, Secrets.ACCESS_KEY);
         runner.setProperty(service, StandardBulkImportConnectionService.STORAGE_SECRET_KEY, Secrets.SECRET_KEY);
         runner.enableControllerService(service);
-        LeakCheck.assertNoSecrets("client configuration", service.getClient().toString() + service.getClient().redactor());
+        LeakCheck.assertNoSecrets("client configuration", service.getClient().toString());
     }
 
     private List<ConfigVerificationResult> verifyWith(final Map<PropertyDescriptor, String> overrides) {

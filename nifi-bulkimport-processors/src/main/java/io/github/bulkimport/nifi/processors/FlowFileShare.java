@@ -1,0 +1,36 @@
+package io.github.bulkimport.nifi.processors;
+
+import io.github.bulkimport.nifi.idempotency.RememberedJob;
+import io.github.bulkimport.nifi.model.ImportTarget;
+import org.apache.nifi.flowfile.FlowFile;
+
+import java.util.List;
+
+/**
+ * One flowfile's share of an import job, as TriggerBulkImport takes it: where its files go, the files,
+ * its idempotency key, and the request it is bound to; or why it cannot make a request.
+ *
+ * @param key          the idempotency key of this share alone
+ * @param memoryKey    a digest of {@code key}, under which the job memory keeps what it knows of this share
+ * @param replacesJob  the Failed job whose files this share imports again, or {@code null}
+ * @param boundRequest the Idempotency-Key of an earlier request for several flowfiles whose outcome is
+ *                     unknown: this share is sent again only in that request, or {@code null}
+ * @param started      the job this very share already started, as the flowfile's own attributes tell
+ *                     (it was looped back after success), or {@code null}
+ * @param rejection    why the flowfile's input is invalid, or {@code null}
+ */
+record FlowFileShare(FlowFile flowFile, ImportTarget target, List<String> files, String key, String memoryKey, String replacesJob,
+                     String boundRequest, RememberedJob started, String rejection) {
+
+    static FlowFileShare rejected(final FlowFile flowFile, final String reason) {
+        return new FlowFileShare(flowFile, null, List.of(), null, null, null, null, null, reason);
+    }
+
+    boolean isRejected() {
+        return rejection != null;
+    }
+
+    boolean isBound() {
+        return boundRequest != null;
+    }
+}

@@ -1,0 +1,207 @@
+package io.github.bulkimport.nifi.processors;
+
+import io.github.bulkimport.emulator.Fault;
+import io.github.bulkimport.emulator.FaultType;
+import io.github.bulkimport.emulator.ImportApiEmulator;
+import io.github.bulkimport.emulator.Job;
+import io.github.bulkimport.nifi.testing.Emulators;
+import io.github.bulkimport.nifi.testing.LeakCheck;
+import io.github.bulkimport.nifi.testing.Runners;
+import org.apache.nifi.components.state.Scope;
+import org.apache.nifi.util.MockFlowFile;
+import org.apache.nifi.util.TestRunner;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Batching meets lost answers, crashes and replays: a file that is already in a job started by an
+ * earlier request is never imported again while the server honours Idempotency-Key, whatever the
+ * composition of the batch that is retried or replayed.
+ */
+class BatchIdempotencyTest {
+
+    private ImportApiEmulator emulator;
+    private final List<TestRunner> runners = new ArrayList<>();
+
+    @AfterEach
+    void tearDown() {
+        runners.forEach(runner -> LeakCheck.assertNoSecrets(runner, Runners.SERVICE_ID));
+        if (emulator != null) {
+            emulator.close();
+        }
+    }
+
+    private TestRunner trigger(final int maxFlowFilesPerJob, final int jobMemorySize) {
+        final TestRunner runner = Runners.milvus(new TriggerBulkImport(), emulator.url());
+        runner.setProperty(TriggerBulkImport.COLLECTION_NAME, "documents");
+        runner.setProperty(TriggerBulkImport.MAX_FLOWFILES_PER_JOB, String.valueOf(maxFlowFilesPerJob));
+        runner.setProperty(TriggerBulkImport.JOB_MEMORY_SIZE, String.valueOf(jobMemorySize));
+        runners.add(runner);
+        return runner;
+    }
+
+    private static MockFlowFile upload(final TestRunner runner, final String name) {
+        return runner.enqueue(new byte[0], Map.of("s3.bucket", "bucket", "s3.key", "data/" + name + ".parquet"));
+    }
+
+    /** Every file of every job that did not fail, with how many jobs hold it. */
+    private Map<String, Integer> filesInJobs() {
+        final Map<String, Integer> files = new HashMap<>();
+        for (final Job job : emulator.jobs()) {
+            job.files().forEach(group -> group.forEach(file -> files.merge(file, 1, Integer::sum)));
+        }
+        return files;
+    }
+
+    private void assertNoFileInTwoJobs() {
+        filesInJobs().forEach((file, jobs) -> assertEquals(1, jobs, file + " is in " + jobs + " jobs: " + emulator.jobs()));
+    }
+
+    @Test
+    void aLostAnswerThenARetryWithAnotherFlowFileImportsNothingTwice() {
+        emulator = Emulators.milvus().start();
+        final TestRunner runner = trigger(4, 1_000);
+        upload(runner, "a");
+        upload(runner, "b");
+        emulator.faults().add(Fault.on("create", FaultType.LOST_REPLY, 1));
+        runner.run();
+        runner.assertAllFlowFilesTransferred(TriggerBulkImport.REL_RETRY, 2);
+        assertEquals(1, emulator.jobCount(), "the server started the job although its answer was lost");
+
+        final List<MockFlowFile> retried = runner.getFlowFilesForRelationship(TriggerBulkImport.REL_RETRY);
+        retried.forEach(flowFile -> assertNotNull(flowFile.getAttribute(BulkImportAttributes.REQUEST_KEY), "bound to the request"));
+        runner.clearTransferState();
+        upload(runner, "c");
+        retried.forEach(runner::enqueue);
+        runner.run(3);
+
+        runner.assertAllFlowFilesTransferred(TriggerBulkImport.REL_SUCCESS, 3);
+        assertNoFileInTwoJobs();
+        assertEquals(2, emulator.jobCount(), "a and b in the job the lost answer started, c in its own");
+        runner.getFlowFilesForRelationship(TriggerBulkImport.REL_SUCCESS)
+                .forEach(flowFile -> flowFile.assertAttributeNotExists(BulkImportAttributes.REQUEST_KEY));
+    }
+
+    /**
+     * NiFi dies while the request is in flight: the flowfiles come back without anything this run wrote
+     * to them, next to a new one; the state is what had been stored when the request reached the server.
+     */
+    @Test
+    void aCrashWhileTheRequestIsInFlightReplaysTheSameRequestEvenWithoutJobMemory() throws IOException {
+        emulator = Emulators.milvus().start();
+        final TestRunner beforeCrash = trigger(4, 0);
+        final MockFlowFile a = upload(beforeCrash, "a");
+        final MockFlowFile b = upload(beforeCrash, "b");
+        final AtomicReference<Map<String, String>> stateInFlight = new AtomicReference<>();
+        emulator.onRequest(operation -> stateInFlight.compareAndSet(null, state(beforeCrash)));
+        beforeCrash.run();
+        emulator.onRequest(null);
+
+        final TestRunner afterRestart = trigger(4, 0);
+        afterRestart.getStateManager().setState(stateInFlight.get(), Scope.CLUSTER);
+        upload(afterRestart, "c");
+        afterRestart.enqueue(new MockFlowFile(a.getId() + 1_000, a), new MockFlowFile(b.getId() + 1_000, b));
+        afterRestart.run(3);
+
+        afterRestart.assertAllFlowFilesTransferred(TriggerBulkImport.REL_SUCCESS, 3);
+        assertNoFileInTwoJobs();
+    }
+
+    /** Found by the model check: a request for one flowfile could be recomposed after a crash once batching is on. */
+    @Test
+    void aCrashAfterARequestForOneFlowFileDoesNotMakeItPartOfAnotherRequest() throws IOException {
+        emulator = Emulators.milvus().start();
+        final TestRunner beforeCrash = trigger(2, 1_000);
+        final MockFlowFile a = upload(beforeCrash, "a");
+        final AtomicReference<Map<String, String>> stateInFlight = new AtomicReference<>();
+        emulator.onRequest(operation -> stateInFlight.compareAndSet(null, state(beforeCrash)));
+        beforeCrash.run();
+        emulator.onRequest(null);
+
+        final TestRunner afterRestart = trigger(2, 1_000);
+        afterRestart.getStateManager().setState(stateInFlight.get(), Scope.CLUSTER);
+        upload(afterRestart, "b");
+        afterRestart.enqueue(new MockFlowFile(a.getId() + 1_000, a));
+        afterRestart.run(2);
+
+        afterRestart.assertAllFlowFilesTransferred(TriggerBulkImport.REL_SUCCESS, 2);
+        assertNoFileInTwoJobs();
+    }
+
+    /** Found by the model check: a crash after the jobs started but before the session committed, without job memory. */
+    @Test
+    void aCrashBeforeTheSessionCommitsReplaysTheSameRequestsWithoutJobMemory() throws IOException {
+        emulator = Emulators.milvus().start();
+        final TestRunner beforeCrash = trigger(2, 0);
+        final List<MockFlowFile> originals = List.of(upload(beforeCrash, "a"), upload(beforeCrash, "b"), upload(beforeCrash, "c"));
+        beforeCrash.run();
+        final Map<String, String> stored = state(beforeCrash);
+
+        final TestRunner afterRestart = trigger(2, 0);
+        afterRestart.getStateManager().setState(stored, Scope.CLUSTER);
+        upload(afterRestart, "d");
+        originals.forEach(original -> afterRestart.enqueue(new MockFlowFile(original.getId() + 1_000, original)));
+        afterRestart.run(4);
+
+        afterRestart.assertAllFlowFilesTransferred(TriggerBulkImport.REL_SUCCESS, 4);
+        assertNoFileInTwoJobs();
+    }
+
+    @Test
+    void flowFilesNamingTheSameObjectMakeOneJobThatListsItOnce() {
+        emulator = Emulators.milvus().start();
+        final TestRunner runner = trigger(10, 1_000);
+        for (int i = 0; i < 10; i++) {
+            upload(runner, "same");
+        }
+        runner.run();
+
+        runner.assertAllFlowFilesTransferred(TriggerBulkImport.REL_SUCCESS, 10);
+        assertEquals(1, emulator.jobCount());
+        assertEquals(List.of(List.of("data/same.parquet")), emulator.jobs().getFirst().files());
+    }
+
+    @Test
+    void concurrentTasksBatchingAndLostAnswersImportEveryFileOnce() {
+        emulator = Emulators.milvus().start();
+        final TestRunner runner = trigger(4, 1_000);
+        runner.setThreadCount(4);
+        for (int i = 0; i < 120; i++) {
+            upload(runner, "part-" + i);
+        }
+        emulator.faults().add(Fault.on("create", FaultType.LOST_REPLY, 6)).add(Fault.on("create", FaultType.HTTP_503, 4))
+                .add(Fault.on("create", FaultType.TRUNCATED, 3));
+        int done = 0;
+        for (int round = 0; round < 20 && done < 120; round++) {
+            runner.run(8, false, round == 0);
+            done += runner.getFlowFilesForRelationship(TriggerBulkImport.REL_SUCCESS).size();
+            runner.assertTransferCount(TriggerBulkImport.REL_FAILURE, 0);
+            final List<MockFlowFile> retried = new ArrayList<>(runner.getFlowFilesForRelationship(TriggerBulkImport.REL_RETRY));
+            runner.clearTransferState();
+            retried.forEach(runner::enqueue);
+        }
+        assertEquals(120, done, "every flowfile started its job");
+        assertTrue(emulator.faults().pending().isEmpty(), "every fault was hit: " + emulator.faults().pending());
+        assertEquals(120, filesInJobs().size());
+        assertNoFileInTwoJobs();
+    }
+
+    private static Map<String, String> state(final TestRunner runner) {
+        try {
+            return runner.getStateManager().getState(Scope.CLUSTER).toMap();
+        } catch (final IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
