@@ -1,0 +1,151 @@
+package io.github.bulkimport.nifi.modelcheck;
+
+import io.github.bulkimport.emulator.Dialect;
+import io.github.bulkimport.emulator.FaultType;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * One sequence of the model check: a configuration and the steps to run against it, drawn from a
+ * seed.
+ *
+ * @param serverKeys     whether the server honours Idempotency-Key
+ * @param jobMemorySize  TriggerBulkImport's Job Memory Size (0: off)
+ */
+record Scenario(long seed, Dialect dialect, boolean serverKeys, Secrets secrets, int maxFlowFilesPerJob, int maxInFlight, int threads,
+                int jobMemorySize, boolean changesOnly, List<Step> steps) {
+
+    /** Faults that make TestRunner wait for real time are drawn less often. */
+    private static final List<FaultType> SLOW_FAULTS = List.of(FaultType.SLOW, FaultType.DRIP, FaultType.HUGE_DECLARED);
+
+    static Scenario draw(final long seed) {
+        final Random random = new Random(seed);
+        final Dialect dialect = random.nextBoolean() ? Dialect.MILVUS : Dialect.ZILLIZ;
+        final List<Step> steps = new ArrayList<>();
+        final int length = 4 + random.nextInt(20);
+        for (int i = 0; i < length; i++) {
+            steps.add(step(random, i == 0));
+        }
+        return new Scenario(seed, dialect, random.nextInt(4) != 0, Secrets.draw(random, dialect),
+                pick(random, 1, 1, 2, 4, 10), pick(random, 1, 2, 4), pick(random, 1, 1, 2, 4), pick(random, 0, 1_000, 1_000),
+                random.nextBoolean(), List.copyOf(steps));
+    }
+
+    Scenario withSteps(final List<Step> fewer) {
+        return new Scenario(seed, dialect, serverKeys, secrets, maxFlowFilesPerJob, maxInFlight, threads, jobMemorySize, changesOnly, List.copyOf(fewer));
+    }
+
+    private static Step step(final Random random, final boolean first) {
+        final int roll = first ? 0 : random.nextInt(100);
+        if (roll < 22) {
+            final List<Step.Upload> uploads = new ArrayList<>();
+            final int count = 1 + random.nextInt(6);
+            for (int i = 0; i < count; i++) {
+                uploads.add(upload(random));
+            }
+            return new Step.Enqueue(uploads, random.nextInt(10) == 0 ? 2 + random.nextInt(3) : 1);
+        }
+        if (roll < 40) {
+            FaultType type = FaultType.values()[random.nextInt(FaultType.values().length)];
+            if (SLOW_FAULTS.contains(type) && random.nextInt(3) != 0) {
+                type = FaultType.LOST_REPLY;
+            }
+            final String operation = switch (random.nextInt(6)) {
+                case 0 -> "describe";
+                case 1 -> "list";
+                default -> "create";
+            };
+            return new Step.Misbehave(type, operation, 1 + random.nextInt(2));
+        }
+        if (roll < 62) {
+            return new Step.RunTrigger(1 + random.nextInt(3));
+        }
+        if (roll < 70) {
+            return new Step.Crash(random.nextBoolean());
+        }
+        if (roll < 82) {
+            return new Step.Replay(random.nextInt(4) == 0, random.nextInt(3) == 0);
+        }
+        if (roll < 92) {
+            return new Step.RunProgress(1 + random.nextInt(2), random.nextBoolean());
+        }
+        if (roll < 97) {
+            return new Step.RunList();
+        }
+        return new Step.Verify(upload(random));
+    }
+
+    private static Step.Upload upload(final Random random) {
+        final int roll = random.nextInt(100);
+        if (roll < 4) {
+            return Step.Upload.HALF_S3;
+        }
+        if (roll < 8) {
+            return Step.Upload.BAD_EXPRESSION;
+        }
+        if (roll < 13) {
+            return Step.Upload.FAILING_FILE;
+        }
+        return roll < 60 ? Step.Upload.S3 : roll < 80 ? Step.Upload.GCS : Step.Upload.AZURE;
+    }
+
+    private static int pick(final Random random, final int... values) {
+        return values[random.nextInt(values.length)];
+    }
+
+    @Override
+    public String toString() {
+        final StringBuilder text = new StringBuilder();
+        text.append("seed=").append(seed).append(' ').append(dialect).append(serverKeys ? " server honours keys" : " server ignores keys")
+                .append(", Max Flowfiles per Job=").append(maxFlowFilesPerJob).append(", Max Requests in Flight=").append(maxInFlight)
+                .append(", tasks=").append(threads).append(", Job Memory Size=").append(jobMemorySize)
+                .append(changesOnly ? ", Changes Only" : ", All Jobs").append(", secrets=").append(secrets).append('\n');
+        for (int i = 0; i < steps.size(); i++) {
+            text.append("  ").append(i + 1).append(". ").append(steps.get(i)).append('\n');
+        }
+        return text.toString();
+    }
+
+    /**
+     * The secrets of a sequence, in awkward forms: whitespace around the API key, '/', '+', ':' and
+     * '=' inside, non-ASCII letters (Latin-1 in the API key, which travels in a header; any in the
+     * storage keys, which travel in JSON).
+     */
+    record Secrets(String apiKey, String accessKey, String secretKey, String sessionToken) {
+
+        private static final String PLAIN = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+        private static final String AWKWARD = "/+:=é";
+        private static final String WIDE = "/+:=éö€日";
+
+        static Secrets draw(final Random random, final Dialect dialect) {
+            String apiKey = dialect == Dialect.MILVUS ? "root:" + word(random, 18, AWKWARD) : "sk-" + word(random, 26, AWKWARD);
+            switch (random.nextInt(4)) {
+                case 0 -> apiKey = apiKey + " ";
+                case 1 -> apiKey = " " + apiKey;
+                default -> { }
+            }
+            return new Secrets(apiKey, "AKIA" + word(random, 16, ""), word(random, 36, WIDE), "Fwo" + word(random, 40, WIDE));
+        }
+
+        private static String word(final Random random, final int length, final String extra) {
+            final StringBuilder word = new StringBuilder(length);
+            for (int i = 0; i < length; i++) {
+                final boolean awkward = !extra.isEmpty() && random.nextInt(6) == 0;
+                final String alphabet = awkward ? extra : PLAIN;
+                word.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            return word.toString();
+        }
+
+        List<String> all() {
+            return List.of(apiKey, accessKey, secretKey, sessionToken);
+        }
+
+        @Override
+        public String toString() {
+            return "[api key '" + apiKey + "', access '" + accessKey + "', secret '" + secretKey + "', token '" + sessionToken + "']";
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package io.github.bulkimport.nifi.modelcheck;
+
+import io.github.bulkimport.emulator.FaultType;
+
+import java.util.List;
+
+/**
+ * One step of a model-check sequence. Each prints as a line a regression test can be written from.
+ */
+sealed interface Step {
+
+    /** Where an uploaded object's attributes come from, or what is wrong with them. */
+    enum Upload { S3, GCS, AZURE, HALF_S3, BAD_EXPRESSION, FAILING_FILE }
+
+    /**
+     * New flowfiles for TriggerBulkImport. Each object is named by {@code copies} flowfiles at once
+     * (more than one: a forked flowfile, or a GenerateFlowFile batch sharing attributes).
+     */
+    record Enqueue(List<Upload> uploads, int copies) implements Step {
+    }
+
+    /** The emulator misbehaves on the next {@code times} calls of {@code operation}. */
+    record Misbehave(FaultType type, String operation, int times) implements Step {
+    }
+
+    /** TriggerBulkImport runs {@code iterations} times on the sequence's concurrent tasks. */
+    record RunTrigger(int iterations) implements Step {
+    }
+
+    /**
+     * TriggerBulkImport runs once and NiFi dies before the session commits: a new runner starts with
+     * the state as it was when the first request reached the server ({@code midRequest}) or at the end
+     * of the run, and the flowfiles of the run are back in the queue as they were.
+     */
+    record Crash(boolean midRequest) implements Step {
+    }
+
+    /** Flowfiles routed to retry (or failure) are looped back; {@code everyOther} takes only half of them. */
+    record Replay(boolean failure, boolean everyOther) implements Step {
+    }
+
+    /**
+     * GetBulkImportProgress checks every started job; running jobs loop back, and with
+     * {@code resendFailed} flowfiles whose job Failed are sent back to TriggerBulkImport.
+     */
+    record RunProgress(int iterations, boolean resendFailed) implements Step {
+    }
+
+    /** ListBulkImportJobs lists once. */
+    record RunList() implements Step {
+    }
+
+    /** Verify is pressed on TriggerBulkImport with the attributes of the next upload. */
+    record Verify(Upload upload) implements Step {
+    }
+}

@@ -1,0 +1,632 @@
+package io.github.bulkimport.nifi.modelcheck;
+
+import io.github.bulkimport.emulator.Dialect;
+import io.github.bulkimport.emulator.Fault;
+import io.github.bulkimport.emulator.FaultType;
+import io.github.bulkimport.emulator.ImportApiEmulator;
+import io.github.bulkimport.emulator.Job;
+import io.github.bulkimport.emulator.RecordedCall;
+import io.github.bulkimport.nifi.model.Deployment;
+import io.github.bulkimport.nifi.processors.GetBulkImportProgress;
+import io.github.bulkimport.nifi.processors.ListBulkImportJobs;
+import io.github.bulkimport.nifi.processors.TriggerBulkImport;
+import io.github.bulkimport.nifi.service.StandardBulkImportConnectionService;
+import org.apache.nifi.annotation.behavior.Stateful;
+import org.apache.nifi.components.ConfigVerificationResult;
+import org.apache.nifi.components.state.Scope;
+import org.apache.nifi.processor.Processor;
+import org.apache.nifi.processor.Relationship;
+import org.apache.nifi.processor.VerifiableProcessor;
+import org.apache.nifi.provenance.ProvenanceEventRecord;
+import org.apache.nifi.reporting.InitializationException;
+import org.apache.nifi.util.LogMessage;
+import org.apache.nifi.util.MockComponentLog;
+import org.apache.nifi.util.MockFlowFile;
+import org.apache.nifi.util.TestRunner;
+import org.apache.nifi.util.TestRunners;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Runs one {@link Scenario} against the three processors in nifi-mock runners and an emulator, and
+ * checks the invariants after every step:
+ * <ul>
+ *     <li>every flowfile is in exactly one place (a queue or an outgoing relationship);</li>
+ *     <li>no exception leaves {@code onTrigger} (or {@code verify});</li>
+ *     <li>while the server honours Idempotency-Key, no object is in more live jobs than flowfiles name
+ *     it, and no job lists a file twice (with a server that ignores keys, objects whose request was
+ *     answered ambiguously are exempt: no client can tell that job exists);</li>
+ *     <li>no run of 8 characters of a secret, in any form, in an attribute, a log message (a bulletin),
+ *     a provenance event or a verification result;</li>
+ *     <li>every message is at most 1,000 characters, without control characters.</li>
+ * </ul>
+ */
+final class World implements AutoCloseable {
+
+    static final String COLLECTION = "docs";
+    private static final String SERVICE_ID = "bulkimport-service";
+    private static final String CLUSTER_ID = "in01-0123456789abcdef";
+    private static final int MAX_MESSAGE = 1_000;
+    private static final Pattern OBJECT = Pattern.compile("/(o\\d+)[.-]");
+    private static final Set<String> MULTI_LINE_ATTRIBUTES = Set.of("bulkimport.object.urls");
+    /** Flowfiles made by the model get ids far above those a runner hands out itself. */
+    private static final AtomicLong IDS = new AtomicLong(1_000_000_000L);
+
+    private final Scenario scenario;
+    private final ImportApiEmulator emulator;
+    private final SecretRuns secretRuns;
+    private final List<String> violations = new ArrayList<>();
+    private final Map<MockComponentLog, Integer> logsSeen = new IdentityHashMap<>();
+    private final Set<String> everyFlowFile = new HashSet<>();
+    private final Map<String, Integer> namers = new HashMap<>();
+    private final Set<String> exempt = new HashSet<>();
+    private final Map<String, String> lastListed = new HashMap<>();
+    private int objects;
+    private int step;
+    private String currentStep = "setup";
+
+    private TestRunner trigger;
+    private boolean triggerScheduled;
+    private TestRunner progress;
+    private boolean progressScheduled;
+    private TestRunner list;
+    private boolean listScheduled;
+
+    private final List<MockFlowFile> triggerQueue = new ArrayList<>();
+    private final List<MockFlowFile> retried = new ArrayList<>();
+    private final List<MockFlowFile> failed = new ArrayList<>();
+    private final List<MockFlowFile> started = new ArrayList<>();
+    private final List<MockFlowFile> progressQueue = new ArrayList<>();
+    private final List<MockFlowFile> polling = new ArrayList<>();
+    private final List<MockFlowFile> finished = new ArrayList<>();
+
+    World(final Scenario scenario) {
+        this.scenario = scenario;
+        this.secretRuns = new SecretRuns(scenario.secrets().all());
+        this.emulator = ImportApiEmulator.builder()
+                .dialect(scenario.dialect())
+                .token(scenario.secrets().apiKey())
+                .clusterId(zilliz() ? CLUSTER_ID : null)
+                .importDuration(Duration.ofMillis(60))
+                .idempotency(scenario.serverKeys())
+                .start();
+        this.trigger = newTrigger();
+    }
+
+    /** Runs every step; returns the violations found (empty when every invariant held). */
+    List<String> run() {
+        for (final Step next : scenario.steps()) {
+            step++;
+            currentStep = next.toString();
+            apply(next);
+            checkInvariants();
+            if (!violations.isEmpty()) {
+                break;
+            }
+        }
+        return violations;
+    }
+
+    int steps() {
+        return step;
+    }
+
+    private boolean zilliz() {
+        return scenario.dialect() == Dialect.ZILLIZ;
+    }
+
+    // ---- steps --------------------------------------------------------------------------------------
+
+    private void apply(final Step next) {
+        switch (next) {
+            case Step.Enqueue enqueue -> enqueue(enqueue);
+            case Step.Misbehave misbehave -> emulator.faults().add(fault(misbehave));
+            case Step.RunTrigger run -> runTrigger(run.iterations());
+            case Step.Crash crash -> crash(crash.midRequest());
+            case Step.Replay replay -> replay(replay.failure() ? failed : retried, replay.everyOther());
+            case Step.RunProgress run -> runProgress(run.resendFailed());
+            case Step.RunList ignored -> runList();
+            case Step.Verify verify -> verify(verify.upload());
+        }
+    }
+
+    private static Fault fault(final Step.Misbehave misbehave) {
+        final long delay = switch (misbehave.type()) {
+            case SLOW -> 450;
+            case DRIP -> 40;
+            default -> 1_000;
+        };
+        final int retryAfter = misbehave.type() == FaultType.HTTP_429 ? 0 : -1;
+        return new Fault(misbehave.type(), misbehave.times(), misbehave.operation(), retryAfter, delay);
+    }
+
+    private void enqueue(final Step.Enqueue enqueue) {
+        for (final Step.Upload upload : enqueue.uploads()) {
+            final String object = "o" + ++objects;
+            final Map<String, String> attributes = attributes(upload, object);
+            for (int copy = 0; copy < enqueue.copies(); copy++) {
+                final MockFlowFile flowFile = new MockFlowFile(IDS.incrementAndGet());
+                flowFile.putAttributes(attributes);
+                everyFlowFile.add(uuid(flowFile));
+                namers.merge(object, 1, Integer::sum);
+                toTrigger(flowFile);
+            }
+        }
+    }
+
+    private Map<String, String> attributes(final Step.Upload upload, final String object) {
+        final Map<String, String> attributes = new HashMap<>();
+        attributes.put("filename", object + ".parquet");
+        switch (upload) {
+            case S3, BAD_EXPRESSION -> {
+                attributes.put("s3.bucket", "bkt");
+                attributes.put("s3.key", "dir/" + object + ".parquet");
+                if (upload == Step.Upload.BAD_EXPRESSION) {
+                    attributes.put("import.timeout", "no date");
+                }
+            }
+            case FAILING_FILE -> {
+                attributes.put("s3.bucket", "bkt");
+                attributes.put("s3.key", "dir/" + object + "-bad-schema.parquet");
+            }
+            case GCS -> {
+                attributes.put("gcs.bucket", "bkt");
+                attributes.put("gcs.key", "dir/" + object + ".json");
+            }
+            case AZURE -> attributes.put("azure.primaryUri", "https://acct.blob.core.windows.net/bkt/dir/" + object + ".parquet");
+            case HALF_S3 -> attributes.put("s3.bucket", "bkt");
+        }
+        return attributes;
+    }
+
+    private void runTrigger(final int iterations) {
+        try {
+            trigger.run(iterations, false, !triggerScheduled);
+        } catch (final Throwable e) {
+            violation("an exception left TriggerBulkImport.onTrigger: " + e);
+        }
+        triggerScheduled = true;
+        collectTriggerOutputs();
+    }
+
+    private void collectTriggerOutputs() {
+        final List<MockFlowFile> out = takeOutputs(trigger, triggerQueue, "TriggerBulkImport");
+        for (final MockFlowFile flowFile : out) {
+            final String relationship = flowFile.getAttribute(RELATIONSHIP);
+            flowFile.removeAttributes(Set.of(RELATIONSHIP));
+            switch (relationship) {
+                case "success" -> started.add(flowFile);
+                case "retry" -> retried.add(flowFile);
+                default -> failed.add(flowFile);
+            }
+        }
+        exemptAmbiguousCreates();
+    }
+
+    /**
+     * NiFi dies during one run of TriggerBulkImport: its session is never committed, so the flowfiles
+     * it took are back in the queue as they were, and the state is whatever had been stored by then.
+     */
+    private void crash(final boolean midRequest) {
+        final List<MockFlowFile> before = new ArrayList<>(triggerQueue);
+        final TestRunner crashing = trigger;
+        final AtomicReference<Map<String, String>> atFirstRequest = new AtomicReference<>();
+        emulator.onRequest(operation -> {
+            if ("create".equals(operation)) {
+                atFirstRequest.compareAndSet(null, stateOf(crashing));
+            }
+        });
+        final int jobsBefore = emulator.jobCount();
+        try {
+            crashing.run(1, false, !triggerScheduled);
+        } catch (final Throwable e) {
+            violation("an exception left TriggerBulkImport.onTrigger: " + e);
+        }
+        emulator.onRequest(null);
+        // what was logged before the crash did reach the log
+        checkLogs(crashing.getLogger());
+        checkLogs(crashing.getControllerServiceLogger(SERVICE_ID));
+        checkProvenance(crashing);
+        final Map<String, String> state = midRequest && atFirstRequest.get() != null ? atFirstRequest.get() : stateOf(crashing);
+        final boolean replayCovered = scenario.serverKeys() || !midRequest && scenario.jobMemorySize() > 0;
+        if (!replayCovered) {
+            emulator.jobs().stream().skip(jobsBefore).forEach(job -> exempt.addAll(objectsOf(job)));
+        }
+        exemptAmbiguousCreates();
+        stop(crashing);
+
+        trigger = newTrigger();
+        triggerScheduled = false;
+        setState(trigger, state);
+        triggerQueue.clear();
+        before.forEach(this::toTrigger);
+    }
+
+    private void replay(final List<MockFlowFile> from, final boolean everyOther) {
+        final List<MockFlowFile> chosen = new ArrayList<>();
+        for (int i = 0; i < from.size(); i++) {
+            if (!everyOther || i % 2 == 0) {
+                chosen.add(from.get(i));
+            }
+        }
+        from.removeAll(chosen);
+        chosen.forEach(this::toTrigger);
+    }
+
+    private void runProgress(final boolean resendFailed) {
+        if (progress == null) {
+            progress = newRunner(new GetBulkImportProgress());
+            progress.setProperty(GetBulkImportProgress.DATABASE_NAME,
+                    "${bulkimport.database:replaceEmpty(${db.hint:toDate('yyyy'):format('yyyy')})}");
+        }
+        final List<MockFlowFile> waiting = new ArrayList<>(started);
+        waiting.addAll(polling);
+        started.clear();
+        polling.clear();
+        for (final MockFlowFile flowFile : waiting) {
+            final MockFlowFile copy = copyOf(flowFile);
+            progress.enqueue(copy);
+            progressQueue.add(copy);
+        }
+        if (progressQueue.isEmpty()) {
+            return;
+        }
+        try {
+            progress.run(Math.min(progressQueue.size(), 60), false, !progressScheduled);
+        } catch (final Throwable e) {
+            violation("an exception left GetBulkImportProgress.onTrigger: " + e);
+        }
+        progressScheduled = true;
+        for (final MockFlowFile flowFile : takeOutputs(progress, progressQueue, "GetBulkImportProgress")) {
+            final String relationship = flowFile.getAttribute(RELATIONSHIP);
+            flowFile.removeAttributes(Set.of(RELATIONSHIP));
+            switch (relationship) {
+                case "running", "retry" -> polling.add(flowFile);
+                case "failure" -> {
+                    if (resendFailed && "Failed".equals(flowFile.getAttribute("bulkimport.state"))) {
+                        toTrigger(flowFile);
+                    } else {
+                        finished.add(flowFile);
+                    }
+                }
+                default -> finished.add(flowFile);
+            }
+        }
+        // what is still queued at GetBulkImportProgress polls again next time
+        polling.addAll(progressQueue);
+        progressQueue.clear();
+        progress.clearQueue();
+    }
+
+    private void runList() {
+        if (list == null) {
+            list = newRunner(new ListBulkImportJobs());
+            list.setProperty(ListBulkImportJobs.OUTPUT_MODE, scenario.changesOnly() ? "Changes Only" : "All Jobs");
+        }
+        try {
+            list.run(1, false, !listScheduled);
+        } catch (final Throwable e) {
+            violation("an exception left ListBulkImportJobs.onTrigger: " + e);
+        }
+        listScheduled = true;
+        for (final MockFlowFile flowFile : list.getFlowFilesForRelationship(ListBulkImportJobs.REL_SUCCESS)) {
+            checkAttributes(flowFile, "ListBulkImportJobs success");
+            checkText("content of a listed job", flowFile.getContent());
+            final String jobId = flowFile.getAttribute("bulkimport.job.id");
+            final String state = flowFile.getAttribute("bulkimport.state");
+            if (scenario.changesOnly() && state != null && state.equals(lastListed.get(jobId))) {
+                violation("ListBulkImportJobs emitted job " + jobId + " again in state " + state + " in Changes Only mode");
+            }
+            lastListed.put(jobId, state);
+        }
+        checkLogs(list.getLogger());
+        checkLogs(list.getControllerServiceLogger(SERVICE_ID));
+        checkProvenance(list);
+        list.clearTransferState();
+    }
+
+    private void verify(final Step.Upload upload) {
+        final Map<String, String> attributes = attributes(upload, "o" + ++objects);
+        final List<ConfigVerificationResult> results;
+        try {
+            results = ((VerifiableProcessor) trigger.getProcessor()).verify(trigger.getProcessContext(), trigger.getLogger(), attributes);
+        } catch (final Throwable e) {
+            violation("an exception left TriggerBulkImport.verify: " + e);
+            return;
+        }
+        for (final ConfigVerificationResult result : results) {
+            checkText("verification step " + result.getVerificationStepName(), result.getExplanation());
+        }
+    }
+
+    // ---- runners and flowfiles ------------------------------------------------------------------------
+
+    private TestRunner newTrigger() {
+        final TestRunner runner = newRunner(new TriggerBulkImport());
+        runner.setProperty(TriggerBulkImport.COLLECTION_NAME, COLLECTION);
+        runner.setProperty(TriggerBulkImport.MAX_FLOWFILES_PER_JOB, String.valueOf(scenario.maxFlowFilesPerJob()));
+        runner.setProperty(TriggerBulkImport.MAX_REQUESTS_IN_FLIGHT, String.valueOf(scenario.maxInFlight()));
+        runner.setProperty(TriggerBulkImport.JOB_MEMORY_SIZE, String.valueOf(scenario.jobMemorySize()));
+        runner.setProperty("timeout", "${import.timeout:toDate('yyyy'):format('yyyy'):replaceEmpty('300')}s");
+        runner.setThreadCount(scenario.threads());
+        return runner;
+    }
+
+    private TestRunner newRunner(final Processor processor) {
+        final TestRunner runner = TestRunners.newTestRunner(processor);
+        final StandardBulkImportConnectionService service = new StandardBulkImportConnectionService();
+        try {
+            runner.addControllerService(SERVICE_ID, service);
+        } catch (final InitializationException e) {
+            throw new IllegalStateException(e);
+        }
+        runner.setProperty(service, StandardBulkImportConnectionService.DEPLOYMENT, zilliz() ? Deployment.ZILLIZ_CLOUD : Deployment.MILVUS);
+        runner.setProperty(service, StandardBulkImportConnectionService.ENDPOINT_URL, emulator.url());
+        runner.setProperty(service, StandardBulkImportConnectionService.API_KEY, scenario.secrets().apiKey());
+        runner.setProperty(service, StandardBulkImportConnectionService.RESPONSE_TIMEOUT, "300 ms");
+        runner.setProperty(service, StandardBulkImportConnectionService.CONNECT_TIMEOUT, "1 sec");
+        if (zilliz()) {
+            runner.setProperty(service, StandardBulkImportConnectionService.CLUSTER_ID, CLUSTER_ID);
+            runner.setProperty(service, StandardBulkImportConnectionService.STORAGE_ACCESS_KEY, scenario.secrets().accessKey());
+            runner.setProperty(service, StandardBulkImportConnectionService.STORAGE_SECRET_KEY, scenario.secrets().secretKey());
+            runner.setProperty(service, StandardBulkImportConnectionService.STORAGE_SESSION_TOKEN, scenario.secrets().sessionToken());
+        }
+        runner.enableControllerService(service);
+        runner.setProperty("Connection Service", SERVICE_ID);
+        runner.setValidateExpressionUsage(true);
+        return runner;
+    }
+
+    private void toTrigger(final MockFlowFile flowFile) {
+        final MockFlowFile copy = copyOf(flowFile);
+        trigger.enqueue(copy);
+        triggerQueue.add(copy);
+    }
+
+    /** A flowfile moved to another runner gets an id no runner hands out, as ids key a session's flowfiles. */
+    private static MockFlowFile copyOf(final MockFlowFile flowFile) {
+        return new MockFlowFile(IDS.incrementAndGet(), flowFile);
+    }
+
+    private static final String RELATIONSHIP = "modelcheck.relationship";
+
+    /**
+     * Takes what a runner routed, checking that each flowfile came from its queue exactly once and
+     * that the queue holds exactly the others. Each flowfile is labelled with its relationship.
+     */
+    private List<MockFlowFile> takeOutputs(final TestRunner runner, final List<MockFlowFile> queue, final String processor) {
+        final List<MockFlowFile> out = new ArrayList<>();
+        for (final Relationship relationship : runner.getProcessor().getRelationships()) {
+            for (final MockFlowFile flowFile : runner.getFlowFilesForRelationship(relationship)) {
+                checkAttributes(flowFile, processor + " " + relationship.getName());
+                flowFile.putAttributes(Map.of(RELATIONSHIP, relationship.getName()));
+                out.add(flowFile);
+            }
+        }
+        final Set<String> queued = new HashSet<>();
+        queue.forEach(flowFile -> queued.add(uuid(flowFile)));
+        final Set<String> seen = new HashSet<>();
+        for (final MockFlowFile flowFile : out) {
+            if (!seen.add(uuid(flowFile))) {
+                violation(processor + " routed flowfile " + uuid(flowFile) + " twice");
+            }
+            if (!queued.contains(uuid(flowFile))) {
+                violation(processor + " routed flowfile " + uuid(flowFile) + ", which was not in its queue");
+            }
+        }
+        queue.removeIf(flowFile -> seen.contains(uuid(flowFile)));
+        if (runner.getQueueSize().getObjectCount() != queue.size()) {
+            violation(processor + "'s queue holds " + runner.getQueueSize().getObjectCount() + " flowfiles where " + queue.size()
+                    + " are left: a flowfile was lost or duplicated");
+        }
+        checkLogs(runner.getLogger());
+        checkLogs(runner.getControllerServiceLogger(SERVICE_ID));
+        checkProvenance(runner);
+        runner.clearTransferState();
+        return out;
+    }
+
+    private static String uuid(final MockFlowFile flowFile) {
+        return flowFile.getAttribute("uuid");
+    }
+
+    private static Map<String, String> stateOf(final TestRunner runner) {
+        try {
+            return runner.getStateManager().getState(stateScope(runner)).toMap();
+        } catch (final IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void setState(final TestRunner runner, final Map<String, String> state) {
+        try {
+            runner.getStateManager().setState(state, stateScope(runner));
+        } catch (final IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Scope stateScope(final TestRunner runner) {
+        final Stateful stateful = runner.getProcessor().getClass().getAnnotation(Stateful.class);
+        return stateful == null ? Scope.LOCAL : stateful.scopes()[0];
+    }
+
+    private static void stop(final TestRunner runner) {
+        try {
+            runner.stop();
+        } catch (final Throwable ignored) {
+            // a runner that never ran has nothing to stop
+        }
+        runner.disableControllerService(runner.getControllerService(SERVICE_ID));
+    }
+
+    // ---- invariants ---------------------------------------------------------------------------------
+
+    private void checkInvariants() {
+        checkEveryFlowFileInOnePlace();
+        checkNoDoubleImport();
+    }
+
+    private void checkEveryFlowFileInOnePlace() {
+        final Map<String, Integer> places = new HashMap<>();
+        Stream.of(triggerQueue, retried, failed, started, progressQueue, polling, finished).flatMap(List::stream)
+                .forEach(flowFile -> places.merge(uuid(flowFile), 1, Integer::sum));
+        places.forEach((uuid, count) -> {
+            if (count > 1) {
+                violation("flowfile " + uuid + " is in " + count + " places");
+            }
+        });
+        for (final String uuid : everyFlowFile) {
+            if (!places.containsKey(uuid)) {
+                violation("flowfile " + uuid + " is nowhere: it was lost");
+            }
+        }
+    }
+
+    private void exemptAmbiguousCreates() {
+        if (scenario.serverKeys()) {
+            return;
+        }
+        // a server that ignores Idempotency-Key and whose answer never arrived intact: no client can tell the job exists
+        for (final RecordedCall call : emulator.requests("create")) {
+            if (call.jobId() != null && call.fault() != null && call.fault().processes()) {
+                emulator.job(call.jobId()).ifPresent(job -> exempt.addAll(objectsOf(job)));
+            }
+        }
+    }
+
+    private void checkNoDoubleImport() {
+        final long now = System.currentTimeMillis();
+        final Map<String, Integer> liveJobs = new HashMap<>();
+        for (final Job job : emulator.jobs()) {
+            final Set<String> files = new HashSet<>();
+            for (final List<String> group : job.files()) {
+                for (final String file : group) {
+                    if (!files.add(file)) {
+                        violation("job " + job.id() + " lists " + file + " twice");
+                    }
+                }
+            }
+            if (!"Failed".equals(job.snapshot(now).state())) {
+                objectsOf(job).forEach(object -> liveJobs.merge(object, 1, Integer::sum));
+            }
+        }
+        liveJobs.forEach((object, jobs) -> {
+            if (jobs > namers.getOrDefault(object, 0) && !exempt.contains(object)) {
+                violation("object " + object + " is in " + jobs + " live jobs but only " + namers.get(object) + " flowfile(s) name it");
+            }
+        });
+    }
+
+    private static Set<String> objectsOf(final Job job) {
+        final Set<String> found = new HashSet<>();
+        for (final List<String> group : job.files()) {
+            for (final String file : group) {
+                final Matcher matcher = OBJECT.matcher(file);
+                while (matcher.find()) {
+                    found.add(matcher.group(1));
+                }
+            }
+        }
+        return found;
+    }
+
+    private void checkAttributes(final MockFlowFile flowFile, final String where) {
+        for (final Map.Entry<String, String> attribute : flowFile.getAttributes().entrySet()) {
+            final String place = "attribute " + attribute.getKey() + " on " + where;
+            checkSecrets(place, attribute.getValue());
+            if (attribute.getKey().startsWith("bulkimport.") && !MULTI_LINE_ATTRIBUTES.contains(attribute.getKey())) {
+                checkText(place, attribute.getValue());
+            }
+        }
+    }
+
+    private void checkLogs(final MockComponentLog log) {
+        final List<LogMessage> messages = Stream.of(log.getDebugMessages(), log.getInfoMessages(), log.getWarnMessages(), log.getErrorMessages())
+                .flatMap(List::stream).toList();
+        final int seen = logsSeen.getOrDefault(log, 0);
+        if (messages.size() == seen) {
+            return;
+        }
+        logsSeen.put(log, messages.size());
+        // the lists are per level: look at all of them again, they are short
+        for (final LogMessage message : messages) {
+            final String text = withoutComponent(message.getMsg());
+            checkText("log message", text);
+            for (Throwable t = message.getThrowable(); t != null; t = t.getCause()) {
+                checkSecrets("logged exception", t.toString());
+            }
+        }
+    }
+
+    /** nifi-mock puts the component's name in front of every message; NiFi shows it apart from the message. */
+    private static String withoutComponent(final String message) {
+        final int end = message == null ? -1 : message.indexOf("] ");
+        return end < 0 || end > 120 ? message : message.substring(end + 2);
+    }
+
+    private void checkProvenance(final TestRunner runner) {
+        for (final ProvenanceEventRecord event : runner.getProvenanceEvents()) {
+            if (event == null) {
+                // nifi-mock collects the events of concurrent tasks in a plain ArrayList, which can hold a null after a race
+                continue;
+            }
+            checkText("provenance details", event.getDetails());
+            checkSecrets("provenance transit URI", event.getTransitUri());
+            for (final Map.Entry<String, String> attribute : event.getUpdatedAttributes().entrySet()) {
+                checkSecrets("provenance attribute " + attribute.getKey(), attribute.getValue());
+            }
+        }
+        runner.clearProvenanceEvents();
+    }
+
+    /** A message a user reads: no secret, at most 1,000 characters, no control characters. */
+    private void checkText(final String place, final String text) {
+        if (text == null) {
+            return;
+        }
+        checkSecrets(place, text);
+        if (text.length() > MAX_MESSAGE) {
+            violation(place + " has " + text.length() + " characters: " + text.substring(0, 200) + "...");
+        }
+        for (int i = 0; i < text.length(); i++) {
+            final char c = text.charAt(i);
+            if (c < 0x20 || c >= 0x7f && c <= 0x9f) {
+                violation(place + " holds control character U+" + String.format("%04X", (int) c) + ": "
+                        + text.substring(0, Math.min(200, text.length())));
+                return;
+            }
+        }
+    }
+
+    private void checkSecrets(final String place, final String text) {
+        final String run = secretRuns.find(text);
+        if (run != null) {
+            violation("a secret's characters '" + run + "' reached " + place + ": " + text.substring(0, Math.min(300, text.length())));
+        }
+    }
+
+    private void violation(final String what) {
+        violations.add("step " + step + " (" + currentStep + "): " + what);
+    }
+
+    @Override
+    public void close() {
+        Stream.of(trigger, progress, list).filter(java.util.Objects::nonNull).forEach(World::stop);
+        emulator.close();
+    }
+}
