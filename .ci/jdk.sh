@@ -1,4 +1,5 @@
-# Sourced by .ci/run and demo.sh: exports JAVA_HOME (and PATH) for a JDK 21 or newer.
+# Sourced before Maven (`. .ci/jdk.sh && mvn -B verify`, as the README says), by .ci/run and by demo.sh:
+# exports JAVA_HOME (and PATH) for a JDK 21 or newer, since NiFi 2 needs one and machines often default to 17.
 # Order: JAVA_HOME when it is one, the default java when it is one, else the newest JDK under /usr/lib/jvm.
 
 java_feature() {
@@ -24,6 +25,11 @@ pick_jdk() {
     return 1
 }
 
-JAVA_HOME="$(pick_jdk)" || exit 1
-export JAVA_HOME
-export PATH="$JAVA_HOME/bin:$PATH"
+if JAVA_HOME="$(pick_jdk)"; then
+    export JAVA_HOME
+    export PATH="$JAVA_HOME/bin:$PATH"
+    echo "Using the JDK at $JAVA_HOME (Java $(java_feature "$JAVA_HOME/bin/java"))" >&2
+else
+    # sourced: fail the command it precedes without closing the user's shell
+    false
+fi

@@ -33,7 +33,7 @@ final class EmulatorProcess implements Closeable {
     static EmulatorProcess start(final Path jar) throws IOException {
         final Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xms512m", "-Xmx512m", "-XX:+UseParallelGC", "-jar", jar.toString(),
-                "--dialect", "milvus", "--port", "0", "--token", TOKEN, "--import-seconds", "0", "--record", "0",
+                "--deployment", "milvus", "--port", "0", "--token", TOKEN, "--import-seconds", "0", "--record", "0",
                 "--max-active-jobs", "100000000", "--idempotency", "false")
                 .redirectErrorStream(true).start();
         final BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));

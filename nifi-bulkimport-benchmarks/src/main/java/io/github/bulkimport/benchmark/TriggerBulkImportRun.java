@@ -1,6 +1,6 @@
 package io.github.bulkimport.benchmark;
 
-import io.github.bulkimport.nifi.model.Deployment;
+import io.github.bulkimport.nifi.api.Deployment;
 import io.github.bulkimport.nifi.processors.TriggerBulkImport;
 import io.github.bulkimport.nifi.service.StandardBulkImportConnectionService;
 import org.apache.nifi.reporting.InitializationException;

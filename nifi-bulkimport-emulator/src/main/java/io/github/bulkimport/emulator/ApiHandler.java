@@ -71,7 +71,7 @@ final class ApiHandler {
             return new Outcome(HttpResponse.of(405, "text/plain; charset=utf-8", "405 method not allowed".getBytes(StandardCharsets.UTF_8)), null, null, false);
         }
         if (!authenticated(request)) {
-            return config.dialect() == Dialect.MILVUS
+            return config.deployment() == Deployment.MILVUS
                     ? error(401, UNAUTHENTICATED, "user hasn't authenticated")
                     : error(401, 80001, "Invalid token: the API key is not valid");
         }
@@ -86,7 +86,7 @@ final class ApiHandler {
         if (body == null || !body.isObject()) {
             return error(DECODE_ERROR, "the request body should be a json object: invalid parameter");
         }
-        if (config.dialect() == Dialect.ZILLIZ) {
+        if (config.deployment() == Deployment.ZILLIZ_CLOUD) {
             final Outcome locationProblem = checkZillizLocation(body);
             if (locationProblem != null) {
                 return locationProblem;
@@ -128,9 +128,9 @@ final class ApiHandler {
         if (!config.collections().isEmpty() && !config.collections().contains(collection)) {
             return error(COLLECTION_NOT_FOUND, "collection not found[collection=" + collection + "]");
         }
-        final String filesField = config.dialect() == Dialect.MILVUS ? "files" : "objectUrls";
+        final String filesField = config.deployment() == Deployment.MILVUS ? "files" : "objectUrls";
         JsonNode filesNode = body.get(filesField);
-        if (filesNode == null && config.dialect() == Dialect.ZILLIZ && body.hasNonNull("objectUrl")) {
+        if (filesNode == null && config.deployment() == Deployment.ZILLIZ_CLOUD && body.hasNonNull("objectUrl")) {
             filesNode = mapper.createArrayNode().add(mapper.createArrayNode().add(body.get("objectUrl")));
         }
         if (filesNode == null || filesNode.isNull()) {
@@ -160,11 +160,11 @@ final class ApiHandler {
             return error(INVALID_PARAMETER, filesField + " is empty: invalid parameter");
         }
         final int fileCount = files.stream().mapToInt(List::size).sum();
-        if (fileCount > config.dialect().maxFiles()) {
-            return error(IMPORT_FAILED, "The max number of import files should not exceed " + config.dialect().maxFiles() + ", but got "
+        if (fileCount > config.deployment().maxFiles()) {
+            return error(IMPORT_FAILED, "The max number of import files should not exceed " + config.deployment().maxFiles() + ", but got "
                     + fileCount + ": importing data failed");
         }
-        if (config.dialect() == Dialect.ZILLIZ) {
+        if (config.deployment() == Deployment.ZILLIZ_CLOUD) {
             for (final List<String> group : files) {
                 for (final String url : group) {
                     final String scheme = url.contains("://") ? url.substring(0, url.indexOf("://")).toLowerCase(Locale.ROOT) : "";
@@ -224,7 +224,7 @@ final class ApiHandler {
                 if (config.failureMarker() != null && !config.failureMarker().isEmpty() && file.contains(config.failureMarker())) {
                     return "failed to parse file " + file + ": the field 'vector' is missing in the file: importing data failed";
                 }
-                if (config.dialect() == Dialect.MILVUS && file.contains("://")) {
+                if (config.deployment() == Deployment.MILVUS && file.contains("://")) {
                     return "failed to read file " + file + ": the file does not exist in the bucket (Milvus takes paths relative to its own bucket): "
                             + "importing data failed";
                 }
@@ -305,7 +305,7 @@ final class ApiHandler {
         envelope.put("code", 0);
         final ObjectNode data = envelope.putObject("data");
         List<Job> page = matching;
-        if (config.dialect() == Dialect.ZILLIZ) {
+        if (config.deployment() == Deployment.ZILLIZ_CLOUD) {
             final int pageSize = Math.max(1, Math.min(100, body.path("pageSize").asInt(10)));
             final int currentPage = Math.max(1, body.path("currentPage").asInt(1));
             final int from = Math.min(matching.size(), (currentPage - 1) * pageSize);

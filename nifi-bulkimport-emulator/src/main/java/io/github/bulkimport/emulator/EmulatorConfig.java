@@ -8,7 +8,7 @@ import java.util.function.LongSupplier;
 /**
  * How an emulator behaves. Build with {@link ImportApiEmulator#builder()}.
  *
- * @param dialect          Milvus or Zilliz Cloud
+ * @param deployment       Milvus or Zilliz Cloud
  * @param address          where to listen (loopback by default)
  * @param port             0 picks a free port
  * @param token            the only bearer token accepted, or {@code null} to accept any (Milvus with authentication off)
@@ -23,7 +23,7 @@ import java.util.function.LongSupplier;
  * @param clock            milliseconds since the epoch
  */
 public record EmulatorConfig(
-        Dialect dialect,
+        Deployment deployment,
         InetAddress address,
         int port,
         String token,

@@ -11,7 +11,7 @@ public final class EmulatorMain {
 
     private static final String USAGE = """
             Usage: java -jar nifi-bulkimport-emulator.jar [options]
-              --dialect milvus|zilliz     which API to speak (default milvus)
+              --deployment milvus|zilliz-cloud  which server to be (default milvus)
               --host ADDRESS              address to listen on (default 127.0.0.1)
               --port N                    port (default 19530; 0 picks a free one)
               --token TOKEN               the only bearer token accepted (default: any)
@@ -46,7 +46,7 @@ public final class EmulatorMain {
             }
             final String value = args[++i];
             switch (option) {
-                case "--dialect" -> builder.dialect(Dialect.parse(value));
+                case "--deployment" -> builder.deployment(Deployment.parse(value));
                 case "--host" -> builder.address(InetAddress.getByName(value));
                 case "--port" -> builder.port(Integer.parseInt(value));
                 case "--token" -> builder.token(value);
@@ -67,7 +67,7 @@ public final class EmulatorMain {
             emulator.close();
             stopped.countDown();
         }));
-        System.out.println("Bulk-import emulator (" + emulator.config().dialect() + ") listening on " + emulator.url());
+        System.out.println("Bulk-import emulator (" + emulator.config().deployment() + ") listening on " + emulator.url());
         System.out.flush();
         stopped.await();
     }

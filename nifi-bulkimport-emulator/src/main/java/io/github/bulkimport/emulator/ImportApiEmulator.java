@@ -49,7 +49,7 @@ public final class ImportApiEmulator implements Closeable {
 
     private ImportApiEmulator(final EmulatorConfig config) throws IOException {
         this.config = config;
-        this.jobs = new JobStore(config.dialect());
+        this.jobs = new JobStore(config.deployment());
         this.api = new ApiHandler(config, jobs, mapper);
         this.hostile = new HostileAnswers(mapper);
         this.server = new MiniHttpServer(config.address(), config.port(), this::serve);
@@ -220,7 +220,7 @@ public final class ImportApiEmulator implements Closeable {
                 case "GET health" -> {
                     final ObjectNode health = mapper.createObjectNode();
                     health.put("status", "ok");
-                    health.put("dialect", config.dialect().name());
+                    health.put("deployment", config.deployment().name());
                     health.put("jobs", jobs.size());
                     health.put("requests", requestCount());
                     yield api.json(200, health);
@@ -273,7 +273,7 @@ public final class ImportApiEmulator implements Closeable {
 
     /** Builds and starts an emulator. */
     public static final class Builder {
-        private Dialect dialect = Dialect.MILVUS;
+        private Deployment deployment = Deployment.MILVUS;
         private InetAddress address = InetAddress.getLoopbackAddress();
         private int port;
         private String token;
@@ -288,8 +288,8 @@ public final class ImportApiEmulator implements Closeable {
         private LongSupplier clock = System::currentTimeMillis;
         private final List<Fault> faults = new ArrayList<>();
 
-        public Builder dialect(final Dialect value) {
-            this.dialect = value;
+        public Builder deployment(final Deployment value) {
+            this.deployment = value;
             return this;
         }
 
@@ -359,7 +359,7 @@ public final class ImportApiEmulator implements Closeable {
         }
 
         public EmulatorConfig config() {
-            return new EmulatorConfig(dialect, address, port, token, clusterId, Set.copyOf(collections), importDuration, failureMarker,
+            return new EmulatorConfig(deployment, address, port, token, clusterId, Set.copyOf(collections), importDuration, failureMarker,
                     maxActiveJobs, idempotency, idempotencyTtl, recordLimit, clock);
         }
 

@@ -15,14 +15,14 @@ final class JobStore {
     /** Milvus job IDs are int64 values; start them where real ones look alike. */
     private static final long FIRST_MILVUS_ID = 455_000_000_000_000_000L;
 
-    private final Dialect dialect;
+    private final Deployment deployment;
     private final Map<String, Job> byId = new ConcurrentHashMap<>();
     private final List<Job> ordered = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, KeyEntry> idempotencyKeys = new ConcurrentHashMap<>();
     private final AtomicLong sequence = new AtomicLong();
 
-    JobStore(final Dialect dialect) {
-        this.dialect = dialect;
+    JobStore(final Deployment deployment) {
+        this.deployment = deployment;
     }
 
     private record KeyEntry(String jobId, long expiresAt) {
@@ -30,7 +30,7 @@ final class JobStore {
 
     String nextId() {
         final long n = sequence.incrementAndGet();
-        return dialect == Dialect.MILVUS ? Long.toString(FIRST_MILVUS_ID + n) : String.format("job-%020x", n * 0x9E3779B97F4A7C15L >>> 4);
+        return deployment == Deployment.MILVUS ? Long.toString(FIRST_MILVUS_ID + n) : String.format("job-%020x", n * 0x9E3779B97F4A7C15L >>> 4);
     }
 
     void add(final Job job) {

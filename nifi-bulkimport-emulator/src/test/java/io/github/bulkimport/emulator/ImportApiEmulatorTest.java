@@ -38,18 +38,18 @@ class ImportApiEmulatorTest {
     }
 
     private ImportApiEmulator milvus() {
-        emulator = ImportApiEmulator.builder().dialect(Dialect.MILVUS).token(TOKEN).importDuration(Duration.ofSeconds(10)).clock(now::get).start();
+        emulator = ImportApiEmulator.builder().deployment(Deployment.MILVUS).token(TOKEN).importDuration(Duration.ofSeconds(10)).clock(now::get).start();
         return emulator;
     }
 
     private ImportApiEmulator zilliz() {
-        emulator = ImportApiEmulator.builder().dialect(Dialect.ZILLIZ).token("api-key").clusterId("in01-abc").collections("docs")
+        emulator = ImportApiEmulator.builder().deployment(Deployment.ZILLIZ_CLOUD).token("api-key").clusterId("in01-abc").collections("docs")
                 .importDuration(Duration.ofSeconds(10)).clock(now::get).start();
         return emulator;
     }
 
     private HttpResponse<String> post(final String operation, final String body) throws IOException, InterruptedException {
-        return post(operation, body, emulator.config().dialect() == Dialect.MILVUS ? TOKEN : "api-key", null);
+        return post(operation, body, emulator.config().deployment() == Deployment.MILVUS ? TOKEN : "api-key", null);
     }
 
     private HttpResponse<String> post(final String operation, final String body, final String token, final String key)

@@ -56,14 +56,15 @@ public final class Demo {
         final int emulatorPort = NiFiInstance.freePort();
         final Path emulatorJar = root.resolve("nifi-bulkimport-emulator/target/nifi-bulkimport-emulator.jar");
         final Process emulator = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar",
-                emulatorJar.toString(), "--dialect", "milvus", "--port", String.valueOf(emulatorPort), "--token", TOKEN, "--import-seconds", "8")
+                emulatorJar.toString(), "--deployment", "milvus", "--port", String.valueOf(emulatorPort), "--token", TOKEN, "--import-seconds", "8")
                 .redirectErrorStream(true).redirectOutput(demo.resolve("emulator.log").toFile()).start();
         final String emulatorUrl = "http://127.0.0.1:" + emulatorPort;
         awaitEmulator(emulatorUrl);
 
-        final Path nar = findNar(root.resolve("nifi-bulkimport-nar/target"));
+        final List<Path> nars = List.of(NiFiInstance.narsIn(root.resolve("nifi-bulkimport-service-api-nar/target")).getFirst(),
+                NiFiInstance.narsIn(root.resolve("nifi-bulkimport-nar/target")).getFirst());
         NiFiInstance.delete(demo.resolve("nifi"));
-        final NiFiInstance nifi = NiFiInstance.prepare(root.resolve(".nifi/nifi-2.3.0"), demo.resolve("nifi"), nar, "demo");
+        final NiFiInstance nifi = NiFiInstance.prepare(root.resolve(".nifi/nifi-2.3.0"), demo.resolve("nifi"), nars, "demo");
         final Duration startup = nifi.start(Duration.ofMinutes(4));
         Files.writeString(demo.resolve("pids"), "nifi=" + nifi.pid() + "\nemulator=" + emulator.pid() + "\n");
 
@@ -75,7 +76,7 @@ public final class Demo {
         flow.start(rest);
 
         System.out.printf("%nNiFi %s is up (started in %.1f s): open %s%n", "2.3.0", startup.toMillis() / 1000.0, nifi.uiUrl());
-        System.out.printf("Bulk-import emulator (Milvus dialect) on %s; %d uploaded files are being imported.%n%n", emulatorUrl, FLOWFILES);
+        System.out.printf("Bulk-import emulator (as Milvus) on %s; %d uploaded files are being imported.%n%n", emulatorUrl, FLOWFILES);
         follow(rest, flow, emulatorUrl);
         System.out.printf("%nEverything ran in %.0f s. The flow stays on the canvas at %s%n", (System.nanoTime() - began) / 1e9, nifi.uiUrl());
         System.out.println("Stop NiFi and the emulator with: ./demo.sh stop");
@@ -123,13 +124,6 @@ public final class Demo {
             }
         }
         throw new IOException("the emulator did not start; see .demo/emulator.log");
-    }
-
-    private static Path findNar(final Path directory) throws IOException {
-        try (Stream<Path> files = Files.list(directory)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".nar")).findFirst()
-                    .orElseThrow(() -> new IOException("no NAR in " + directory + ": build with mvn -B -DskipTests package"));
-        }
     }
 
     private static void stop(final Path demo) throws IOException, InterruptedException {

@@ -40,21 +40,34 @@ public final class NiFiInstance {
 
     /**
      * Prepares an instance directory (configuration written once, then reused so that a restart
-     * finds its flow and repositories) and copies the bundle into its {@code extensions/}.
+     * finds its flow and repositories) and copies the bundle's NARs into its {@code extensions/}.
      *
      * @param runtime  the assembled runtime, holding {@code lib/}
-     * @param nar      the bundle to install
+     * @param nars     the NARs to install: the service API's and the bundle's
      * @param narCache a name for the directory, under the runtime, where NiFi unpacks NARs: kept
      *                 between runs so that later starts skip unpacking NiFi's own NARs
      */
-    public static NiFiInstance prepare(final Path runtime, final Path directory, final Path nar, final String narCache) throws IOException {
+    /** The NARs in a directory, for {@link #prepare}. */
+    public static List<Path> narsIn(final Path directory) throws IOException {
+        try (Stream<Path> files = Files.list(directory)) {
+            final List<Path> nars = files.filter(file -> file.getFileName().toString().endsWith(".nar")).sorted().toList();
+            if (nars.isEmpty()) {
+                throw new IOException("No NAR in " + directory + ": build it with mvn -B -DskipTests package");
+            }
+            return nars;
+        }
+    }
+
+    public static NiFiInstance prepare(final Path runtime, final Path directory, final List<Path> nars, final String narCache) throws IOException {
         final Path home = runtime.toAbsolutePath().normalize();
         if (!Files.isDirectory(home.resolve("lib"))) {
             throw new IOException("No NiFi runtime at " + home + ": build it with mvn -B -DskipTests package");
         }
         final Path narWork = home.resolve("work").resolve(narCache);
         // the bundle is unpacked afresh on every run, never taken from an earlier build
-        delete(narWork.resolve("extensions").resolve(nar.getFileName() + "-unpacked"));
+        for (final Path nar : nars) {
+            delete(narWork.resolve("extensions").resolve(nar.getFileName() + "-unpacked"));
+        }
         Files.createDirectories(directory.resolve("conf"));
         Files.createDirectories(directory.resolve("extensions"));
         Files.createDirectories(directory.resolve("logs"));
@@ -70,7 +83,9 @@ public final class NiFiInstance {
             port = freePort();
             writeConfiguration(home, narWork, directory, port);
         }
-        Files.copy(nar, directory.resolve("extensions").resolve(nar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        for (final Path nar : nars) {
+            Files.copy(nar, directory.resolve("extensions").resolve(nar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        }
         return new NiFiInstance(home, directory, port);
     }
 

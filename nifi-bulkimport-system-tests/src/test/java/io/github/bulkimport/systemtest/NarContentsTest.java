@@ -1,72 +1,108 @@
 package io.github.bulkimport.systemtest;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The NAR that users install: its parent, what it bundles and what it must leave to NiFi.
+ * The two NARs users install: their parents, what each bundles and what each leaves to NiFi or to
+ * its parent, and which components each declares.
  */
 class NarContentsTest {
 
-    private static List<String> bundled;
-    private static Manifest manifest;
-    private static String extensionManifest;
+    private static final Nar SERVICE_API = Nar.open("target/bundle/nifi-bulkimport-service-api-nar.nar");
+    private static final Nar BUNDLE = Nar.open("target/bundle/nifi-bulkimport-nar.nar");
+    /** What NiFi itself or nifi-standard-services-api-nar provides: bundling a copy breaks the service lookups. */
+    private static final List<String> PROVIDED = List.of("nifi-api-", "slf4j-api-", "nifi-ssl-context-service-api-", "nifi-proxy-configuration-api-",
+            "nifi-standard-services-api-", "nifi-security-utils-api-", "nifi-framework-api-");
 
-    @BeforeAll
-    static void open() throws IOException {
-        try (JarFile nar = new JarFile(Path.of("target/bundle/nifi-bulkimport-nar.nar").toFile())) {
-            manifest = nar.getManifest();
-            bundled = nar.stream().map(entry -> entry.getName())
-                    .filter(name -> name.startsWith("META-INF/bundled-dependencies/") && name.endsWith(".jar"))
-                    .map(name -> name.substring("META-INF/bundled-dependencies/".length()))
-                    .toList();
-            extensionManifest = new String(nar.getInputStream(nar.getEntry("META-INF/docs/extension-manifest.xml")).readAllBytes(), StandardCharsets.UTF_8);
+    /** One NAR file: its manifest, its bundled jars and its extension manifest. */
+    private record Nar(Manifest manifest, List<String> bundled, String extensions) {
+
+        static Nar open(final String file) {
+            try (JarFile nar = new JarFile(Path.of(file).toFile())) {
+                final List<String> bundled = nar.stream().map(entry -> entry.getName())
+                        .filter(name -> name.startsWith("META-INF/bundled-dependencies/") && name.endsWith(".jar"))
+                        .map(name -> name.substring("META-INF/bundled-dependencies/".length()))
+                        .toList();
+                return new Nar(nar.getManifest(), bundled,
+                        new String(nar.getInputStream(nar.getEntry("META-INF/docs/extension-manifest.xml")).readAllBytes(), StandardCharsets.UTF_8));
+            } catch (final IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        String attribute(final String name) {
+            return manifest.getMainAttributes().getValue(name);
+        }
+
+        List<String> components() {
+            return Pattern.compile("<extension><name>([^<]+)</name><type>([^<]+)</type>").matcher(extensions).results()
+                    .map(m -> m.group(2) + " " + m.group(1)).sorted().toList();
+        }
+
+        void assertBundles(final List<String> expected) {
+            for (final String jar : expected) {
+                assertTrue(bundled.stream().anyMatch(name -> name.startsWith(jar)), jar + " missing from " + bundled);
+            }
+        }
+
+        void assertBundlesNone(final List<String> forbidden) {
+            for (final String jar : forbidden) {
+                assertTrue(bundled.stream().noneMatch(name -> name.startsWith(jar)), jar + " must not be bundled: " + bundled);
+            }
         }
     }
 
     @Test
-    void parentIsTheStandardServicesApiNar() {
-        assertEquals("org.apache.nifi", manifest.getMainAttributes().getValue("Nar-Dependency-Group"));
-        assertEquals("nifi-standard-services-api-nar", manifest.getMainAttributes().getValue("Nar-Dependency-Id"));
-        assertEquals("io.github.bulkimport", manifest.getMainAttributes().getValue("Nar-Group"));
+    void theParentChainIsBundleThenServiceApiThenStandardServicesApi() {
+        assertEquals("io.github.bulkimport", BUNDLE.attribute("Nar-Group"));
+        assertEquals("io.github.bulkimport", BUNDLE.attribute("Nar-Dependency-Group"));
+        assertEquals("nifi-bulkimport-service-api-nar", BUNDLE.attribute("Nar-Dependency-Id"));
+        assertEquals("org.apache.nifi", SERVICE_API.attribute("Nar-Dependency-Group"));
+        assertEquals("nifi-standard-services-api-nar", SERVICE_API.attribute("Nar-Dependency-Id"));
     }
 
     @Test
-    void bundlesTheBundleHttpClientAndJackson() {
-        for (final String expected : List.of("nifi-bulkimport-processors-", "httpclient5-", "httpcore5-", "jackson-databind-", "jackson-core-")) {
-            assertTrue(bundled.stream().anyMatch(jar -> jar.startsWith(expected)), expected + " missing from " + bundled);
-        }
+    void theServiceApiNarHoldsTheApiAndNothingElse() {
+        assertEquals(1, SERVICE_API.bundled().size(), SERVICE_API.bundled().toString());
+        SERVICE_API.assertBundles(List.of("nifi-bulkimport-service-api-"));
+        assertEquals(List.of(), SERVICE_API.components(), "the API declares no component");
     }
 
     @Test
-    void leavesNiFiAndSharedServiceApisToTheFramework() {
-        for (final String forbidden : List.of("nifi-api-", "slf4j-api-", "nifi-ssl-context-service-api-", "nifi-proxy-configuration-api-",
-                "nifi-standard-services-api-", "nifi-security-utils-api-", "nifi-framework-api-")) {
-            assertTrue(bundled.stream().noneMatch(jar -> jar.startsWith(forbidden)), forbidden + " must not be bundled: " + bundled);
-        }
+    void theBundleHoldsTheProcessorsTheServiceAndTheirLibrariesButNotTheApi() {
+        BUNDLE.assertBundles(List.of("nifi-bulkimport-processors-", "nifi-bulkimport-service-", "httpclient5-", "httpcore5-", "jackson-databind-",
+                "jackson-core-", "nifi-utils-"));
+        BUNDLE.assertBundlesNone(List.of("nifi-bulkimport-service-api-"));
     }
 
     @Test
-    void extensionManifestListsTheProcessorsAndTheService() {
-        final Matcher extensions = Pattern.compile("<extension><name>([^<]+)</name><type>([^<]+)</type>").matcher(extensionManifest);
-        final List<String> found = extensions.results().map(m -> m.group(2) + " " + m.group(1)).sorted().toList();
+    void neitherBundlesWhatNiFiProvides() {
+        SERVICE_API.assertBundlesNone(PROVIDED);
+        BUNDLE.assertBundlesNone(PROVIDED);
+    }
+
+    @Test
+    void everyComponentIsDeclaredInTheBundle() {
         assertEquals(List.of(
                 "CONTROLLER_SERVICE io.github.bulkimport.nifi.service.StandardBulkImportConnectionService",
                 "PROCESSOR io.github.bulkimport.nifi.processors.GetBulkImportProgress",
                 "PROCESSOR io.github.bulkimport.nifi.processors.ListBulkImportJobs",
-                "PROCESSOR io.github.bulkimport.nifi.processors.TriggerBulkImport"), found);
-        assertTrue(extensionManifest.contains("<systemApiVersion>2.0.0</systemApiVersion>"), "built against nifi-api 2.0.0");
+                "PROCESSOR io.github.bulkimport.nifi.processors.TriggerBulkImport"), BUNDLE.components());
+        assertTrue(BUNDLE.extensions().contains("<systemApiVersion>2.0.0</systemApiVersion>"), "built against nifi-api 2.0.0");
+        assertTrue(BUNDLE.extensions().contains("<providedServiceAPI><className>io.github.bulkimport.nifi.api.BulkImportConnectionService</className>"
+                + "<groupId>io.github.bulkimport</groupId><artifactId>nifi-bulkimport-service-api-nar</artifactId>"),
+                "the service implements the API of the parent NAR");
     }
 }

@@ -1,7 +1,7 @@
 package io.github.bulkimport.systemtest;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.bulkimport.emulator.Dialect;
+import io.github.bulkimport.emulator.Deployment;
 import io.github.bulkimport.emulator.Fault;
 import io.github.bulkimport.emulator.FaultType;
 import io.github.bulkimport.emulator.ImportApiEmulator;
@@ -46,10 +46,11 @@ class NiFiSystemIT {
 
     @BeforeAll
     void startNiFiAndEmulator() throws Exception {
-        emulator = ImportApiEmulator.builder().dialect(Dialect.MILVUS).token(TOKEN).importDuration(Duration.ofSeconds(2)).recordLimit(100_000).start();
+        emulator = ImportApiEmulator.builder().deployment(Deployment.MILVUS).token(TOKEN).importDuration(Duration.ofSeconds(2)).recordLimit(100_000).start();
         final Path instance = Path.of(System.getProperty("nifi.instance.dir"));
         NiFiInstance.delete(instance);
-        nifi = NiFiInstance.prepare(Path.of(System.getProperty("nifi.runtime.home")), instance, Path.of(System.getProperty("bulkimport.nar")), "system-tests");
+        nifi = NiFiInstance.prepare(Path.of(System.getProperty("nifi.runtime.home")), instance,
+                NiFiInstance.narsIn(Path.of(System.getProperty("bulkimport.nars"))), "system-tests");
         final Duration startup = nifi.start(Duration.ofMinutes(4));
         System.out.printf("NiFi started in %.1f s at %s%n", startup.toMillis() / 1000.0, nifi.uiUrl());
         rest = nifi.rest();

@@ -1,7 +1,6 @@
 package io.github.bulkimport.nifi.idempotency;
 
-import io.github.bulkimport.nifi.model.ImportTarget;
-import io.github.bulkimport.nifi.model.InvalidInputException;
+import io.github.bulkimport.nifi.api.ImportTarget;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -20,8 +19,6 @@ import java.util.regex.Pattern;
  */
 public final class IdempotencyKeys {
 
-    /** The longest key servers accept (printable ASCII). */
-    public static final int MAX_LENGTH = 256;
     private static final String VERSION = "nifi-bulkimport/1";
     private static final HexFormat HEX = HexFormat.of();
     private static final Pattern DERIVED = Pattern.compile("[0-9a-f]{64}");
@@ -67,21 +64,6 @@ public final class IdempotencyKeys {
         field(text, VERSION + "/batch");
         sorted.forEach(key -> field(text, key));
         return sha256(text.toString());
-    }
-
-    /** A key given through the Idempotency Key property, checked against what servers accept. */
-    public static String checkCustom(final String value, final String propertyName) throws InvalidInputException {
-        if (value.length() > MAX_LENGTH) {
-            throw new InvalidInputException(propertyName + " evaluated to " + value.length() + " characters; keys may have at most " + MAX_LENGTH);
-        }
-        for (int i = 0; i < value.length(); i++) {
-            final char c = value.charAt(i);
-            if (c < 0x20 || c > 0x7e) {
-                throw new InvalidInputException(propertyName + " evaluated to a value with a character that is not printable ASCII (position "
-                        + (i + 1) + "); keys may hold only printable ASCII");
-            }
-        }
-        return value;
     }
 
     /** A short, fixed-length digest of a key, used to remember it in state. */

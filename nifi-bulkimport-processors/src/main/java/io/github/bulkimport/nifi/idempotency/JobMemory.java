@@ -1,8 +1,11 @@
 package io.github.bulkimport.nifi.idempotency;
 
+import org.apache.nifi.components.PropertyDescriptor;
 import org.apache.nifi.components.state.Scope;
 import org.apache.nifi.components.state.StateManager;
 import org.apache.nifi.components.state.StateMap;
+import org.apache.nifi.processor.ProcessContext;
+import org.apache.nifi.processor.util.StandardValidators;
 
 import java.io.IOException;
 import java.time.Clock;
@@ -14,6 +17,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
 
 /**
@@ -35,6 +41,23 @@ import java.util.function.Consumer;
  */
 public final class JobMemory {
 
+    public static final PropertyDescriptor SIZE = new PropertyDescriptor.Builder()
+            .name("Job Memory Size")
+            .description("How many started jobs to remember in cluster state, by idempotency key, so that a replayed flowfile re-attaches to "
+                    + "its job even when the server ignores Idempotency-Key (Milvus before 2.6.24). 0 turns the memory off.")
+            .required(true)
+            .defaultValue("1000")
+            .addValidator(StandardValidators.createLongValidator(0, 20_000, true))
+            .build();
+
+    public static final PropertyDescriptor AGE = new PropertyDescriptor.Builder()
+            .name("Job Memory Age")
+            .description("How long a started job is remembered. Milvus keeps idempotency keys for about 24 hours.")
+            .required(true)
+            .defaultValue("24 hours")
+            .addValidator(StandardValidators.TIME_PERIOD_VALIDATOR)
+            .build();
+
     static final String PREFIX = "k.";
     private static final String PENDING = "?";
     private static final int REPLACE_ATTEMPTS = 10;
@@ -44,6 +67,8 @@ public final class JobMemory {
     private final int maxEntries;
     private final Duration maxAge;
     private final Clock clock;
+    /** Shares whose session has committed since their mark was written: the next write forgets their marks. */
+    private final Queue<String> committed = new ConcurrentLinkedQueue<>();
 
     public JobMemory(final StateManager stateManager, final Scope scope, final int maxEntries, final Duration maxAge, final Clock clock) {
         this.stateManager = stateManager;
@@ -51,6 +76,12 @@ public final class JobMemory {
         this.maxEntries = maxEntries;
         this.maxAge = maxAge;
         this.clock = clock;
+    }
+
+    /** The memory a processor's Job Memory Size and Job Memory Age describe, kept in its state of the given scope. */
+    public static JobMemory of(final ProcessContext context, final Scope scope) {
+        return new JobMemory(context.getStateManager(), scope, context.getProperty(SIZE).asInteger(),
+                Duration.ofMillis(context.getProperty(AGE).asTimePeriod(TimeUnit.MILLISECONDS)), Clock.systemUTC());
     }
 
     /** Whether started jobs are remembered at all (Job Memory Size above 0). */
@@ -63,33 +94,46 @@ public final class JobMemory {
         return new Snapshot(stateManager.getState(scope).toMap());
     }
 
-    /**
-     * Marks shares as part of a request about to leave (memory key to the request's Idempotency-Key),
-     * and forgets the pending entries of shares whose session has committed since.
-     */
-    public void markPending(final Map<String, String> requestKeys, final Collection<String> committed) throws IOException {
+    /** Marks shares as part of a request about to leave: memory key to the request's Idempotency-Key. */
+    public void markPending(final Map<String, String> requestKeys) throws IOException {
         if (requestKeys.isEmpty()) {
             return;
         }
         final String writtenAt = String.valueOf(clock.millis());
+        final List<String> forget = drainCommitted();
         update(state -> {
-            committed.forEach(memoryKey -> removePending(state, memoryKey));
+            forget.forEach(memoryKey -> removePending(state, memoryKey));
             requestKeys.forEach((memoryKey, requestKey) -> state.put(PREFIX + memoryKey, PENDING + requestKey + "|" + writtenAt));
         }, List.of());
     }
 
-    /**
-     * Remembers started jobs, replacing their shares' pending entries, and forgets the pending entries of
-     * shares whose session has committed since. Writes nothing when jobs are not remembered at all.
-     */
-    public void remember(final Map<String, RememberedJob> started, final Collection<String> committed) throws IOException {
+    /** Remembers started jobs, replacing their shares' pending entries. Writes nothing when jobs are not remembered at all. */
+    public void remember(final Map<String, RememberedJob> started) throws IOException {
         if (!remembersJobs() || started.isEmpty()) {
             return;
         }
+        final List<String> forget = drainCommitted();
         update(state -> {
-            committed.forEach(memoryKey -> removePending(state, memoryKey));
+            forget.forEach(memoryKey -> removePending(state, memoryKey));
             started.forEach((memoryKey, job) -> state.put(PREFIX + memoryKey, job.encode()));
         }, started.keySet());
+    }
+
+    /**
+     * The session that marked these shares has committed: from now on the flowfiles' own attributes
+     * tell which request each belongs to. Their marks are forgotten by the next write, not by one of
+     * their own (should that write fail, they expire with age).
+     */
+    public void sessionCommitted(final Collection<String> memoryKeys) {
+        committed.addAll(memoryKeys);
+    }
+
+    private List<String> drainCommitted() {
+        final List<String> drained = new ArrayList<>();
+        for (String memoryKey = committed.poll(); memoryKey != null; memoryKey = committed.poll()) {
+            drained.add(memoryKey);
+        }
+        return drained;
     }
 
     private static void removePending(final Map<String, String> state, final String memoryKey) {

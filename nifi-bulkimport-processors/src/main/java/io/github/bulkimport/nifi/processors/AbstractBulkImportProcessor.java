@@ -1,9 +1,7 @@
 package io.github.bulkimport.nifi.processors;
 
-import io.github.bulkimport.nifi.client.ErrorKind;
-import io.github.bulkimport.nifi.client.ImportApiClient;
-import io.github.bulkimport.nifi.client.ImportApiException;
-import io.github.bulkimport.nifi.service.BulkImportConnectionService;
+import io.github.bulkimport.nifi.api.BulkImportConnectionService;
+import io.github.bulkimport.nifi.api.ImportApiException;
 import org.apache.nifi.annotation.lifecycle.OnScheduled;
 import org.apache.nifi.components.ConfigVerificationResult;
 import org.apache.nifi.components.ConfigVerificationResult.Outcome;
@@ -18,10 +16,11 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
- * What the bundle's processors share: the connection service property, throttling and the
- * routing of failed calls to {@code retry} or {@code failure}.
+ * What the bundle's processors share: the connection service property, throttling, the opening of
+ * verify, and routing a flowfile with its reason.
  */
 abstract class AbstractBulkImportProcessor extends AbstractProcessor {
 
@@ -32,11 +31,18 @@ abstract class AbstractBulkImportProcessor extends AbstractProcessor {
             .identifiesControllerService(BulkImportConnectionService.class)
             .build();
 
-    final ThrottleGate throttleGate = new ThrottleGate();
+    /** The clock of throttling; tests set their own, so that waiting for Retry-After takes no time. */
+    volatile LongSupplier nanoTime = System::nanoTime;
+
+    final ThrottleGate throttleGate = new ThrottleGate(() -> nanoTime.getAsLong());
 
     @OnScheduled
     public void resetThrottle() {
         throttleGate.open();
+    }
+
+    static BulkImportConnectionService connectionService(final ProcessContext context) {
+        return context.getProperty(CONNECTION_SERVICE).asControllerService(BulkImportConnectionService.class);
     }
 
     static ConfigVerificationResult verification(final String step, final Outcome outcome, final String explanation) {
@@ -44,20 +50,18 @@ abstract class AbstractBulkImportProcessor extends AbstractProcessor {
     }
 
     /**
-     * The enabled service's client for a verification, or {@code null} after adding a failed
-     * step that tells the user to enable the service.
+     * The opening of every verify: the enabled service, or {@code null} after adding a failed step
+     * that tells the user to enable it.
      */
-    static ImportApiClient clientForVerification(final ProcessContext context, final List<ConfigVerificationResult> results) {
+    static BulkImportConnectionService serviceForVerification(final ProcessContext context, final List<ConfigVerificationResult> results) {
+        final BulkImportConnectionService service = connectionService(context);
         try {
-            return connectionService(context).getClient();
+            service.getDeployment();
+            return service;
         } catch (final IllegalStateException e) {
             results.add(verification("Connection Service", Outcome.FAILED, "Enable the Connection Service first: " + e.getMessage()));
             return null;
         }
-    }
-
-    static BulkImportConnectionService connectionService(final ProcessContext context) {
-        return context.getProperty(CONNECTION_SERVICE).asControllerService(BulkImportConnectionService.class);
     }
 
     /** ISO-8601 UTC with millisecond precision, e.g. 2026-11-28T17:23:14.123Z. */
@@ -65,28 +69,39 @@ abstract class AbstractBulkImportProcessor extends AbstractProcessor {
         return Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
     }
 
-    /**
-     * Throttling and an unavailable server slow the whole processor down: it yields, and while the
-     * server's {@code Retry-After} lasts it takes no flowfiles.
-     */
-    final void slowDown(final ProcessContext context, final ImportApiException e) {
-        if (e.getKind() == ErrorKind.THROTTLED) {
-            e.getRetryAfter().ifPresent(throttleGate::closeFor);
+    /** Adds an attribute for a value the server may have left out. */
+    static void putIfPresent(final Map<String, String> attributes, final String name, final Object value) {
+        if (value != null && !value.toString().isEmpty()) {
+            attributes.put(name, value.toString());
         }
-        if (e.getKind().yields()) {
-            context.yield();
-        }
+    }
+
+    /** {@code null} for a missing or blank value, the value as it is otherwise. */
+    static String blankToNull(final String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+
+    /** Replaces the error attributes. */
+    static FlowFile withErrors(final ProcessSession session, final FlowFile flowFile, final Map<String, String> errorAttributes) {
+        return session.putAllAttributes(session.removeAllAttributes(flowFile, BulkImportAttributes.ERRORS), errorAttributes);
+    }
+
+    /** Routes a flowfile with the reason it went there, penalized. */
+    static void routeWithError(final ProcessSession session, final FlowFile flowFile, final Map<String, String> errorAttributes,
+                               final Relationship relationship) {
+        session.transfer(session.penalize(withErrors(session, flowFile, errorAttributes)), relationship);
     }
 
     /**
      * Routes a flowfile whose call failed: retryable errors to {@code retry}, the rest to
      * {@code failure}; penalized either way, with the error attributes replaced.
      */
-    final void routeFailedCall(final ProcessContext context, final ProcessSession session, final ImportApiClient client, final FlowFile flowFile,
-                               final ImportApiException e, final Relationship retry, final Relationship failure, final String what) {
-        slowDown(context, e);
+    final void routeFailedCall(final ProcessContext context, final ProcessSession session, final BulkImportConnectionService service,
+                               final FlowFile flowFile, final ImportApiException e, final Relationship retry, final Relationship failure,
+                               final String what) {
+        throttleGate.slowDown(context, e);
         final boolean retryable = e.getKind().isRetryable();
-        final String message = client.visibleText(what + " for flowfile " + flowFile.getAttribute("uuid") + (retryable ? " will be retried: " : " failed: ")
+        final String message = service.visibleText(what + " for flowfile " + flowFile.getAttribute("uuid") + (retryable ? " will be retried: " : " failed: ")
                 + e.getMessage());
         if (retryable) {
             getLogger().warn(message);
@@ -97,26 +112,22 @@ abstract class AbstractBulkImportProcessor extends AbstractProcessor {
     }
 
     /** Routes a flowfile whose input cannot make a valid request; nothing was sent. */
-    final void routeInvalidInput(final ProcessSession session, final ImportApiClient client, final FlowFile flowFile, final String reason,
-                                 final Relationship failure) {
-        final String message = client.visibleText(reason);
-        getLogger().error(client.visibleText("Routing flowfile " + flowFile.getAttribute("uuid") + " to " + failure.getName() + ": " + message));
+    final void routeInvalidInput(final ProcessSession session, final BulkImportConnectionService service, final FlowFile flowFile,
+                                 final String reason, final Relationship failure) {
+        final String message = service.visibleText(reason);
+        getLogger().error(service.visibleText("Routing flowfile " + flowFile.getAttribute("uuid") + " to " + failure.getName() + ": " + message));
         routeWithError(session, flowFile, ErrorAttributes.of(ErrorAttributes.INVALID_INPUT, message), failure);
     }
 
-    /** Adds an attribute for a value the server may have left out. */
-    static void putIfPresent(final Map<String, String> attributes, final String name, final Object value) {
-        if (value != null && !value.toString().isEmpty()) {
-            attributes.put(name, value.toString());
+    /** The one guard of a processor: a flowfile that met an unexpected error is routed, not rolled back to loop for ever. */
+    final void routeUnexpected(final ProcessSession session, final BulkImportConnectionService service, final FlowFile flowFile,
+                               final RuntimeException e, final String what, final Relationship failure) {
+        if (Thread.currentThread().isInterrupted()) {
+            // the processor is being stopped: the session is rolled back and the flowfile taken again later
+            throw e;
         }
-    }
-
-    /** Replaces the error attributes. */
-    static FlowFile withErrors(final ProcessSession session, final FlowFile flowFile, final Map<String, String> errorAttributes) {
-        return session.putAllAttributes(session.removeAllAttributes(flowFile, ErrorAttributes.NAMES), errorAttributes);
-    }
-
-    final void routeWithError(final ProcessSession session, final FlowFile flowFile, final Map<String, String> errorAttributes, final Relationship relationship) {
-        session.transfer(session.penalize(withErrors(session, flowFile, errorAttributes)), relationship);
+        final String message = service.visibleText("Unexpected error while " + what + " (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+        getLogger().error(message);
+        routeWithError(session, flowFile, ErrorAttributes.of(ErrorAttributes.UNEXPECTED, message), failure);
     }
 }

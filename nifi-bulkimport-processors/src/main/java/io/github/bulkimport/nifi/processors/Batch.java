@@ -1,7 +1,7 @@
 package io.github.bulkimport.nifi.processors;
 
 import io.github.bulkimport.nifi.idempotency.IdempotencyKeys;
-import io.github.bulkimport.nifi.model.ImportRequest;
+import io.github.bulkimport.nifi.api.ImportRequest;
 
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -1,6 +1,6 @@
 package io.github.bulkimport.nifi.processors;
 
-import io.github.bulkimport.nifi.model.ImportTarget;
+import io.github.bulkimport.nifi.api.ImportTarget;
 import org.apache.nifi.flowfile.FlowFile;
 import org.apache.nifi.processor.FlowFileFilter;
 

@@ -1,10 +1,9 @@
 package io.github.bulkimport.nifi.processors;
 
-import io.github.bulkimport.nifi.client.ImportApiException;
+import io.github.bulkimport.nifi.api.ImportApiException;
 
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The {@code bulkimport.error.*} attributes that describe why a flowfile went to {@code retry},
@@ -15,15 +14,12 @@ final class ErrorAttributes {
     static final String INVALID_INPUT = "INVALID_INPUT";
     /** A defect of this bundle, or a situation it did not foresee: the flowfile is routed rather than left behind. */
     static final String UNEXPECTED = "UNEXPECTED";
-    static final Set<String> NAMES = Set.of(BulkImportAttributes.ERROR_CODE, BulkImportAttributes.ERROR_MESSAGE, BulkImportAttributes.HTTP_STATUS);
 
     private ErrorAttributes() {
     }
 
     static Map<String, String> of(final ImportApiException e) {
-        final Map<String, String> attributes = new HashMap<>(4);
-        attributes.put(BulkImportAttributes.ERROR_CODE, e.getErrorCode().orElse(e.getKind().name()));
-        attributes.put(BulkImportAttributes.ERROR_MESSAGE, e.getMessage());
+        final Map<String, String> attributes = of(e.getErrorCode().orElse(e.getKind().name()), e.getMessage());
         e.getHttpStatus().ifPresent(status -> attributes.put(BulkImportAttributes.HTTP_STATUS, String.valueOf(status)));
         return attributes;
     }

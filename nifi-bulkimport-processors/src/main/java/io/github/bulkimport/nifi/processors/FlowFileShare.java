@@ -1,13 +1,14 @@
 package io.github.bulkimport.nifi.processors;
 
 import io.github.bulkimport.nifi.idempotency.RememberedJob;
-import io.github.bulkimport.nifi.model.ImportTarget;
+import io.github.bulkimport.nifi.api.ImportRequest;
+import io.github.bulkimport.nifi.api.ImportTarget;
 import org.apache.nifi.flowfile.FlowFile;
 
 import java.util.List;
 
 /**
- * One flowfile's share of an import job, as TriggerBulkImport takes it: where its files go, the files,
+ * One flowfile's share of an import job, as TriggerBulkImport takes it: the request for its own files,
  * its idempotency key, and the request it is bound to; or why it cannot make a request.
  *
  * @param key          the idempotency key of this share alone
@@ -19,11 +20,19 @@ import java.util.List;
  *                     (it was looped back after success), or {@code null}
  * @param rejection    why the flowfile's input is invalid, or {@code null}
  */
-record FlowFileShare(FlowFile flowFile, ImportTarget target, List<String> files, String key, String memoryKey, String replacesJob,
-                     String boundRequest, RememberedJob started, String rejection) {
+record FlowFileShare(FlowFile flowFile, ImportRequest request, String key, String memoryKey, String replacesJob, String boundRequest,
+                     RememberedJob started, String rejection) {
 
     static FlowFileShare rejected(final FlowFile flowFile, final String reason) {
-        return new FlowFileShare(flowFile, null, List.of(), null, null, null, null, null, reason);
+        return new FlowFileShare(flowFile, null, null, null, null, null, null, reason);
+    }
+
+    ImportTarget target() {
+        return request.target();
+    }
+
+    List<String> files() {
+        return request.files();
     }
 
     boolean isRejected() {

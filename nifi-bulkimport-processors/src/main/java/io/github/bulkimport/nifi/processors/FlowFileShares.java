@@ -3,17 +3,21 @@ package io.github.bulkimport.nifi.processors;
 import io.github.bulkimport.nifi.idempotency.IdempotencyKeys;
 import io.github.bulkimport.nifi.idempotency.JobMemory;
 import io.github.bulkimport.nifi.idempotency.RememberedJob;
-import io.github.bulkimport.nifi.model.Deployment;
-import io.github.bulkimport.nifi.model.InvalidInputException;
-import io.github.bulkimport.nifi.model.JobState;
+import io.github.bulkimport.nifi.api.Deployment;
+import io.github.bulkimport.nifi.api.ImportRequest;
+import io.github.bulkimport.nifi.api.JobState;
 import org.apache.nifi.components.PropertyDescriptor;
+import org.apache.nifi.expression.ExpressionLanguageScope;
 import org.apache.nifi.flowfile.FlowFile;
 import org.apache.nifi.processor.ProcessContext;
+import org.apache.nifi.processor.util.StandardValidators;
 
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+
+import static io.github.bulkimport.nifi.processors.AbstractBulkImportProcessor.blankToNull;
 
 /**
  * Turns a flowfile into its share of a job: evaluates TriggerBulkImport's properties against it,
@@ -21,12 +25,24 @@ import java.util.Objects;
  */
 final class FlowFileShares {
 
-    private final ImportRequestReader reader;
-    private final PropertyDescriptor idempotencyKeyProperty;
+    /** The longest Idempotency-Key servers accept. */
+    private static final int MAX_KEY_LENGTH = 256;
 
-    FlowFileShares(final ImportRequestReader reader, final PropertyDescriptor idempotencyKeyProperty) {
+    static final PropertyDescriptor IDEMPOTENCY_KEY = new PropertyDescriptor.Builder()
+            .name("Idempotency Key")
+            .description("The Idempotency-Key sent with each request (printable ASCII, at most 256 characters). Leave empty to derive it from "
+                    + "the flowfile's uuid and the request, so that a flowfile replayed after a crash or rollback gets back the job it "
+                    + "already started, while a flowfile whose job Failed (bulkimport.state = Failed) starts a new one. When set, it must "
+                    + "change whenever a new job is wanted, for example ${s3.etag}-${bulkimport.job.id}.")
+            .required(false)
+            .expressionLanguageSupported(ExpressionLanguageScope.FLOWFILE_ATTRIBUTES)
+            .addValidator(StandardValidators.NON_EMPTY_VALIDATOR)
+            .build();
+
+    private final ImportRequestReader reader;
+
+    FlowFileShares(final ImportRequestReader reader) {
         this.reader = reader;
-        this.idempotencyKeyProperty = idempotencyKeyProperty;
     }
 
     /**
@@ -36,11 +52,11 @@ final class FlowFileShares {
                        final Deployment deployment, final JobMemory.Snapshot memory) {
         try {
             final Map<String, String> attributes = flowFile.getAttributes();
-            final ImportRequestReader.FlowFileImport input = reader.read(context, optionProperties, attributes, deployment);
+            final ImportRequest input = reader.read(context, optionProperties, attributes, deployment);
             final String replacesJob = JobState.FAILED.apiName().equals(attributes.get(BulkImportAttributes.STATE))
                     ? attributes.get(BulkImportAttributes.JOB_ID)
                     : attributes.get(BulkImportAttributes.REPLACES_JOB_ID);
-            final String key = context.getProperty(idempotencyKeyProperty).isSet()
+            final String key = context.getProperty(IDEMPOTENCY_KEY).isSet()
                     ? customKey(context, flowFile)
                     : IdempotencyKeys.forFlowFile(attributes.get("uuid"), input.target(), input.files(), replacesJob);
             final String memoryKey = IdempotencyKeys.memoryKey(key);
@@ -48,8 +64,7 @@ final class FlowFileShares {
             if (boundRequest == null && memory != null) {
                 boundRequest = memory.pendingRequest(memoryKey).orElse(null);
             }
-            return new FlowFileShare(flowFile, input.target(), input.files(), key, memoryKey, replacesJob, boundRequest,
-                    startedBefore(attributes, input), null);
+            return new FlowFileShare(flowFile, input, key, memoryKey, replacesJob, boundRequest, startedBefore(attributes, input), null);
         } catch (final InvalidInputException e) {
             return FlowFileShare.rejected(flowFile, e.getMessage());
         } catch (final RuntimeException e) {
@@ -63,7 +78,7 @@ final class FlowFileShares {
      * success (looped back for another reason): its attributes name the job, the same target and the
      * same files, and its job has not Failed.
      */
-    private static RememberedJob startedBefore(final Map<String, String> attributes, final ImportRequestReader.FlowFileImport input) {
+    private static RememberedJob startedBefore(final Map<String, String> attributes, final ImportRequest input) {
         final String jobId = attributes.get(BulkImportAttributes.JOB_ID);
         if (jobId == null || attributes.get(BulkImportAttributes.IDEMPOTENCY_KEY) == null
                 || JobState.FAILED.apiName().equals(attributes.get(BulkImportAttributes.STATE))) {
@@ -84,11 +99,24 @@ final class FlowFileShares {
         }
     }
 
+    /** A key given through the Idempotency Key property, checked against what servers accept: printable ASCII, at most 256 characters. */
     private String customKey(final ProcessContext context, final FlowFile flowFile) throws InvalidInputException {
-        final String custom = context.getProperty(idempotencyKeyProperty).evaluateAttributeExpressions(flowFile).getValue();
-        if (custom == null || custom.isBlank()) {
-            throw new InvalidInputException(idempotencyKeyProperty.getName() + " evaluated to an empty value for this flowfile");
+        final String name = IDEMPOTENCY_KEY.getName();
+        final String evaluated = blankToNull(context.getProperty(IDEMPOTENCY_KEY).evaluateAttributeExpressions(flowFile).getValue());
+        if (evaluated == null) {
+            throw new InvalidInputException(name + " evaluated to an empty value for this flowfile");
         }
-        return IdempotencyKeys.checkCustom(custom.strip(), idempotencyKeyProperty.getName());
+        final String custom = evaluated.strip();
+        if (custom.length() > MAX_KEY_LENGTH) {
+            throw new InvalidInputException(name + " evaluated to " + custom.length() + " characters; keys may have at most " + MAX_KEY_LENGTH);
+        }
+        for (int i = 0; i < custom.length(); i++) {
+            final char c = custom.charAt(i);
+            if (c < 0x20 || c > 0x7e) {
+                throw new InvalidInputException(name + " evaluated to a value with a character that is not printable ASCII (position "
+                        + (i + 1) + "); keys may hold only printable ASCII");
+            }
+        }
+        return custom;
     }
 }

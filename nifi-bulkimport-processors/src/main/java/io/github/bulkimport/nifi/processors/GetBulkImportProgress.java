@@ -1,12 +1,13 @@
 package io.github.bulkimport.nifi.processors;
 
-import io.github.bulkimport.nifi.client.ErrorKind;
-import io.github.bulkimport.nifi.client.ImportApiClient;
-import io.github.bulkimport.nifi.client.ImportApiException;
-import io.github.bulkimport.nifi.client.VisibleText;
-import io.github.bulkimport.nifi.model.InvalidInputException;
-import io.github.bulkimport.nifi.model.JobProgress;
-import io.github.bulkimport.nifi.model.JobState;
+import io.github.bulkimport.nifi.api.BulkImportConnectionService;
+import io.github.bulkimport.nifi.api.ErrorKind;
+import io.github.bulkimport.nifi.api.ImportApiException;
+import io.github.bulkimport.nifi.api.JobProgress;
+import io.github.bulkimport.nifi.api.JobReference;
+import io.github.bulkimport.nifi.api.JobState;
+import io.github.bulkimport.nifi.api.Operation;
+import io.github.bulkimport.nifi.api.VisibleText;
 import org.apache.nifi.annotation.behavior.InputRequirement;
 import org.apache.nifi.annotation.behavior.ReadsAttribute;
 import org.apache.nifi.annotation.behavior.ReadsAttributes;
@@ -38,6 +39,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
+import static io.github.bulkimport.nifi.processors.BulkImportAttributes.*;
+
 @Tags({"milvus", "zilliz", "vector", "bulk import", "import", "progress", "status", "poll"})
 @CapabilityDescription("Checks the progress of a Milvus or Zilliz Cloud bulk-import job started by TriggerBulkImport and routes the flowfile by the "
         + "job's state: success when Completed, running while Pending or Importing (penalized, so a loop from running back to this processor "
@@ -46,25 +49,23 @@ import java.util.concurrent.TimeUnit;
 @InputRequirement(InputRequirement.Requirement.INPUT_REQUIRED)
 @DefaultSettings(penaltyDuration = "10 sec")
 @ReadsAttributes({
-        @ReadsAttribute(attribute = BulkImportAttributes.JOB_ID, description = "The job to check (default of Job ID)."),
-        @ReadsAttribute(attribute = BulkImportAttributes.DATABASE, description = "The database of the job (default of Database Name)."),
-        @ReadsAttribute(attribute = BulkImportAttributes.SUBMITTED_AT, description = "When the job was started; Maximum Wait Time counts from it. "
+        @ReadsAttribute(attribute = JOB_ID, description = "The job to check (the default of Job ID)."),
+        @ReadsAttribute(attribute = DATABASE, description = "The database of the job (the default of Database Name)."),
+        @ReadsAttribute(attribute = SUBMITTED_AT, description = "When the job was started; Maximum Wait Time counts from it. "
                 + "Without it, from the time the flowfile entered the flow.")
 })
 @WritesAttributes({
-        @WritesAttribute(attribute = BulkImportAttributes.STATE, description = "Pending, Importing, Completed or Failed (older Milvus state names are "
-                + "mapped onto these; two-phase imports add Uncommitted and Committing)."),
-        @WritesAttribute(attribute = BulkImportAttributes.PROGRESS, description = "Percent done, 0 to 100."),
-        @WritesAttribute(attribute = BulkImportAttributes.IMPORTED_ROWS, description = "Rows imported so far."),
-        @WritesAttribute(attribute = BulkImportAttributes.TOTAL_ROWS, description = "Rows in the job's files."),
-        @WritesAttribute(attribute = BulkImportAttributes.FILE_SIZE, description = "Bytes in the job's files."),
-        @WritesAttribute(attribute = BulkImportAttributes.REASON, description = "Why the job failed, when it did."),
-        @WritesAttribute(attribute = BulkImportAttributes.COMPLETE_TIME, description = "When the job finished, as the server reports it."),
-        @WritesAttribute(attribute = BulkImportAttributes.CHECKED_AT, description = "When this check ran, ISO-8601 UTC (every outcome)."),
-        @WritesAttribute(attribute = BulkImportAttributes.ERROR_CODE, description = "On failure, retry and expired: JOB_FAILED, JOB_NOT_FOUND, "
-                + "EXPIRED, the server's code or this bundle's classification."),
-        @WritesAttribute(attribute = BulkImportAttributes.ERROR_MESSAGE, description = "On failure, retry and expired: what happened."),
-        @WritesAttribute(attribute = BulkImportAttributes.HTTP_STATUS, description = "On failure and retry: the HTTP status, when an answer arrived.")
+        @WritesAttribute(attribute = STATE, description = STATE_DESC),
+        @WritesAttribute(attribute = PROGRESS, description = PROGRESS_DESC),
+        @WritesAttribute(attribute = IMPORTED_ROWS, description = IMPORTED_ROWS_DESC),
+        @WritesAttribute(attribute = TOTAL_ROWS, description = TOTAL_ROWS_DESC),
+        @WritesAttribute(attribute = FILE_SIZE, description = FILE_SIZE_DESC),
+        @WritesAttribute(attribute = REASON, description = REASON_DESC),
+        @WritesAttribute(attribute = COMPLETE_TIME, description = COMPLETE_TIME_DESC),
+        @WritesAttribute(attribute = CHECKED_AT, description = CHECKED_AT_DESC),
+        @WritesAttribute(attribute = ERROR_CODE, description = ERROR_CODE_DESC),
+        @WritesAttribute(attribute = ERROR_MESSAGE, description = ERROR_MESSAGE_DESC),
+        @WritesAttribute(attribute = HTTP_STATUS, description = HTTP_STATUS_DESC)
 })
 @SeeAlso(value = {TriggerBulkImport.class, ListBulkImportJobs.class}, classNames = "io.github.bulkimport.nifi.service.StandardBulkImportConnectionService")
 @UseCase(description = "Wait for a bulk-import job to finish without holding a thread.",
@@ -96,7 +97,7 @@ public class GetBulkImportProgress extends AbstractBulkImportProcessor implement
 
     public static final PropertyDescriptor MAXIMUM_WAIT_TIME = new PropertyDescriptor.Builder()
             .name("Maximum Wait Time")
-            .description("How long after " + BulkImportAttributes.SUBMITTED_AT + " a job may still be unfinished; after that the flowfile goes to "
+            .description("How long after " + SUBMITTED_AT + " a job may still be unfinished; after that the flowfile goes to "
                     + "expired. Counted from attributes, so it survives restarts. Milvus forgets finished jobs after 3 hours by default.")
             .required(true)
             .defaultValue("24 hours")
@@ -146,28 +147,19 @@ public class GetBulkImportProgress extends AbstractBulkImportProcessor implement
 
     @Override
     public void onTrigger(final ProcessContext context, final ProcessSession session) {
-        if (throttleGate.isClosed()) {
-            context.yield();
+        if (throttleGate.holdsBack(context)) {
             return;
         }
         final FlowFile flowFile = session.get();
         if (flowFile == null) {
             return;
         }
-        final ImportApiClient client = connectionService(context).getClient();
+        final BulkImportConnectionService service = connectionService(context);
         final String checkedAt = now();
         try {
-            check(context, session, client, flowFile, checkedAt);
+            check(context, session, service, flowFile, checkedAt);
         } catch (final RuntimeException unexpected) {
-            if (Thread.currentThread().isInterrupted()) {
-                throw unexpected;
-            }
-            // the one guard of this processor: the flowfile is routed, not rolled back to loop for ever
-            final String message = client.visibleText("Unexpected error while checking a bulk-import job (" + unexpected.getClass().getSimpleName()
-                    + ": " + unexpected.getMessage() + ")");
-            getLogger().error(message);
-            routeWithError(session, session.putAttribute(flowFile, BulkImportAttributes.CHECKED_AT, checkedAt),
-                    ErrorAttributes.of(ErrorAttributes.UNEXPECTED, message), REL_FAILURE);
+            routeUnexpected(session, service, session.putAttribute(flowFile, CHECKED_AT, checkedAt), unexpected, "checking a bulk-import job", REL_FAILURE);
         }
     }
 
@@ -182,14 +174,14 @@ public class GetBulkImportProgress extends AbstractBulkImportProcessor implement
                     + " attribute (was it routed from TriggerBulkImport's success?) or Job ID reads another attribute");
         }
         final String database = blankToNull(evaluate(context, DATABASE_NAME, flowFile));
-        final String submittedAt = flowFile.getAttribute(BulkImportAttributes.SUBMITTED_AT);
+        final String submittedAt = flowFile.getAttribute(SUBMITTED_AT);
         try {
             final Instant start = submittedAt == null || submittedAt.isBlank()
                     ? Instant.ofEpochMilli(flowFile.getLineageStartDate())
                     : Instant.parse(submittedAt.trim());
             return new Check(jobId, database, start.plusMillis(context.getProperty(MAXIMUM_WAIT_TIME).asTimePeriod(TimeUnit.MILLISECONDS)));
         } catch (final DateTimeException | ArithmeticException e) {
-            throw new InvalidInputException("Attribute " + BulkImportAttributes.SUBMITTED_AT + " holds \"" + VisibleText.bound(submittedAt, 80)
+            throw new InvalidInputException("Attribute " + SUBMITTED_AT + " holds \"" + VisibleText.bound(submittedAt, 80)
                     + "\", which is not an ISO-8601 instant such as 2026-11-28T17:23:14Z that a deadline can be counted from; fix or remove it");
         }
     }
@@ -202,99 +194,95 @@ public class GetBulkImportProgress extends AbstractBulkImportProcessor implement
         }
     }
 
-    private void check(final ProcessContext context, final ProcessSession session, final ImportApiClient client, final FlowFile flowFile,
+    private void check(final ProcessContext context, final ProcessSession session, final BulkImportConnectionService service, final FlowFile flowFile,
                        final String checkedAt) {
         final Check check;
         try {
             check = evaluate(context, flowFile);
         } catch (final InvalidInputException e) {
-            routeInvalidInput(session, client, session.putAttribute(flowFile, BulkImportAttributes.CHECKED_AT, checkedAt), e.getMessage(), REL_FAILURE);
+            routeInvalidInput(session, service, session.putAttribute(flowFile, CHECKED_AT, checkedAt), e.getMessage(), REL_FAILURE);
             return;
         }
-        final String jobId = client.visibleText(check.jobId());
+        final String jobId = service.visibleText(check.jobId());
         final boolean expired = Instant.now().isAfter(check.deadline());
 
         final JobProgress progress;
         try {
-            progress = client.describeJob(check.jobId(), check.database());
+            progress = service.describeJob(new JobReference(check.jobId(), check.database()));
         } catch (final ImportApiException e) {
-            final FlowFile checked = session.putAttribute(flowFile, BulkImportAttributes.CHECKED_AT, checkedAt);
+            final FlowFile checked = session.putAttribute(flowFile, CHECKED_AT, checkedAt);
             if (e.getKind().isRetryable() && expired) {
-                slowDown(context, e);
-                routeExpired(session, client, checked, jobId, check.deadline(), "the last check failed: " + e.getMessage());
+                throttleGate.slowDown(context, e);
+                routeExpired(session, service, checked, jobId, check.deadline(), "the last check failed: " + e.getMessage());
             } else if (e.getKind() == ErrorKind.JOB_NOT_FOUND) {
-                final String message = client.visibleText("Job " + jobId + " is unknown to the server (it never existed, or finished jobs were "
+                final String message = service.visibleText("Job " + jobId + " is unknown to the server (it never existed, or finished jobs were "
                         + "cleaned up, after 3 hours by default on Milvus): " + e.getMessage());
                 getLogger().error(message);
                 final Map<String, String> errors = ErrorAttributes.of(e);
-                errors.put(BulkImportAttributes.ERROR_CODE, "JOB_NOT_FOUND");
-                errors.put(BulkImportAttributes.ERROR_MESSAGE, message);
+                errors.put(ERROR_CODE, "JOB_NOT_FOUND");
+                errors.put(ERROR_MESSAGE, message);
                 routeWithError(session, checked, errors, REL_FAILURE);
             } else {
-                routeFailedCall(context, session, client, checked, e, REL_RETRY, REL_FAILURE, "Checking job " + jobId);
+                routeFailedCall(context, session, service, checked, e, REL_RETRY, REL_FAILURE, "Checking job " + jobId);
             }
             return;
         }
 
-        FlowFile checked = session.removeAllAttributes(flowFile, BulkImportAttributes.PROGRESS_REPORT);
+        FlowFile checked = session.removeAllAttributes(flowFile, PROGRESS_REPORT);
         checked = session.putAllAttributes(checked, progressAttributes(progress, checkedAt));
-        final String transitUri = client.uriOf(ImportApiClient.DESCRIBE_PATH);
+        final String transitUri = service.addressOf(Operation.DESCRIBE);
         switch (progress.state()) {
             case COMPLETED -> {
-                checked = session.removeAllAttributes(checked, ErrorAttributes.NAMES);
+                checked = session.removeAllAttributes(checked, ERRORS);
                 session.getProvenanceReporter().invokeRemoteProcess(checked, transitUri, "Bulk-import job " + jobId + " Completed");
                 session.transfer(checked, REL_SUCCESS);
             }
             case FAILED -> {
-                final String message = client.visibleText("Bulk-import job " + jobId + " Failed: " + (progress.reason() == null ? "no reason given" : progress.reason()));
+                final String message = service.visibleText("Bulk-import job " + jobId + " Failed: " + (progress.reason() == null ? "no reason given" : progress.reason()));
                 getLogger().error(message);
                 session.getProvenanceReporter().invokeRemoteProcess(checked, transitUri, "Bulk-import job " + jobId + " Failed");
                 routeWithError(session, checked, ErrorAttributes.of(JOB_FAILED, message), REL_FAILURE);
             }
             default -> {
                 if (progress.state() == JobState.UNKNOWN) {
-                    getLogger().warn(client.visibleText("Job " + jobId + " reports state " + progress.rawState()
+                    getLogger().warn(service.visibleText("Job " + jobId + " reports state " + progress.rawState()
                             + ", which this bundle does not know; treating it as running"));
                 }
                 if (expired) {
-                    routeExpired(session, client, checked, jobId, check.deadline(), "it is still " + progress.state().displayName(progress.rawState()));
+                    routeExpired(session, service, checked, jobId, check.deadline(), "it is still " + progress.state().displayName(progress.rawState()));
                 } else {
-                    session.transfer(session.penalize(session.removeAllAttributes(checked, ErrorAttributes.NAMES)), REL_RUNNING);
+                    session.transfer(session.penalize(session.removeAllAttributes(checked, ERRORS)), REL_RUNNING);
                 }
             }
         }
     }
 
-    private void routeExpired(final ProcessSession session, final ImportApiClient client, final FlowFile flowFile, final String jobId,
+    private void routeExpired(final ProcessSession session, final BulkImportConnectionService service, final FlowFile flowFile, final String jobId,
                               final Instant deadline, final String detail) {
-        final String message = client.visibleText("Job " + jobId + " did not finish by " + deadline + " (Maximum Wait Time after "
-                + BulkImportAttributes.SUBMITTED_AT + "); " + detail);
-        getLogger().warn(client.visibleText("Routing flowfile " + flowFile.getAttribute("uuid") + " to expired: " + message));
+        final String message = service.visibleText("Job " + jobId + " did not finish by " + deadline + " (Maximum Wait Time after "
+                + SUBMITTED_AT + "); " + detail);
+        getLogger().warn(service.visibleText("Routing flowfile " + flowFile.getAttribute("uuid") + " to expired: " + message));
         routeWithError(session, flowFile, ErrorAttributes.of(EXPIRED, message), REL_EXPIRED);
     }
 
     private static Map<String, String> progressAttributes(final JobProgress progress, final String checkedAt) {
         final Map<String, String> attributes = new HashMap<>(12);
-        attributes.put(BulkImportAttributes.STATE, progress.state().displayName(progress.rawState()));
-        putIfPresent(attributes, BulkImportAttributes.PROGRESS, progress.progress());
-        putIfPresent(attributes, BulkImportAttributes.IMPORTED_ROWS, progress.importedRows());
-        putIfPresent(attributes, BulkImportAttributes.TOTAL_ROWS, progress.totalRows());
-        putIfPresent(attributes, BulkImportAttributes.FILE_SIZE, progress.fileSize());
-        putIfPresent(attributes, BulkImportAttributes.REASON, progress.reason());
-        putIfPresent(attributes, BulkImportAttributes.COMPLETE_TIME, progress.completeTime());
-        attributes.put(BulkImportAttributes.CHECKED_AT, checkedAt);
+        attributes.put(STATE, progress.state().displayName(progress.rawState()));
+        putIfPresent(attributes, PROGRESS, progress.progress());
+        putIfPresent(attributes, IMPORTED_ROWS, progress.importedRows());
+        putIfPresent(attributes, TOTAL_ROWS, progress.totalRows());
+        putIfPresent(attributes, FILE_SIZE, progress.fileSize());
+        putIfPresent(attributes, REASON, progress.reason());
+        putIfPresent(attributes, COMPLETE_TIME, progress.completeTime());
+        attributes.put(CHECKED_AT, checkedAt);
         return attributes;
-    }
-
-    private static String blankToNull(final String value) {
-        return value == null || value.isBlank() ? null : value.trim();
     }
 
     @Override
     public List<ConfigVerificationResult> verify(final ProcessContext context, final ComponentLog verificationLogger, final Map<String, String> attributes) {
         final List<ConfigVerificationResult> results = new ArrayList<>();
-        final ImportApiClient client = clientForVerification(context, results);
-        if (client == null) {
+        final BulkImportConnectionService service = serviceForVerification(context, results);
+        if (service == null) {
             return results;
         }
         final String jobId;
@@ -304,7 +292,7 @@ public class GetBulkImportProgress extends AbstractBulkImportProcessor implement
             database = blankToNull(context.getProperty(DATABASE_NAME).evaluateAttributeExpressions(attributes).getValue());
         } catch (final RuntimeException e) {
             results.add(verification("Describe Job", Outcome.FAILED,
-                    client.visibleText("A property's expression could not be evaluated with these attributes: " + e.getMessage())));
+                    service.visibleText("A property's expression could not be evaluated with these attributes: " + e.getMessage())));
             return results;
         }
         if (jobId == null) {
@@ -313,8 +301,8 @@ public class GetBulkImportProgress extends AbstractBulkImportProcessor implement
             return results;
         }
         try {
-            final JobProgress progress = client.describeJob(jobId, database);
-            results.add(verification("Describe Job", Outcome.SUCCESSFUL, client.visibleText("Job " + jobId + " is "
+            final JobProgress progress = service.describeJob(new JobReference(jobId, database));
+            results.add(verification("Describe Job", Outcome.SUCCESSFUL, service.visibleText("Job " + jobId + " is "
                     + progress.state().displayName(progress.rawState()) + (progress.progress() == null ? "" : " (" + progress.progress() + "%)"))));
         } catch (final ImportApiException e) {
             verificationLogger.warn(e.getMessage());

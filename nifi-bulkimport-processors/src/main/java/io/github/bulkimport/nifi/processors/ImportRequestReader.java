@@ -1,11 +1,11 @@
 package io.github.bulkimport.nifi.processors;
 
-import io.github.bulkimport.nifi.client.VisibleText;
-import io.github.bulkimport.nifi.model.Deployment;
-import io.github.bulkimport.nifi.model.ImportTarget;
-import io.github.bulkimport.nifi.model.InvalidInputException;
-import io.github.bulkimport.nifi.url.ObjectUrls;
-import io.github.bulkimport.nifi.url.UploadAttributes;
+import io.github.bulkimport.nifi.api.VisibleText;
+import org.apache.nifi.expression.ExpressionLanguageScope;
+import org.apache.nifi.processor.util.StandardValidators;
+import io.github.bulkimport.nifi.api.Deployment;
+import io.github.bulkimport.nifi.api.ImportRequest;
+import io.github.bulkimport.nifi.api.ImportTarget;
 import org.apache.nifi.components.PropertyDescriptor;
 import org.apache.nifi.processor.ProcessContext;
 
@@ -18,29 +18,61 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
- * Evaluates TriggerBulkImport's properties against one flowfile's attributes and checks the
- * result, so that bad input is rejected with a precise message before anything is sent.
+ * Evaluates TriggerBulkImport's properties against one flowfile's attributes into the request for
+ * that flowfile's files, checked, so that bad input is rejected with a precise message before
+ * anything is sent.
  */
 final class ImportRequestReader {
 
     /** Milvus and Zilliz Cloud name rules for collections, partitions and databases. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,254}");
 
-    private final PropertyDescriptor collectionProperty;
-    private final PropertyDescriptor partitionProperty;
-    private final PropertyDescriptor databaseProperty;
-    private final PropertyDescriptor objectUrlsProperty;
+    static final PropertyDescriptor COLLECTION_NAME = new PropertyDescriptor.Builder()
+            .name("Collection Name")
+            .description("The collection to import into.")
+            .required(true)
+            .expressionLanguageSupported(ExpressionLanguageScope.FLOWFILE_ATTRIBUTES)
+            .addValidator(StandardValidators.NON_BLANK_VALIDATOR)
+            .build();
 
-    ImportRequestReader(final PropertyDescriptor collectionProperty, final PropertyDescriptor partitionProperty,
-                        final PropertyDescriptor databaseProperty, final PropertyDescriptor objectUrlsProperty) {
-        this.collectionProperty = collectionProperty;
-        this.partitionProperty = partitionProperty;
-        this.databaseProperty = databaseProperty;
-        this.objectUrlsProperty = objectUrlsProperty;
-    }
+    static final PropertyDescriptor PARTITION_NAME = new PropertyDescriptor.Builder()
+            .name("Partition Name")
+            .description("The partition to import into. Leave empty for the default partition, and always when the collection has a partition key.")
+            .required(false)
+            .expressionLanguageSupported(ExpressionLanguageScope.FLOWFILE_ATTRIBUTES)
+            .addValidator(StandardValidators.NON_EMPTY_VALIDATOR)
+            .build();
 
-    /** One flowfile's share of a job: where it goes and the file entries it contributes. */
-    record FlowFileImport(ImportTarget target, List<String> files) {
+    static final PropertyDescriptor DATABASE_NAME = new PropertyDescriptor.Builder()
+            .name("Database Name")
+            .description("The database holding the collection; empty means the default database. Sent as dbName and, for Milvus "
+                    + "permission checks, as the DB-Name header. On Zilliz Cloud only dedicated clusters have databases.")
+            .required(false)
+            .expressionLanguageSupported(ExpressionLanguageScope.FLOWFILE_ATTRIBUTES)
+            .addValidator(StandardValidators.NON_EMPTY_VALIDATOR)
+            .build();
+
+    static final PropertyDescriptor OBJECT_URLS = new PropertyDescriptor.Builder()
+            .name("Object URLs")
+            .description("The files to import, separated by commas or line breaks (use line breaks when keys hold commas); each becomes one "
+                    + "file of the job, and a URL ending in / names a folder. Zilliz Cloud takes s3://, gs:// and https:// URLs; Milvus "
+                    + "takes the same forms, or plain paths, and imports the path inside its own bucket. When not set, the URL is built "
+                    + "from the attributes of the upload processor before this one: s3.bucket and s3.key (PutS3Object), gcs.bucket and "
+                    + "gcs.key (PutGCSObject), or azure.primaryUri (PutAzureBlobStorage_v12).")
+            .required(false)
+            .expressionLanguageSupported(ExpressionLanguageScope.FLOWFILE_ATTRIBUTES)
+            .addValidator(StandardValidators.NON_EMPTY_VALIDATOR)
+            .build();
+
+    /** A dynamic property: one import option, sent in the request's options object. */
+    static PropertyDescriptor optionProperty(final String name) {
+        return new PropertyDescriptor.Builder()
+                .name(name)
+                .description("Import option '" + name + "', sent in the request's options object")
+                .dynamic(true)
+                .expressionLanguageSupported(ExpressionLanguageScope.FLOWFILE_ATTRIBUTES)
+                .addValidator(StandardValidators.NON_EMPTY_VALIDATOR)
+                .build();
     }
 
     /** The dynamic properties of a context, each one an import option. */
@@ -52,13 +84,13 @@ final class ImportRequestReader {
      * @param optionProperties the context's dynamic properties (see {@link #optionProperties}), looked up once
      *                         per schedule rather than per flowfile
      */
-    FlowFileImport read(final ProcessContext context, final List<PropertyDescriptor> optionProperties, final Map<String, String> attributes,
-                        final Deployment deployment) throws InvalidInputException {
-        final String collection = requiredName(context, collectionProperty, attributes);
-        final String partition = optionalName(context, partitionProperty, attributes);
-        final String database = optionalName(context, databaseProperty, attributes);
+    ImportRequest read(final ProcessContext context, final List<PropertyDescriptor> optionProperties, final Map<String, String> attributes,
+                       final Deployment deployment) throws InvalidInputException {
+        final String collection = requiredName(context, COLLECTION_NAME, attributes);
+        final String partition = optionalName(context, PARTITION_NAME, attributes);
+        final String database = optionalName(context, DATABASE_NAME, attributes);
         final List<String> files = files(context, attributes, deployment);
-        return new FlowFileImport(ImportTarget.of(collection, partition, database, options(context, optionProperties, attributes)), files);
+        return new ImportRequest(ImportTarget.of(collection, partition, database, options(context, optionProperties, attributes)), files);
     }
 
     private String requiredName(final ProcessContext context, final PropertyDescriptor property, final Map<String, String> attributes)
@@ -100,9 +132,9 @@ final class ImportRequestReader {
             throws InvalidInputException {
         final List<String> urls;
         final String source;
-        if (context.getProperty(objectUrlsProperty).isSet()) {
-            source = objectUrlsProperty.getName();
-            final String value = evaluate(context, objectUrlsProperty, attributes);
+        if (context.getProperty(OBJECT_URLS).isSet()) {
+            source = OBJECT_URLS.getName();
+            final String value = evaluate(context, OBJECT_URLS, attributes);
             if (value == null) {
                 throw new InvalidInputException(source + " evaluated to an empty value for this flowfile; "
                         + "check the attributes its expression reads");

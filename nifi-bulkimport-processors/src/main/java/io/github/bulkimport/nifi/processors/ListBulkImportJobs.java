@@ -2,11 +2,13 @@ package io.github.bulkimport.nifi.processors;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import io.github.bulkimport.nifi.client.ImportApiClient;
-import io.github.bulkimport.nifi.client.ImportApiException;
-import io.github.bulkimport.nifi.model.JobPage;
-import io.github.bulkimport.nifi.model.JobState;
-import io.github.bulkimport.nifi.model.JobSummary;
+import io.github.bulkimport.nifi.api.BulkImportConnectionService;
+import io.github.bulkimport.nifi.api.ImportApiException;
+import io.github.bulkimport.nifi.api.JobPage;
+import io.github.bulkimport.nifi.api.JobState;
+import io.github.bulkimport.nifi.api.JobSummary;
+import io.github.bulkimport.nifi.api.Operation;
+import io.github.bulkimport.nifi.api.PageRequest;
 import org.apache.nifi.annotation.behavior.InputRequirement;
 import org.apache.nifi.annotation.behavior.PrimaryNodeOnly;
 import org.apache.nifi.annotation.behavior.Stateful;
@@ -43,6 +45,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import static io.github.bulkimport.nifi.processors.BulkImportAttributes.*;
+
 @Tags({"milvus", "zilliz", "vector", "bulk import", "import", "list", "jobs", "monitor", "alert"})
 @CapabilityDescription("Lists the bulk-import jobs of a Zilliz Cloud cluster or a Milvus instance, optionally of one collection, and emits one "
         + "flowfile per job with its ID, collection, state and progress as attributes and the job as JSON content. In Changes Only mode it "
@@ -55,13 +59,13 @@ import java.util.Set;
 @Stateful(scopes = Scope.CLUSTER, description = "In Changes Only mode, the last state seen of every listed job (key job.<jobId>). "
         + "Jobs that no longer appear in the listing are forgotten. Clearing the state makes every job new again.")
 @WritesAttributes({
-        @WritesAttribute(attribute = BulkImportAttributes.JOB_ID, description = "The job's ID."),
-        @WritesAttribute(attribute = BulkImportAttributes.COLLECTION, description = "The job's collection."),
-        @WritesAttribute(attribute = BulkImportAttributes.STATE, description = "Pending, Importing, Completed or Failed."),
-        @WritesAttribute(attribute = ListBulkImportJobs.PREVIOUS_STATE, description = "In Changes Only mode, the state seen before, absent for new jobs."),
-        @WritesAttribute(attribute = BulkImportAttributes.PROGRESS, description = "Percent done, 0 to 100, when reported."),
-        @WritesAttribute(attribute = BulkImportAttributes.REASON, description = "Why the job failed, when reported."),
-        @WritesAttribute(attribute = BulkImportAttributes.CHECKED_AT, description = "When the listing ran, ISO-8601 UTC."),
+        @WritesAttribute(attribute = JOB_ID, description = JOB_ID_DESC),
+        @WritesAttribute(attribute = COLLECTION, description = COLLECTION_DESC),
+        @WritesAttribute(attribute = STATE, description = STATE_DESC),
+        @WritesAttribute(attribute = PREVIOUS_STATE, description = PREVIOUS_STATE_DESC + " In Changes Only mode only."),
+        @WritesAttribute(attribute = PROGRESS, description = PROGRESS_DESC),
+        @WritesAttribute(attribute = REASON, description = REASON_DESC),
+        @WritesAttribute(attribute = CHECKED_AT, description = CHECKED_AT_DESC),
         @WritesAttribute(attribute = "mime.type", description = "application/json")
 })
 @SeeAlso(value = {TriggerBulkImport.class, GetBulkImportProgress.class}, classNames = "io.github.bulkimport.nifi.service.StandardBulkImportConnectionService")
@@ -72,7 +76,6 @@ import java.util.Set;
                 """)
 public class ListBulkImportJobs extends AbstractBulkImportProcessor implements VerifiableProcessor {
 
-    static final String PREVIOUS_STATE = "bulkimport.previous.state";
     static final String STATE_KEY_PREFIX = "job.";
     /** A listing stops after this many pages even if the server claims more, to bound one run. */
     static final int MAX_PAGES = 1_000;
@@ -134,17 +137,16 @@ public class ListBulkImportJobs extends AbstractBulkImportProcessor implements V
 
     @Override
     public void onTrigger(final ProcessContext context, final ProcessSession session) {
-        if (throttleGate.isClosed()) {
-            context.yield();
+        if (throttleGate.holdsBack(context)) {
             return;
         }
-        final ImportApiClient client = connectionService(context).getClient();
+        final BulkImportConnectionService service = connectionService(context);
         final Collection<JobSummary> jobs;
         try {
-            jobs = listAll(context, client);
+            jobs = listAll(context, service);
         } catch (final ImportApiException e) {
-            slowDown(context, e);
-            getLogger().error(client.visibleText("Listing bulk-import jobs failed; nothing emitted, the listing will be repeated: " + e.getMessage()));
+            throttleGate.slowDown(context, e);
+            getLogger().error(service.visibleText("Listing bulk-import jobs failed; nothing emitted, the listing will be repeated: " + e.getMessage()));
             context.yield();
             return;
         }
@@ -154,14 +156,14 @@ public class ListBulkImportJobs extends AbstractBulkImportProcessor implements V
         try {
             previous = changesOnly ? session.getState(Scope.CLUSTER).toMap() : Map.of();
         } catch (final IOException e) {
-            getLogger().error(client.visibleText("Cannot read the states of previously listed jobs; nothing emitted, the listing will be repeated: "
+            getLogger().error(service.visibleText("Cannot read the states of previously listed jobs; nothing emitted, the listing will be repeated: "
                     + e.getMessage()));
             context.yield();
             return;
         }
         final Map<String, String> current = new HashMap<>();
         final String listedAt = now();
-        final String transitUri = client.uriOf(ImportApiClient.LIST_PATH);
+        final String transitUri = service.addressOf(Operation.LIST);
         int emitted = 0;
         for (final JobSummary job : jobs) {
             if (job.jobId() == null) {
@@ -183,7 +185,7 @@ public class ListBulkImportJobs extends AbstractBulkImportProcessor implements V
                 session.setState(current, Scope.CLUSTER);
             } catch (final IOException e) {
                 session.rollback();
-                getLogger().error(client.visibleText("Cannot store the states of listed jobs; nothing emitted, the listing will be repeated: "
+                getLogger().error(service.visibleText("Cannot store the states of listed jobs; nothing emitted, the listing will be repeated: "
                         + e.getMessage()));
                 context.yield();
                 return;
@@ -199,13 +201,12 @@ public class ListBulkImportJobs extends AbstractBulkImportProcessor implements V
      * Every job, page after page. A job that new jobs push onto the next page while the listing runs
      * shows up twice: it is kept once.
      */
-    private static Collection<JobSummary> listAll(final ProcessContext context, final ImportApiClient client) throws ImportApiException {
-        final String collection = context.getProperty(COLLECTION_NAME).evaluateAttributeExpressions().getValue();
-        final String database = context.getProperty(DATABASE_NAME).evaluateAttributeExpressions().getValue();
-        final int pageSize = context.getProperty(PAGE_SIZE).asInteger();
+    private static Collection<JobSummary> listAll(final ProcessContext context, final BulkImportConnectionService service) throws ImportApiException {
+        PageRequest page = new PageRequest(context.getProperty(COLLECTION_NAME).evaluateAttributeExpressions().getValue(),
+                context.getProperty(DATABASE_NAME).evaluateAttributeExpressions().getValue(), 1, context.getProperty(PAGE_SIZE).asInteger());
         final Map<String, JobSummary> jobs = new LinkedHashMap<>();
-        for (int page = 1; page <= MAX_PAGES; page++) {
-            final JobPage result = client.listJobs(collection, database, page, pageSize);
+        for (int pages = 0; pages < MAX_PAGES; pages++, page = page.next()) {
+            final JobPage result = service.listJobs(page);
             result.jobs().forEach(job -> jobs.putIfAbsent(job.jobId(), job));
             if (!result.hasMore()) {
                 break;
@@ -231,13 +232,13 @@ public class ListBulkImportJobs extends AbstractBulkImportProcessor implements V
             }
         });
         final Map<String, String> attributes = new HashMap<>(10);
-        attributes.put(BulkImportAttributes.JOB_ID, job.jobId());
-        putIfPresent(attributes, BulkImportAttributes.COLLECTION, job.collectionName());
-        attributes.put(BulkImportAttributes.STATE, state);
+        attributes.put(JOB_ID, job.jobId());
+        putIfPresent(attributes, COLLECTION, job.collectionName());
+        attributes.put(STATE, state);
         putIfPresent(attributes, PREVIOUS_STATE, previousState);
-        putIfPresent(attributes, BulkImportAttributes.PROGRESS, job.progress());
-        putIfPresent(attributes, BulkImportAttributes.REASON, job.reason());
-        attributes.put(BulkImportAttributes.CHECKED_AT, listedAt);
+        putIfPresent(attributes, PROGRESS, job.progress());
+        putIfPresent(attributes, REASON, job.reason());
+        attributes.put(CHECKED_AT, listedAt);
         attributes.put(CoreAttributes.MIME_TYPE.key(), "application/json");
         flowFile = session.putAllAttributes(flowFile, attributes);
         session.getProvenanceReporter().receive(flowFile, transitUri);
@@ -253,12 +254,12 @@ public class ListBulkImportJobs extends AbstractBulkImportProcessor implements V
     @Override
     public List<ConfigVerificationResult> verify(final ProcessContext context, final ComponentLog verificationLogger, final Map<String, String> attributes) {
         final List<ConfigVerificationResult> results = new ArrayList<>();
-        final ImportApiClient client = clientForVerification(context, results);
-        if (client == null) {
+        final BulkImportConnectionService service = serviceForVerification(context, results);
+        if (service == null) {
             return results;
         }
         try {
-            final Collection<JobSummary> jobs = listAll(context, client);
+            final Collection<JobSummary> jobs = listAll(context, service);
             final long failed = jobs.stream().filter(job -> job.state() == JobState.FAILED).count();
             results.add(verification("List Import Jobs", Outcome.SUCCESSFUL, "Listed " + jobs.size() + " jobs, " + failed + " of them Failed"));
         } catch (final ImportApiException e) {

@@ -1,7 +1,9 @@
 package io.github.bulkimport.nifi.processors;
 
-import io.github.bulkimport.nifi.client.ImportApiException;
+import io.github.bulkimport.nifi.api.ImportApiException;
+import org.apache.nifi.components.PropertyDescriptor;
 import org.apache.nifi.processor.exception.ProcessException;
+import org.apache.nifi.processor.util.StandardValidators;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -20,6 +22,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the others. With one request in flight, requests are sent on the calling thread, in order.
  */
 final class RequestsInFlight implements AutoCloseable {
+
+    static final PropertyDescriptor MAX_REQUESTS_IN_FLIGHT = new PropertyDescriptor.Builder()
+            .name("Max Requests in Flight")
+            .description("How many create requests one task keeps waiting for answers at once. Above 1, requests for the next jobs go out "
+                    + "while earlier ones are answered, which hides network latency; the connection service's Max Connections is shared "
+                    + "by all tasks. 1 sends one request at a time. Mind Zilliz Cloud's limit of 20 requests per second.")
+            .required(true)
+            .defaultValue("4")
+            .addValidator(StandardValidators.createLongValidator(1, 64, true))
+            .build();
 
     /** Sends one batch's request; returns the job ID. */
     @FunctionalInterface

@@ -1,24 +1,51 @@
 package io.github.bulkimport.nifi.processors;
 
+import io.github.bulkimport.nifi.api.ErrorKind;
+import io.github.bulkimport.nifi.api.ImportApiException;
+import org.apache.nifi.processor.ProcessContext;
+
 import java.time.Duration;
+import java.util.function.LongSupplier;
 
 /**
- * Remembers until when the server asked us (through {@code Retry-After}) not to call again.
- * While closed, processors yield without taking flowfiles.
+ * Slows a processor down when the server asks for it: remembers until when the server's
+ * {@code Retry-After} lasts, and makes the processor yield while it does, and whenever the server is
+ * throttling or unavailable.
  */
 final class ThrottleGate {
 
-    private volatile long openAtNanos = System.nanoTime();
+    private final LongSupplier nanoTime;
+    private volatile long openAtNanos;
 
-    boolean isClosed() {
-        return System.nanoTime() - openAtNanos < 0;
+    ThrottleGate(final LongSupplier nanoTime) {
+        this.nanoTime = nanoTime;
+        this.openAtNanos = nanoTime.getAsLong();
+    }
+
+    /** Whether the processor must not call the server now; if so, it has yielded. */
+    boolean holdsBack(final ProcessContext context) {
+        if (nanoTime.getAsLong() - openAtNanos < 0) {
+            context.yield();
+            return true;
+        }
+        return false;
+    }
+
+    /** After a failed call: closes the gate for the server's Retry-After, and yields when every call would meet the same trouble. */
+    void slowDown(final ProcessContext context, final ImportApiException e) {
+        if (e.getKind() == ErrorKind.THROTTLED) {
+            e.getRetryAfter().ifPresent(this::closeFor);
+        }
+        if (e.getKind().yields()) {
+            context.yield();
+        }
     }
 
     void closeFor(final Duration wait) {
         if (wait == null || wait.isZero() || wait.isNegative()) {
             return;
         }
-        final long candidate = System.nanoTime() + wait.toNanos();
+        final long candidate = nanoTime.getAsLong() + wait.toNanos();
         synchronized (this) {
             if (candidate - openAtNanos > 0) {
                 openAtNanos = candidate;
@@ -27,6 +54,6 @@ final class ThrottleGate {
     }
 
     void open() {
-        openAtNanos = System.nanoTime();
+        openAtNanos = nanoTime.getAsLong();
     }
 }

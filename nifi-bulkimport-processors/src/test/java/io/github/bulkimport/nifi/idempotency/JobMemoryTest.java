@@ -1,6 +1,6 @@
 package io.github.bulkimport.nifi.idempotency;
 
-import io.github.bulkimport.nifi.model.ImportTarget;
+import io.github.bulkimport.nifi.api.ImportTarget;
 import io.github.bulkimport.nifi.processors.TriggerBulkImport;
 import org.apache.nifi.components.state.Scope;
 import org.apache.nifi.components.state.StateMap;
@@ -38,7 +38,7 @@ class JobMemoryTest {
 
     @Test
     void remembersAndForgetsByAge() throws IOException {
-        memory(10, Duration.ofHours(1), NOW).remember(Map.of("a", job("job-1", NOW.toEpochMilli())), List.of());
+        memory(10, Duration.ofHours(1), NOW).remember(Map.of("a", job("job-1", NOW.toEpochMilli())));
 
         assertEquals(Optional.of(job("job-1", NOW.toEpochMilli())), memory(10, Duration.ofHours(1), NOW).snapshot().recall("a"));
         assertTrue(memory(10, Duration.ofHours(1), NOW.plus(Duration.ofMinutes(61))).snapshot().recall("a").isEmpty(), "too old");
@@ -50,7 +50,7 @@ class JobMemoryTest {
     void prunesTheOldestButNeverTheEntriesBeingAdded() throws IOException {
         final JobMemory memory = memory(4, Duration.ofDays(1), NOW);
         for (int i = 0; i < 4; i++) {
-            memory.remember(Map.of("old" + i, job("job-" + i, NOW.toEpochMilli() - 1_000 + i)), List.of());
+            memory.remember(Map.of("old" + i, job("job-" + i, NOW.toEpochMilli() - 1_000 + i)));
         }
         assertEquals(4, state.getState(Scope.CLUSTER).toMap().size());
 
@@ -58,7 +58,7 @@ class JobMemoryTest {
         for (int i = 0; i < 6; i++) {
             batch.put("new" + i, new RememberedJob("job-batch", NOW.toEpochMilli(), i, 6));
         }
-        memory.remember(batch, List.of());
+        memory.remember(batch);
 
         final Map<String, String> stored = state.getState(Scope.CLUSTER).toMap();
         assertEquals(6, stored.size(), "every entry of the batch kept, every older one dropped: " + stored);
@@ -72,7 +72,7 @@ class JobMemoryTest {
         state.setState(Map.of("k.other", "job-9|" + NOW.toEpochMilli() + "|0|1"), Scope.CLUSTER);
         assertTrue(!state.replace(empty, Map.of("k.mine", "x"), Scope.CLUSTER), "a stale empty state must not be replaced");
 
-        memory(10, Duration.ofHours(1), NOW).remember(Map.of("mine", job("job-1", NOW.toEpochMilli())), List.of());
+        memory(10, Duration.ofHours(1), NOW).remember(Map.of("mine", job("job-1", NOW.toEpochMilli())));
 
         final Map<String, String> stored = state.getState(Scope.CLUSTER).toMap();
         assertEquals(2, stored.size(), "both writers' entries survive: " + stored);
@@ -83,7 +83,7 @@ class JobMemoryTest {
         state.setState(Map.of("k", "x", "", "y", "other", "z"), Scope.CLUSTER);
         final JobMemory memory = memory(2, Duration.ofDays(1), NOW);
         for (int i = 0; i < 5; i++) {
-            memory.remember(Map.of("e" + i, job("job-" + i, NOW.toEpochMilli() + i)), List.of());
+            memory.remember(Map.of("e" + i, job("job-" + i, NOW.toEpochMilli() + i)));
         }
         final Map<String, String> stored = state.getState(Scope.CLUSTER).toMap();
         assertTrue(stored.containsKey("k.e4"), stored.toString());
@@ -94,18 +94,20 @@ class JobMemoryTest {
     @Test
     void pendingEntriesNameTheRequestUntilTheJobStartsOrTheSessionCommits() throws IOException {
         final JobMemory memory = memory(10, Duration.ofHours(1), NOW);
-        memory.markPending(Map.of("a", "request-1", "b", "request-1"), List.of());
+        memory.markPending(Map.of("a", "request-1", "b", "request-1"));
 
         final JobMemory.Snapshot marked = memory.snapshot();
         assertEquals(Optional.of("request-1"), marked.pendingRequest("a"));
         assertTrue(marked.recall("a").isEmpty(), "a pending entry is no started job");
 
-        memory.remember(Map.of("a", job("job-1", NOW.toEpochMilli())), List.of());
+        memory.remember(Map.of("a", job("job-1", NOW.toEpochMilli())));
         assertTrue(memory.snapshot().pendingRequest("a").isEmpty(), "the started job replaced the mark");
         assertEquals(Optional.of("request-1"), memory.snapshot().pendingRequest("b"));
 
         // the session committed: the next write forgets the marks, and no write is made for that alone
-        memory.remember(Map.of("c", job("job-2", NOW.toEpochMilli())), List.of("a", "b"));
+        memory.sessionCommitted(List.of("a", "b"));
+        assertEquals(Optional.of("request-1"), memory.snapshot().pendingRequest("b"));
+        memory.remember(Map.of("c", job("job-2", NOW.toEpochMilli())));
         assertTrue(memory.snapshot().pendingRequest("b").isEmpty());
         assertTrue(memory.snapshot().recall("a").isPresent(), "forgetting marks keeps started jobs");
     }
@@ -113,19 +115,20 @@ class JobMemoryTest {
     @Test
     void pendingEntriesAreWrittenEvenWhenJobsAreNotRemembered() throws IOException {
         final JobMemory off = memory(0, Duration.ofHours(1), NOW);
-        off.markPending(Map.of("a", "request-1"), List.of());
-        off.remember(Map.of("a", job("job-1", NOW.toEpochMilli())), List.of());
+        off.markPending(Map.of("a", "request-1"));
+        off.remember(Map.of("a", job("job-1", NOW.toEpochMilli())));
 
         assertEquals(Optional.of("request-1"), off.snapshot().pendingRequest("a"), "kept until the session has committed");
         assertTrue(off.snapshot().recall("a").isEmpty());
-        off.markPending(Map.of("b", "request-2"), List.of("a"));
+        off.sessionCommitted(List.of("a"));
+        off.markPending(Map.of("b", "request-2"));
         assertEquals(Map.of("k.b", state.getState(Scope.CLUSTER).toMap().get("k.b")), state.getState(Scope.CLUSTER).toMap());
     }
 
     @Test
     void pendingEntriesOfASessionThatNeverCameBackExpire() throws IOException {
-        memory(10, Duration.ofHours(1), NOW).markPending(Map.of("a", "request-1"), List.of());
-        memory(10, Duration.ofHours(1), NOW.plus(Duration.ofHours(2))).markPending(Map.of("b", "request-2"), List.of());
+        memory(10, Duration.ofHours(1), NOW).markPending(Map.of("a", "request-1"));
+        memory(10, Duration.ofHours(1), NOW.plus(Duration.ofHours(2))).markPending(Map.of("b", "request-2"));
         assertEquals(1, state.getState(Scope.CLUSTER).toMap().size(), state.getState(Scope.CLUSTER).toMap().toString());
     }
 

@@ -1,6 +1,6 @@
 package io.github.bulkimport.nifi.modelcheck;
 
-import io.github.bulkimport.emulator.Dialect;
+import io.github.bulkimport.nifi.api.Deployment;
 import io.github.bulkimport.emulator.FaultType;
 
 import java.util.ArrayList;
@@ -14,7 +14,7 @@ import java.util.Random;
  * @param serverKeys     whether the server honours Idempotency-Key
  * @param jobMemorySize  TriggerBulkImport's Job Memory Size (0: off)
  */
-record Scenario(long seed, Dialect dialect, boolean serverKeys, Secrets secrets, int maxFlowFilesPerJob, int maxInFlight, int threads,
+record Scenario(long seed, Deployment deployment, boolean serverKeys, Secrets secrets, int maxFlowFilesPerJob, int maxInFlight, int threads,
                 int jobMemorySize, boolean changesOnly, List<Step> steps) {
 
     /** Faults that make TestRunner wait for real time are drawn less often. */
@@ -22,19 +22,19 @@ record Scenario(long seed, Dialect dialect, boolean serverKeys, Secrets secrets,
 
     static Scenario draw(final long seed) {
         final Random random = new Random(seed);
-        final Dialect dialect = random.nextBoolean() ? Dialect.MILVUS : Dialect.ZILLIZ;
+        final Deployment deployment = random.nextBoolean() ? Deployment.MILVUS : Deployment.ZILLIZ_CLOUD;
         final List<Step> steps = new ArrayList<>();
         final int length = 4 + random.nextInt(20);
         for (int i = 0; i < length; i++) {
             steps.add(step(random, i == 0));
         }
-        return new Scenario(seed, dialect, random.nextInt(4) != 0, Secrets.draw(random, dialect),
+        return new Scenario(seed, deployment, random.nextInt(4) != 0, Secrets.draw(random, deployment),
                 pick(random, 1, 1, 2, 4, 10), pick(random, 1, 2, 4), pick(random, 1, 1, 2, 4), pick(random, 0, 1_000, 1_000),
                 random.nextBoolean(), List.copyOf(steps));
     }
 
     Scenario withSteps(final List<Step> fewer) {
-        return new Scenario(seed, dialect, serverKeys, secrets, maxFlowFilesPerJob, maxInFlight, threads, jobMemorySize, changesOnly, List.copyOf(fewer));
+        return new Scenario(seed, deployment, serverKeys, secrets, maxFlowFilesPerJob, maxInFlight, threads, jobMemorySize, changesOnly, List.copyOf(fewer));
     }
 
     private static Step step(final Random random, final boolean first) {
@@ -98,7 +98,7 @@ record Scenario(long seed, Dialect dialect, boolean serverKeys, Secrets secrets,
     @Override
     public String toString() {
         final StringBuilder text = new StringBuilder();
-        text.append("seed=").append(seed).append(' ').append(dialect).append(serverKeys ? " server honours keys" : " server ignores keys")
+        text.append("seed=").append(seed).append(' ').append(deployment).append(serverKeys ? " server honours keys" : " server ignores keys")
                 .append(", Max Flowfiles per Job=").append(maxFlowFilesPerJob).append(", Max Requests in Flight=").append(maxInFlight)
                 .append(", tasks=").append(threads).append(", Job Memory Size=").append(jobMemorySize)
                 .append(changesOnly ? ", Changes Only" : ", All Jobs").append(", secrets=").append(secrets).append('\n');
@@ -119,8 +119,8 @@ record Scenario(long seed, Dialect dialect, boolean serverKeys, Secrets secrets,
         private static final String AWKWARD = "/+:=é";
         private static final String WIDE = "/+:=éö€日";
 
-        static Secrets draw(final Random random, final Dialect dialect) {
-            String apiKey = dialect == Dialect.MILVUS ? "root:" + word(random, 18, AWKWARD) : "sk-" + word(random, 26, AWKWARD);
+        static Secrets draw(final Random random, final Deployment deployment) {
+            String apiKey = deployment == Deployment.MILVUS ? "root:" + word(random, 18, AWKWARD) : "sk-" + word(random, 26, AWKWARD);
             switch (random.nextInt(4)) {
                 case 0 -> apiKey = apiKey + " ";
                 case 1 -> apiKey = " " + apiKey;

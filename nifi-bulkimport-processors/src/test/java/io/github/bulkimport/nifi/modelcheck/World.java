@@ -1,12 +1,11 @@
 package io.github.bulkimport.nifi.modelcheck;
 
-import io.github.bulkimport.emulator.Dialect;
 import io.github.bulkimport.emulator.Fault;
 import io.github.bulkimport.emulator.FaultType;
 import io.github.bulkimport.emulator.ImportApiEmulator;
 import io.github.bulkimport.emulator.Job;
 import io.github.bulkimport.emulator.RecordedCall;
-import io.github.bulkimport.nifi.model.Deployment;
+import io.github.bulkimport.nifi.api.Deployment;
 import io.github.bulkimport.nifi.processors.GetBulkImportProgress;
 import io.github.bulkimport.nifi.processors.ListBulkImportJobs;
 import io.github.bulkimport.nifi.processors.TriggerBulkImport;
@@ -98,7 +97,7 @@ final class World implements AutoCloseable {
         this.scenario = scenario;
         this.secretRuns = new SecretRuns(scenario.secrets().all());
         this.emulator = ImportApiEmulator.builder()
-                .dialect(scenario.dialect())
+                .deployment(io.github.bulkimport.emulator.Deployment.valueOf(scenario.deployment().name()))
                 .token(scenario.secrets().apiKey())
                 .clusterId(zilliz() ? CLUSTER_ID : null)
                 .importDuration(Duration.ofMillis(60))
@@ -126,7 +125,7 @@ final class World implements AutoCloseable {
     }
 
     private boolean zilliz() {
-        return scenario.dialect() == Dialect.ZILLIZ;
+        return scenario.deployment() == Deployment.ZILLIZ_CLOUD;
     }
 
     // ---- steps --------------------------------------------------------------------------------------
@@ -374,7 +373,7 @@ final class World implements AutoCloseable {
         } catch (final InitializationException e) {
             throw new IllegalStateException(e);
         }
-        runner.setProperty(service, StandardBulkImportConnectionService.DEPLOYMENT, zilliz() ? Deployment.ZILLIZ_CLOUD : Deployment.MILVUS);
+        runner.setProperty(service, StandardBulkImportConnectionService.DEPLOYMENT, scenario.deployment());
         runner.setProperty(service, StandardBulkImportConnectionService.ENDPOINT_URL, emulator.url());
         runner.setProperty(service, StandardBulkImportConnectionService.API_KEY, scenario.secrets().apiKey());
         runner.setProperty(service, StandardBulkImportConnectionService.RESPONSE_TIMEOUT, "300 ms");

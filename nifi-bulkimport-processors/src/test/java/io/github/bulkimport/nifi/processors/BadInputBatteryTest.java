@@ -1,6 +1,6 @@
 package io.github.bulkimport.nifi.processors;
 
-import io.github.bulkimport.emulator.Dialect;
+import io.github.bulkimport.emulator.Deployment;
 import io.github.bulkimport.emulator.ImportApiEmulator;
 import io.github.bulkimport.nifi.testing.Emulators;
 import io.github.bulkimport.nifi.testing.LeakCheck;
@@ -34,55 +34,55 @@ class BadInputBatteryTest {
     private static final AtomicInteger CASES = new AtomicInteger();
     private static final AtomicInteger HTTP_CALLS = new AtomicInteger();
 
-    private static Arguments bad(final String name, final Dialect dialect, final Map<String, String> properties, final Map<String, String> attributes,
+    private static Arguments bad(final String name, final Deployment deployment, final Map<String, String> properties, final Map<String, String> attributes,
                                  final String expected) {
-        return Arguments.of(name, dialect, properties, attributes, expected);
+        return Arguments.of(name, deployment, properties, attributes, expected);
     }
 
     static Stream<Arguments> cases() {
         final String urls1025 = IntStream.range(0, 1_025).mapToObj(i -> "s3://b/" + i + ".parquet").collect(Collectors.joining(","));
         final String urls1001 = IntStream.range(0, 1_001).mapToObj(i -> "s3://b/" + i + ".parquet").collect(Collectors.joining(","));
         final List<Arguments> cases = new ArrayList<>();
-        for (final Dialect dialect : Dialect.values()) {
-            cases.add(bad("no upload attributes", dialect, Map.of(), Map.of("filename", "a.parquet"), "s3.bucket and s3.key"));
-            cases.add(bad("s3.key missing", dialect, Map.of(), Map.of("s3.bucket", "b"), "only one of s3.bucket and s3.key"));
-            cases.add(bad("gcs.bucket missing", dialect, Map.of(), Map.of("gcs.key", "k"), "only one of gcs.bucket and gcs.key"));
-            cases.add(bad("blank collection", dialect, Map.of("Collection Name", "${c}"), Map.of("c", "   ", "s3.bucket", "b", "s3.key", "k"),
+        for (final Deployment deployment : Deployment.values()) {
+            cases.add(bad("no upload attributes", deployment, Map.of(), Map.of("filename", "a.parquet"), "s3.bucket and s3.key"));
+            cases.add(bad("s3.key missing", deployment, Map.of(), Map.of("s3.bucket", "b"), "only one of s3.bucket and s3.key"));
+            cases.add(bad("gcs.bucket missing", deployment, Map.of(), Map.of("gcs.key", "k"), "only one of gcs.bucket and gcs.key"));
+            cases.add(bad("blank collection", deployment, Map.of("Collection Name", "${c}"), Map.of("c", "   ", "s3.bucket", "b", "s3.key", "k"),
                     "Collection Name evaluated to an empty value"));
-            cases.add(bad("missing collection attribute", dialect, Map.of("Collection Name", "${c}"), Map.of("s3.bucket", "b", "s3.key", "k"),
+            cases.add(bad("missing collection attribute", deployment, Map.of("Collection Name", "${c}"), Map.of("s3.bucket", "b", "s3.key", "k"),
                     "Collection Name evaluated to an empty value"));
-            cases.add(bad("blank object urls", dialect, Map.of("Object URLs", "${u}"), Map.of("u", " "), "Object URLs evaluated to an empty value"));
-            cases.add(bad("blank partition", dialect, Map.of("Partition Name", "${p}"), Map.of("p", "bad partition", "s3.bucket", "b", "s3.key", "k"),
+            cases.add(bad("blank object urls", deployment, Map.of("Object URLs", "${u}"), Map.of("u", " "), "Object URLs evaluated to an empty value"));
+            cases.add(bad("blank partition", deployment, Map.of("Partition Name", "${p}"), Map.of("p", "bad partition", "s3.bucket", "b", "s3.key", "k"),
                     "Partition Name"));
-            cases.add(bad("blank option", dialect, Map.of("timeout", "${t}"), Map.of("s3.bucket", "b", "s3.key", "k"), "Import option 'timeout'"));
-            cases.add(bad("ftp scheme", dialect, Map.of("Object URLs", "ftp://files.example.com/a.parquet"), Map.of(), "ftp://"));
-            cases.add(bad("hdfs scheme", dialect, Map.of("Object URLs", "hdfs://namenode/a.parquet"), Map.of(), "hdfs://"));
-            cases.add(bad("file scheme", dialect, Map.of("Object URLs", "file:///tmp/a.parquet"), Map.of(), "file://"));
-            cases.add(bad("credentials in url", dialect, Map.of("Object URLs", "s3://" + Secrets.ACCESS_KEY + ":" + Secrets.SECRET_KEY + "@b/a.parquet"),
+            cases.add(bad("blank option", deployment, Map.of("timeout", "${t}"), Map.of("s3.bucket", "b", "s3.key", "k"), "Import option 'timeout'"));
+            cases.add(bad("ftp scheme", deployment, Map.of("Object URLs", "ftp://files.example.com/a.parquet"), Map.of(), "ftp://"));
+            cases.add(bad("hdfs scheme", deployment, Map.of("Object URLs", "hdfs://namenode/a.parquet"), Map.of(), "hdfs://"));
+            cases.add(bad("file scheme", deployment, Map.of("Object URLs", "file:///tmp/a.parquet"), Map.of(), "file://"));
+            cases.add(bad("credentials in url", deployment, Map.of("Object URLs", "s3://" + Secrets.ACCESS_KEY + ":" + Secrets.SECRET_KEY + "@b/a.parquet"),
                     Map.of(), "credentials embedded"));
-            cases.add(bad("user in https url", dialect, Map.of("Object URLs", "https://user:" + Secrets.SECRET_KEY + "@acct.blob.core.windows.net/c/a.parquet"),
+            cases.add(bad("user in https url", deployment, Map.of("Object URLs", "https://user:" + Secrets.SECRET_KEY + "@acct.blob.core.windows.net/c/a.parquet"),
                     Map.of(), "credentials embedded"));
-            cases.add(bad("signed url", dialect, Map.of("Object URLs", "https://acct.blob.core.windows.net/c/a.parquet?sv=1&sig=" + Secrets.SECRET_KEY),
+            cases.add(bad("signed url", deployment, Map.of("Object URLs", "https://acct.blob.core.windows.net/c/a.parquet?sv=1&sig=" + Secrets.SECRET_KEY),
                     Map.of(), "query string"));
-            cases.add(bad("json-breaking collection", dialect, Map.of("Collection Name", "${c}"),
+            cases.add(bad("json-breaking collection", deployment, Map.of("Collection Name", "${c}"),
                     Map.of("c", "docs\",\"files\":[[\"x\"]],\"a\":\"", "s3.bucket", "b", "s3.key", "k"), "not a valid name"));
-            cases.add(bad("collection with newline", dialect, Map.of("Collection Name", "${c}"), Map.of("c", "docs\nother", "s3.bucket", "b", "s3.key", "k"),
+            cases.add(bad("collection with newline", deployment, Map.of("Collection Name", "${c}"), Map.of("c", "docs\nother", "s3.bucket", "b", "s3.key", "k"),
                     "not a valid name"));
-            cases.add(bad("control character in key", dialect, Map.of(), Map.of("s3.bucket", "b", "s3.key", "a\u0007.parquet"), "control character"));
-            cases.add(bad("1,025 urls", dialect, Map.of("Object URLs", urls1025), Map.of(), "1025 files"));
-            cases.add(bad("non-ascii idempotency key", dialect, Map.of("Idempotency Key", "clé"), Map.of("s3.bucket", "b", "s3.key", "k"), "printable ASCII"));
-            cases.add(bad("expression failing at run time", dialect, Map.of("Collection Name", "${c:toDate('yyyy-MM-dd'):format('yyyy')}"),
+            cases.add(bad("control character in key", deployment, Map.of(), Map.of("s3.bucket", "b", "s3.key", "a\u0007.parquet"), "control character"));
+            cases.add(bad("1,025 urls", deployment, Map.of("Object URLs", urls1025), Map.of(), "1025 files"));
+            cases.add(bad("non-ascii idempotency key", deployment, Map.of("Idempotency Key", "clé"), Map.of("s3.bucket", "b", "s3.key", "k"), "printable ASCII"));
+            cases.add(bad("expression failing at run time", deployment, Map.of("Collection Name", "${c:toDate('yyyy-MM-dd'):format('yyyy')}"),
                     Map.of("c", "x", "s3.bucket", "b", "s3.key", "k"), "could not be evaluated"));
         }
-        cases.add(bad("1,001 urls on Zilliz Cloud", Dialect.ZILLIZ, Map.of("Object URLs", urls1001), Map.of(), "at most 1,000"));
-        cases.add(bad("relative path on Zilliz Cloud", Dialect.ZILLIZ, Map.of("Object URLs", "data/a.parquet"), Map.of(), "not a URL"));
-        cases.add(bad("http scheme on Zilliz Cloud", Dialect.ZILLIZ, Map.of("Object URLs", "http://b.example.com/a.parquet"), Map.of(), "http://"));
-        cases.add(bad("unknown https host on Milvus", Dialect.MILVUS, Map.of("Object URLs", "https://example.com/b/a.parquet"), Map.of(), "cannot be told apart"));
+        cases.add(bad("1,001 urls on Zilliz Cloud", Deployment.ZILLIZ_CLOUD, Map.of("Object URLs", urls1001), Map.of(), "at most 1,000"));
+        cases.add(bad("relative path on Zilliz Cloud", Deployment.ZILLIZ_CLOUD, Map.of("Object URLs", "data/a.parquet"), Map.of(), "not a URL"));
+        cases.add(bad("http scheme on Zilliz Cloud", Deployment.ZILLIZ_CLOUD, Map.of("Object URLs", "http://b.example.com/a.parquet"), Map.of(), "http://"));
+        cases.add(bad("unknown https host on Milvus", Deployment.MILVUS, Map.of("Object URLs", "https://example.com/b/a.parquet"), Map.of(), "cannot be told apart"));
         return cases.stream();
     }
 
-    private static TestRunner runner(final Dialect dialect, final ImportApiEmulator emulator) {
-        final TestRunner runner = dialect == Dialect.MILVUS ? Runners.milvus(new TriggerBulkImport(), emulator.url())
+    private static TestRunner runner(final Deployment deployment, final ImportApiEmulator emulator) {
+        final TestRunner runner = deployment == Deployment.MILVUS ? Runners.milvus(new TriggerBulkImport(), emulator.url())
                 : Runners.zilliz(new TriggerBulkImport(), emulator.url());
         runner.setProperty(TriggerBulkImport.COLLECTION_NAME, "documents");
         return runner;
@@ -90,11 +90,11 @@ class BadInputBatteryTest {
 
     @ParameterizedTest(name = "{1}: {0}")
     @MethodSource("cases")
-    void badInputFailsWithoutAnyRequest(final String name, final Dialect dialect, final Map<String, String> properties,
+    void badInputFailsWithoutAnyRequest(final String name, final Deployment deployment, final Map<String, String> properties,
                                         final Map<String, String> attributes, final String expected) {
         CASES.incrementAndGet();
-        try (ImportApiEmulator emulator = (dialect == Dialect.MILVUS ? Emulators.milvus() : Emulators.zilliz()).start()) {
-            final TestRunner runner = runner(dialect, emulator);
+        try (ImportApiEmulator emulator = (deployment == Deployment.MILVUS ? Emulators.milvus() : Emulators.zilliz()).start()) {
+            final TestRunner runner = runner(deployment, emulator);
             properties.forEach(runner::setProperty);
             runner.enqueue(new byte[0], attributes);
             runner.run();
@@ -114,7 +114,7 @@ class BadInputBatteryTest {
     @Test
     void spacesAndUnicodeInKeysAreValidAndSentVerbatim() {
         try (ImportApiEmulator emulator = Emulators.zilliz().start()) {
-            final TestRunner runner = runner(Dialect.ZILLIZ, emulator);
+            final TestRunner runner = runner(Deployment.ZILLIZ_CLOUD, emulator);
             runner.enqueue(new byte[0], Map.of("s3.bucket", "b", "s3.key", "folder with spaces/データ ü.parquet"));
             runner.run();
             runner.assertAllFlowFilesTransferred(TriggerBulkImport.REL_SUCCESS, 1);

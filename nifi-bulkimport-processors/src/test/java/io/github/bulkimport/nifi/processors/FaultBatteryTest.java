@@ -1,6 +1,6 @@
 package io.github.bulkimport.nifi.processors;
 
-import io.github.bulkimport.emulator.Dialect;
+import io.github.bulkimport.emulator.Deployment;
 import io.github.bulkimport.emulator.Fault;
 import io.github.bulkimport.emulator.FaultType;
 import io.github.bulkimport.emulator.ImportApiEmulator;
@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Every fault the emulator can produce, against both dialects: where the flowfile goes, that it is
+ * Every fault the emulator can produce, against both deployments: where the flowfile goes, that it is
  * penalized, that nothing is lost, and that the retry ends in exactly one job.
  */
 class FaultBatteryTest {
@@ -40,35 +40,35 @@ class FaultBatteryTest {
 
     static Stream<Arguments> faults() {
         final List<Arguments> cases = new ArrayList<>();
-        for (final Dialect dialect : Dialect.values()) {
-            cases.add(Arguments.of(dialect, new Fault(FaultType.HTTP_500, 1, "create", -1, 0), TriggerBulkImport.REL_RETRY, true));
-            cases.add(Arguments.of(dialect, new Fault(FaultType.HTTP_502, 1, "create", -1, 0), TriggerBulkImport.REL_RETRY, true));
-            cases.add(Arguments.of(dialect, new Fault(FaultType.HTTP_503, 1, "create", -1, 0), TriggerBulkImport.REL_RETRY, true));
-            cases.add(Arguments.of(dialect, new Fault(FaultType.HTTP_429, 1, "create", 1, 0), TriggerBulkImport.REL_RETRY, true));
-            cases.add(Arguments.of(dialect, new Fault(FaultType.HTTP_429, 1, "create", -1, 0), TriggerBulkImport.REL_RETRY, true));
-            cases.add(Arguments.of(dialect, new Fault(FaultType.JOB_LIMIT, 1, "create", -1, 0), TriggerBulkImport.REL_RETRY, true));
-            cases.add(Arguments.of(dialect, new Fault(FaultType.RATE_LIMIT, 1, "create", -1, 0), TriggerBulkImport.REL_RETRY, true));
-            cases.add(Arguments.of(dialect, new Fault(FaultType.DROP, 1, "create", -1, 0), TriggerBulkImport.REL_RETRY, false));
-            cases.add(Arguments.of(dialect, new Fault(FaultType.LOST_REPLY, 1, "create", -1, 0), TriggerBulkImport.REL_RETRY, false));
-            cases.add(Arguments.of(dialect, new Fault(FaultType.SLOW, 1, "create", -1, 1_200), TriggerBulkImport.REL_RETRY, true));
-            cases.add(Arguments.of(dialect, new Fault(FaultType.TRUNCATED, 1, "create", -1, 0), TriggerBulkImport.REL_RETRY, false));
-            cases.add(Arguments.of(dialect, new Fault(FaultType.HUGE_BODY, 1, "create", -1, 0), TriggerBulkImport.REL_RETRY, false));
-            cases.add(Arguments.of(dialect, new Fault(FaultType.NON_JSON, 1, "create", -1, 0), TriggerBulkImport.REL_FAILURE, false));
-            cases.add(Arguments.of(dialect, new Fault(FaultType.ECHO_SECRETS, 1, "create", -1, 0), TriggerBulkImport.REL_FAILURE, false));
-            cases.add(Arguments.of(dialect, new Fault(FaultType.DRIP, 1, "create", -1, 100), TriggerBulkImport.REL_RETRY, true));
-            cases.add(Arguments.of(dialect, new Fault(FaultType.HUGE_DECLARED, 1, "create", -1, 0), TriggerBulkImport.REL_RETRY, false));
-            cases.add(Arguments.of(dialect, new Fault(FaultType.HOSTILE_VALUES, 1, "create", -1, 0), TriggerBulkImport.REL_FAILURE, false));
+        for (final Deployment deployment : Deployment.values()) {
+            cases.add(Arguments.of(deployment, new Fault(FaultType.HTTP_500, 1, "create", -1, 0), TriggerBulkImport.REL_RETRY, true));
+            cases.add(Arguments.of(deployment, new Fault(FaultType.HTTP_502, 1, "create", -1, 0), TriggerBulkImport.REL_RETRY, true));
+            cases.add(Arguments.of(deployment, new Fault(FaultType.HTTP_503, 1, "create", -1, 0), TriggerBulkImport.REL_RETRY, true));
+            cases.add(Arguments.of(deployment, new Fault(FaultType.HTTP_429, 1, "create", 1, 0), TriggerBulkImport.REL_RETRY, true));
+            cases.add(Arguments.of(deployment, new Fault(FaultType.HTTP_429, 1, "create", -1, 0), TriggerBulkImport.REL_RETRY, true));
+            cases.add(Arguments.of(deployment, new Fault(FaultType.JOB_LIMIT, 1, "create", -1, 0), TriggerBulkImport.REL_RETRY, true));
+            cases.add(Arguments.of(deployment, new Fault(FaultType.RATE_LIMIT, 1, "create", -1, 0), TriggerBulkImport.REL_RETRY, true));
+            cases.add(Arguments.of(deployment, new Fault(FaultType.DROP, 1, "create", -1, 0), TriggerBulkImport.REL_RETRY, false));
+            cases.add(Arguments.of(deployment, new Fault(FaultType.LOST_REPLY, 1, "create", -1, 0), TriggerBulkImport.REL_RETRY, false));
+            cases.add(Arguments.of(deployment, new Fault(FaultType.SLOW, 1, "create", -1, 1_200), TriggerBulkImport.REL_RETRY, true));
+            cases.add(Arguments.of(deployment, new Fault(FaultType.TRUNCATED, 1, "create", -1, 0), TriggerBulkImport.REL_RETRY, false));
+            cases.add(Arguments.of(deployment, new Fault(FaultType.HUGE_BODY, 1, "create", -1, 0), TriggerBulkImport.REL_RETRY, false));
+            cases.add(Arguments.of(deployment, new Fault(FaultType.NON_JSON, 1, "create", -1, 0), TriggerBulkImport.REL_FAILURE, false));
+            cases.add(Arguments.of(deployment, new Fault(FaultType.ECHO_SECRETS, 1, "create", -1, 0), TriggerBulkImport.REL_FAILURE, false));
+            cases.add(Arguments.of(deployment, new Fault(FaultType.DRIP, 1, "create", -1, 100), TriggerBulkImport.REL_RETRY, true));
+            cases.add(Arguments.of(deployment, new Fault(FaultType.HUGE_DECLARED, 1, "create", -1, 0), TriggerBulkImport.REL_RETRY, false));
+            cases.add(Arguments.of(deployment, new Fault(FaultType.HOSTILE_VALUES, 1, "create", -1, 0), TriggerBulkImport.REL_FAILURE, false));
         }
         return cases.stream();
     }
 
     @ParameterizedTest(name = "{0} {1} -> {2}")
     @MethodSource("faults")
-    void faultRoutesPenalizedAndTheRetryCreatesExactlyOneJob(final Dialect dialect, final Fault fault, final Relationship expected,
+    void faultRoutesPenalizedAndTheRetryCreatesExactlyOneJob(final Deployment deployment, final Fault fault, final Relationship expected,
                                                              final boolean yields) throws InterruptedException {
         CASES.incrementAndGet();
-        try (ImportApiEmulator emulator = (dialect == Dialect.MILVUS ? Emulators.milvus() : Emulators.zilliz()).fault(fault).start()) {
-            final TestRunner runner = dialect == Dialect.MILVUS ? Runners.milvus(new TriggerBulkImport(), emulator.url())
+        try (ImportApiEmulator emulator = (deployment == Deployment.MILVUS ? Emulators.milvus() : Emulators.zilliz()).fault(fault).start()) {
+            final TestRunner runner = deployment == Deployment.MILVUS ? Runners.milvus(new TriggerBulkImport(), emulator.url())
                     : Runners.zilliz(new TriggerBulkImport(), emulator.url());
             final var service = runner.getControllerService(Runners.SERVICE_ID);
             runner.disableControllerService(service);

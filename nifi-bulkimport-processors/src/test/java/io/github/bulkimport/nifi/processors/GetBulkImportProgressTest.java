@@ -1,6 +1,6 @@
 package io.github.bulkimport.nifi.processors;
 
-import io.github.bulkimport.nifi.client.ImportApiClient;
+import io.github.bulkimport.nifi.service.client.ImportApiClient;
 import io.github.bulkimport.nifi.testing.LeakCheck;
 import io.github.bulkimport.nifi.testing.MockApi;
 import io.github.bulkimport.nifi.testing.Runners;

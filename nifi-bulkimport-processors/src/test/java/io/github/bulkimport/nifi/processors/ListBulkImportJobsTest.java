@@ -1,6 +1,6 @@
 package io.github.bulkimport.nifi.processors;
 
-import io.github.bulkimport.nifi.client.ImportApiClient;
+import io.github.bulkimport.nifi.service.client.ImportApiClient;
 import io.github.bulkimport.nifi.testing.LeakCheck;
 import io.github.bulkimport.nifi.testing.MockApi;
 import io.github.bulkimport.nifi.testing.Runners;
@@ -82,7 +82,7 @@ class ListBulkImportJobsTest {
         failed.assertAttributeEquals(BulkImportAttributes.REASON, "bad schema");
         failed.assertAttributeEquals(BulkImportAttributes.PROGRESS, "10");
         failed.assertAttributeEquals("mime.type", "application/json");
-        failed.assertAttributeNotExists(ListBulkImportJobs.PREVIOUS_STATE);
+        failed.assertAttributeNotExists(BulkImportAttributes.PREVIOUS_STATE);
         assertNotNull(failed.getAttribute(BulkImportAttributes.CHECKED_AT));
         assertJsonEquals("{\"jobId\":\"c\",\"collectionName\":\"documents\",\"state\":\"Failed\",\"progress\":10,\"reason\":\"bad schema\"}",
                 failed.getContent());
@@ -117,8 +117,8 @@ class ListBulkImportJobsTest {
         final Map<String, MockFlowFile> emitted = emittedById();
         assertEquals(Map.of("a", "Failed", "d", "Pending"), emitted.entrySet().stream()
                 .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().getAttribute(BulkImportAttributes.STATE))));
-        emitted.get("a").assertAttributeEquals(ListBulkImportJobs.PREVIOUS_STATE, "Importing");
-        emitted.get("d").assertAttributeNotExists(ListBulkImportJobs.PREVIOUS_STATE);
+        emitted.get("a").assertAttributeEquals(BulkImportAttributes.PREVIOUS_STATE, "Importing");
+        emitted.get("d").assertAttributeNotExists(BulkImportAttributes.PREVIOUS_STATE);
         runner.getStateManager().assertStateEquals(Map.of("job.a", "Failed", "job.b", "Pending", "job.d", "Pending"), Scope.CLUSTER);
     }
 
@@ -139,7 +139,7 @@ class ListBulkImportJobsTest {
         restarted.run();
         restarted.assertTransferCount(ListBulkImportJobs.REL_SUCCESS, 1);
         restarted.getFlowFilesForRelationship(ListBulkImportJobs.REL_SUCCESS).getFirst()
-                .assertAttributeEquals(ListBulkImportJobs.PREVIOUS_STATE, "Importing");
+                .assertAttributeEquals(BulkImportAttributes.PREVIOUS_STATE, "Importing");
     }
 
     @Test

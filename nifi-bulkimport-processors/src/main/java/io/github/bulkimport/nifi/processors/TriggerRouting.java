@@ -1,0 +1,259 @@
+package io.github.bulkimport.nifi.processors;
+
+import io.github.bulkimport.nifi.api.BulkImportConnectionService;
+import io.github.bulkimport.nifi.api.ImportApiException;
+import io.github.bulkimport.nifi.api.Operation;
+import io.github.bulkimport.nifi.idempotency.JobMemory;
+import io.github.bulkimport.nifi.idempotency.RememberedJob;
+import org.apache.nifi.flowfile.FlowFile;
+import org.apache.nifi.logging.ComponentLog;
+import org.apache.nifi.processor.ProcessContext;
+import org.apache.nifi.processor.ProcessSession;
+import org.apache.nifi.processor.Relationship;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Routes the flowfiles of one run of TriggerBulkImport, and keeps what the run must leave behind:
+ * the flowfiles taken and not routed yet (so that none stays behind), the jobs started (to
+ * remember) and the shares marked pending.
+ */
+final class TriggerRouting {
+
+    /** What a flowfile that starts (or re-attaches to) a job no longer needs: the outcome of earlier passes and of earlier jobs. */
+    private static final Set<String> STALE_ON_START = Stream.of(BulkImportAttributes.ERRORS, BulkImportAttributes.PROGRESS_REPORT, Set.of(
+                    BulkImportAttributes.REATTACHED, BulkImportAttributes.IDEMPOTENCY_KEY, BulkImportAttributes.PARTITION, BulkImportAttributes.DATABASE,
+                    BulkImportAttributes.REQUEST_KEY, BulkImportAttributes.REPLACES_JOB_ID))
+            .flatMap(Set::stream).collect(Collectors.toUnmodifiableSet());
+
+    private final ProcessContext context;
+    private final ProcessSession session;
+    private final BulkImportConnectionService service;
+    private final ComponentLog log;
+    private final ThrottleGate throttleGate;
+    private final Map<Long, FlowFile> unrouted = new LinkedHashMap<>();
+    private final Map<String, RememberedJob> started = new HashMap<>();
+    private final Map<String, String> pending = new HashMap<>();
+    private int routed;
+    private int waited;
+
+    TriggerRouting(final ProcessContext context, final ProcessSession session, final BulkImportConnectionService service, final ComponentLog log,
+                   final ThrottleGate throttleGate) {
+        this.context = context;
+        this.session = session;
+        this.service = service;
+        this.log = log;
+        this.throttleGate = throttleGate;
+    }
+
+    void took(final FlowFile flowFile) {
+        unrouted.put(flowFile.getId(), flowFile);
+    }
+
+    /** Jobs started in this run, by memory key. */
+    Map<String, RememberedJob> started() {
+        return started;
+    }
+
+    /** Shares marked pending in this run: memory key to request key. */
+    Map<String, String> pending() {
+        return pending;
+    }
+
+    /** Whether this run did nothing but put flowfiles back to wait for others. */
+    boolean onlyWaited() {
+        return waited > 0 && routed == 0;
+    }
+
+    /**
+     * What to send of the batches taken: members whose job is already known are routed to success
+     * without a request; a bound request whose flowfiles are not all back waits for the others, until
+     * that has lasted too long.
+     */
+    List<Batch> toSend(final List<Batch> taken, final JobMemory.Snapshot memory, final WaitingRequests waiting) {
+        final List<Batch> toSend = new ArrayList<>(taken.size());
+        for (final Batch batch : taken) {
+            final Batch unknown = reattachKnown(batch, memory);
+            if (unknown == null) {
+                continue;
+            }
+            if (unknown.isComplete()) {
+                waiting.settled(unknown.key());
+                toSend.add(unknown);
+                continue;
+            }
+            final String requestKey = unknown.members().getFirst().boundRequest();
+            if (waiting.overdue(requestKey)) {
+                waiting.settled(requestKey);
+                gaveUpWaiting(unknown, requestKey);
+            } else {
+                waited++;
+                backToQueue(unknown);
+            }
+        }
+        return toSend;
+    }
+
+    /** Routes the members whose job is already known to success; returns the batch of the others, or {@code null}. */
+    private Batch reattachKnown(final Batch batch, final JobMemory.Snapshot memory) {
+        final List<FlowFileShare> unknown = new ArrayList<>(batch.size());
+        for (final FlowFileShare member : batch.members()) {
+            final RememberedJob known = member.started() != null ? member.started() : memory == null ? null : memory.recall(member.memoryKey()).orElse(null);
+            if (known == null) {
+                unknown.add(member);
+            } else {
+                reattach(member, known);
+            }
+        }
+        if (unknown.isEmpty()) {
+            return null;
+        }
+        return unknown.size() == batch.size() ? batch : Batch.of(unknown);
+    }
+
+    /** Puts flowfiles back in the queue untouched: not sent in this run. */
+    void backToQueue(final Batch batch) {
+        for (final FlowFileShare member : batch.members()) {
+            unrouted.remove(member.flowFile().getId());
+            session.transfer(member.flowFile());
+        }
+    }
+
+    /** Routes to success the flowfiles a request started a job for. Returns whether to send more requests. */
+    boolean started(final Batch batch, final String jobId) {
+        final long submittedAt = Instant.now().toEpochMilli();
+        final String submittedAtText = Instant.ofEpochMilli(submittedAt).toString();
+        final String transitUri = service.addressOf(Operation.START);
+        final String details = service.visibleText("Started bulk-import job " + jobId + " into collection " + batch.request().target().collection()
+                + " with " + batch.request().files().size() + " file(s) for " + batch.size() + " flowfile(s)");
+        for (final FlowFileShare member : batch.members()) {
+            final RememberedJob job = new RememberedJob(jobId, submittedAt, batch.indexOf(member), batch.size());
+            started.put(member.memoryKey(), job);
+            final Map<String, String> attributes = successAttributes(member, job, submittedAtText);
+            attributes.put(BulkImportAttributes.IDEMPOTENCY_KEY, batch.key());
+            final FlowFile flowFile = session.putAllAttributes(withoutStale(member.flowFile()), attributes);
+            session.getProvenanceReporter().invokeRemoteProcess(flowFile, transitUri, details);
+            transfer(flowFile, TriggerBulkImport.REL_SUCCESS);
+        }
+        return true;
+    }
+
+    /** Routes to success, without any request, a flowfile whose job is already known. */
+    private void reattach(final FlowFileShare member, final RememberedJob job) {
+        final Map<String, String> attributes = successAttributes(member, job, Instant.ofEpochMilli(job.submittedAtMillis()).toString());
+        attributes.put(BulkImportAttributes.REATTACHED, "true");
+        final String keySent = member.flowFile().getAttribute(BulkImportAttributes.IDEMPOTENCY_KEY);
+        if (member.started() != null && keySent != null) {
+            attributes.put(BulkImportAttributes.IDEMPOTENCY_KEY, keySent);
+        }
+        final FlowFile flowFile = session.putAllAttributes(withoutStale(member.flowFile()), attributes);
+        session.getProvenanceReporter().modifyAttributes(flowFile, "Re-attached to bulk-import job " + job.jobId() + " that this flowfile had already started");
+        log.info(service.visibleText("Re-attached flowfile " + flowFile.getAttribute("uuid") + " to job " + job.jobId()
+                + " it had already started, instead of starting another"));
+        transfer(flowFile, TriggerBulkImport.REL_SUCCESS);
+    }
+
+    /**
+     * Routes the flowfiles of a failed request alike. When the server may have acted on the request,
+     * each is bound to it: it will only be sent again in that very request. Returns whether to send
+     * more requests: not after a transient error, as the next request would most likely fail too.
+     */
+    boolean failed(final Batch batch, final ImportApiException e) {
+        throttleGate.slowDown(context, e);
+        final boolean retryable = e.getKind().isRetryable();
+        final String message = service.visibleText("Starting a bulk import for " + batch.size() + " flowfile(s) "
+                + (retryable ? "will be retried: " : "failed: ") + e.getMessage());
+        if (retryable) {
+            log.warn(message);
+        } else {
+            log.error(message);
+        }
+        final boolean bind = batch.isBound() || e.isOutcomeUnknown();
+        final Map<String, String> errors = ErrorAttributes.of(e);
+        for (final FlowFileShare member : batch.members()) {
+            FlowFile flowFile = member.flowFile();
+            if (bind) {
+                flowFile = session.putAllAttributes(flowFile, Map.of(BulkImportAttributes.REQUEST_KEY, batch.key(),
+                        BulkImportAttributes.BATCH_SIZE, String.valueOf(batch.size()), BulkImportAttributes.BATCH_INDEX, String.valueOf(batch.indexOf(member))));
+            } else if (flowFile.getAttribute(BulkImportAttributes.REQUEST_KEY) != null) {
+                flowFile = session.removeAttribute(flowFile, BulkImportAttributes.REQUEST_KEY);
+            }
+            transfer(session.penalize(AbstractBulkImportProcessor.withErrors(session, flowFile, errors)),
+                    retryable ? TriggerBulkImport.REL_RETRY : TriggerBulkImport.REL_FAILURE);
+        }
+        return !retryable;
+    }
+
+    /** The flowfiles of a bound request waited too long for the others: failure, still bound. */
+    private void gaveUpWaiting(final Batch batch, final String requestKey) {
+        final String message = service.visibleText("This flowfile was sent with other flowfiles in one request (Idempotency-Key " + requestKey
+                + ") whose outcome is unknown, so it is only sent again in that same request; " + batch.size() + " of them came back within "
+                + WaitingRequests.PATIENCE.toMinutes() + " minutes, not all. Bring the others back together, or, after checking that the server has "
+                + "no job for these files, remove attribute " + BulkImportAttributes.REQUEST_KEY + " to start a new job.");
+        log.error(message);
+        for (final FlowFileShare member : batch.members()) {
+            pending.put(member.memoryKey(), requestKey);
+            final FlowFile flowFile = session.putAttribute(member.flowFile(), BulkImportAttributes.REQUEST_KEY, requestKey);
+            transfer(session.penalize(AbstractBulkImportProcessor.withErrors(session, flowFile,
+                    ErrorAttributes.of(TriggerBulkImport.INCOMPLETE_REQUEST, message))), TriggerBulkImport.REL_FAILURE);
+        }
+    }
+
+    /** Routes a flowfile whose input cannot make a valid request; nothing was sent. */
+    void invalidInput(final FlowFile flowFile, final String reason) {
+        final String message = service.visibleText(reason);
+        log.error(service.visibleText("Routing flowfile " + flowFile.getAttribute("uuid") + " to failure: " + message));
+        transfer(session.penalize(AbstractBulkImportProcessor.withErrors(session, flowFile, ErrorAttributes.of(ErrorAttributes.INVALID_INPUT, message))),
+                TriggerBulkImport.REL_FAILURE);
+    }
+
+    /** The one guard of TriggerBulkImport: no flowfile stays behind because of an unexpected exception. */
+    void failUnrouted(final RuntimeException e) {
+        final String message = service.visibleText("Unexpected error while starting a bulk import (" + e.getClass().getSimpleName() + ": "
+                + e.getMessage() + "); the flowfile was not sent, or its outcome is unknown");
+        log.error(message);
+        for (final FlowFile flowFile : List.copyOf(unrouted.values())) {
+            unrouted.remove(flowFile.getId());
+            AbstractBulkImportProcessor.routeWithError(session, flowFile, ErrorAttributes.of(ErrorAttributes.UNEXPECTED, message), TriggerBulkImport.REL_FAILURE);
+        }
+    }
+
+    private void transfer(final FlowFile flowFile, final Relationship relationship) {
+        unrouted.remove(flowFile.getId());
+        routed++;
+        session.transfer(flowFile, relationship);
+    }
+
+    /** Removes what earlier passes and earlier jobs wrote, touching the session only when needed. */
+    private FlowFile withoutStale(final FlowFile flowFile) {
+        for (final String name : STALE_ON_START) {
+            if (flowFile.getAttribute(name) != null) {
+                return session.removeAllAttributes(flowFile, STALE_ON_START);
+            }
+        }
+        return flowFile;
+    }
+
+    private static Map<String, String> successAttributes(final FlowFileShare member, final RememberedJob job, final String submittedAt) {
+        final Map<String, String> attributes = new HashMap<>(16);
+        attributes.put(BulkImportAttributes.JOB_ID, job.jobId());
+        attributes.put(BulkImportAttributes.COLLECTION, member.target().collection());
+        AbstractBulkImportProcessor.putIfPresent(attributes, BulkImportAttributes.PARTITION, member.target().partition());
+        AbstractBulkImportProcessor.putIfPresent(attributes, BulkImportAttributes.DATABASE, member.target().database());
+        AbstractBulkImportProcessor.putIfPresent(attributes, BulkImportAttributes.REPLACES_JOB_ID, member.replacesJob());
+        attributes.put(BulkImportAttributes.SUBMITTED_AT, submittedAt);
+        attributes.put(BulkImportAttributes.OBJECT_URLS, String.join("\n", member.files()));
+        attributes.put(BulkImportAttributes.OBJECT_COUNT, String.valueOf(member.files().size()));
+        attributes.put(BulkImportAttributes.BATCH_SIZE, String.valueOf(job.batchSize()));
+        attributes.put(BulkImportAttributes.BATCH_INDEX, String.valueOf(job.batchIndex()));
+        return attributes;
+    }
+}

@@ -1,0 +1,41 @@
+package io.github.bulkimport.nifi.api;
+
+import org.apache.nifi.controller.ControllerService;
+
+/**
+ * One place where bulk imports run, a Zilliz Cloud cluster or a Milvus instance, and the operations
+ * of its import API. Implementations hold the endpoint and the credentials; secrets never leave
+ * them except inside requests. Every text they return (in answers and in {@link ImportApiException}
+ * messages) is visible text: safe to show users as it is.
+ */
+public interface BulkImportConnectionService extends ControllerService {
+
+    /** Which server answers, and so how files are named and how many a job takes. */
+    Deployment getDeployment();
+
+    /**
+     * Starts an import job.
+     *
+     * @param idempotencyKey sent as {@code Idempotency-Key}, or {@code null}
+     * @return the job's ID
+     */
+    String startJob(ImportRequest request, String idempotencyKey) throws ImportApiException;
+
+    /** Reports one job's progress. */
+    JobProgress describeJob(JobReference job) throws ImportApiException;
+
+    /** Lists one page of jobs. */
+    JobPage listJobs(PageRequest page) throws ImportApiException;
+
+    /** Commits a two-phase job (created with {@code auto_commit=false}) that is Uncommitted. */
+    void commitJob(JobReference job) throws ImportApiException;
+
+    /** Aborts a two-phase job that is not finished: its rows never become visible. */
+    void abortJob(JobReference job) throws ImportApiException;
+
+    /** Text as a user may see it: control characters out, this service's secrets masked, at most {@link VisibleText#MAX_LENGTH} characters. */
+    String visibleText(String text);
+
+    /** The address of an operation as users may see it, for provenance. */
+    String addressOf(Operation operation);
+}

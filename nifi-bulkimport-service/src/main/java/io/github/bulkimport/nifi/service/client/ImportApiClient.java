@@ -1,0 +1,358 @@
+package io.github.bulkimport.nifi.service.client;
+
+import io.github.bulkimport.nifi.api.VisibleText;
+import io.github.bulkimport.nifi.api.ImportApiException;
+import io.github.bulkimport.nifi.api.ErrorKind;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import io.github.bulkimport.nifi.api.Deployment;
+import io.github.bulkimport.nifi.api.ImportRequest;
+import io.github.bulkimport.nifi.api.JobPage;
+import io.github.bulkimport.nifi.api.JobReference;
+import io.github.bulkimport.nifi.api.Operation;
+import io.github.bulkimport.nifi.api.PageRequest;
+import io.github.bulkimport.nifi.api.JobProgress;
+import io.github.bulkimport.nifi.api.JobState;
+import io.github.bulkimport.nifi.api.JobSummary;
+import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.protocol.HttpClientContext;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.ConnectionRequestTimeoutException;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.HttpHeaders;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.io.CloseMode;
+
+import javax.net.ssl.SSLException;
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.regex.Pattern;
+
+/**
+ * The import API over HTTP: {@code create}, {@code describe}, {@code list}, {@code commit} and
+ * {@code abort}, for Zilliz Cloud and for Milvus. Thread-safe; one instance owns one pooled HTTP
+ * client. Every exception it throws is an {@link ImportApiException} whose message is visible text,
+ * and every text of an answer it returns is visible text too.
+ */
+public final class ImportApiClient implements Closeable {
+
+    public static final String CREATE_PATH = "/v2/vectordb/jobs/import/create";
+    public static final String DESCRIBE_PATH = "/v2/vectordb/jobs/import/describe";
+    /** Zilliz Cloud's documented name for {@code describe}; tried when {@code describe} answers 404. */
+    public static final String GET_PROGRESS_PATH = "/v2/vectordb/jobs/import/getProgress";
+    public static final String LIST_PATH = "/v2/vectordb/jobs/import/list";
+    public static final String COMMIT_PATH = "/v2/vectordb/jobs/import/commit";
+    public static final String ABORT_PATH = "/v2/vectordb/jobs/import/abort";
+
+    public static final String IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";
+    public static final String DATABASE_HEADER = "DB-Name";
+
+    /** Larger answers are abandoned: no answer of this API comes close, except a long job list. */
+    static final int MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
+    /** What a job ID may look like: Milvus sends digits, Zilliz Cloud {@code job-} and hex digits. */
+    private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
+    /** Server-provided names of states and times are short; longer ones are cut. */
+    private static final int MAX_SHORT_TEXT = 64;
+
+    private static final ObjectReader JSON_READER = new ObjectMapper().reader();
+
+    private final ClientConfig config;
+    private final CloseableHttpClient http;
+    private final ScheduledThreadPoolExecutor deadlines;
+    private final RequestBodies bodies;
+    private final ResponseInterpreter interpreter;
+    private final String authorization;
+    private final String endpointText;
+    private final Map<String, URI> uris = new ConcurrentHashMap<>();
+    private final Map<String, String> shownUris = new ConcurrentHashMap<>();
+    private volatile String describePath = DESCRIBE_PATH;
+
+    public ImportApiClient(final ClientConfig config) {
+        this(config, Clock.systemUTC());
+    }
+
+    ImportApiClient(final ClientConfig config, final Clock clock) {
+        this.config = config;
+        final SecretRedactor redactor = new SecretRedactor(config.secrets());
+        this.http = HttpClientFactory.create(config, BundleVersion.userAgent());
+        this.deadlines = new ScheduledThreadPoolExecutor(1, runnable -> {
+            final Thread thread = new Thread(runnable, "bulkimport-call-deadlines");
+            thread.setDaemon(true);
+            return thread;
+        });
+        deadlines.setRemoveOnCancelPolicy(true);
+        this.bodies = new RequestBodies(config.deployment(), config.location(), config.storage());
+        this.interpreter = new ResponseInterpreter(JSON_READER, redactor, clock);
+        // a key pasted with a trailing newline is meant without it
+        this.authorization = "Bearer " + config.apiKey().strip();
+        final String base = config.endpoint().toString();
+        this.endpointText = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+    }
+
+    public Deployment deployment() {
+        return config.deployment();
+    }
+
+    /** Text as a user may see it: clean, free of this client's secrets, bounded (see {@link VisibleText}). */
+    public String visibleText(final String text) {
+        return interpreter.visible(text);
+    }
+
+    /** The address of an operation as users may see it (in provenance and messages): secrets masked. */
+    public String uriOf(final Operation operation) {
+        return uriOf(pathOf(operation));
+    }
+
+    private String uriOf(final String path) {
+        return shownUris.computeIfAbsent(path, p -> interpreter.visible(endpointText + p));
+    }
+
+    private String pathOf(final Operation operation) {
+        return switch (operation) {
+            case START -> CREATE_PATH;
+            case DESCRIBE -> describePath;
+            case LIST -> LIST_PATH;
+            case COMMIT -> COMMIT_PATH;
+            case ABORT -> ABORT_PATH;
+        };
+    }
+
+    /**
+     * Starts an import job.
+     *
+     * @param idempotencyKey sent as {@code Idempotency-Key} when not {@code null}
+     * @return the job ID
+     */
+    public String createJob(final ImportRequest request, final String idempotencyKey) throws ImportApiException {
+        final JsonNode data = post("create", CREATE_PATH, bodies.create(request), request.target().database(), idempotencyKey);
+        // early Milvus 2.4 builds spell it jobID
+        String jobId = JsonValues.text(data.get("jobId"));
+        if (jobId == null) {
+            jobId = JsonValues.text(data.get("jobID"));
+        }
+        if (jobId == null || jobId.isBlank()) {
+            throw interpreter.failure(ErrorKind.TERMINAL, "create: the server reported success but returned no job ID", 200, "NO_JOB_ID", null, true);
+        }
+        if (!JOB_ID.matcher(jobId).matches()) {
+            throw interpreter.failure(ErrorKind.TERMINAL, "create: the server reported success but its job ID is not a plain identifier (\""
+                    + VisibleText.bound(jobId, MAX_SHORT_TEXT) + "\")", 200, "BAD_JOB_ID", null, true);
+        }
+        return jobId;
+    }
+
+    /** Reports one job's progress. */
+    public JobProgress describeJob(final JobReference job) throws ImportApiException {
+        final String jobId = job.jobId();
+        final String database = job.database();
+        final byte[] body = bodies.aboutJob(jobId, database);
+        JsonNode data;
+        try {
+            data = post("describe", describePath, body, database, null);
+        } catch (final ImportApiException e) {
+            final boolean routeMissing = e.getHttpStatus().orElse(0) == 404 && e.getKind() == ErrorKind.TERMINAL;
+            if (!routeMissing || !DESCRIBE_PATH.equals(describePath)) {
+                throw e;
+            }
+            data = post("describe", GET_PROGRESS_PATH, body, database, null);
+            describePath = GET_PROGRESS_PATH;
+        }
+        final String rawState = shortText(data.get("state"));
+        return new JobProgress(
+                jobId,
+                visible(data.get("collectionName")),
+                JobState.fromApiName(rawState),
+                rawState,
+                JsonValues.percent(data.get("progress")),
+                JsonValues.count(data.get("importedRows")),
+                JsonValues.count(data.get("totalRows")),
+                JsonValues.count(data.get("fileSize")),
+                visible(data.get("reason")),
+                shortText(data.get("completeTime")));
+    }
+
+    /**
+     * Lists jobs, one page at a time. Milvus ignores paging and returns every job at once. Records
+     * whose job ID is not a plain identifier are left out.
+     *
+     */
+    public JobPage listJobs(final PageRequest page) throws ImportApiException {
+        final JsonNode data = post("list", LIST_PATH, bodies.list(page), page.database(), null);
+        final JsonNode records = data.get("records");
+        if (records == null || !records.isArray()) {
+            // an answer without the list is no listing: it must not read as "no jobs any more"
+            throw interpreter.failure(ErrorKind.TRANSIENT, "list: the server reported success but sent no records list", 200, "NO_RECORDS", null, false);
+        }
+        final List<JobSummary> jobs = new ArrayList<>();
+        for (final JsonNode record : records) {
+            final String jobId = JsonValues.text(record.get("jobId"));
+            if (jobId == null || !JOB_ID.matcher(jobId).matches()) {
+                continue;
+            }
+            final String rawState = shortText(record.get("state"));
+            jobs.add(new JobSummary(jobId, visible(record.get("collectionName")), JobState.fromApiName(rawState), rawState,
+                    JsonValues.percent(record.get("progress")), visible(record.get("reason"))));
+        }
+        final Long count = JsonValues.count(data.get("count"));
+        return new JobPage(jobs, count == null ? null : (int) Math.min(count, Integer.MAX_VALUE), page.page(), page.pageSize());
+    }
+
+    /** Commits a two-phase job. */
+    public void commitJob(final JobReference job) throws ImportApiException {
+        post("commit", COMMIT_PATH, bodies.aboutJob(job.jobId(), job.database()), job.database(), null);
+    }
+
+    /** Aborts a two-phase job. */
+    public void abortJob(final JobReference job) throws ImportApiException {
+        post("abort", ABORT_PATH, bodies.aboutJob(job.jobId(), job.database()), job.database(), null);
+    }
+
+    private JsonNode post(final String operation, final String path, final byte[] body, final String database, final String idempotencyKey)
+            throws ImportApiException {
+        final HttpPost post = new HttpPost(uris.computeIfAbsent(path, p -> URI.create(endpointText + p)));
+        post.setHeader(HttpHeaders.AUTHORIZATION, authorization);
+        post.setHeader(HttpHeaders.ACCEPT, ContentType.APPLICATION_JSON.getMimeType());
+        if (database != null && !database.isEmpty()) {
+            post.setHeader(DATABASE_HEADER, database);
+        }
+        if (idempotencyKey != null) {
+            post.setHeader(IDEMPOTENCY_KEY_HEADER, idempotencyKey);
+        }
+        post.setEntity(new ByteArrayEntity(body, ContentType.APPLICATION_JSON));
+
+        final CallDeadline deadline = new CallDeadline(post, config.responseTimeout(), deadlines);
+        final HttpClientContext context = HttpClientContext.create();
+        context.setAttribute(CallDeadline.ATTRIBUTE, deadline);
+        final RawResponse response;
+        try {
+            response = http.execute(post, context, answer -> read(answer, deadline));
+        } catch (final IOException e) {
+            throw fromIOException(operation, e, deadline.expired());
+        } finally {
+            deadline.finish();
+        }
+        return interpreter.data(response, operation);
+    }
+
+    private static RawResponse read(final ClassicHttpResponse response, final CallDeadline deadline) throws IOException {
+        final HttpEntity entity = response.getEntity();
+        final byte[] body;
+        if (entity == null) {
+            body = new byte[0];
+        } else {
+            try (InputStream in = entity.getContent()) {
+                body = readBounded(in, entity.getContentLength(), deadline);
+            }
+        }
+        return new RawResponse(response.getCode(),
+                entity == null ? null : entity.getContentType(),
+                headerValue(response.getFirstHeader(HttpHeaders.RETRY_AFTER)),
+                headerValue(response.getFirstHeader(HttpHeaders.LOCATION)),
+                body);
+    }
+
+    private static byte[] readBounded(final InputStream in, final long declaredLength, final CallDeadline deadline) throws IOException {
+        if (declaredLength > MAX_RESPONSE_BYTES) {
+            // closing the stream would read the rest to keep the connection: close the connection instead
+            deadline.abandon();
+            throw new ResponseTooLargeException(declaredLength);
+        }
+        final ByteArrayOutputStream out = new ByteArrayOutputStream(declaredLength > 0 ? (int) declaredLength : 256);
+        final byte[] buffer = new byte[8192];
+        int total = 0;
+        int n;
+        while ((n = in.read(buffer)) != -1) {
+            total += n;
+            if (total > MAX_RESPONSE_BYTES) {
+                deadline.abandon();
+                throw new ResponseTooLargeException(total);
+            }
+            out.write(buffer, 0, n);
+        }
+        return out.toByteArray();
+    }
+
+    private static String headerValue(final Header header) {
+        return header == null ? null : header.getValue();
+    }
+
+    private ImportApiException fromIOException(final String operation, final IOException e, final boolean expired) {
+        final String host = config.endpoint().getHost();
+        final long responseMillis = config.responseTimeout().toMillis();
+        if (expired) {
+            return interpreter.failure(ErrorKind.UNAVAILABLE, operation + ": no complete answer from " + host + " within " + responseMillis
+                    + " ms (Response Timeout); the call was cancelled", null, "TIMEOUT", null, true);
+        }
+        if (e instanceof ResponseTooLargeException tooLarge) {
+            return interpreter.failure(ErrorKind.TRANSIENT, operation + ": " + tooLarge.getMessage(), null, "RESPONSE_TOO_LARGE", null, true);
+        }
+        if (e instanceof ConnectTimeoutException) {
+            return interpreter.failure(ErrorKind.UNAVAILABLE, operation + ": could not connect to " + host + " within "
+                    + config.connectTimeout().toMillis() + " ms (Connect Timeout)", null, "CONNECT_TIMEOUT", null, false);
+        }
+        if (e instanceof ConnectionRequestTimeoutException) {
+            return interpreter.failure(ErrorKind.TRANSIENT, operation + ": no free connection to " + host + " within "
+                    + config.connectTimeout().toMillis() + " ms; every one of Max Connections is busy", null, "NO_CONNECTION", null, false);
+        }
+        if (e instanceof SocketTimeoutException) {
+            return interpreter.failure(ErrorKind.UNAVAILABLE, operation + ": no answer from " + host + " within " + responseMillis
+                    + " ms (Response Timeout)", null, "TIMEOUT", null, true);
+        }
+        if (e instanceof UnknownHostException) {
+            return interpreter.failure(ErrorKind.UNAVAILABLE, operation + ": cannot resolve host " + host + "; check Endpoint URL", null,
+                    "UNKNOWN_HOST", null, false);
+        }
+        if (e instanceof ConnectException) {
+            return interpreter.failure(ErrorKind.UNAVAILABLE, operation + ": cannot connect to " + interpreter.visible(endpointText) + " (" + simpleMessage(e)
+                    + "); check Endpoint URL and that the server is running", null, "CONNECT_FAILED", null, false);
+        }
+        if (e instanceof SSLException) {
+            return interpreter.failure(ErrorKind.TERMINAL, operation + ": TLS handshake with " + host + " failed (" + simpleMessage(e)
+                    + "); configure an SSL Context Service that trusts the server", null, "TLS_ERROR", null, false);
+        }
+        return interpreter.failure(ErrorKind.TRANSIENT, operation + ": I/O error talking to " + host + " (" + simpleMessage(e) + ")", null,
+                "IO_ERROR", null, true);
+    }
+
+    private static String simpleMessage(final Throwable e) {
+        final String message = e.getMessage();
+        return message == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + message;
+    }
+
+    private String visible(final JsonNode node) {
+        return interpreter.visible(JsonValues.text(node));
+    }
+
+    private String shortText(final JsonNode node) {
+        return VisibleText.bound(visible(node), MAX_SHORT_TEXT);
+    }
+
+    @Override
+    public void close() {
+        http.close(CloseMode.GRACEFUL);
+        deadlines.shutdownNow();
+    }
+
+    /** Thrown while reading an answer that exceeds {@link #MAX_RESPONSE_BYTES}; the connection is then closed. */
+    static final class ResponseTooLargeException extends IOException {
+        ResponseTooLargeException(final long size) {
+            super("the answer exceeded " + MAX_RESPONSE_BYTES / (1024 * 1024) + " MiB (" + size + " bytes or more) and was abandoned");
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package io.github.bulkimport.nifi.service.client;
+
+import io.github.bulkimport.nifi.api.PageRequest;
+import io.github.bulkimport.nifi.api.JobReference;
+import io.github.bulkimport.nifi.api.ImportApiException;
+import io.github.bulkimport.nifi.api.ErrorKind;
+import io.github.bulkimport.nifi.api.Deployment;
+import io.github.bulkimport.nifi.api.JobPage;
+import io.github.bulkimport.nifi.api.JobProgress;
+import io.github.bulkimport.nifi.api.JobState;
+import io.github.bulkimport.nifi.testing.MockApi;
+import mockwebserver3.MockResponse;
+import mockwebserver3.RecordedRequest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.time.Duration;
+
+import static io.github.bulkimport.nifi.testing.Json.assertJsonEquals;
+import static io.github.bulkimport.nifi.testing.MockApi.body;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ImportApiClientTest {
+
+    private MockApi api;
+
+    @BeforeEach
+    void start() {
+        api = new MockApi();
+    }
+
+    @AfterEach
+    void stop() {
+        api.close();
+    }
+
+    private ImportApiClient client(final Deployment deployment, final String basePath) {
+        final CloudLocation location = deployment == Deployment.ZILLIZ_CLOUD ? new CloudLocation(null, "proj-1", "aws-us-west-2") : CloudLocation.NONE;
+        return new ImportApiClient(new ClientConfig(URI.create(api.url() + basePath), deployment, "token-value-123", location, StorageCredentials.NONE,
+                Duration.ofSeconds(2), Duration.ofSeconds(2), 2, null, null));
+    }
+
+    @Test
+    void describeReadsEveryFieldAndSendsTheProject() throws Exception {
+        api.json("{\"code\":0,\"data\":{\"jobId\":\"job-9\",\"collectionName\":\"docs\",\"state\":\"Importing\",\"progress\":85,"
+                + "\"importedRows\":850,\"totalRows\":\"1000\",\"fileSize\":123456,\"completeTime\":\"\",\"details\":[]}}");
+        try (ImportApiClient client = client(Deployment.ZILLIZ_CLOUD, "/")) {
+            final JobProgress progress = client.describeJob(new JobReference("job-9", null));
+            assertEquals(new JobProgress("job-9", "docs", JobState.IMPORTING, "Importing", 85, 850L, 1000L, 123456L, null, null), progress);
+        }
+        final RecordedRequest request = api.take();
+        assertEquals(ImportApiClient.DESCRIBE_PATH, request.getTarget());
+        assertJsonEquals("{\"projectId\":\"proj-1\",\"regionId\":\"aws-us-west-2\",\"jobId\":\"job-9\"}", body(request));
+    }
+
+    @Test
+    void describeFallsBackToGetProgressOnceWhenTheRouteIsMissing() throws Exception {
+        api.enqueue(new MockResponse.Builder().code(404).body("404 page not found").build());
+        api.json("{\"code\":0,\"data\":{\"jobId\":\"j\",\"state\":\"Completed\",\"progress\":100}}");
+        api.json("{\"code\":0,\"data\":{\"jobId\":\"j\",\"state\":\"Completed\",\"progress\":100}}");
+        try (ImportApiClient client = client(Deployment.ZILLIZ_CLOUD, "")) {
+            assertEquals(JobState.COMPLETED, client.describeJob(new JobReference("j", null)).state());
+            assertEquals(JobState.COMPLETED, client.describeJob(new JobReference("j", null)).state());
+        }
+        assertEquals(ImportApiClient.DESCRIBE_PATH, api.take().getTarget());
+        assertEquals(ImportApiClient.GET_PROGRESS_PATH, api.take().getTarget());
+        assertEquals(ImportApiClient.GET_PROGRESS_PATH, api.take().getTarget());
+    }
+
+    @Test
+    void unknownJobIsJobNotFound() {
+        api.envelopeError(2100, "import job does not exist, jobID=42: importing data failed");
+        try (ImportApiClient client = client(Deployment.MILVUS, "")) {
+            final ImportApiException e = assertThrows(ImportApiException.class, () -> client.describeJob(new JobReference("42", "db1")));
+            assertEquals(ErrorKind.JOB_NOT_FOUND, e.getKind());
+            assertEquals("2100", e.getErrorCode().orElseThrow());
+        }
+        final RecordedRequest request = api.take();
+        assertEquals("db1", request.getHeaders().get("DB-Name"));
+        assertJsonEquals("{\"jobId\":\"42\",\"dbName\":\"db1\"}", body(request));
+    }
+
+    @Test
+    void listReadsPagesOnZillizAndEverythingOnMilvus() throws Exception {
+        api.json("{\"code\":0,\"data\":{\"count\":3,\"currentPage\":1,\"pageSize\":2,\"records\":["
+                + "{\"jobId\":\"a\",\"collectionName\":\"c\",\"state\":\"Completed\",\"progress\":100},"
+                + "{\"jobId\":\"b\",\"collectionName\":\"c\",\"state\":\"ImportFailed\",\"progress\":0,\"reason\":\"schema\"}]}}");
+        try (ImportApiClient client = client(Deployment.ZILLIZ_CLOUD, "")) {
+            final JobPage page = client.listJobs(new PageRequest("c", null, 1, 2));
+            assertEquals(2, page.jobs().size());
+            assertEquals(JobState.FAILED, page.jobs().get(1).state());
+            assertEquals("schema", page.jobs().get(1).reason());
+            assertTrue(page.hasMore());
+        }
+        assertJsonEquals("{\"projectId\":\"proj-1\",\"regionId\":\"aws-us-west-2\",\"collectionName\":\"c\",\"pageSize\":2,\"currentPage\":1}",
+                body(api.take()));
+
+        api.json("{\"code\":0,\"data\":{\"records\":[{\"jobId\":\"1\",\"collectionName\":\"c\",\"state\":\"Pending\",\"progress\":0}]}}");
+        try (ImportApiClient client = client(Deployment.MILVUS, "")) {
+            final JobPage page = client.listJobs(new PageRequest(null, null, 1, 100));
+            assertEquals(1, page.jobs().size());
+            assertNull(page.totalCount());
+            assertFalse(page.hasMore());
+        }
+        assertJsonEquals("{}", body(api.take()));
+    }
+
+    @Test
+    void basePathOfTheEndpointIsKept() throws Exception {
+        api.jobCreated("j");
+        try (ImportApiClient client = client(Deployment.MILVUS, "/milvus/")) {
+            client.createJob(new io.github.bulkimport.nifi.api.ImportRequest(
+                    io.github.bulkimport.nifi.api.ImportTarget.of("c", null, null, null), java.util.List.of("a.parquet")), "key-1");
+        }
+        final RecordedRequest request = api.take();
+        assertEquals("/milvus" + ImportApiClient.CREATE_PATH, request.getTarget());
+        assertEquals("key-1", request.getHeaders().get("Idempotency-Key"));
+    }
+
+    @Test
+    void redirectsAreNotFollowed() {
+        api.enqueue(new MockResponse.Builder().code(301).setHeader("Location", "https://elsewhere.example.com/v2").body("").build());
+        try (ImportApiClient client = client(Deployment.MILVUS, "")) {
+            final ImportApiException e = assertThrows(ImportApiException.class, () -> client.listJobs(new PageRequest(null, null, 1, 1)));
+            assertEquals(ErrorKind.TERMINAL, e.getKind());
+            assertTrue(e.getMessage().contains("https://elsewhere.example.com/v2"), e.getMessage());
+        }
+        assertEquals(1, api.requestCount());
+    }
+
+    @Test
+    void serverTimeoutCodeMeansUnavailable() {
+        api.json(408, "{\"code\":10001,\"message\":\"request timeout\"}");
+        api.envelopeError(10001, "request timeout");
+        try (ImportApiClient client = client(Deployment.MILVUS, "")) {
+            assertEquals(ErrorKind.UNAVAILABLE, assertThrows(ImportApiException.class, () -> client.listJobs(new PageRequest(null, null, 1, 1))).getKind());
+            assertEquals(ErrorKind.UNAVAILABLE, assertThrows(ImportApiException.class, () -> client.listJobs(new PageRequest(null, null, 1, 1))).getKind());
+        }
+    }
+}
