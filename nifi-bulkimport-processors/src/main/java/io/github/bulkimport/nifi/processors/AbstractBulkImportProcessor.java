@@ -7,13 +7,16 @@ import org.apache.nifi.components.ConfigVerificationResult;
 import org.apache.nifi.components.ConfigVerificationResult.Outcome;
 import org.apache.nifi.components.PropertyDescriptor;
 import org.apache.nifi.flowfile.FlowFile;
+import org.apache.nifi.logging.ComponentLog;
 import org.apache.nifi.processor.AbstractProcessor;
 import org.apache.nifi.processor.ProcessContext;
 import org.apache.nifi.processor.ProcessSession;
 import org.apache.nifi.processor.Relationship;
+import org.apache.nifi.processor.VerifiableProcessor;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
@@ -22,7 +25,7 @@ import java.util.function.LongSupplier;
  * What the bundle's processors share: the connection service property, throttling, the opening of
  * verify, and routing a flowfile with its reason.
  */
-abstract class AbstractBulkImportProcessor extends AbstractProcessor {
+abstract class AbstractBulkImportProcessor extends AbstractProcessor implements VerifiableProcessor {
 
     static final PropertyDescriptor CONNECTION_SERVICE = new PropertyDescriptor.Builder()
             .name("Connection Service")
@@ -49,20 +52,25 @@ abstract class AbstractBulkImportProcessor extends AbstractProcessor {
         return new ConfigVerificationResult.Builder().verificationStepName(step).outcome(outcome).explanation(explanation).build();
     }
 
-    /**
-     * The opening of every verify: the enabled service, or {@code null} after adding a failed step
-     * that tells the user to enable it.
-     */
-    static BulkImportConnectionService serviceForVerification(final ProcessContext context, final List<ConfigVerificationResult> results) {
+    /** Verify needs an enabled service; with one, each processor verifies its own steps. */
+    @Override
+    public final List<ConfigVerificationResult> verify(final ProcessContext context, final ComponentLog verificationLogger,
+                                                       final Map<String, String> attributes) {
+        final List<ConfigVerificationResult> results = new ArrayList<>();
         final BulkImportConnectionService service = connectionService(context);
         try {
             service.getDeployment();
-            return service;
         } catch (final IllegalStateException e) {
             results.add(verification("Connection Service", Outcome.FAILED, "Enable the Connection Service first: " + e.getMessage()));
-            return null;
+            return results;
         }
+        verify(context, service, verificationLogger, attributes, results);
+        return results;
     }
+
+    /** Adds this processor's verification steps, with the enabled service, to {@code results}. */
+    abstract void verify(ProcessContext context, BulkImportConnectionService service, ComponentLog verificationLogger, Map<String, String> attributes,
+                         List<ConfigVerificationResult> results);
 
     /** ISO-8601 UTC with millisecond precision, e.g. 2026-11-28T17:23:14.123Z. */
     static String now() {

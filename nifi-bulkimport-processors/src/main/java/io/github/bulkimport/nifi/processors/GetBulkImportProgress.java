@@ -27,7 +27,6 @@ import org.apache.nifi.logging.ComponentLog;
 import org.apache.nifi.processor.ProcessContext;
 import org.apache.nifi.processor.ProcessSession;
 import org.apache.nifi.processor.Relationship;
-import org.apache.nifi.processor.VerifiableProcessor;
 import org.apache.nifi.processor.util.StandardValidators;
 
 import java.time.DateTimeException;
@@ -75,7 +74,7 @@ import static io.github.bulkimport.nifi.processors.BulkImportAttributes.*;
                 Connect retry back to this processor as well.
                 Set Maximum Wait Time to the longest an import may take, and connect expired and failure to an alert.
                 """)
-public class GetBulkImportProgress extends AbstractBulkImportProcessor implements VerifiableProcessor {
+public class GetBulkImportProgress extends AbstractBulkImportProcessor {
 
     public static final PropertyDescriptor JOB_ID = new PropertyDescriptor.Builder()
             .name("Job ID")
@@ -279,12 +278,8 @@ public class GetBulkImportProgress extends AbstractBulkImportProcessor implement
     }
 
     @Override
-    public List<ConfigVerificationResult> verify(final ProcessContext context, final ComponentLog verificationLogger, final Map<String, String> attributes) {
-        final List<ConfigVerificationResult> results = new ArrayList<>();
-        final BulkImportConnectionService service = serviceForVerification(context, results);
-        if (service == null) {
-            return results;
-        }
+    void verify(final ProcessContext context, final BulkImportConnectionService service, final ComponentLog verificationLogger,
+                final Map<String, String> attributes, final List<ConfigVerificationResult> results) {
         final String jobId;
         final String database;
         try {
@@ -293,12 +288,12 @@ public class GetBulkImportProgress extends AbstractBulkImportProcessor implement
         } catch (final RuntimeException e) {
             results.add(verification("Describe Job", Outcome.FAILED,
                     service.visibleText("A property's expression could not be evaluated with these attributes: " + e.getMessage())));
-            return results;
+            return;
         }
         if (jobId == null) {
             results.add(verification("Describe Job", Outcome.SKIPPED,
                     "Job ID evaluated to an empty value; give a " + BulkImportAttributes.JOB_ID + " attribute to check a real job"));
-            return results;
+            return;
         }
         try {
             final JobProgress progress = service.describeJob(new JobReference(jobId, database));
@@ -308,6 +303,5 @@ public class GetBulkImportProgress extends AbstractBulkImportProcessor implement
             verificationLogger.warn(e.getMessage());
             results.add(verification("Describe Job", Outcome.FAILED, e.getMessage()));
         }
-        return results;
     }
 }

@@ -32,7 +32,6 @@ import org.apache.nifi.logging.ComponentLog;
 import org.apache.nifi.processor.ProcessContext;
 import org.apache.nifi.processor.ProcessSession;
 import org.apache.nifi.processor.Relationship;
-import org.apache.nifi.processor.VerifiableProcessor;
 import org.apache.nifi.processor.util.StandardValidators;
 import org.apache.nifi.scheduling.SchedulingStrategy;
 
@@ -74,7 +73,7 @@ import static io.github.bulkimport.nifi.processors.BulkImportAttributes.*;
                 Set Output Mode to Changes Only. Schedule the processor every minute or so.
                 Route success through RouteOnAttribute with failed = ${bulkimport.state:equals('Failed')} to an alert.
                 """)
-public class ListBulkImportJobs extends AbstractBulkImportProcessor implements VerifiableProcessor {
+public class ListBulkImportJobs extends AbstractBulkImportProcessor {
 
     static final String STATE_KEY_PREFIX = "job.";
     /** A listing stops after this many pages even if the server claims more, to bound one run. */
@@ -252,12 +251,8 @@ public class ListBulkImportJobs extends AbstractBulkImportProcessor implements V
     }
 
     @Override
-    public List<ConfigVerificationResult> verify(final ProcessContext context, final ComponentLog verificationLogger, final Map<String, String> attributes) {
-        final List<ConfigVerificationResult> results = new ArrayList<>();
-        final BulkImportConnectionService service = serviceForVerification(context, results);
-        if (service == null) {
-            return results;
-        }
+    void verify(final ProcessContext context, final BulkImportConnectionService service, final ComponentLog verificationLogger,
+                final Map<String, String> attributes, final List<ConfigVerificationResult> results) {
         try {
             final Collection<JobSummary> jobs = listAll(context, service);
             final long failed = jobs.stream().filter(job -> job.state() == JobState.FAILED).count();
@@ -266,6 +261,5 @@ public class ListBulkImportJobs extends AbstractBulkImportProcessor implements V
             verificationLogger.warn(e.getMessage());
             results.add(verification("List Import Jobs", Outcome.FAILED, e.getMessage()));
         }
-        return results;
     }
 }

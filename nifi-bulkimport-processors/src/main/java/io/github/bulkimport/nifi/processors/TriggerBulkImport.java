@@ -30,7 +30,6 @@ import org.apache.nifi.logging.ComponentLog;
 import org.apache.nifi.processor.ProcessContext;
 import org.apache.nifi.processor.ProcessSession;
 import org.apache.nifi.processor.Relationship;
-import org.apache.nifi.processor.VerifiableProcessor;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -118,7 +117,7 @@ import static io.github.bulkimport.nifi.processors.BulkImportAttributes.*;
                                 success onwards, failure and expired to an alert.
                                 """)
         })
-public class TriggerBulkImport extends AbstractBulkImportProcessor implements VerifiableProcessor {
+public class TriggerBulkImport extends AbstractBulkImportProcessor {
 
     public static final PropertyDescriptor COLLECTION_NAME = ImportRequestReader.COLLECTION_NAME;
     public static final PropertyDescriptor PARTITION_NAME = ImportRequestReader.PARTITION_NAME;
@@ -280,19 +279,15 @@ public class TriggerBulkImport extends AbstractBulkImportProcessor implements Ve
     }
 
     @Override
-    public List<ConfigVerificationResult> verify(final ProcessContext context, final ComponentLog verificationLogger, final Map<String, String> attributes) {
-        final List<ConfigVerificationResult> results = new ArrayList<>();
-        final BulkImportConnectionService service = serviceForVerification(context, results);
-        if (service == null) {
-            return results;
-        }
+    void verify(final ProcessContext context, final BulkImportConnectionService service, final ComponentLog verificationLogger,
+                final Map<String, String> attributes, final List<ConfigVerificationResult> results) {
         final ImportRequest request;
         try {
             request = reader.read(context, ImportRequestReader.optionProperties(context), attributes, service.getDeployment());
         } catch (final InvalidInputException | RuntimeException e) {
             final String what = e instanceof InvalidInputException ? "" : "A property's expression could not be evaluated with these attributes: ";
             results.add(verification("Build Import Request", Outcome.FAILED, service.visibleText(what + e.getMessage())));
-            return results;
+            return;
         }
         results.add(verification("Build Import Request", Outcome.SUCCESSFUL, service.visibleText("Would import " + request.files().size()
                 + " file(s) into collection " + request.target().collection() + ": " + String.join(", ", request.files()))));
@@ -304,6 +299,5 @@ public class TriggerBulkImport extends AbstractBulkImportProcessor implements Ve
             verificationLogger.warn(e.getMessage());
             results.add(verification("Check Collection", Outcome.FAILED, e.getMessage()));
         }
-        return results;
     }
 }

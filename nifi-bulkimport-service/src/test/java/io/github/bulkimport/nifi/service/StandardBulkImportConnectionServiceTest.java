@@ -20,6 +20,7 @@ import org.apache.nifi.components.ConfigVerificationResult;
 import org.apache.nifi.components.ConfigVerificationResult.Outcome;
 import org.apache.nifi.components.PropertyDescriptor;
 import org.apache.nifi.util.MockConfigurationContext;
+import org.apache.nifi.util.MockPropertyConfiguration;
 import org.apache.nifi.util.NoOpProcessor;
 import org.apache.nifi.util.TestRunner;
 import org.apache.nifi.util.TestRunners;
@@ -35,6 +36,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static io.github.bulkimport.nifi.testing.Json.assertJsonEquals;
 import static io.github.bulkimport.nifi.testing.MockApi.body;
@@ -136,7 +138,8 @@ class StandardBulkImportConnectionServiceTest {
         runner.enableControllerService(service);
         assertEquals(Deployment.ZILLIZ_CLOUD, service.getDeployment());
 
-        api.json("{\"code\":0,\"data\":{\"records\":[]}}");
+        api.json("""
+                {"code":0,"data":{"records":[]}}""");
         service.listJobs(page);
         assertEquals(1, api.requestCount());
 
@@ -148,7 +151,8 @@ class StandardBulkImportConnectionServiceTest {
 
     @Test
     void verifySucceedsWithOneAuthenticatedList() {
-        api.json("{\"code\":0,\"data\":{\"count\":7,\"currentPage\":1,\"pageSize\":1,\"records\":[{\"jobId\":\"job-1\",\"state\":\"Completed\"}]}}");
+        api.json("""
+                {"code":0,"data":{"count":7,"currentPage":1,"pageSize":1,"records":[{"jobId":"job-1","state":"Completed"}]}}""");
 
         final List<ConfigVerificationResult> results = verifyWith(Map.of());
 
@@ -157,7 +161,8 @@ class StandardBulkImportConnectionServiceTest {
         final RecordedRequest request = api.take();
         assertEquals(ImportApiClient.LIST_PATH, request.getTarget());
         assertEquals("Bearer " + Secrets.API_KEY, request.getHeaders().get("Authorization"));
-        assertJsonEquals("{\"clusterId\":\"" + Runners.CLUSTER_ID + "\",\"pageSize\":1,\"currentPage\":1}", body(request));
+        assertJsonEquals("""
+                {"clusterId":"%s","pageSize":1,"currentPage":1}""".formatted(Runners.CLUSTER_ID), body(request));
     }
 
     @Test
@@ -174,7 +179,8 @@ class StandardBulkImportConnectionServiceTest {
 
     @Test
     void verifyReportsARejectedKey() {
-        api.json(401, "{\"code\":80001,\"message\":\"Invalid token: " + Secrets.API_KEY + "\"}");
+        api.json(401, """
+                {"code":80001,"message":"Invalid token: %s"}""".formatted(Secrets.API_KEY));
 
         final List<ConfigVerificationResult> results = verifyWith(Map.of());
 
@@ -209,7 +215,8 @@ class StandardBulkImportConnectionServiceTest {
     void sslContextServiceIsUsedForHttps(@TempDir final Path directory) throws Exception {
         final TestTls tls = TestTls.create(directory);
         api.server().useHttps(tls.serverContext().getSocketFactory());
-        api.json("{\"code\":0,\"data\":{\"records\":[]}}");
+        api.json("""
+                {"code":0,"data":{"records":[]}}""");
         final StaticSslContextProvider ssl = new StaticSslContextProvider(tls.clientContext());
         runner.addControllerService("ssl", ssl);
         runner.enableControllerService(ssl);
@@ -232,7 +239,8 @@ class StandardBulkImportConnectionServiceTest {
         runner.setProperty(service, StandardBulkImportConnectionService.ENDPOINT_URL, "http://api.import.test");
         runner.enableControllerService(service);
         api.enqueue(new MockResponse.Builder().code(407).setHeader("Proxy-Authenticate", "Basic realm=\"proxy\"").body("").build());
-        api.json("{\"code\":0,\"data\":{\"records\":[]}}");
+        api.json("""
+                {"code":0,"data":{"records":[]}}""");
 
         service.listJobs(new PageRequest(null, null, 1, 1));
 
@@ -258,6 +266,16 @@ class StandardBulkImportConnectionServiceTest {
                 new StorageCredentials(Secrets.ACCESS_KEY, Secrets.SECRET_KEY, Secrets.SESSION_TOKEN), Duration.ofSeconds(1), Duration.ofSeconds(1), 1, null,
                 new ProxySettings("proxy.example", 3128, "user", Secrets.MILVUS_TOKEN));
         LeakCheck.assertNoSecrets("client configuration", config.toString());
+    }
+
+    @Test
+    void aFlowSavedWithTheOldProxyPropertyNameKeepsItsProxy() {
+        final String current = StandardBulkImportConnectionService.PROXY_CONFIGURATION_SERVICE.getName();
+        for (final String saved : List.of("Proxy Configuration Service", "proxy-configuration-service")) {
+            final MockPropertyConfiguration configuration = new MockPropertyConfiguration(Map.of(saved, "proxy-service-id"));
+            new StandardBulkImportConnectionService().migrateProperties(configuration);
+            assertEquals(Optional.of("proxy-service-id"), configuration.getRawPropertyValue(current), "saved as " + saved);
+        }
     }
 
     private List<ConfigVerificationResult> verifyWith(final Map<PropertyDescriptor, String> overrides) {

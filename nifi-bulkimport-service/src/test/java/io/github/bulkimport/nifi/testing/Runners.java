@@ -10,7 +10,8 @@ import org.apache.nifi.util.TestRunners;
 import java.util.function.BiConsumer;
 
 /**
- * Builds TestRunners wired to a connection service that points at a test server.
+ * The one fixture for runners: TestRunners wired to a connection service that points at a test
+ * server, each swept for secrets after the test ({@link LeakSweep}).
  */
 public final class Runners {
 
@@ -38,6 +39,7 @@ public final class Runners {
     private static TestRunner withService(final Processor processor, final String endpoint, final Deployment deployment, final String token,
                                           final BiConsumer<TestRunner, StandardBulkImportConnectionService> more) {
         final TestRunner runner = TestRunners.newTestRunner(processor);
+        LeakSweep.track(runner);
         final StandardBulkImportConnectionService service = new StandardBulkImportConnectionService();
         try {
             runner.addControllerService(SERVICE_ID, service);

@@ -48,22 +48,25 @@ class ImportApiClientTest {
 
     @Test
     void describeReadsEveryFieldAndSendsTheProject() throws Exception {
-        api.json("{\"code\":0,\"data\":{\"jobId\":\"job-9\",\"collectionName\":\"docs\",\"state\":\"Importing\",\"progress\":85,"
-                + "\"importedRows\":850,\"totalRows\":\"1000\",\"fileSize\":123456,\"completeTime\":\"\",\"details\":[]}}");
+        api.json("""
+                {"code":0,"data":{"jobId":"job-9","collectionName":"docs","state":"Importing","progress":85,"importedRows":850,"totalRows":"1000","fileSize":123456,"completeTime":"","details":[]}}""");
         try (ImportApiClient client = client(Deployment.ZILLIZ_CLOUD, "/")) {
             final JobProgress progress = client.describeJob(new JobReference("job-9", null));
             assertEquals(new JobProgress("job-9", "docs", JobState.IMPORTING, "Importing", 85, 850L, 1000L, 123456L, null, null), progress);
         }
         final RecordedRequest request = api.take();
         assertEquals(ImportApiClient.DESCRIBE_PATH, request.getTarget());
-        assertJsonEquals("{\"projectId\":\"proj-1\",\"regionId\":\"aws-us-west-2\",\"jobId\":\"job-9\"}", body(request));
+        assertJsonEquals("""
+                {"projectId":"proj-1","regionId":"aws-us-west-2","jobId":"job-9"}""", body(request));
     }
 
     @Test
     void describeFallsBackToGetProgressOnceWhenTheRouteIsMissing() throws Exception {
         api.enqueue(new MockResponse.Builder().code(404).body("404 page not found").build());
-        api.json("{\"code\":0,\"data\":{\"jobId\":\"j\",\"state\":\"Completed\",\"progress\":100}}");
-        api.json("{\"code\":0,\"data\":{\"jobId\":\"j\",\"state\":\"Completed\",\"progress\":100}}");
+        api.json("""
+                {"code":0,"data":{"jobId":"j","state":"Completed","progress":100}}""");
+        api.json("""
+                {"code":0,"data":{"jobId":"j","state":"Completed","progress":100}}""");
         try (ImportApiClient client = client(Deployment.ZILLIZ_CLOUD, "")) {
             assertEquals(JobState.COMPLETED, client.describeJob(new JobReference("j", null)).state());
             assertEquals(JobState.COMPLETED, client.describeJob(new JobReference("j", null)).state());
@@ -83,14 +86,14 @@ class ImportApiClientTest {
         }
         final RecordedRequest request = api.take();
         assertEquals("db1", request.getHeaders().get("DB-Name"));
-        assertJsonEquals("{\"jobId\":\"42\",\"dbName\":\"db1\"}", body(request));
+        assertJsonEquals("""
+                {"jobId":"42","dbName":"db1"}""", body(request));
     }
 
     @Test
     void listReadsPagesOnZillizAndEverythingOnMilvus() throws Exception {
-        api.json("{\"code\":0,\"data\":{\"count\":3,\"currentPage\":1,\"pageSize\":2,\"records\":["
-                + "{\"jobId\":\"a\",\"collectionName\":\"c\",\"state\":\"Completed\",\"progress\":100},"
-                + "{\"jobId\":\"b\",\"collectionName\":\"c\",\"state\":\"ImportFailed\",\"progress\":0,\"reason\":\"schema\"}]}}");
+        api.json("""
+                {"code":0,"data":{"count":3,"currentPage":1,"pageSize":2,"records":[{"jobId":"a","collectionName":"c","state":"Completed","progress":100},{"jobId":"b","collectionName":"c","state":"ImportFailed","progress":0,"reason":"schema"}]}}""");
         try (ImportApiClient client = client(Deployment.ZILLIZ_CLOUD, "")) {
             final JobPage page = client.listJobs(new PageRequest("c", null, 1, 2));
             assertEquals(2, page.jobs().size());
@@ -98,10 +101,12 @@ class ImportApiClientTest {
             assertEquals("schema", page.jobs().get(1).reason());
             assertTrue(page.hasMore());
         }
-        assertJsonEquals("{\"projectId\":\"proj-1\",\"regionId\":\"aws-us-west-2\",\"collectionName\":\"c\",\"pageSize\":2,\"currentPage\":1}",
+        assertJsonEquals("""
+                {"projectId":"proj-1","regionId":"aws-us-west-2","collectionName":"c","pageSize":2,"currentPage":1}""",
                 body(api.take()));
 
-        api.json("{\"code\":0,\"data\":{\"records\":[{\"jobId\":\"1\",\"collectionName\":\"c\",\"state\":\"Pending\",\"progress\":0}]}}");
+        api.json("""
+                {"code":0,"data":{"records":[{"jobId":"1","collectionName":"c","state":"Pending","progress":0}]}}""");
         try (ImportApiClient client = client(Deployment.MILVUS, "")) {
             final JobPage page = client.listJobs(new PageRequest(null, null, 1, 100));
             assertEquals(1, page.jobs().size());
@@ -136,7 +141,8 @@ class ImportApiClientTest {
 
     @Test
     void serverTimeoutCodeMeansUnavailable() {
-        api.json(408, "{\"code\":10001,\"message\":\"request timeout\"}");
+        api.json(408, """
+                {"code":10001,"message":"request timeout"}""");
         api.envelopeError(10001, "request timeout");
         try (ImportApiClient client = client(Deployment.MILVUS, "")) {
             assertEquals(ErrorKind.UNAVAILABLE, assertThrows(ImportApiException.class, () -> client.listJobs(new PageRequest(null, null, 1, 1))).getKind());

@@ -78,7 +78,8 @@ class SecretFragmentsTest {
     @Test
     void aSecretEchoedJsonEscapedIsMasked() {
         final String escaped = SLASHED_SECRET.replace("/", "\\\\/");
-        api.json("{\"code\":1100,\"message\":\"bad secretKey " + escaped + "\"}");
+        api.json("""
+                {"code":1100,"message":"bad secretKey %s"}""".formatted(escaped));
         try (ImportApiClient client = client(API_KEY, new StorageCredentials("AKIAEXAMPLE", SLASHED_SECRET, null), null, api.url())) {
             final ImportApiException e = assertThrows(ImportApiException.class, () -> client.createJob(REQUEST, "k"));
             assertNoRunOf(SLASHED_SECRET.replace("/", "\\/"), e.getMessage());
@@ -111,8 +112,11 @@ class SecretFragmentsTest {
     @Test
     void serverTextCannotForgeLogLines() throws Exception {
         final String forged = "\r\n2026-11-28 ERROR [main] forged \u001b[31mred\u001b[0m";
-        api.json("{\"code\":0,\"data\":{\"jobId\":\"455" + forged.replace("\r", "\\r").replace("\n", "\\n").replace("\u001b", "\\u001b") + "\"}}");
-        api.json("{\"code\":0,\"data\":{\"state\":\"Importing" + "\\r\\nWARN forged\\u001b[2J\",\"completeTime\":\"2026\\n11\",\"reason\":\"r\\u0007\"}}");
+        final String forgedInJson = forged.replace("\r", "\\r").replace("\n", "\\n").replace("\u001b", "\\u001b");
+        api.json("""
+                {"code":0,"data":{"jobId":"455%s"}}""".formatted(forgedInJson));
+        api.json("""
+                {"code":0,"data":{"state":"Importing\\r\\nWARN forged\\u001b[2J","completeTime":"2026\\n11","reason":"r\\u0007"}}""");
         try (ImportApiClient client = client(API_KEY)) {
             final ImportApiException e = assertThrows(ImportApiException.class, () -> client.createJob(REQUEST, "k"));
             assertTrue(e.getMessage().chars().noneMatch(c -> c < 0x20), e.getMessage());
