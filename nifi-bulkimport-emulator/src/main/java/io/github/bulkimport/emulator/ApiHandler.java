@@ -9,6 +9,7 @@ import io.github.bulkimport.emulator.http.HttpRequest;
 import io.github.bulkimport.emulator.http.HttpResponse;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -128,43 +129,22 @@ final class ApiHandler {
         if (!config.collections().isEmpty() && !config.collections().contains(collection)) {
             return error(COLLECTION_NOT_FOUND, "collection not found[collection=" + collection + "]");
         }
-        final String filesField = config.deployment() == Deployment.MILVUS ? "files" : "objectUrls";
+        final String volume = config.deployment() == Deployment.ZILLIZ_CLOUD ? text(body, "volumeName") : null;
+        final String filesField = volume != null ? "dataPaths" : config.deployment() == Deployment.MILVUS ? "files" : "objectUrls";
         JsonNode filesNode = body.get(filesField);
-        if (filesNode == null && config.deployment() == Deployment.ZILLIZ_CLOUD && body.hasNonNull("objectUrl")) {
+        if (filesNode == null && volume == null && config.deployment() == Deployment.ZILLIZ_CLOUD && body.hasNonNull("objectUrl")) {
             filesNode = mapper.createArrayNode().add(mapper.createArrayNode().add(body.get("objectUrl")));
         }
-        if (filesNode == null || filesNode.isNull()) {
-            return error(MISSING_PARAMETER, "missing required parameters: " + filesField);
-        }
         final List<List<String>> files = new ArrayList<>();
-        if (!filesNode.isArray()) {
-            return error(DECODE_ERROR, filesField + " must be a list of lists of strings: invalid parameter");
+        final Outcome filesProblem = readFiles(filesField, filesNode, files);
+        if (filesProblem != null) {
+            return filesProblem;
         }
-        for (final JsonNode inner : filesNode) {
-            if (!inner.isArray()) {
-                return error(DECODE_ERROR, filesField + " must be a list of lists of strings: invalid parameter");
-            }
-            final List<String> group = new ArrayList<>();
-            for (final JsonNode file : inner) {
-                if (!file.isTextual()) {
-                    return error(DECODE_ERROR, filesField + " must be a list of lists of strings: invalid parameter");
-                }
-                group.add(file.asText());
-            }
-            if (group.isEmpty()) {
-                return error(INVALID_PARAMETER, "an inner list of " + filesField + " is empty: invalid parameter");
-            }
-            files.add(group);
-        }
-        if (files.isEmpty()) {
-            return error(INVALID_PARAMETER, filesField + " is empty: invalid parameter");
-        }
-        final int fileCount = files.stream().mapToInt(List::size).sum();
-        if (fileCount > config.deployment().maxFiles()) {
+        if (files.size() > config.deployment().maxFiles()) {
             return error(IMPORT_FAILED, "The max number of import files should not exceed " + config.deployment().maxFiles() + ", but got "
-                    + fileCount + ": importing data failed");
+                    + files.size() + ": importing data failed");
         }
-        if (config.deployment() == Deployment.ZILLIZ_CLOUD) {
+        if (config.deployment() == Deployment.ZILLIZ_CLOUD && volume == null) {
             for (final List<String> group : files) {
                 for (final String url : group) {
                     final String scheme = url.contains("://") ? url.substring(0, url.indexOf("://")).toLowerCase(Locale.ROOT) : "";
@@ -188,6 +168,10 @@ final class ApiHandler {
                 options.put(option.getKey(), option.getValue().asText());
             }
         }
+        final String sep = options.get("sep");
+        if (sep != null && (sep.codePointCount(0, sep.length()) != 1 || "\r\n\"\u0000".contains(sep))) {
+            return error(IMPORT_FAILED, "sep must be exactly one character other than a line break, quote or NUL, got '" + sep + "': importing data failed");
+        }
 
         final long now = config.clock().getAsLong();
         final String key = request.header("idempotency-key");
@@ -198,19 +182,54 @@ final class ApiHandler {
                 if (existing != null) {
                     return created(existing, true);
                 }
-                return startJob(body, collection, files, options, now, scopedKey);
+                return startJob(body, collection, volume, files, options, now, scopedKey);
             }
         }
-        return startJob(body, collection, files, options, now, null);
+        return startJob(body, collection, volume, files, options, now, null);
     }
 
-    private Outcome startJob(final JsonNode body, final String collection, final List<List<String>> files, final Map<String, String> options,
-                             final long now, final String scopedKey) {
+    /** Reads a list of lists of paths into {@code files}; the error the servers answer when it is not one. */
+    private Outcome readFiles(final String field, final JsonNode node, final List<List<String>> files) {
+        if (node == null || node.isNull()) {
+            return error(MISSING_PARAMETER, "missing required parameters: " + field);
+        }
+        if (!node.isArray()) {
+            return error(DECODE_ERROR, field + " must be a list of lists of strings: invalid parameter");
+        }
+        for (final JsonNode inner : node) {
+            if (!inner.isArray()) {
+                return error(DECODE_ERROR, field + " must be a list of lists of strings: invalid parameter");
+            }
+            final List<String> group = new ArrayList<>();
+            for (final JsonNode file : inner) {
+                if (!file.isTextual()) {
+                    return error(DECODE_ERROR, field + " must be a list of lists of strings: invalid parameter");
+                }
+                group.add(file.asText());
+            }
+            if (group.isEmpty()) {
+                return error(INVALID_PARAMETER, "an inner list of " + field + " is empty: invalid parameter");
+            }
+            if (group.size() > 1 && !group.stream().allMatch(path -> path.toLowerCase(Locale.ROOT).endsWith(".npy"))) {
+                return error(IMPORT_FAILED, "for JSON, Parquet or CSV files, each inner list of " + field + " accepts only one file, got "
+                        + group + ": importing data failed");
+            }
+            files.add(group);
+        }
+        if (files.isEmpty()) {
+            return error(INVALID_PARAMETER, field + " is empty: invalid parameter");
+        }
+        return null;
+    }
+
+    private Outcome startJob(final JsonNode body, final String collection, final String volume, final List<List<String>> files,
+                             final Map<String, String> options, final long now, final String scopedKey) {
         if (jobs.active(now) >= config.maxActiveJobs()) {
             return error(IMPORT_FAILED, JOB_LIMIT_MESSAGE);
         }
-        final Job job = new Job(jobs.nextId(), collection, text(body, "partitionName"), text(body, "dbName"), files, options, now,
-                config.importDuration().toMillis(), failureReason(files));
+        final int failingFile = failingFile(files);
+        final Job job = new Job(jobs.nextId(), collection, text(body, "partitionName"), text(body, "dbName"), volume, files, options, now,
+                config.importDuration().toMillis(), failingFile, failingFile < 0 ? null : failureReason(files.get(failingFile)));
         jobs.add(job);
         if (scopedKey != null) {
             jobs.rememberKey(scopedKey, job.id(), now + config.idempotencyTtl().toMillis());
@@ -218,16 +237,24 @@ final class ApiHandler {
         return created(job.id(), false);
     }
 
-    private String failureReason(final List<List<String>> files) {
-        for (final List<String> group : files) {
-            for (final String file : group) {
-                if (config.failureMarker() != null && !config.failureMarker().isEmpty() && file.contains(config.failureMarker())) {
-                    return "failed to parse file " + file + ": the field 'vector' is missing in the file: importing data failed";
-                }
-                if (config.deployment() == Deployment.MILVUS && file.contains("://")) {
-                    return "failed to read file " + file + ": the file does not exist in the bucket (Milvus takes paths relative to its own bucket): "
-                            + "importing data failed";
-                }
+    /** The first file that fails its job: one carrying the failure marker, or, on Milvus, a URL where a path in its bucket belongs. */
+    private int failingFile(final List<List<String>> files) {
+        for (int i = 0; i < files.size(); i++) {
+            if (failureReason(files.get(i)) != null) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private String failureReason(final List<String> group) {
+        for (final String file : group) {
+            if (config.failureMarker() != null && !config.failureMarker().isEmpty() && file.contains(config.failureMarker())) {
+                return "failed to parse file " + file + ": the field 'vector' is missing in the file: importing data failed";
+            }
+            if (config.deployment() == Deployment.MILVUS && file.contains("://")) {
+                return "failed to read file " + file + ": the file does not exist in the bucket (Milvus takes paths relative to its own bucket): "
+                        + "importing data failed";
             }
         }
         return null;
@@ -268,7 +295,7 @@ final class ApiHandler {
         final ObjectNode data = envelope.putObject("data");
         data.put("jobId", job.id());
         data.put("collectionName", job.collection());
-        data.put("createTime", java.time.Instant.ofEpochMilli(job.createdAt()).toString());
+        data.put("createTime", Instant.ofEpochMilli(job.createdAt()).toString());
         data.put("completeTime", snapshot.completeTime());
         data.put("state", snapshot.state());
         data.put("progress", snapshot.progress());
@@ -278,18 +305,47 @@ final class ApiHandler {
         if (snapshot.reason() != null) {
             data.put("reason", snapshot.reason());
         }
+        if (config.deployment() == Deployment.ZILLIZ_CLOUD) {
+            // Zilliz Cloud names the job's (first) file at the top level as well
+            data.put("fileName", fileName(job.files().getFirst()));
+        }
         final ArrayNode details = data.putArray("details");
-        for (final List<String> group : job.files()) {
-            final ObjectNode detail = details.addObject();
-            detail.put("fileName", "[" + String.join(" ", group) + "]");
-            detail.put("fileSize", Job.BYTES_PER_FILE * group.size());
-            detail.put("state", snapshot.state());
-            detail.put("progress", snapshot.progress());
-            detail.put("importedRows", snapshot.importedRows() / job.files().size());
-            detail.put("totalRows", Job.ROWS_PER_FILE * group.size());
-            detail.put("completeTime", snapshot.completeTime());
+        for (int i = 0; i < job.files().size(); i++) {
+            describeFile(job, i, snapshot, details.addObject());
         }
         return new Outcome(json(200, envelope), 0, job.id(), false);
+    }
+
+    /**
+     * One file of a job as {@code details[]} shows it: the file that failed the job carries the
+     * reason; the others are as far as the job got.
+     */
+    private static void describeFile(final Job job, final int index, final Job.Snapshot snapshot, final ObjectNode detail) {
+        final List<String> group = job.files().get(index);
+        final boolean failed = "Failed".equals(snapshot.state());
+        final boolean culprit = failed && index == job.failingFile();
+        final long rows = Job.ROWS_PER_FILE * group.size();
+        detail.put("fileName", fileName(group));
+        detail.put("fileSize", Job.BYTES_PER_FILE * group.size());
+        if (failed && !culprit && !job.aborted()) {
+            detail.put("state", "Completed");
+            detail.put("progress", 100);
+            detail.put("importedRows", rows);
+        } else {
+            detail.put("state", snapshot.state());
+            detail.put("progress", snapshot.progress());
+            detail.put("importedRows", rows * snapshot.progress() / 100);
+        }
+        detail.put("totalRows", rows);
+        if (culprit || failed && job.aborted()) {
+            detail.put("reason", snapshot.reason());
+        }
+        detail.put("completeTime", snapshot.completeTime());
+    }
+
+    /** How Milvus names a file in {@code details[]}: the Go rendering of its path list. */
+    private static String fileName(final List<String> group) {
+        return "[" + String.join(" ", group) + "]";
     }
 
     private Outcome list(final JsonNode body) {
@@ -342,15 +398,19 @@ final class ApiHandler {
         final Job job = lookup.job();
         final String jobId = job.id();
         final long now = config.clock().getAsLong();
-        if (!job.isTwoPhase()) {
-            return error(IMPORT_FAILED, "job " + jobId + " was not created with auto_commit=false: importing data failed");
-        }
+        final String state = job.snapshot(now).state();
         if (commit) {
-            if (!"Uncommitted".equals(job.snapshot(now).state())) {
-                return error(IMPORT_FAILED, "job " + jobId + " is not Uncommitted: importing data failed");
+            if (!job.isTwoPhase()) {
+                return error(IMPORT_FAILED, "job " + jobId + " was not created with auto_commit=false and cannot be committed: importing data failed");
+            }
+            if (!"Uncommitted".equals(state)) {
+                return error(IMPORT_FAILED, "job " + jobId + " is " + state + ", only an Uncommitted job can be committed: importing data failed");
             }
             job.commit(now);
         } else {
+            if (!"Uncommitted".equals(state) && !"Pending".equals(state) && !"Importing".equals(state)) {
+                return error(IMPORT_FAILED, "job " + jobId + " is " + state + ", only an unfinished job can be aborted: importing data failed");
+            }
             job.abort();
         }
         final ObjectNode envelope = mapper.createObjectNode();

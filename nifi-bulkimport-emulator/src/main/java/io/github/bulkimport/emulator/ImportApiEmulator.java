@@ -261,7 +261,11 @@ public final class ImportApiEmulator implements Closeable {
         final long now = config.clock().getAsLong();
         final ArrayNode array = mapper.createArrayNode();
         for (final Job job : jobs.all()) {
-            ApiHandler.summarize(job, now, array.addObject()).put("files", job.files().size());
+            final ObjectNode record = ApiHandler.summarize(job, now, array.addObject());
+            record.put("files", job.files().size());
+            record.put("committed", job.committedAt() >= 0);
+            record.put("aborted", job.aborted());
+            record.set("options", mapper.valueToTree(job.options()));
         }
         return array;
     }

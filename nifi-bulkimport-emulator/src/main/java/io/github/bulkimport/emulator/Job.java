@@ -7,8 +7,9 @@ import java.util.Map;
 /**
  * One import job. Its state is a function of time: Pending for the first tenth of the import
  * duration, then Importing with rising progress, then Completed, or Failed halfway through
- * when it carries a failure reason. Two-phase jobs ({@code auto_commit=false}) wait in
- * Uncommitted until committed or aborted.
+ * when one of its files fails. Two-phase jobs ({@code auto_commit=false}) wait in Uncommitted
+ * until committed (then Committing for a tenth of the import duration, then Completed) or
+ * aborted. An unfinished job can be aborted; it is then Failed.
  */
 public final class Job {
 
@@ -23,21 +24,30 @@ public final class Job {
     private final Map<String, String> options;
     private final long createdAt;
     private final long durationMillis;
+    private final String volume;
+    private final int failingFile;
     private final String failureReason;
     private final boolean twoPhase;
     private volatile long committedAt = -1;
     private volatile boolean aborted;
 
-    Job(final String id, final String collection, final String partition, final String database, final List<List<String>> files,
-        final Map<String, String> options, final long createdAt, final long durationMillis, final String failureReason) {
+    /**
+     * @param volume        the Zilliz Cloud volume the files are in, or {@code null}
+     * @param failingFile   the index of the file that fails the job, or -1
+     * @param failureReason why that file fails, or {@code null}
+     */
+    Job(final String id, final String collection, final String partition, final String database, final String volume, final List<List<String>> files,
+        final Map<String, String> options, final long createdAt, final long durationMillis, final int failingFile, final String failureReason) {
         this.id = id;
         this.collection = collection;
         this.partition = partition;
         this.database = database;
+        this.volume = volume;
         this.files = files;
         this.options = options;
         this.createdAt = createdAt;
         this.durationMillis = durationMillis;
+        this.failingFile = failingFile;
         this.failureReason = failureReason;
         this.twoPhase = "false".equalsIgnoreCase(options.get("auto_commit"));
     }
@@ -56,6 +66,10 @@ public final class Job {
 
     public String database() {
         return database;
+    }
+
+    public String volume() {
+        return volume;
     }
 
     public List<List<String>> files() {
@@ -83,6 +97,20 @@ public final class Job {
         return createdAt + durationMillis <= now;
     }
 
+    /** The index of the file that fails the job, or -1. */
+    int failingFile() {
+        return failingFile;
+    }
+
+    /** When a commit was accepted, or -1. */
+    public long committedAt() {
+        return committedAt;
+    }
+
+    public boolean aborted() {
+        return aborted;
+    }
+
     void commit(final long now) {
         committedAt = now;
     }
@@ -107,7 +135,9 @@ public final class Job {
                 if (committedAt < 0) {
                     return new Snapshot("Uncommitted", 100, total, total, size, null, -1);
                 }
-                return new Snapshot("Completed", 100, total, total, size, null, committedAt);
+                final long committed = committedAt + durationMillis / 10;
+                return now < committed ? new Snapshot("Committing", 100, total, total, size, null, -1)
+                        : new Snapshot("Completed", 100, total, total, size, null, committed);
             }
             return new Snapshot("Completed", 100, total, total, size, null, createdAt + durationMillis);
         }

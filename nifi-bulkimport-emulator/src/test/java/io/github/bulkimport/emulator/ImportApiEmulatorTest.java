@@ -212,12 +212,91 @@ class ImportApiEmulatorTest {
         milvus();
         final String committed = create("{\"collectionName\":\"c\",\"files\":[[\"a\"]],\"options\":{\"auto_commit\":\"false\"}}");
         final String aborted = create("{\"collectionName\":\"c\",\"files\":[[\"b\"]],\"options\":{\"auto_commit\":\"false\"}}");
+        assertEquals(2100, json(post("commit", "{\"jobId\":\"" + committed + "\"}")).path("code").asInt(), "Pending cannot be committed");
         now.addAndGet(10_000);
-        assertEquals("Uncommitted", json(post("describe", "{\"jobId\":\"" + committed + "\"}")).path("data").path("state").asText());
+        assertEquals("Uncommitted", state(committed));
         assertEquals(0, json(post("commit", "{\"jobId\":\"" + committed + "\"}")).path("code").asInt());
+        assertEquals("Committing", state(committed));
+        final JsonNode again = json(post("commit", "{\"jobId\":\"" + committed + "\"}"));
+        assertEquals(2100, again.path("code").asInt());
+        assertTrue(again.path("message").asText().contains("is Committing"), again.toString());
         assertEquals(0, json(post("abort", "{\"jobId\":\"" + aborted + "\"}")).path("code").asInt());
-        assertEquals("Completed", json(post("describe", "{\"jobId\":\"" + committed + "\"}")).path("data").path("state").asText());
-        assertEquals("Failed", json(post("describe", "{\"jobId\":\"" + aborted + "\"}")).path("data").path("state").asText());
+        now.addAndGet(1_000);
+        assertEquals("Completed", state(committed));
+        assertEquals("Failed", state(aborted));
+        assertEquals(2100, json(post("abort", "{\"jobId\":\"" + aborted + "\"}")).path("code").asInt(), "a Failed job cannot be aborted again");
+        assertEquals(2100, json(post("abort", "{\"jobId\":\"" + committed + "\"}")).path("code").asInt(), "a Completed job cannot be aborted");
+        assertEquals(1802, json(post("commit", "{}")).path("code").asInt());
+        assertTrue(json(post("abort", "{\"jobId\":\"9\"}")).path("message").asText().contains("import job does not exist"));
+    }
+
+    @Test
+    void aRunningJobCanBeAbortedButAnAutoCommitJobNeverCommitted() throws Exception {
+        zilliz();
+        final String running = create("{\"clusterId\":\"in01-abc\",\"collectionName\":\"docs\",\"objectUrls\":[[\"s3://b/k\"]]}");
+        now.addAndGet(5_000);
+        assertEquals(2100, json(post("commit", "{\"clusterId\":\"in01-abc\",\"jobId\":\"" + running + "\"}")).path("code").asInt());
+        assertEquals(0, json(post("abort", "{\"clusterId\":\"in01-abc\",\"jobId\":\"" + running + "\"}")).path("code").asInt());
+        assertEquals("Failed", state(running));
+    }
+
+    @Test
+    void detailsNameTheFileThatFailedTheJob() throws Exception {
+        zilliz();
+        final String jobId = create("{\"clusterId\":\"in01-abc\",\"collectionName\":\"docs\",\"objectUrls\":[[\"s3://b/good.parquet\"],[\"s3://b/bad-schema.parquet\"]]}");
+        now.addAndGet(5_000);
+        final JsonNode data = describe(jobId);
+        assertEquals("Failed", data.path("state").asText());
+        assertEquals("[s3://b/good.parquet]", data.path("fileName").asText(), "Zilliz Cloud names a file at the top level");
+        final JsonNode good = data.path("details").get(0);
+        final JsonNode bad = data.path("details").get(1);
+        assertEquals("Completed", good.path("state").asText());
+        assertFalse(good.has("reason"));
+        assertEquals("[s3://b/bad-schema.parquet]", bad.path("fileName").asText());
+        assertEquals("Failed", bad.path("state").asText());
+        assertTrue(bad.path("reason").asText().contains("bad-schema.parquet"), bad.toString());
+    }
+
+    @Test
+    void numpySetsShareAnInnerListOtherFormatsDoNot() throws Exception {
+        milvus();
+        final String jobId = create("{\"collectionName\":\"c\",\"files\":[[\"n/id.npy\",\"n/vector.npy\"],[\"p/1.parquet\"]]}");
+        assertEquals(2, emulator.job(jobId).orElseThrow().files().size());
+        assertEquals("[n/id.npy n/vector.npy]", describe(jobId).path("details").get(0).path("fileName").asText());
+        final JsonNode mixed = json(post("create", "{\"collectionName\":\"c\",\"files\":[[\"a.parquet\",\"b.parquet\"]]}"));
+        assertEquals(2100, mixed.path("code").asInt());
+        assertTrue(mixed.path("message").asText().contains("only one file"), mixed.toString());
+        // the limit counts inner lists, not paths
+        final String sets = IntStream.range(0, 1_000).mapToObj(i -> "[\"s" + i + "/a.npy\",\"s" + i + "/b.npy\"]").collect(Collectors.joining(","));
+        create("{\"collectionName\":\"c\",\"files\":[" + sets + "]}");
+    }
+
+    @Test
+    void volumeImportsTakeDataPathsWithoutSchemes() throws Exception {
+        zilliz();
+        final String jobId = create("{\"clusterId\":\"in01-abc\",\"collectionName\":\"docs\",\"volumeName\":\"vol-1\",\"dataPaths\":[[\"batch/1.parquet\"]]}");
+        assertEquals("vol-1", emulator.job(jobId).orElseThrow().volume());
+        assertEquals(1802, json(post("create", "{\"clusterId\":\"in01-abc\",\"collectionName\":\"docs\",\"volumeName\":\"vol-1\"}")).path("code").asInt());
+    }
+
+    @Test
+    void theCsvSeparatorIsOneCharacterATabIncluded() throws Exception {
+        milvus();
+        create("{\"collectionName\":\"c\",\"files\":[[\"a.csv\"]],\"options\":{\"sep\":\"\\t\"}}");
+        for (final String sep : new String[] {"", ";;", "\\n"}) {
+            final JsonNode answer = json(post("create", "{\"collectionName\":\"c\",\"files\":[[\"a.csv\"]],\"options\":{\"sep\":\"" + sep + "\"}}"));
+            assertEquals(2100, answer.path("code").asInt(), sep);
+            assertTrue(answer.path("message").asText().contains("sep must be exactly one character"), answer.toString());
+        }
+    }
+
+    private JsonNode describe(final String jobId) throws Exception {
+        final String location = emulator.config().deployment() == Deployment.ZILLIZ_CLOUD ? "\"clusterId\":\"in01-abc\"," : "";
+        return json(post("describe", "{" + location + "\"jobId\":\"" + jobId + "\"}")).path("data");
+    }
+
+    private String state(final String jobId) throws Exception {
+        return describe(jobId).path("state").asText();
     }
 
     @Test

@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.stream.Stream;
 
 /**
  * {@code ./demo.sh}: starts the emulator and a real NiFi on 127.0.0.1 with the bundle installed,

@@ -24,7 +24,7 @@ class NarContentsTest {
     private static final Nar BUNDLE = Nar.open("target/bundle/nifi-bulkimport-nar.nar");
     /** What NiFi itself or nifi-standard-services-api-nar provides: bundling a copy breaks the service lookups. */
     private static final List<String> PROVIDED = List.of("nifi-api-", "slf4j-api-", "nifi-ssl-context-service-api-", "nifi-proxy-configuration-api-",
-            "nifi-standard-services-api-", "nifi-security-utils-api-", "nifi-framework-api-");
+            "nifi-record-serialization-service-api-", "nifi-record-", "nifi-standard-services-api-", "nifi-security-utils-api-", "nifi-framework-api-");
 
     /** One NAR file: its manifest, its bundled jars and its extension manifest. */
     private record Nar(Manifest manifest, List<String> bundled, String extensions) {
@@ -97,6 +97,8 @@ class NarContentsTest {
     void everyComponentIsDeclaredInTheBundle() {
         assertEquals(List.of(
                 "CONTROLLER_SERVICE io.github.bulkimport.nifi.service.StandardBulkImportConnectionService",
+                "PROCESSOR io.github.bulkimport.nifi.processors.AbortBulkImport",
+                "PROCESSOR io.github.bulkimport.nifi.processors.CommitBulkImport",
                 "PROCESSOR io.github.bulkimport.nifi.processors.GetBulkImportProgress",
                 "PROCESSOR io.github.bulkimport.nifi.processors.ListBulkImportJobs",
                 "PROCESSOR io.github.bulkimport.nifi.processors.TriggerBulkImport"), BUNDLE.components());

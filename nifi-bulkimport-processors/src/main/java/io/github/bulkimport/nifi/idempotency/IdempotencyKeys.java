@@ -1,5 +1,6 @@
 package io.github.bulkimport.nifi.idempotency;
 
+import io.github.bulkimport.nifi.api.ImportFile;
 import io.github.bulkimport.nifi.api.ImportTarget;
 
 import java.nio.charset.StandardCharsets;
@@ -29,12 +30,15 @@ public final class IdempotencyKeys {
     }
 
     /**
-     * The key of one flowfile's share of a request.
+     * The key of one flowfile's share of a request. A share of single files from object storage gets
+     * the key it always had, so that flowfiles in flight keep theirs across an upgrade.
      *
      * @param flowFileUuid        the flowfile's {@code uuid}
+     * @param volume              the volume the files are in, or {@code null}
      * @param previousFailedJobId the job this flowfile started before and that Failed, or {@code null}
      */
-    public static String forFlowFile(final String flowFileUuid, final ImportTarget target, final List<String> files, final String previousFailedJobId) {
+    public static String forFlowFile(final String flowFileUuid, final ImportTarget target, final String volume, final List<ImportFile> files,
+                                     final String previousFailedJobId) {
         final StringBuilder text = new StringBuilder(128 + files.size() * 64);
         field(text, VERSION);
         field(text, flowFileUuid);
@@ -46,10 +50,19 @@ public final class IdempotencyKeys {
             field(text, option.getValue());
         }
         field(text, String.valueOf(files.size()));
-        for (final String file : files) {
-            field(text, file);
+        for (final ImportFile file : files) {
+            if (file.paths().size() > 1) {
+                // no field of a path can read "-2:": a set is told apart from single files
+                text.append("-2:\n");
+                field(text, String.valueOf(file.paths().size()));
+            }
+            file.paths().forEach(path -> field(text, path));
         }
         field(text, previousFailedJobId);
+        if (volume != null) {
+            text.append("-3:\n");
+            field(text, volume);
+        }
         return sha256(text.toString());
     }
 

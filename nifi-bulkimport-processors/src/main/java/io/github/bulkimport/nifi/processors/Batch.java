@@ -1,6 +1,7 @@
 package io.github.bulkimport.nifi.processors;
 
 import io.github.bulkimport.nifi.idempotency.IdempotencyKeys;
+import io.github.bulkimport.nifi.api.ImportFile;
 import io.github.bulkimport.nifi.api.ImportRequest;
 
 import java.util.ArrayList;
@@ -25,13 +26,13 @@ final class Batch {
         final List<FlowFileShare> ordered = new ArrayList<>(members);
         ordered.sort(Comparator.comparing(FlowFileShare::key));
         this.members = List.copyOf(ordered);
-        final Set<String> files = new LinkedHashSet<>();
+        final Set<ImportFile> files = new LinkedHashSet<>();
         final List<String> keys = new ArrayList<>(ordered.size());
         for (final FlowFileShare member : ordered) {
             files.addAll(member.files());
             keys.add(member.key());
         }
-        this.request = new ImportRequest(ordered.getFirst().target(), List.copyOf(files));
+        this.request = new ImportRequest(ordered.getFirst().target(), ordered.getFirst().volume(), List.copyOf(files));
         this.key = IdempotencyKeys.forBatch(keys);
     }
 

@@ -12,8 +12,8 @@ import java.util.function.Function;
 /**
  * Picks queued flowfiles that make one request. A flowfile bound to an earlier request takes along
  * every queued flowfile bound to the same one, whatever the limits, and no other. Otherwise, the
- * flowfiles must have the same target (collection, partition, database and options) and no binding,
- * up to a number of flowfiles and files. Invalid flowfiles are taken too, to be routed to failure.
+ * flowfiles must have the same target (collection, partition, database and options), the same volume
+ * and no binding, up to a number of flowfiles and files. Invalid flowfiles are taken too, to be routed to failure.
  * Each flowfile is evaluated once; the result is kept for the caller.
  */
 final class BatchCollector implements FlowFileFilter {
@@ -30,6 +30,7 @@ final class BatchCollector implements FlowFileFilter {
     /** Whether only the flowfiles bound to {@link #boundRequest} are wanted, valid or not. */
     private final boolean matesOnly;
     private ImportTarget target;
+    private String volume;
     private String boundRequest;
     private int members;
     private int files;
@@ -65,6 +66,7 @@ final class BatchCollector implements FlowFileFilter {
         }
         if (members == 0) {
             target = candidate.target();
+            volume = candidate.volume();
             boundRequest = candidate.boundRequest();
         } else if (!fits(candidate)) {
             final int lookAhead = boundRequest == null ? LOOK_AHEAD : BOUND_LOOK_AHEAD;
@@ -84,7 +86,7 @@ final class BatchCollector implements FlowFileFilter {
         if (boundRequest != null || candidate.isBound()) {
             return Objects.equals(boundRequest, candidate.boundRequest());
         }
-        return target.equals(candidate.target()) && files + candidate.files().size() <= maxFiles;
+        return target.equals(candidate.target()) && Objects.equals(volume, candidate.volume()) && files + candidate.files().size() <= maxFiles;
     }
 
     /** The evaluation of a flowfile this filter accepted. */

@@ -55,6 +55,13 @@ public final class BulkImportAttributes {
     public static final String REASON_DESC = "Why the job failed, when it did.";
     public static final String COMPLETE_TIME = "bulkimport.complete.time";
     public static final String COMPLETE_TIME_DESC = "When the job finished, as the server reports it.";
+    public static final String FAILED_COUNT = "bulkimport.failed.count";
+    public static final String FAILED_COUNT_DESC = "How many files of the job failed, when the server reports files one by one.";
+    public static final String FAILED_FILES = "bulkimport.failed.files";
+    public static final String FAILED_FILES_DESC = "The files that failed and why, one \"file: reason\" per line, at most 10 of them and 1,000 characters.";
+    public static final String ACTION = "bulkimport.action";
+    public static final String ACTION_DESC = "What CommitBulkImport or AbortBulkImport did with each job named, in order and separated by \", \": "
+            + "committed, already committed, aborted or already aborted.";
     public static final String CHECKED_AT = "bulkimport.checked.at";
     public static final String CHECKED_AT_DESC = "When the server was last asked about the job, ISO-8601 UTC.";
 
@@ -69,7 +76,8 @@ public final class BulkImportAttributes {
     public static final String HTTP_STATUS_DESC = "On retry and failure: the HTTP status, when an answer arrived.";
 
     /** What GetBulkImportProgress writes about a job: stale once the flowfile starts another job. */
-    static final Set<String> PROGRESS_REPORT = Set.of(STATE, PROGRESS, IMPORTED_ROWS, TOTAL_ROWS, FILE_SIZE, REASON, COMPLETE_TIME, CHECKED_AT);
+    static final Set<String> PROGRESS_REPORT = Set.of(STATE, PROGRESS, IMPORTED_ROWS, TOTAL_ROWS, FILE_SIZE, REASON, COMPLETE_TIME, CHECKED_AT,
+            FAILED_COUNT, FAILED_FILES, ACTION);
     /** Why a flowfile went to retry, failure or expired. */
     static final Set<String> ERRORS = Set.of(ERROR_CODE, ERROR_MESSAGE, HTTP_STATUS);
 

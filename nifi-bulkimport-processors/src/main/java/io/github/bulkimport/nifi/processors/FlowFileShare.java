@@ -1,6 +1,7 @@
 package io.github.bulkimport.nifi.processors;
 
 import io.github.bulkimport.nifi.idempotency.RememberedJob;
+import io.github.bulkimport.nifi.api.ImportFile;
 import io.github.bulkimport.nifi.api.ImportRequest;
 import io.github.bulkimport.nifi.api.ImportTarget;
 import org.apache.nifi.flowfile.FlowFile;
@@ -31,8 +32,12 @@ record FlowFileShare(FlowFile flowFile, ImportRequest request, String key, Strin
         return request.target();
     }
 
-    List<String> files() {
+    List<ImportFile> files() {
         return request.files();
+    }
+
+    String volume() {
+        return request.volume();
     }
 
     boolean isRejected() {

@@ -58,7 +58,7 @@ final class FlowFileShares {
                     : attributes.get(BulkImportAttributes.REPLACES_JOB_ID);
             final String key = context.getProperty(IDEMPOTENCY_KEY).isSet()
                     ? customKey(context, flowFile)
-                    : IdempotencyKeys.forFlowFile(attributes.get("uuid"), input.target(), input.files(), replacesJob);
+                    : IdempotencyKeys.forFlowFile(attributes.get("uuid"), input.target(), input.volume(), input.files(), replacesJob);
             final String memoryKey = IdempotencyKeys.memoryKey(key);
             String boundRequest = attributes.get(BulkImportAttributes.REQUEST_KEY);
             if (boundRequest == null && memory != null) {
@@ -87,7 +87,7 @@ final class FlowFileShares {
         final boolean sameShare = input.target().collection().equals(attributes.get(BulkImportAttributes.COLLECTION))
                 && Objects.equals(input.target().partition(), attributes.get(BulkImportAttributes.PARTITION))
                 && Objects.equals(input.target().database(), attributes.get(BulkImportAttributes.DATABASE))
-                && String.join("\n", input.files()).equals(attributes.get(BulkImportAttributes.OBJECT_URLS));
+                && TriggerRouting.objectUrls(input.files()).equals(attributes.get(BulkImportAttributes.OBJECT_URLS));
         if (!sameShare) {
             return null;
         }

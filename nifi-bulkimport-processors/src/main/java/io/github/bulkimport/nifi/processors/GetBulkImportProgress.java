@@ -7,7 +7,6 @@ import io.github.bulkimport.nifi.api.JobProgress;
 import io.github.bulkimport.nifi.api.JobReference;
 import io.github.bulkimport.nifi.api.JobState;
 import io.github.bulkimport.nifi.api.Operation;
-import io.github.bulkimport.nifi.api.VisibleText;
 import org.apache.nifi.annotation.behavior.InputRequirement;
 import org.apache.nifi.annotation.behavior.ReadsAttribute;
 import org.apache.nifi.annotation.behavior.ReadsAttributes;
@@ -18,21 +17,20 @@ import org.apache.nifi.annotation.documentation.CapabilityDescription;
 import org.apache.nifi.annotation.documentation.SeeAlso;
 import org.apache.nifi.annotation.documentation.Tags;
 import org.apache.nifi.annotation.documentation.UseCase;
+import org.apache.nifi.components.AllowableValue;
 import org.apache.nifi.components.ConfigVerificationResult;
 import org.apache.nifi.components.ConfigVerificationResult.Outcome;
 import org.apache.nifi.components.PropertyDescriptor;
 import org.apache.nifi.expression.ExpressionLanguageScope;
 import org.apache.nifi.flowfile.FlowFile;
+import org.apache.nifi.flowfile.attributes.CoreAttributes;
 import org.apache.nifi.logging.ComponentLog;
 import org.apache.nifi.processor.ProcessContext;
 import org.apache.nifi.processor.ProcessSession;
 import org.apache.nifi.processor.Relationship;
 import org.apache.nifi.processor.util.StandardValidators;
 
-import java.time.DateTimeException;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -42,9 +40,11 @@ import static io.github.bulkimport.nifi.processors.BulkImportAttributes.*;
 
 @Tags({"milvus", "zilliz", "vector", "bulk import", "import", "progress", "status", "poll"})
 @CapabilityDescription("Checks the progress of a Milvus or Zilliz Cloud bulk-import job started by TriggerBulkImport and routes the flowfile by the "
-        + "job's state: success when Completed, running while Pending or Importing (penalized, so a loop from running back to this processor "
+        + "job's state: success when Completed, uncommitted when a two-phase import waits for its commit, running while Pending, Importing or "
+        + "Committing (penalized, so a loop from running back to this processor "
         + "polls at the Penalty Duration), failure when Failed or unknown to the server, retry on transient errors, and expired when the job "
-        + "has not finished within Maximum Wait Time of bulkimport.submitted.at. It never waits inside the processor and leaves content untouched.")
+        + "has not finished within Maximum Wait Time of bulkimport.submitted.at. It never waits inside the processor, and leaves the content as it is "
+        + "unless Output Content asks for the job's description.")
 @InputRequirement(InputRequirement.Requirement.INPUT_REQUIRED)
 @DefaultSettings(penaltyDuration = "10 sec")
 @ReadsAttributes({
@@ -61,6 +61,9 @@ import static io.github.bulkimport.nifi.processors.BulkImportAttributes.*;
         @WritesAttribute(attribute = FILE_SIZE, description = FILE_SIZE_DESC),
         @WritesAttribute(attribute = REASON, description = REASON_DESC),
         @WritesAttribute(attribute = COMPLETE_TIME, description = COMPLETE_TIME_DESC),
+        @WritesAttribute(attribute = FAILED_COUNT, description = FAILED_COUNT_DESC),
+        @WritesAttribute(attribute = FAILED_FILES, description = FAILED_FILES_DESC),
+        @WritesAttribute(attribute = "mime.type", description = "application/json, when Output Content is Job Description."),
         @WritesAttribute(attribute = CHECKED_AT, description = CHECKED_AT_DESC),
         @WritesAttribute(attribute = ERROR_CODE, description = ERROR_CODE_DESC),
         @WritesAttribute(attribute = ERROR_MESSAGE, description = ERROR_MESSAGE_DESC),
@@ -85,14 +88,7 @@ public class GetBulkImportProgress extends AbstractBulkImportProcessor {
             .addValidator(StandardValidators.NON_BLANK_VALIDATOR)
             .build();
 
-    public static final PropertyDescriptor DATABASE_NAME = new PropertyDescriptor.Builder()
-            .name("Database Name")
-            .description("The database of the job's collection, for Milvus permission checks; empty means the default database.")
-            .required(false)
-            .defaultValue("${" + BulkImportAttributes.DATABASE + "}")
-            .expressionLanguageSupported(ExpressionLanguageScope.FLOWFILE_ATTRIBUTES)
-            .addValidator(StandardValidators.NON_EMPTY_VALIDATOR)
-            .build();
+    public static final PropertyDescriptor DATABASE_NAME = JobInput.DATABASE_NAME;
 
     public static final PropertyDescriptor MAXIMUM_WAIT_TIME = new PropertyDescriptor.Builder()
             .name("Maximum Wait Time")
@@ -103,14 +99,34 @@ public class GetBulkImportProgress extends AbstractBulkImportProcessor {
             .addValidator(StandardValidators.TIME_PERIOD_VALIDATOR)
             .build();
 
+    static final AllowableValue ORIGINAL_CONTENT = new AllowableValue("Original Content", "Original Content",
+            "Leave the content as it is: after an upload processor it is the uploaded file.");
+    static final AllowableValue JOB_DESCRIPTION = new AllowableValue("Job Description", "Job Description",
+            "Replace the content with the job as the server describes it, every file with its state and reason, as JSON.");
+
+    public static final PropertyDescriptor OUTPUT_CONTENT = new PropertyDescriptor.Builder()
+            .name("Output Content")
+            .description("What the flowfile's content is after a check.")
+            .required(true)
+            .allowableValues(ORIGINAL_CONTENT, JOB_DESCRIPTION)
+            .defaultValue(ORIGINAL_CONTENT)
+            .build();
+
     public static final Relationship REL_SUCCESS = new Relationship.Builder()
             .name("success")
             .description("The job Completed.")
             .build();
 
+    public static final Relationship REL_UNCOMMITTED = new Relationship.Builder()
+            .name("uncommitted")
+            .description("The job is Uncommitted: a two-phase import (option auto_commit = false) whose rows are staged and wait for "
+                    + "CommitBulkImport, or AbortBulkImport. Not penalized.")
+            .build();
+
     public static final Relationship REL_RUNNING = new Relationship.Builder()
             .name("running")
-            .description("The job is still Pending or Importing. Flowfiles are penalized: loop this relationship back to the processor.")
+            .description("The job is still Pending, Importing or Committing (or in a state this bundle does not know). Flowfiles are "
+                    + "penalized: loop this relationship back to the processor.")
             .build();
 
     public static final Relationship REL_FAILURE = new Relationship.Builder()
@@ -131,8 +147,8 @@ public class GetBulkImportProgress extends AbstractBulkImportProcessor {
     static final String JOB_FAILED = "JOB_FAILED";
     static final String EXPIRED = "EXPIRED";
 
-    private static final List<PropertyDescriptor> PROPERTIES = List.of(CONNECTION_SERVICE, JOB_ID, DATABASE_NAME, MAXIMUM_WAIT_TIME);
-    private static final Set<Relationship> RELATIONSHIPS = Set.of(REL_SUCCESS, REL_RUNNING, REL_FAILURE, REL_RETRY, REL_EXPIRED);
+    private static final List<PropertyDescriptor> PROPERTIES = List.of(CONNECTION_SERVICE, JOB_ID, DATABASE_NAME, MAXIMUM_WAIT_TIME, OUTPUT_CONTENT);
+    private static final Set<Relationship> RELATIONSHIPS = Set.of(REL_SUCCESS, REL_UNCOMMITTED, REL_RUNNING, REL_FAILURE, REL_RETRY, REL_EXPIRED);
 
     @Override
     protected List<PropertyDescriptor> getSupportedPropertyDescriptors() {
@@ -164,32 +180,14 @@ public class GetBulkImportProgress extends AbstractBulkImportProcessor {
 
     /** What a check needs from the flowfile, evaluated before anything is sent or changed. */
     private record Check(String jobId, String database, Instant deadline) {
-    }
 
-    private Check evaluate(final ProcessContext context, final FlowFile flowFile) throws InvalidInputException {
-        final String jobId = blankToNull(evaluate(context, JOB_ID, flowFile));
-        if (jobId == null) {
-            throw new InvalidInputException("Job ID evaluated to an empty value; the flowfile has no " + BulkImportAttributes.JOB_ID
-                    + " attribute (was it routed from TriggerBulkImport's success?) or Job ID reads another attribute");
-        }
-        final String database = blankToNull(evaluate(context, DATABASE_NAME, flowFile));
-        final String submittedAt = flowFile.getAttribute(SUBMITTED_AT);
-        try {
-            final Instant start = submittedAt == null || submittedAt.isBlank()
-                    ? Instant.ofEpochMilli(flowFile.getLineageStartDate())
-                    : Instant.parse(submittedAt.trim());
-            return new Check(jobId, database, start.plusMillis(context.getProperty(MAXIMUM_WAIT_TIME).asTimePeriod(TimeUnit.MILLISECONDS)));
-        } catch (final DateTimeException | ArithmeticException e) {
-            throw new InvalidInputException("Attribute " + SUBMITTED_AT + " holds \"" + VisibleText.bound(submittedAt, 80)
-                    + "\", which is not an ISO-8601 instant such as 2026-11-28T17:23:14Z that a deadline can be counted from; fix or remove it");
-        }
-    }
-
-    private static String evaluate(final ProcessContext context, final PropertyDescriptor property, final FlowFile flowFile) throws InvalidInputException {
-        try {
-            return context.getProperty(property).evaluateAttributeExpressions(flowFile).getValue();
-        } catch (final RuntimeException e) {
-            throw new InvalidInputException(property.getName() + "'s expression could not be evaluated for this flowfile: " + e.getMessage());
+        static Check of(final ProcessContext context, final FlowFile flowFile) throws InvalidInputException {
+            final List<String> jobIds = JobInput.jobIds(context, JOB_ID, flowFile);
+            if (jobIds.size() > 1) {
+                throw new InvalidInputException("Job ID names " + jobIds.size() + " jobs; GetBulkImportProgress checks one job per flowfile");
+            }
+            return new Check(jobIds.getFirst(), JobInput.database(context, flowFile),
+                    JobInput.deadline(flowFile, context.getProperty(MAXIMUM_WAIT_TIME).asTimePeriod(TimeUnit.MILLISECONDS)));
         }
     }
 
@@ -197,7 +195,7 @@ public class GetBulkImportProgress extends AbstractBulkImportProcessor {
                        final String checkedAt) {
         final Check check;
         try {
-            check = evaluate(context, flowFile);
+            check = Check.of(context, flowFile);
         } catch (final InvalidInputException e) {
             routeInvalidInput(session, service, session.putAttribute(flowFile, CHECKED_AT, checkedAt), e.getMessage(), REL_FAILURE);
             return;
@@ -228,7 +226,11 @@ public class GetBulkImportProgress extends AbstractBulkImportProcessor {
         }
 
         FlowFile checked = session.removeAllAttributes(flowFile, PROGRESS_REPORT);
-        checked = session.putAllAttributes(checked, progressAttributes(progress, checkedAt));
+        checked = session.putAllAttributes(checked, JobReport.attributes(progress, checkedAt));
+        if (JOB_DESCRIPTION.getValue().equals(context.getProperty(OUTPUT_CONTENT).getValue())) {
+            final byte[] description = JobReport.json(progress);
+            checked = session.putAttribute(session.write(checked, out -> out.write(description)), CoreAttributes.MIME_TYPE.key(), "application/json");
+        }
         final String transitUri = service.addressOf(Operation.DESCRIBE);
         switch (progress.state()) {
             case COMPLETED -> {
@@ -236,8 +238,13 @@ public class GetBulkImportProgress extends AbstractBulkImportProcessor {
                 session.getProvenanceReporter().invokeRemoteProcess(checked, transitUri, "Bulk-import job " + jobId + " Completed");
                 session.transfer(checked, REL_SUCCESS);
             }
+            case UNCOMMITTED -> {
+                checked = session.removeAllAttributes(checked, ERRORS);
+                session.getProvenanceReporter().invokeRemoteProcess(checked, transitUri, "Bulk-import job " + jobId + " is Uncommitted");
+                session.transfer(checked, REL_UNCOMMITTED);
+            }
             case FAILED -> {
-                final String message = service.visibleText("Bulk-import job " + jobId + " Failed: " + (progress.reason() == null ? "no reason given" : progress.reason()));
+                final String message = service.visibleText("Bulk-import job " + jobId + " Failed: " + JobReport.reason(progress));
                 getLogger().error(message);
                 session.getProvenanceReporter().invokeRemoteProcess(checked, transitUri, "Bulk-import job " + jobId + " Failed");
                 routeWithError(session, checked, ErrorAttributes.of(JOB_FAILED, message), REL_FAILURE);
@@ -262,19 +269,6 @@ public class GetBulkImportProgress extends AbstractBulkImportProcessor {
                 + SUBMITTED_AT + "); " + detail);
         getLogger().warn(service.visibleText("Routing flowfile " + flowFile.getAttribute("uuid") + " to expired: " + message));
         routeWithError(session, flowFile, ErrorAttributes.of(EXPIRED, message), REL_EXPIRED);
-    }
-
-    private static Map<String, String> progressAttributes(final JobProgress progress, final String checkedAt) {
-        final Map<String, String> attributes = new HashMap<>(12);
-        attributes.put(STATE, progress.state().displayName(progress.rawState()));
-        putIfPresent(attributes, PROGRESS, progress.progress());
-        putIfPresent(attributes, IMPORTED_ROWS, progress.importedRows());
-        putIfPresent(attributes, TOTAL_ROWS, progress.totalRows());
-        putIfPresent(attributes, FILE_SIZE, progress.fileSize());
-        putIfPresent(attributes, REASON, progress.reason());
-        putIfPresent(attributes, COMPLETE_TIME, progress.completeTime());
-        attributes.put(CHECKED_AT, checkedAt);
-        return attributes;
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.github.bulkimport.nifi.api.VisibleText;
 import org.apache.nifi.expression.ExpressionLanguageScope;
 import org.apache.nifi.processor.util.StandardValidators;
 import io.github.bulkimport.nifi.api.Deployment;
+import io.github.bulkimport.nifi.api.ImportFile;
 import io.github.bulkimport.nifi.api.ImportRequest;
 import io.github.bulkimport.nifi.api.ImportTarget;
 import org.apache.nifi.components.PropertyDescriptor;
@@ -26,6 +27,7 @@ final class ImportRequestReader {
 
     /** Milvus and Zilliz Cloud name rules for collections, partitions and databases. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,254}");
+    private static final Pattern VOLUME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,254}");
 
     static final PropertyDescriptor COLLECTION_NAME = new PropertyDescriptor.Builder()
             .name("Collection Name")
@@ -58,7 +60,26 @@ final class ImportRequestReader {
                     + "file of the job, and a URL ending in / names a folder. Zilliz Cloud takes s3://, gs:// and https:// URLs; Milvus "
                     + "takes the same forms, or plain paths, and imports the path inside its own bucket. When not set, the URL is built "
                     + "from the attributes of the upload processor before this one: s3.bucket and s3.key (PutS3Object), gcs.bucket and "
-                    + "gcs.key (PutGCSObject), or azure.primaryUri (PutAzureBlobStorage_v12).")
+                    + "gcs.key (PutGCSObject), or azure.primaryUri (PutAzureBlobStorage_v12). To put several files in one file of the job "
+                    + "(a set of NumPy files, one per field), write a JSON array of arrays instead: [[\"s3://b/1/id.npy\", \"s3://b/1/vector.npy\"], ...].")
+            .required(false)
+            .expressionLanguageSupported(ExpressionLanguageScope.FLOWFILE_ATTRIBUTES)
+            .addValidator(StandardValidators.NON_EMPTY_VALIDATOR)
+            .build();
+
+    static final PropertyDescriptor VOLUME_NAME = new PropertyDescriptor.Builder()
+            .name("Volume Name")
+            .description("Zilliz Cloud only: import from this volume (Zilliz Cloud's managed storage) instead of an object store. Set Data Paths "
+                    + "with it, and leave Object URLs unset.")
+            .required(false)
+            .expressionLanguageSupported(ExpressionLanguageScope.FLOWFILE_ATTRIBUTES)
+            .addValidator(StandardValidators.NON_EMPTY_VALIDATOR)
+            .build();
+
+    static final PropertyDescriptor DATA_PATHS = new PropertyDescriptor.Builder()
+            .name("Data Paths")
+            .description("With Volume Name: the files to import, as paths inside the volume, written like Object URLs (separated by commas or "
+                    + "line breaks, or as a JSON array whose inner arrays are sets of NumPy files).")
             .required(false)
             .expressionLanguageSupported(ExpressionLanguageScope.FLOWFILE_ATTRIBUTES)
             .addValidator(StandardValidators.NON_EMPTY_VALIDATOR)
@@ -89,8 +110,43 @@ final class ImportRequestReader {
         final String collection = requiredName(context, COLLECTION_NAME, attributes);
         final String partition = optionalName(context, PARTITION_NAME, attributes);
         final String database = optionalName(context, DATABASE_NAME, attributes);
-        final List<String> files = files(context, attributes, deployment);
-        return new ImportRequest(ImportTarget.of(collection, partition, database, options(context, optionProperties, attributes)), files);
+        final ImportTarget target = ImportTarget.of(collection, partition, database, options(context, optionProperties, attributes));
+        if (context.getProperty(VOLUME_NAME).isSet()) {
+            return new ImportRequest(target, volume(context, attributes, deployment), volumeFiles(context, attributes, deployment));
+        }
+        return new ImportRequest(target, files(context, attributes, deployment));
+    }
+
+    private static String volume(final ProcessContext context, final Map<String, String> attributes, final Deployment deployment)
+            throws InvalidInputException {
+        if (deployment != Deployment.ZILLIZ_CLOUD) {
+            throw new InvalidInputException("Volume Name is set, but volumes are Zilliz Cloud's and the connection service speaks to "
+                    + deployment.getDisplayName() + "; leave Volume Name unset");
+        }
+        final String volume = evaluate(context, VOLUME_NAME, attributes);
+        if (volume == null || !VOLUME.matcher(volume).matches()) {
+            throw new InvalidInputException("Volume Name evaluated to \"" + (volume == null ? "" : printable(volume)) + "\", which is not a volume "
+                    + "name: use letters, digits, underscores and hyphens (at most 255 characters)");
+        }
+        return volume;
+    }
+
+    private static List<ImportFile> volumeFiles(final ProcessContext context, final Map<String, String> attributes, final Deployment deployment)
+            throws InvalidInputException {
+        final String value = evaluate(context, DATA_PATHS, attributes);
+        if (value == null) {
+            throw new InvalidInputException("Data Paths evaluated to an empty value for this flowfile; with Volume Name, give the paths of the files "
+                    + "inside the volume");
+        }
+        final List<ImportFile> files = new ArrayList<>();
+        for (final List<String> group : ObjectUrls.groups(value, DATA_PATHS.getName())) {
+            final List<String> paths = new ArrayList<>(group.size());
+            for (final String path : group) {
+                paths.add(ObjectUrls.toVolumePath(path, DATA_PATHS.getName()));
+            }
+            files.add(new ImportFile(paths));
+        }
+        return withinLimit(files, DATA_PATHS.getName(), deployment);
     }
 
     private String requiredName(final ProcessContext context, final PropertyDescriptor property, final Map<String, String> attributes)
@@ -128,9 +184,9 @@ final class ImportRequestReader {
         return value;
     }
 
-    private List<String> files(final ProcessContext context, final Map<String, String> attributes, final Deployment deployment)
+    private static List<ImportFile> files(final ProcessContext context, final Map<String, String> attributes, final Deployment deployment)
             throws InvalidInputException {
-        final List<String> urls;
+        final List<List<String>> groups;
         final String source;
         if (context.getProperty(OBJECT_URLS).isSet()) {
             source = OBJECT_URLS.getName();
@@ -139,10 +195,7 @@ final class ImportRequestReader {
                 throw new InvalidInputException(source + " evaluated to an empty value for this flowfile; "
                         + "check the attributes its expression reads");
             }
-            urls = ObjectUrls.split(value);
-            if (urls.isEmpty()) {
-                throw new InvalidInputException(source + " evaluated to separators only; give at least one object URL");
-            }
+            groups = ObjectUrls.groups(value, source);
         } else {
             final Optional<UploadAttributes.Source> upload = UploadAttributes.objectUrl(attributes);
             if (upload.isEmpty()) {
@@ -150,16 +203,25 @@ final class ImportRequestReader {
                         + "; place this processor after an upload processor or set Object URLs");
             }
             source = "The URL built from " + upload.get().attributes();
-            urls = List.of(upload.get().url());
+            groups = List.of(List.of(upload.get().url()));
         }
+        final List<ImportFile> files = new ArrayList<>(groups.size());
+        for (final List<String> group : groups) {
+            final List<String> paths = new ArrayList<>(group.size());
+            for (final String url : group) {
+                paths.add(ObjectUrls.toFileEntry(url, deployment, source));
+            }
+            files.add(new ImportFile(paths));
+        }
+        return withinLimit(files, source, deployment);
+    }
+
+    private static List<ImportFile> withinLimit(final List<ImportFile> files, final String source, final Deployment deployment)
+            throws InvalidInputException {
         final int limit = deployment.maxFilesPerRequest();
-        if (urls.size() > limit) {
-            throw new InvalidInputException(source + " lists " + urls.size() + " files, but " + deployment.getDisplayName()
+        if (files.size() > limit) {
+            throw new InvalidInputException(source + " lists " + files.size() + " files, but " + deployment.getDisplayName()
                     + " accepts at most " + String.format(Locale.ROOT, "%,d", limit) + " per job; split the list across flowfiles");
-        }
-        final List<String> files = new ArrayList<>(urls.size());
-        for (final String url : urls) {
-            files.add(ObjectUrls.toFileEntry(url, deployment, source));
         }
         return files;
     }
@@ -168,8 +230,9 @@ final class ImportRequestReader {
                                                final Map<String, String> attributes) throws InvalidInputException {
         final Map<String, String> options = new TreeMap<>();
         for (final PropertyDescriptor property : optionProperties) {
-            final String value = evaluate(context, property, attributes);
-            if (value == null) {
+            // sent exactly as evaluated: a tab is a separator, not nothing
+            final String value = context.getProperty(property).evaluateAttributeExpressions(attributes).getValue();
+            if (value == null || value.isEmpty()) {
                 throw new InvalidInputException("Import option '" + property.getName() + "' (a dynamic property) evaluated to an empty value "
                         + "for this flowfile; give it a value or remove the property");
             }

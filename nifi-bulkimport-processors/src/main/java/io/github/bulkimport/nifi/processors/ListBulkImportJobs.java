@@ -1,7 +1,5 @@
 package io.github.bulkimport.nifi.processors;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import io.github.bulkimport.nifi.api.BulkImportConnectionService;
 import io.github.bulkimport.nifi.api.ImportApiException;
 import io.github.bulkimport.nifi.api.JobPage;
@@ -9,6 +7,7 @@ import io.github.bulkimport.nifi.api.JobState;
 import io.github.bulkimport.nifi.api.JobSummary;
 import io.github.bulkimport.nifi.api.Operation;
 import io.github.bulkimport.nifi.api.PageRequest;
+import io.github.bulkimport.nifi.processors.ListingRecords.ListedJob;
 import org.apache.nifi.annotation.behavior.InputRequirement;
 import org.apache.nifi.annotation.behavior.PrimaryNodeOnly;
 import org.apache.nifi.annotation.behavior.Stateful;
@@ -33,6 +32,8 @@ import org.apache.nifi.processor.ProcessContext;
 import org.apache.nifi.processor.ProcessSession;
 import org.apache.nifi.processor.Relationship;
 import org.apache.nifi.processor.util.StandardValidators;
+import org.apache.nifi.schema.access.SchemaNotFoundException;
+import org.apache.nifi.serialization.RecordSetWriterFactory;
 import org.apache.nifi.scheduling.SchedulingStrategy;
 
 import java.io.IOException;
@@ -50,13 +51,15 @@ import static io.github.bulkimport.nifi.processors.BulkImportAttributes.*;
 @CapabilityDescription("Lists the bulk-import jobs of a Zilliz Cloud cluster or a Milvus instance, optionally of one collection, and emits one "
         + "flowfile per job with its ID, collection, state and progress as attributes and the job as JSON content. In Changes Only mode it "
         + "remembers each job's last state and emits a flowfile only for new jobs and jobs whose state changed, so a flow can alert on "
-        + "failed imports with no input. Runs on the primary node only.")
+        + "failed imports with no input. With a Record Writer, the jobs a run emits are records of one flowfile instead. Runs on the "
+        + "primary node only.")
 @InputRequirement(InputRequirement.Requirement.INPUT_FORBIDDEN)
 @PrimaryNodeOnly
 @TriggerSerially
 @DefaultSchedule(strategy = SchedulingStrategy.TIMER_DRIVEN, period = "1 min")
-@Stateful(scopes = Scope.CLUSTER, description = "In Changes Only mode, the last state seen of every listed job (key job.<jobId>). "
-        + "Jobs that no longer appear in the listing are forgotten. Clearing the state makes every job new again.")
+@Stateful(scopes = Scope.CLUSTER, description = "In Changes Only mode, the last state seen of every listed job (key job.<jobId>) and when "
+        + "the last listing ran (listed.at). Jobs that no longer appear in the listing are forgotten. Clearing the state makes the next listing "
+        + "a first listing again (see Initial Listing).")
 @WritesAttributes({
         @WritesAttribute(attribute = JOB_ID, description = JOB_ID_DESC),
         @WritesAttribute(attribute = COLLECTION, description = COLLECTION_DESC),
@@ -65,7 +68,8 @@ import static io.github.bulkimport.nifi.processors.BulkImportAttributes.*;
         @WritesAttribute(attribute = PROGRESS, description = PROGRESS_DESC),
         @WritesAttribute(attribute = REASON, description = REASON_DESC),
         @WritesAttribute(attribute = CHECKED_AT, description = CHECKED_AT_DESC),
-        @WritesAttribute(attribute = "mime.type", description = "application/json")
+        @WritesAttribute(attribute = "mime.type", description = "application/json, or with a Record Writer the writer's MIME type."),
+        @WritesAttribute(attribute = "record.count", description = "With a Record Writer: how many jobs the listing's flowfile holds.")
 })
 @SeeAlso(value = {TriggerBulkImport.class, GetBulkImportProgress.class}, classNames = "io.github.bulkimport.nifi.service.StandardBulkImportConnectionService")
 @UseCase(description = "Alert when any bulk import on a cluster fails, whoever started it.",
@@ -76,6 +80,8 @@ import static io.github.bulkimport.nifi.processors.BulkImportAttributes.*;
 public class ListBulkImportJobs extends AbstractBulkImportProcessor {
 
     static final String STATE_KEY_PREFIX = "job.";
+    /** When the last listing ran: tells a first listing from one that found no job. */
+    static final String LISTED_AT_KEY = "listed.at";
     /** A listing stops after this many pages even if the server claims more, to bound one run. */
     static final int MAX_PAGES = 1_000;
 
@@ -115,14 +121,31 @@ public class ListBulkImportJobs extends AbstractBulkImportProcessor {
             .addValidator(StandardValidators.createLongValidator(1, 100, true))
             .build();
 
-    public static final Relationship REL_SUCCESS = new Relationship.Builder()
-            .name("success")
-            .description("One flowfile per listed (or, in Changes Only mode, new or changed) job.")
+    static final AllowableValue ALL_EXISTING = new AllowableValue("All Existing Jobs", "All Existing Jobs",
+            "The first listing emits every job the server knows.");
+    static final AllowableValue FROM_NOW_ON = new AllowableValue("From Now On", "From Now On",
+            "The first listing emits nothing and records where every job stands; later listings emit the jobs that appear after it and the "
+                    + "state changes of every job, older ones included.");
+
+    public static final PropertyDescriptor INITIAL_LISTING = new PropertyDescriptor.Builder()
+            .name("Initial Listing")
+            .description("What the first listing emits: the first one after the processor is added, or after its state is cleared.")
+            .required(true)
+            .allowableValues(ALL_EXISTING, FROM_NOW_ON)
+            .defaultValue(ALL_EXISTING)
+            .dependsOn(OUTPUT_MODE, CHANGES_ONLY)
             .build();
 
-    private static final List<PropertyDescriptor> PROPERTIES = List.of(CONNECTION_SERVICE, COLLECTION_NAME, DATABASE_NAME, OUTPUT_MODE, PAGE_SIZE);
+    public static final PropertyDescriptor RECORD_WRITER = ListingRecords.RECORD_WRITER;
+
+    public static final Relationship REL_SUCCESS = new Relationship.Builder()
+            .name("success")
+            .description("One flowfile per listed (or, in Changes Only mode, new or changed) job; with a Record Writer, one flowfile per listing.")
+            .build();
+
+    private static final List<PropertyDescriptor> PROPERTIES = List.of(CONNECTION_SERVICE, COLLECTION_NAME, DATABASE_NAME, OUTPUT_MODE, INITIAL_LISTING,
+            PAGE_SIZE, RECORD_WRITER);
     private static final Set<Relationship> RELATIONSHIPS = Set.of(REL_SUCCESS);
-    private static final JsonFactory JSON = new JsonFactory();
 
     @Override
     protected List<PropertyDescriptor> getSupportedPropertyDescriptors() {
@@ -160,10 +183,12 @@ public class ListBulkImportJobs extends AbstractBulkImportProcessor {
             context.yield();
             return;
         }
-        final Map<String, String> current = new HashMap<>();
+        // the first listing after the state was cleared: with From Now On, it only records where every job stands
+        final boolean silent = changesOnly && previous.isEmpty() && FROM_NOW_ON.getValue().equals(context.getProperty(INITIAL_LISTING).getValue());
         final String listedAt = now();
-        final String transitUri = service.addressOf(Operation.LIST);
-        int emitted = 0;
+        final Map<String, String> current = new HashMap<>();
+        current.put(LISTED_AT_KEY, listedAt);
+        final List<ListedJob> listed = new ArrayList<>();
         for (final JobSummary job : jobs) {
             if (job.jobId() == null) {
                 continue;
@@ -172,27 +197,39 @@ public class ListBulkImportJobs extends AbstractBulkImportProcessor {
             final String key = STATE_KEY_PREFIX + job.jobId();
             current.put(key, state);
             final String before = previous.get(key);
-            if (changesOnly && state.equals(before)) {
-                continue;
+            if (!silent && !(changesOnly && state.equals(before))) {
+                listed.add(new ListedJob(job, state, changesOnly ? before : null));
             }
-            emit(session, job, state, changesOnly ? before : null, listedAt, transitUri);
-            emitted++;
         }
-        if (changesOnly) {
-            // committed with the session: a crash before commit neither loses nor repeats a change
-            try {
+        try {
+            emit(context, session, service, listed, listedAt);
+            if (changesOnly) {
+                // committed with the session: a crash before commit neither loses nor repeats a change
                 session.setState(current, Scope.CLUSTER);
-            } catch (final IOException e) {
-                session.rollback();
-                getLogger().error(service.visibleText("Cannot store the states of listed jobs; nothing emitted, the listing will be repeated: "
-                        + e.getMessage()));
-                context.yield();
-                return;
             }
-        }
-        getLogger().debug("Listed {} jobs, emitted {}", jobs.size(), emitted);
-        if (emitted == 0) {
+        } catch (final IOException | SchemaNotFoundException e) {
+            session.rollback();
+            getLogger().error(service.visibleText("Cannot emit the listing or store the states of listed jobs; nothing emitted, the listing will be "
+                    + "repeated: " + e.getMessage()));
             context.yield();
+            return;
+        }
+        getLogger().debug("Listed {} jobs, emitted {}", jobs.size(), listed.size());
+        if (listed.isEmpty()) {
+            context.yield();
+        }
+    }
+
+    private void emit(final ProcessContext context, final ProcessSession session, final BulkImportConnectionService service,
+                             final List<ListedJob> listed, final String listedAt) throws IOException, SchemaNotFoundException {
+        final String transitUri = service.addressOf(Operation.LIST);
+        if (!context.getProperty(RECORD_WRITER).isSet()) {
+            listed.forEach(job -> emit(session, job, listedAt, transitUri));
+        } else if (!listed.isEmpty()) {
+            final RecordSetWriterFactory writer = context.getProperty(RECORD_WRITER).asControllerService(RecordSetWriterFactory.class);
+            final FlowFile flowFile = session.putAttribute(ListingRecords.write(session, writer, getLogger(), listed, listedAt), CHECKED_AT, listedAt);
+            session.getProvenanceReporter().receive(flowFile, transitUri);
+            session.transfer(flowFile, REL_SUCCESS);
         }
     }
 
@@ -214,27 +251,15 @@ public class ListBulkImportJobs extends AbstractBulkImportProcessor {
         return jobs.values();
     }
 
-    private static void emit(final ProcessSession session, final JobSummary job, final String state, final String previousState,
-                             final String listedAt, final String transitUri) {
-        FlowFile flowFile = session.create();
-        flowFile = session.write(flowFile, out -> {
-            try (JsonGenerator json = JSON.createGenerator(out)) {
-                json.writeStartObject();
-                json.writeStringField("jobId", job.jobId());
-                writeIfPresent(json, "collectionName", job.collectionName());
-                json.writeStringField("state", state);
-                if (job.progress() != null) {
-                    json.writeNumberField("progress", job.progress());
-                }
-                writeIfPresent(json, "reason", job.reason());
-                json.writeEndObject();
-            }
-        });
+    private static void emit(final ProcessSession session, final ListedJob listed, final String listedAt, final String transitUri) {
+        final JobSummary job = listed.job();
+        final byte[] content = JobReport.json(job);
+        FlowFile flowFile = session.write(session.create(), out -> out.write(content));
         final Map<String, String> attributes = new HashMap<>(10);
         attributes.put(JOB_ID, job.jobId());
         putIfPresent(attributes, COLLECTION, job.collectionName());
-        attributes.put(STATE, state);
-        putIfPresent(attributes, PREVIOUS_STATE, previousState);
+        attributes.put(STATE, listed.state());
+        putIfPresent(attributes, PREVIOUS_STATE, listed.previousState());
         putIfPresent(attributes, PROGRESS, job.progress());
         putIfPresent(attributes, REASON, job.reason());
         attributes.put(CHECKED_AT, listedAt);
@@ -242,12 +267,6 @@ public class ListBulkImportJobs extends AbstractBulkImportProcessor {
         flowFile = session.putAllAttributes(flowFile, attributes);
         session.getProvenanceReporter().receive(flowFile, transitUri);
         session.transfer(flowFile, REL_SUCCESS);
-    }
-
-    private static void writeIfPresent(final JsonGenerator json, final String field, final String value) throws IOException {
-        if (value != null) {
-            json.writeStringField(field, value);
-        }
     }
 
     @Override

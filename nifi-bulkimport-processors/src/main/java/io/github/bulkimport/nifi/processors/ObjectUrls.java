@@ -1,9 +1,12 @@
 package io.github.bulkimport.nifi.processors;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.bulkimport.nifi.api.VisibleText;
 import io.github.bulkimport.nifi.api.Deployment;
 import io.github.bulkimport.nifi.processors.InvalidInputException;
 
+import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -27,6 +30,7 @@ public final class ObjectUrls {
     private static final String GCS_HOST = "storage.googleapis.com";
     private static final Pattern PORT = Pattern.compile("\\d{1,5}");
     private static final int MAX_QUOTED = 200;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private ObjectUrls() {
     }
@@ -48,6 +52,62 @@ public final class ObjectUrls {
             }
         }
         return urls;
+    }
+
+    /**
+     * The files of a list, each a group of one or more paths: a JSON array (of strings, each one file,
+     * or of arrays of strings, each a set of NumPy files), or else a list {@link #split} the usual way.
+     */
+    static List<List<String>> groups(final String value, final String source) throws InvalidInputException {
+        final String trimmed = value.strip();
+        if (!trimmed.startsWith("[")) {
+            final List<String> urls = split(value);
+            if (urls.isEmpty()) {
+                throw new InvalidInputException(source + " evaluated to separators only; give at least one object URL");
+            }
+            return urls.stream().map(List::of).toList();
+        }
+        final JsonNode array;
+        try {
+            array = JSON.readTree(trimmed);
+        } catch (final IOException e) {
+            throw new InvalidInputException(source + " starts with [ but is not a JSON array; write [[\"a.npy\", \"b.npy\"], ...] or a plain list");
+        }
+        final List<List<String>> groups = new ArrayList<>();
+        for (final JsonNode entry : array) {
+            final List<String> group = new ArrayList<>();
+            if (entry.isTextual()) {
+                group.add(entry.asText().strip());
+            } else if (entry.isArray()) {
+                for (final JsonNode path : entry) {
+                    if (!path.isTextual()) {
+                        throw new InvalidInputException(source + " holds a JSON array whose inner arrays must hold only strings");
+                    }
+                    group.add(path.asText().strip());
+                }
+            } else {
+                throw new InvalidInputException(source + " holds a JSON array whose entries must be strings or arrays of strings");
+            }
+            if (group.isEmpty() || group.stream().anyMatch(String::isEmpty)) {
+                throw new InvalidInputException(source + " holds an empty file or an empty array in its JSON array");
+            }
+            groups.add(group);
+        }
+        if (groups.isEmpty()) {
+            throw new InvalidInputException(source + " holds an empty JSON array; give at least one file");
+        }
+        return groups;
+    }
+
+    /** Checks a path inside a Zilliz Cloud volume: relative, no scheme, no control character. */
+    static String toVolumePath(final String path, final String source) throws InvalidInputException {
+        if (hasControlCharacter(path)) {
+            throw new InvalidInputException(source + " holds a path with a control character; remove it");
+        }
+        if (SCHEME.matcher(path).find()) {
+            throw new InvalidInputException(source + " holds " + quoted(path) + ", a URL; with Volume Name, give paths inside the volume");
+        }
+        return path;
     }
 
     /**

@@ -24,6 +24,8 @@ import org.apache.nifi.annotation.lifecycle.OnStopped;
 import org.apache.nifi.components.ConfigVerificationResult;
 import org.apache.nifi.components.ConfigVerificationResult.Outcome;
 import org.apache.nifi.components.PropertyDescriptor;
+import org.apache.nifi.components.ValidationContext;
+import org.apache.nifi.components.ValidationResult;
 import org.apache.nifi.components.state.Scope;
 import org.apache.nifi.expression.ExpressionLanguageScope;
 import org.apache.nifi.logging.ComponentLog;
@@ -34,6 +36,7 @@ import org.apache.nifi.processor.Relationship;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -123,6 +126,8 @@ public class TriggerBulkImport extends AbstractBulkImportProcessor {
     public static final PropertyDescriptor PARTITION_NAME = ImportRequestReader.PARTITION_NAME;
     public static final PropertyDescriptor DATABASE_NAME = ImportRequestReader.DATABASE_NAME;
     public static final PropertyDescriptor OBJECT_URLS = ImportRequestReader.OBJECT_URLS;
+    public static final PropertyDescriptor VOLUME_NAME = ImportRequestReader.VOLUME_NAME;
+    public static final PropertyDescriptor DATA_PATHS = ImportRequestReader.DATA_PATHS;
     public static final PropertyDescriptor IDEMPOTENCY_KEY = FlowFileShares.IDEMPOTENCY_KEY;
     public static final PropertyDescriptor MAX_FLOWFILES_PER_JOB = BatchTaker.MAX_FLOWFILES_PER_JOB;
     public static final PropertyDescriptor MAX_REQUESTS_IN_FLIGHT = RequestsInFlight.MAX_REQUESTS_IN_FLIGHT;
@@ -156,7 +161,7 @@ public class TriggerBulkImport extends AbstractBulkImportProcessor {
     static final String INCOMPLETE_REQUEST = "INCOMPLETE_REQUEST";
 
     private static final List<PropertyDescriptor> PROPERTIES = List.of(CONNECTION_SERVICE, COLLECTION_NAME, PARTITION_NAME, DATABASE_NAME,
-            OBJECT_URLS, MAX_FLOWFILES_PER_JOB, MAX_REQUESTS_IN_FLIGHT, IDEMPOTENCY_KEY, JOB_MEMORY_SIZE, JOB_MEMORY_AGE);
+            OBJECT_URLS, VOLUME_NAME, DATA_PATHS, MAX_FLOWFILES_PER_JOB, MAX_REQUESTS_IN_FLIGHT, IDEMPOTENCY_KEY, JOB_MEMORY_SIZE, JOB_MEMORY_AGE);
     private static final Set<Relationship> RELATIONSHIPS = Set.of(REL_SUCCESS, REL_RETRY, REL_FAILURE);
 
     private final ImportRequestReader reader = new ImportRequestReader();
@@ -179,6 +184,23 @@ public class TriggerBulkImport extends AbstractBulkImportProcessor {
     @Override
     public Set<Relationship> getRelationships() {
         return RELATIONSHIPS;
+    }
+
+    @Override
+    protected Collection<ValidationResult> customValidate(final ValidationContext context) {
+        final boolean volume = context.getProperty(VOLUME_NAME).isSet();
+        final List<ValidationResult> problems = new ArrayList<>();
+        if (volume != context.getProperty(DATA_PATHS).isSet()) {
+            problems.add(invalid(DATA_PATHS, "Volume Name and Data Paths go together: set both to import from a Zilliz Cloud volume, or neither"));
+        }
+        if (volume && context.getProperty(OBJECT_URLS).isSet()) {
+            problems.add(invalid(OBJECT_URLS, "an import reads either a volume (Volume Name, Data Paths) or an object store (Object URLs), not both"));
+        }
+        return problems;
+    }
+
+    private static ValidationResult invalid(final PropertyDescriptor property, final String explanation) {
+        return new ValidationResult.Builder().subject(property.getName()).valid(false).explanation(explanation).build();
     }
 
     @OnScheduled
@@ -290,7 +312,8 @@ public class TriggerBulkImport extends AbstractBulkImportProcessor {
             return;
         }
         results.add(verification("Build Import Request", Outcome.SUCCESSFUL, service.visibleText("Would import " + request.files().size()
-                + " file(s) into collection " + request.target().collection() + ": " + String.join(", ", request.files()))));
+                + " file(s) into collection " + request.target().collection() + (request.volume() == null ? "" : " from volume " + request.volume())
+                + ": " + TriggerRouting.objectUrls(request.files()).replace("\n", ", "))));
         try {
             service.listJobs(new PageRequest(request.target().collection(), request.target().database(), 1, 1));
             results.add(verification("Check Collection", Outcome.SUCCESSFUL, "The server accepted the credentials and lists import jobs of collection "

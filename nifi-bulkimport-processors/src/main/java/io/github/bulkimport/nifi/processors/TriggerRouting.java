@@ -2,6 +2,7 @@ package io.github.bulkimport.nifi.processors;
 
 import io.github.bulkimport.nifi.api.BulkImportConnectionService;
 import io.github.bulkimport.nifi.api.ImportApiException;
+import io.github.bulkimport.nifi.api.ImportFile;
 import io.github.bulkimport.nifi.api.Operation;
 import io.github.bulkimport.nifi.idempotency.JobMemory;
 import io.github.bulkimport.nifi.idempotency.RememberedJob;
@@ -242,6 +243,11 @@ final class TriggerRouting {
         return flowFile;
     }
 
+    /** The files as {@code bulkimport.object.urls} lists them: one per line, a set's paths joined by " + ". */
+    static String objectUrls(final List<ImportFile> files) {
+        return files.stream().map(ImportFile::display).collect(Collectors.joining("\n"));
+    }
+
     private static Map<String, String> successAttributes(final FlowFileShare member, final RememberedJob job, final String submittedAt) {
         final Map<String, String> attributes = new HashMap<>(16);
         attributes.put(BulkImportAttributes.JOB_ID, job.jobId());
@@ -250,7 +256,7 @@ final class TriggerRouting {
         AbstractBulkImportProcessor.putIfPresent(attributes, BulkImportAttributes.DATABASE, member.target().database());
         AbstractBulkImportProcessor.putIfPresent(attributes, BulkImportAttributes.REPLACES_JOB_ID, member.replacesJob());
         attributes.put(BulkImportAttributes.SUBMITTED_AT, submittedAt);
-        attributes.put(BulkImportAttributes.OBJECT_URLS, String.join("\n", member.files()));
+        attributes.put(BulkImportAttributes.OBJECT_URLS, objectUrls(member.files()));
         attributes.put(BulkImportAttributes.OBJECT_COUNT, String.valueOf(member.files().size()));
         attributes.put(BulkImportAttributes.BATCH_SIZE, String.valueOf(job.batchSize()));
         attributes.put(BulkImportAttributes.BATCH_INDEX, String.valueOf(job.batchIndex()));

@@ -1,5 +1,6 @@
 package io.github.bulkimport.nifi.idempotency;
 
+import io.github.bulkimport.nifi.api.ImportFile;
 import io.github.bulkimport.nifi.api.ImportTarget;
 import io.github.bulkimport.nifi.processors.TriggerBulkImport;
 import org.apache.nifi.components.state.Scope;
@@ -142,14 +143,30 @@ class JobMemoryTest {
     @Test
     void derivedKeysDependOnTheFlowFileTheRequestAndAFailedJob() {
         final ImportTarget target = ImportTarget.of("docs", null, null, Map.of("timeout", "300s"));
-        final String key = IdempotencyKeys.forFlowFile("uuid-1", target, List.of("a.parquet"), null);
-        assertEquals(key, IdempotencyKeys.forFlowFile("uuid-1", target, List.of("a.parquet"), null));
-        assertNotEquals(key, IdempotencyKeys.forFlowFile("uuid-2", target, List.of("a.parquet"), null));
-        assertNotEquals(key, IdempotencyKeys.forFlowFile("uuid-1", target, List.of("b.parquet"), null));
-        assertNotEquals(key, IdempotencyKeys.forFlowFile("uuid-1", ImportTarget.of("docs", "p", null, Map.of("timeout", "300s")), List.of("a.parquet"), null));
-        assertNotEquals(key, IdempotencyKeys.forFlowFile("uuid-1", target, List.of("a.parquet"), "job-9"));
+        final String key = key("uuid-1", target, "a.parquet", null);
+        assertEquals(key, key("uuid-1", target, "a.parquet", null));
+        assertNotEquals(key, key("uuid-2", target, "a.parquet", null));
+        assertNotEquals(key, key("uuid-1", target, "b.parquet", null));
+        assertNotEquals(key, key("uuid-1", ImportTarget.of("docs", "p", null, Map.of("timeout", "300s")), "a.parquet", null));
+        assertNotEquals(key, key("uuid-1", target, "a.parquet", "job-9"));
         assertEquals(IdempotencyKeys.forBatch(List.of("x", "y")), IdempotencyKeys.forBatch(List.of("y", "x")));
         assertEquals(key.substring(0, 32), IdempotencyKeys.memoryKey(key));
         assertEquals(32, IdempotencyKeys.memoryKey("custom-key").length());
+    }
+
+    @Test
+    void aSetOfFilesAndAVolumeAreToldApartFromSingleFiles() {
+        final ImportTarget target = ImportTarget.of("docs", null, null, Map.of());
+        final List<ImportFile> twoFiles = List.of(ImportFile.of("a.npy"), ImportFile.of("b.npy"));
+        final List<ImportFile> oneSet = List.of(new ImportFile(List.of("a.npy", "b.npy")));
+        final String separate = IdempotencyKeys.forFlowFile("uuid-1", target, null, twoFiles, null);
+        assertNotEquals(separate, IdempotencyKeys.forFlowFile("uuid-1", target, null, oneSet, null));
+        assertNotEquals(separate, IdempotencyKeys.forFlowFile("uuid-1", target, "vol", twoFiles, null));
+        assertNotEquals(IdempotencyKeys.forFlowFile("uuid-1", target, "vol", twoFiles, null),
+                IdempotencyKeys.forFlowFile("uuid-1", target, "other", twoFiles, null));
+    }
+
+    private static String key(final String uuid, final ImportTarget target, final String file, final String failedJob) {
+        return IdempotencyKeys.forFlowFile(uuid, target, null, List.of(ImportFile.of(file)), failedJob);
     }
 }

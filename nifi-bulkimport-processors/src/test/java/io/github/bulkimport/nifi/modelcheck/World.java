@@ -61,7 +61,8 @@ final class World implements AutoCloseable {
     private static final String CLUSTER_ID = "in01-0123456789abcdef";
     private static final int MAX_MESSAGE = 1_000;
     private static final Pattern OBJECT = Pattern.compile("/(o\\d+)[.-]");
-    private static final Set<String> MULTI_LINE_ATTRIBUTES = Set.of("bulkimport.object.urls");
+    /** Attributes that list one item per line: each line is held to the rules of a message. */
+    private static final Set<String> MULTI_LINE_ATTRIBUTES = Set.of("bulkimport.object.urls", "bulkimport.failed.files");
     /** Flowfiles made by the model get ids far above those a runner hands out itself. */
     private static final AtomicLong IDS = new AtomicLong(1_000_000_000L);
 
@@ -548,7 +549,9 @@ final class World implements AutoCloseable {
         for (final Map.Entry<String, String> attribute : flowFile.getAttributes().entrySet()) {
             final String place = "attribute " + attribute.getKey() + " on " + where;
             checkSecrets(place, attribute.getValue());
-            if (attribute.getKey().startsWith("bulkimport.") && !MULTI_LINE_ATTRIBUTES.contains(attribute.getKey())) {
+            if (MULTI_LINE_ATTRIBUTES.contains(attribute.getKey())) {
+                attribute.getValue().lines().forEach(line -> checkText(place, line));
+            } else if (attribute.getKey().startsWith("bulkimport.")) {
                 checkText(place, attribute.getValue());
             }
         }

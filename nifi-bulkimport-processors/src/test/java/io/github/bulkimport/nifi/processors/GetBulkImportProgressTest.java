@@ -18,9 +18,12 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import static io.github.bulkimport.nifi.testing.Json.assertJsonEquals;
 import static io.github.bulkimport.nifi.testing.MockApi.body;
@@ -63,7 +66,7 @@ class GetBulkImportProgressTest {
         runner.enqueue(CONTENT, attributes);
         runner.run();
         runner.assertQueueEmpty();
-        final List<MockFlowFile> out = new java.util.ArrayList<>();
+        final List<MockFlowFile> out = new ArrayList<>();
         runner.getProcessor().getRelationships().forEach(r -> out.addAll(runner.getFlowFilesForRelationship(r)));
         assertEquals(1, out.size());
         out.getFirst().assertContentEquals(CONTENT);
@@ -142,7 +145,7 @@ class GetBulkImportProgressTest {
         runner.clearTransferState();
         runner.enqueue(previous);
         runner.run();
-        final List<MockFlowFile> out = new java.util.ArrayList<>();
+        final List<MockFlowFile> out = new ArrayList<>();
         runner.getProcessor().getRelationships().forEach(r -> out.addAll(runner.getFlowFilesForRelationship(r)));
         return out.getFirst();
     }
@@ -331,6 +334,8 @@ class GetBulkImportProgressTest {
         final Map<String, String> attributes = started("job-14", Instant.now());
         attributes.put(BulkImportAttributes.REASON, "an old reason");
         attributes.put(BulkImportAttributes.ERROR_CODE, "HTTP_503");
+        attributes.put(BulkImportAttributes.FAILED_COUNT, "3");
+        attributes.put(BulkImportAttributes.FAILED_FILES, "a.parquet: an old failure");
         describes("""
                 {"jobId":"job-14","state":"Completed","progress":100}""");
 
@@ -338,6 +343,8 @@ class GetBulkImportProgressTest {
 
         out.assertAttributeNotExists(BulkImportAttributes.REASON);
         out.assertAttributeNotExists(BulkImportAttributes.ERROR_CODE);
+        out.assertAttributeNotExists(BulkImportAttributes.FAILED_COUNT);
+        out.assertAttributeNotExists(BulkImportAttributes.FAILED_FILES);
     }
 
     @Test
@@ -373,5 +380,110 @@ class GetBulkImportProgressTest {
                 BulkImportAttributes.FILE_SIZE)) {
             out.assertAttributeNotExists(attribute);
         }
+    }
+
+    @Test
+    void aTwoPhaseJobIsRoutedToUncommittedAndKeepsPollingWhileCommitting() {
+        describes("""
+                {"jobId":"job-30","state":"Uncommitted","progress":100,"importedRows":1000,"totalRows":1000}""");
+        MockFlowFile out = check(started("job-30", Instant.now()));
+        runner.assertAllFlowFilesTransferred(GetBulkImportProgress.REL_UNCOMMITTED, 1);
+        runner.assertPenalizeCount(0);
+        out.assertAttributeEquals(BulkImportAttributes.STATE, "Uncommitted");
+
+        describes("""
+                {"jobId":"job-30","state":"Committing","progress":100}""");
+        out = loopBack(out);
+        runner.assertAllFlowFilesTransferred(GetBulkImportProgress.REL_RUNNING, 1);
+        out.assertAttributeEquals(BulkImportAttributes.STATE, "Committing");
+    }
+
+    @Test
+    void zillizInProgressIsImporting() {
+        describes("""
+                {"jobId":"job-31","state":"InProgress","progress":30}""");
+        final MockFlowFile out = check(started("job-31", Instant.now()));
+        runner.assertAllFlowFilesTransferred(GetBulkImportProgress.REL_RUNNING, 1);
+        out.assertAttributeEquals(BulkImportAttributes.STATE, "Importing");
+        assertTrue(runner.getLogger().getWarnMessages().isEmpty(), "InProgress is a known state");
+    }
+
+    @Test
+    void theFilesThatFailedAreNamedWithTheirReasons() {
+        describes("""
+                {"jobId":"job-32","state":"Failed","progress":0,"details":[
+                 {"fileName":"[s3://b/good.parquet]","state":"Completed","progress":100},
+                 {"fileName":"[s3://b/bad.parquet]","state":"Failed","reason":"field 'vector' missing; token %s"},
+                 {"fileName":"[s3://b/n/id.npy s3://b/n/vector.npy]","state":"ImportFailed"}]}""".formatted(Secrets.API_KEY));
+
+        final MockFlowFile out = check(started("job-32", Instant.now()));
+
+        runner.assertAllFlowFilesTransferred(GetBulkImportProgress.REL_FAILURE, 1);
+        out.assertAttributeEquals(BulkImportAttributes.FAILED_COUNT, "2");
+        final List<String> lines = out.getAttribute(BulkImportAttributes.FAILED_FILES).lines().toList();
+        assertEquals(2, lines.size());
+        assertTrue(lines.get(0).startsWith("[s3://b/bad.parquet]: field 'vector' missing; token "), lines.get(0));
+        assertFalse(lines.get(0).contains(Secrets.API_KEY), "a secret echoed in a file's reason is masked");
+        assertEquals("[s3://b/n/id.npy s3://b/n/vector.npy]: no reason given", lines.get(1));
+        assertTrue(out.getAttribute(BulkImportAttributes.ERROR_MESSAGE).contains("[s3://b/bad.parquet]: field 'vector' missing"),
+                "without a job-level reason the first failed file's is the message");
+    }
+
+    @Test
+    void zillizCloudsTopLevelFileNameCountsAsTheJobsFile() {
+        describes("""
+                {"jobId":"job-33","state":"Failed","fileName":"s3://b/only.parquet","reason":"schema mismatch"}""");
+
+        final MockFlowFile out = check(started("job-33", Instant.now()));
+
+        out.assertAttributeEquals(BulkImportAttributes.FAILED_COUNT, "1");
+        out.assertAttributeEquals(BulkImportAttributes.FAILED_FILES, "s3://b/only.parquet: schema mismatch");
+    }
+
+    @Test
+    void manyFailedFilesAreBoundedButCounted() {
+        final String details = IntStream.range(0, 40)
+                .mapToObj(i -> """
+                        {"fileName":"[s3://b/f%d.parquet]","state":"Failed","reason":"%s"}""".formatted(i, "x".repeat(400)))
+                .collect(Collectors.joining(","));
+        describes("""
+                {"jobId":"job-34","state":"Failed","reason":"40 files failed","details":[%s]}""".formatted(details));
+
+        final MockFlowFile out = check(started("job-34", Instant.now()));
+
+        out.assertAttributeEquals(BulkImportAttributes.FAILED_COUNT, "40");
+        final String named = out.getAttribute(BulkImportAttributes.FAILED_FILES);
+        assertTrue(named.length() <= 1_000, named.length() + " characters");
+        final List<String> lines = named.lines().toList();
+        assertTrue(lines.size() >= 3 && lines.size() <= JobReport.MAX_FAILED_FILES_NAMED, lines.size() + " lines");
+        assertTrue(lines.getFirst().startsWith("[s3://b/f0.parquet]: xxx"), lines.getFirst());
+    }
+
+    @Test
+    void theJobDescriptionCanReplaceTheContent() {
+        runner.setProperty(GetBulkImportProgress.OUTPUT_CONTENT, GetBulkImportProgress.JOB_DESCRIPTION.getValue());
+        describes("""
+                {"jobId":"job-35","collectionName":"documents","state":"Completed","progress":100,"importedRows":1000,"totalRows":1000,
+                 "completeTime":"2026-11-28T17:30:00Z","details":[{"fileName":"[a.parquet]","fileSize":2048,"state":"Completed","progress":100,
+                 "importedRows":1000,"totalRows":1000,"completeTime":"2026-11-28T17:30:00Z"}]}""");
+        runner.enqueue(CONTENT, started("job-35", Instant.now()));
+        runner.run();
+
+        runner.assertAllFlowFilesTransferred(GetBulkImportProgress.REL_SUCCESS, 1);
+        final MockFlowFile out = runner.getFlowFilesForRelationship(GetBulkImportProgress.REL_SUCCESS).getFirst();
+        out.assertAttributeEquals("mime.type", "application/json");
+        assertJsonEquals("""
+                {"jobId":"job-35","collectionName":"documents","state":"Completed","progress":100,"importedRows":1000,"totalRows":1000,
+                 "completeTime":"2026-11-28T17:30:00Z","files":[{"name":"[a.parquet]","state":"Completed","progress":100,"importedRows":1000,
+                 "totalRows":1000,"fileSize":2048,"completeTime":"2026-11-28T17:30:00Z"}]}""", out.getContent());
+    }
+
+    @Test
+    void oneFlowFileChecksOneJob() {
+        final MockFlowFile out = check(started("job-1, job-2", Instant.now()));
+
+        runner.assertAllFlowFilesTransferred(GetBulkImportProgress.REL_FAILURE, 1);
+        assertTrue(out.getAttribute(BulkImportAttributes.ERROR_MESSAGE).contains("names 2 jobs"));
+        assertEquals(0, api.requestCount());
     }
 }

@@ -13,6 +13,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -55,6 +58,18 @@ class ListBulkImportJobsTest {
     private void page(final int count, final int current, final int size, final String... jobs) {
         api.json("""
                 {"code":0,"data":{"count":%d,"currentPage":%d,"pageSize":%d,"records":[%s]}}""".formatted(count, current, size, String.join(",", jobs)));
+    }
+
+    /** The remembered job states, without the time of the last listing. */
+    private Map<String, String> jobStates() {
+        final Map<String, String> state;
+        try {
+            state = new HashMap<>(runner.getStateManager().getState(Scope.CLUSTER).toMap());
+        } catch (final IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        assertNotNull(state.remove(ListBulkImportJobs.LISTED_AT_KEY), "every listing records when it ran");
+        return state;
     }
 
     private Map<String, MockFlowFile> emittedById() {
@@ -105,7 +120,7 @@ class ListBulkImportJobsTest {
         page(3, 1, 100, job("a", "Importing"), job("b", "Pending"), job("c", "Completed"));
         runner.run();
         runner.assertAllFlowFilesTransferred(ListBulkImportJobs.REL_SUCCESS, 3);
-        runner.getStateManager().assertStateEquals(Map.of("job.a", "Importing", "job.b", "Pending", "job.c", "Completed"), Scope.CLUSTER);
+        assertEquals(Map.of("job.a", "Importing", "job.b", "Pending", "job.c", "Completed"), jobStates());
 
         runner.clearTransferState();
         page(3, 1, 100, job("a", "Importing"), job("b", "Pending"), job("c", "Completed"));
@@ -121,7 +136,7 @@ class ListBulkImportJobsTest {
                 .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().getAttribute(BulkImportAttributes.STATE))));
         emitted.get("a").assertAttributeEquals(BulkImportAttributes.PREVIOUS_STATE, "Importing");
         emitted.get("d").assertAttributeNotExists(BulkImportAttributes.PREVIOUS_STATE);
-        runner.getStateManager().assertStateEquals(Map.of("job.a", "Failed", "job.b", "Pending", "job.d", "Pending"), Scope.CLUSTER);
+        assertEquals(Map.of("job.a", "Failed", "job.b", "Pending", "job.d", "Pending"), jobStates());
     }
 
     @Test
@@ -234,5 +249,93 @@ class ListBulkImportJobsTest {
         page(1, 1, 100, job("a", "Failed"));
         runner.run();
         runner.assertTransferCount(ListBulkImportJobs.REL_SUCCESS, 0);
+    }
+
+    @Test
+    void fromNowOnTheFirstListingRecordsWithoutEmittingThenChangesOfOldAndNewJobsAreEmitted() {
+        runner.setProperty(ListBulkImportJobs.INITIAL_LISTING, ListBulkImportJobs.FROM_NOW_ON);
+        page(2, 1, 100, job("old-done", "Completed"), job("old-running", "Importing"));
+        runner.run();
+        runner.assertTransferCount(ListBulkImportJobs.REL_SUCCESS, 0);
+        assertEquals(Map.of("job.old-done", "Completed", "job.old-running", "Importing"), jobStates());
+
+        page(3, 1, 100, job("old-done", "Completed"), job("old-running", "Failed"), job("new", "Pending"));
+        runner.run();
+        final Map<String, MockFlowFile> emitted = emittedById();
+        assertEquals(List.of("new", "old-running"), emitted.keySet().stream().sorted().toList());
+        emitted.get("old-running").assertAttributeEquals(BulkImportAttributes.PREVIOUS_STATE, "Importing");
+    }
+
+    @Test
+    void aFirstListingThatFindsNoJobIsStillTheFirst() {
+        runner.setProperty(ListBulkImportJobs.INITIAL_LISTING, ListBulkImportJobs.FROM_NOW_ON);
+        page(0, 1, 100);
+        runner.run();
+        page(1, 1, 100, job("first-ever", "Pending"));
+        runner.run();
+        runner.assertAllFlowFilesTransferred(ListBulkImportJobs.REL_SUCCESS, 1);
+    }
+
+    @Test
+    void theInitialListingOnlyMattersForChangesOnly() {
+        runner.setProperty(ListBulkImportJobs.OUTPUT_MODE, ListBulkImportJobs.ALL_JOBS);
+        runner.setProperty(ListBulkImportJobs.INITIAL_LISTING, ListBulkImportJobs.FROM_NOW_ON);
+        page(1, 1, 100, job("a", "Completed"));
+        runner.run();
+        runner.assertAllFlowFilesTransferred(ListBulkImportJobs.REL_SUCCESS, 1);
+    }
+
+    private JsonLinesRecordWriter recordWriter() throws Exception {
+        final JsonLinesRecordWriter writer = new JsonLinesRecordWriter();
+        runner.addControllerService("writer", writer);
+        runner.enableControllerService(writer);
+        runner.setProperty(ListBulkImportJobs.RECORD_WRITER, "writer");
+        return writer;
+    }
+
+    @Test
+    void withARecordWriterAListingIsOneFlowFileOfRecords() throws Exception {
+        recordWriter();
+        page(2, 1, 100, job("a", "Completed"), job("b", "Failed"));
+        runner.run();
+
+        runner.assertAllFlowFilesTransferred(ListBulkImportJobs.REL_SUCCESS, 1);
+        final MockFlowFile listing = runner.getFlowFilesForRelationship(ListBulkImportJobs.REL_SUCCESS).getFirst();
+        listing.assertAttributeEquals("record.count", "2");
+        listing.assertAttributeEquals("mime.type", "application/x-ndjson");
+        final String listedAt = listing.getAttribute(BulkImportAttributes.CHECKED_AT);
+        final List<String> lines = listing.getContent().lines().toList();
+        assertJsonEquals("""
+                {"jobId":"a","collectionName":"documents","state":"Completed","progress":100,"listedAt":"%s"}""".formatted(listedAt), lines.get(0));
+        assertJsonEquals("""
+                {"jobId":"b","collectionName":"documents","state":"Failed","progress":10,"reason":"bad schema","listedAt":"%s"}""".formatted(listedAt), lines.get(1));
+        assertEquals(ProvenanceEventType.RECEIVE, runner.getProvenanceEvents().getFirst().getEventType());
+
+        runner.clearTransferState();
+        page(2, 1, 100, job("a", "Completed"), job("b", "Failed"));
+        runner.run();
+        runner.assertTransferCount(ListBulkImportJobs.REL_SUCCESS, 0);
+        assertTrue(runner.isYieldCalled(), "no change, no empty listing flowfile");
+
+        page(2, 1, 100, job("a", "Completed"), job("c", "Pending"));
+        runner.run();
+        final MockFlowFile change = runner.getFlowFilesForRelationship(ListBulkImportJobs.REL_SUCCESS).getFirst();
+        assertJsonEquals("""
+                {"jobId":"c","collectionName":"documents","state":"Pending","progress":10,"listedAt":"%s"}""".formatted(
+                change.getAttribute(BulkImportAttributes.CHECKED_AT)), change.getContent().strip());
+    }
+
+    @Test
+    void aRecordWriterThatFailsEmitsNothingAndKeepsTheState() throws Exception {
+        recordWriter().failAfterTheFirstRecord();
+        runner.getStateManager().setState(Map.of("job.a", "Importing"), Scope.CLUSTER);
+        page(2, 1, 100, job("a", "Completed"), job("b", "Failed"));
+
+        runner.run();
+
+        runner.assertTransferCount(ListBulkImportJobs.REL_SUCCESS, 0);
+        runner.getStateManager().assertStateEquals(Map.of("job.a", "Importing"), Scope.CLUSTER);
+        assertTrue(runner.isYieldCalled());
+        assertTrue(runner.getLogger().getErrorMessages().getFirst().getMsg().contains("the stream broke"));
     }
 }

@@ -25,7 +25,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -257,6 +256,101 @@ class TriggerBulkImportTest {
                         io.github.bulkimport.nifi.testing.Json.parse("""
                                 {"collectionName":"documents","files":[["y/rows.parquet"]]}""")),
                 java.util.Set.of(io.github.bulkimport.nifi.testing.Json.parse(body(api.take())), io.github.bulkimport.nifi.testing.Json.parse(body(api.take()))));
+    }
+
+    @Test
+    void aVolumeImportSendsVolumeNameAndDataPathsWithoutBucketKeys() {
+        zilliz();
+        runner.setProperty(TriggerBulkImport.VOLUME_NAME, "${volume}");
+        runner.setProperty(TriggerBulkImport.DATA_PATHS, "batch-7/a.parquet\nbatch-7/b.parquet");
+        api.jobCreated("job-volume");
+
+        final MockFlowFile out = runOnce(Map.of("volume", "vol-embeddings"));
+
+        runner.assertAllFlowFilesTransferred(TriggerBulkImport.REL_SUCCESS, 1);
+        assertJsonEquals("""
+                {"clusterId":"%s","collectionName":"documents","volumeName":"vol-embeddings","dataPaths":[["batch-7/a.parquet"],["batch-7/b.parquet"]]}""".formatted(CLUSTER), body(api.take()));
+        out.assertAttributeEquals(BulkImportAttributes.OBJECT_URLS, "batch-7/a.parquet\nbatch-7/b.parquet");
+    }
+
+    @Test
+    void volumeNameAndDataPathsGoTogetherAndNotWithObjectUrls() {
+        zilliz();
+        runner.setProperty(TriggerBulkImport.VOLUME_NAME, "vol");
+        runner.assertNotValid();
+        runner.setProperty(TriggerBulkImport.DATA_PATHS, "a.parquet");
+        runner.assertValid();
+        runner.setProperty(TriggerBulkImport.OBJECT_URLS, "s3://b/a.parquet");
+        runner.assertNotValid();
+    }
+
+    @Test
+    void volumePathsAreInsideTheVolumeAndVolumesAreZillizClouds() {
+        zilliz();
+        runner.setProperty(TriggerBulkImport.VOLUME_NAME, "vol");
+        runner.setProperty(TriggerBulkImport.DATA_PATHS, "s3://b/a.parquet");
+        MockFlowFile out = runOnce(Map.of());
+        runner.assertAllFlowFilesTransferred(TriggerBulkImport.REL_FAILURE, 1);
+        assertTrue(out.getAttribute(BulkImportAttributes.ERROR_MESSAGE).contains("give paths inside the volume"));
+
+        milvus();
+        runner.setProperty(TriggerBulkImport.VOLUME_NAME, "vol");
+        runner.setProperty(TriggerBulkImport.DATA_PATHS, "a.parquet");
+        out = runOnce(Map.of());
+        runner.assertAllFlowFilesTransferred(TriggerBulkImport.REL_FAILURE, 1);
+        assertTrue(out.getAttribute(BulkImportAttributes.ERROR_MESSAGE).contains("volumes are Zilliz Cloud's"));
+        assertEquals(0, api.requestCount());
+    }
+
+    @Test
+    void aJsonArrayPutsNumpySetsInOneInnerListOnBothDeployments() {
+        final String sets = """
+                [["s3://b/set-1/id.npy", "s3://b/set-1/vector.npy"], ["s3://b/set-2/id.npy", "s3://b/set-2/vector.npy"], "s3://b/rows.parquet"]""";
+        zilliz();
+        runner.setProperty(TriggerBulkImport.OBJECT_URLS, "${sets}");
+        api.jobCreated("job-numpy");
+
+        final MockFlowFile out = runOnce(Map.of("sets", sets));
+
+        assertJsonEquals("""
+                {"clusterId":"%s","collectionName":"documents","objectUrls":[["s3://b/set-1/id.npy","s3://b/set-1/vector.npy"],["s3://b/set-2/id.npy","s3://b/set-2/vector.npy"],["s3://b/rows.parquet"]],%s}""".formatted(CLUSTER, STORAGE_FIELDS), body(api.take()));
+        out.assertAttributeEquals(BulkImportAttributes.OBJECT_COUNT, "3");
+        out.assertAttributeEquals(BulkImportAttributes.OBJECT_URLS,
+                "s3://b/set-1/id.npy + s3://b/set-1/vector.npy\ns3://b/set-2/id.npy + s3://b/set-2/vector.npy\ns3://b/rows.parquet");
+
+        milvus();
+        runner.setProperty(TriggerBulkImport.OBJECT_URLS, "${sets}");
+        api.jobCreated("4553");
+        runOnce(Map.of("sets", sets));
+        assertJsonEquals("""
+                {"collectionName":"documents","files":[["set-1/id.npy","set-1/vector.npy"],["set-2/id.npy","set-2/vector.npy"],["rows.parquet"]]}""", body(api.take()));
+    }
+
+    @Test
+    void aJsonArrayThatIsNotOneIsRejectedWithoutACall() {
+        zilliz();
+        runner.setProperty(TriggerBulkImport.OBJECT_URLS, "${sets}");
+        for (final String bad : List.of("[[\"s3://b/a.npy\"", "[[1, 2]]", "[]", "[[]]", "[{\"a\": 1}]")) {
+            runner.clearTransferState();
+            final MockFlowFile out = runOnce(Map.of("sets", bad));
+            runner.assertAllFlowFilesTransferred(TriggerBulkImport.REL_FAILURE, 1);
+            out.assertAttributeEquals(BulkImportAttributes.ERROR_CODE, ErrorAttributes.INVALID_INPUT);
+            assertTrue(out.getAttribute(BulkImportAttributes.ERROR_MESSAGE).startsWith("Object URLs"), out.getAttribute(BulkImportAttributes.ERROR_MESSAGE));
+        }
+        assertEquals(0, api.requestCount());
+    }
+
+    @Test
+    void optionValuesAreSentExactlyAsEvaluated() {
+        milvus();
+        runner.setProperty("sep", "${literal('\\t')}");
+        runner.setProperty("nullkey", " ");
+        api.jobCreated("4554");
+
+        runOnce(AFTER_PUT_S3);
+
+        assertJsonEquals("""
+                {"collectionName":"documents","files":[["embeddings/2026/part-0001.parquet"]],"options":{"sep":"\\t","nullkey":" "}}""", body(api.take()));
     }
 
     @Test

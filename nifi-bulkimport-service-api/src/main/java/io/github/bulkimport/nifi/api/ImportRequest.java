@@ -4,11 +4,14 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One {@code create} call as the processors see it: a target and the files to load, each entry
- * becoming one inner list of {@code objectUrls} (Zilliz Cloud) or {@code files} (Milvus).
- * Credentials and cluster coordinates are added by the connection service.
+ * What a {@code create} call imports, as the processors see it: where the rows land, and the files
+ * to load, each becoming one inner list of {@code objectUrls} (Zilliz Cloud), {@code files} (Milvus)
+ * or {@code dataPaths} (a Zilliz Cloud volume). Credentials and cluster coordinates are added by the
+ * connection service.
+ *
+ * @param volume the Zilliz Cloud volume the files are in, or {@code null} for object storage
  */
-public record ImportRequest(ImportTarget target, List<String> files) {
+public record ImportRequest(ImportTarget target, String volume, List<ImportFile> files) {
 
     public ImportRequest {
         Objects.requireNonNull(target, "target");
@@ -16,5 +19,10 @@ public record ImportRequest(ImportTarget target, List<String> files) {
         if (files.isEmpty()) {
             throw new IllegalArgumentException("an import needs at least one file");
         }
+    }
+
+    /** An import from object storage. */
+    public ImportRequest(final ImportTarget target, final List<ImportFile> files) {
+        this(target, null, files);
     }
 }

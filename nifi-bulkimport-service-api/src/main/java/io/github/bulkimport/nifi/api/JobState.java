@@ -42,7 +42,7 @@ public enum JobState {
         }
         return switch (name.trim().toLowerCase(Locale.ROOT)) {
             case "pending", "importpending" -> PENDING;
-            case "importing", "importstarted", "importpersisted", "importflushed", "importindexed" -> IMPORTING;
+            case "importing", "inprogress", "importstarted", "importpersisted", "importflushed", "importindexed" -> IMPORTING;
             case "uncommitted" -> UNCOMMITTED;
             case "committing" -> COMMITTING;
             case "completed", "importcompleted" -> COMPLETED;

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import io.github.bulkimport.nifi.api.Deployment;
+import io.github.bulkimport.nifi.api.FileProgress;
 import io.github.bulkimport.nifi.api.ImportRequest;
 import io.github.bulkimport.nifi.api.JobPage;
 import io.github.bulkimport.nifi.api.JobReference;
@@ -184,7 +185,32 @@ public final class ImportApiClient implements Closeable {
                 JsonValues.count(data.get("totalRows")),
                 JsonValues.count(data.get("fileSize")),
                 visible(data.get("reason")),
-                shortText(data.get("completeTime")));
+                shortText(data.get("completeTime")),
+                fileProgress(data));
+    }
+
+    /**
+     * What describe says of each file: {@code details[]}, or, from Zilliz Cloud, the top-level
+     * {@code fileName} with the job's own figures when there are no details.
+     */
+    private List<FileProgress> fileProgress(final JsonNode data) {
+        final List<FileProgress> files = new ArrayList<>();
+        for (final JsonNode detail : data.path("details")) {
+            if (detail.isObject()) {
+                files.add(fileProgress(detail, "fileName"));
+            }
+        }
+        if (files.isEmpty() && JsonValues.text(data.get("fileName")) != null) {
+            files.add(fileProgress(data, "fileName"));
+        }
+        return files;
+    }
+
+    private FileProgress fileProgress(final JsonNode node, final String nameField) {
+        final String rawState = shortText(node.get("state"));
+        return new FileProgress(visible(node.get(nameField)), JobState.fromApiName(rawState), rawState, JsonValues.percent(node.get("progress")),
+                JsonValues.count(node.get("importedRows")), JsonValues.count(node.get("totalRows")), JsonValues.count(node.get("fileSize")),
+                visible(node.get("reason")), shortText(node.get("completeTime")));
     }
 
     /**

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import io.github.bulkimport.nifi.api.Deployment;
+import io.github.bulkimport.nifi.api.ImportFile;
 import io.github.bulkimport.nifi.api.ImportRequest;
 import io.github.bulkimport.nifi.api.ImportTarget;
 import io.github.bulkimport.nifi.api.PageRequest;
@@ -37,14 +38,20 @@ final class RequestBodies {
             json.writeStringField("collectionName", target.collection());
             writeIfPresent(json, "partitionName", target.partition());
             writeIfPresent(json, "dbName", target.database());
-            json.writeArrayFieldStart(deployment == Deployment.MILVUS ? "files" : "objectUrls");
-            for (final String file : request.files()) {
+            if (request.volume() != null) {
+                json.writeStringField("volumeName", request.volume());
+            }
+            json.writeArrayFieldStart(filesField(request));
+            for (final ImportFile file : request.files()) {
                 json.writeStartArray();
-                json.writeString(file);
+                for (final String path : file.paths()) {
+                    json.writeString(path);
+                }
                 json.writeEndArray();
             }
             json.writeEndArray();
-            if (deployment == Deployment.ZILLIZ_CLOUD) {
+            // a volume is Zilliz Cloud's own storage: no bucket keys
+            if (deployment == Deployment.ZILLIZ_CLOUD && request.volume() == null) {
                 writeIfPresent(json, "accessKey", storage.accessKey());
                 writeIfPresent(json, "secretKey", storage.secretKey());
                 writeIfPresent(json, "token", storage.sessionToken());
@@ -57,6 +64,14 @@ final class RequestBodies {
                 json.writeEndObject();
             }
         });
+    }
+
+    /** pymilvus's names: {@code dataPaths} inside a volume, else {@code files} for Milvus and {@code objectUrls} for Zilliz Cloud. */
+    private String filesField(final ImportRequest request) {
+        if (request.volume() != null) {
+            return "dataPaths";
+        }
+        return deployment == Deployment.MILVUS ? "files" : "objectUrls";
     }
 
     /** The body of describe, commit and abort: which job. */

@@ -2,6 +2,7 @@ package io.github.bulkimport.nifi.service.client;
 
 import io.github.bulkimport.nifi.api.ImportApiException;
 import io.github.bulkimport.nifi.api.Deployment;
+import io.github.bulkimport.nifi.api.ImportFile;
 import io.github.bulkimport.nifi.api.ImportRequest;
 import io.github.bulkimport.nifi.api.ImportTarget;
 import org.junit.jupiter.api.AfterEach;
@@ -31,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class CallDeadlineTest {
 
-    private static final ImportRequest REQUEST = new ImportRequest(ImportTarget.of("docs", null, null, Map.of()), List.of("a.parquet"));
+    private static final ImportRequest REQUEST = new ImportRequest(ImportTarget.of("docs", null, null, Map.of()), List.of(ImportFile.of("a.parquet")));
     private static final String ANSWER = "{\"code\":0,\"data\":{\"jobId\":\"455000000000000001\"}}";
 
     private ServerSocket server;

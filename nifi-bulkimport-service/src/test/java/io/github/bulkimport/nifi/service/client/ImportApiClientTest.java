@@ -1,13 +1,17 @@
 package io.github.bulkimport.nifi.service.client;
 
-import io.github.bulkimport.nifi.api.PageRequest;
-import io.github.bulkimport.nifi.api.JobReference;
-import io.github.bulkimport.nifi.api.ImportApiException;
-import io.github.bulkimport.nifi.api.ErrorKind;
 import io.github.bulkimport.nifi.api.Deployment;
+import io.github.bulkimport.nifi.api.ErrorKind;
+import io.github.bulkimport.nifi.api.FileProgress;
+import io.github.bulkimport.nifi.api.ImportApiException;
+import io.github.bulkimport.nifi.api.ImportFile;
+import io.github.bulkimport.nifi.api.ImportRequest;
+import io.github.bulkimport.nifi.api.ImportTarget;
 import io.github.bulkimport.nifi.api.JobPage;
 import io.github.bulkimport.nifi.api.JobProgress;
+import io.github.bulkimport.nifi.api.JobReference;
 import io.github.bulkimport.nifi.api.JobState;
+import io.github.bulkimport.nifi.api.PageRequest;
 import io.github.bulkimport.nifi.testing.MockApi;
 import mockwebserver3.MockResponse;
 import mockwebserver3.RecordedRequest;
@@ -17,6 +21,7 @@ import org.junit.jupiter.api.Test;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 
 import static io.github.bulkimport.nifi.testing.Json.assertJsonEquals;
 import static io.github.bulkimport.nifi.testing.MockApi.body;
@@ -49,10 +54,16 @@ class ImportApiClientTest {
     @Test
     void describeReadsEveryFieldAndSendsTheProject() throws Exception {
         api.json("""
-                {"code":0,"data":{"jobId":"job-9","collectionName":"docs","state":"Importing","progress":85,"importedRows":850,"totalRows":"1000","fileSize":123456,"completeTime":"","details":[]}}""");
+                {"code":0,"data":{"jobId":"job-9","collectionName":"docs","state":"Importing","progress":85,"importedRows":850,"totalRows":"1000","fileSize":123456,"completeTime":"","details":[
+                 {"fileName":"[a/1.parquet]","fileSize":100,"state":"Completed","progress":100,"completeTime":"2026-11-28T10:00:00Z","importedRows":500,"totalRows":500},
+                 {"fileName":"[a/2.npy a/3.npy]","fileSize":23,"state":"Failed","progress":40,"reason":"field count mismatch","importedRows":0,"totalRows":500},
+                 "not an object"]}}""");
         try (ImportApiClient client = client(Deployment.ZILLIZ_CLOUD, "/")) {
             final JobProgress progress = client.describeJob(new JobReference("job-9", null));
-            assertEquals(new JobProgress("job-9", "docs", JobState.IMPORTING, "Importing", 85, 850L, 1000L, 123456L, null, null), progress);
+            assertEquals(new JobProgress("job-9", "docs", JobState.IMPORTING, "Importing", 85, 850L, 1000L, 123456L, null, null, List.of(
+                    new FileProgress("[a/1.parquet]", JobState.COMPLETED, "Completed", 100, 500L, 500L, 100L, null, "2026-11-28T10:00:00Z"),
+                    new FileProgress("[a/2.npy a/3.npy]", JobState.FAILED, "Failed", 40, 0L, 500L, 23L, "field count mismatch", null))), progress);
+            assertEquals(List.of("[a/2.npy a/3.npy]"), progress.failedFiles().stream().map(FileProgress::name).toList());
         }
         final RecordedRequest request = api.take();
         assertEquals(ImportApiClient.DESCRIBE_PATH, request.getTarget());
@@ -120,8 +131,7 @@ class ImportApiClientTest {
     void basePathOfTheEndpointIsKept() throws Exception {
         api.jobCreated("j");
         try (ImportApiClient client = client(Deployment.MILVUS, "/milvus/")) {
-            client.createJob(new io.github.bulkimport.nifi.api.ImportRequest(
-                    io.github.bulkimport.nifi.api.ImportTarget.of("c", null, null, null), java.util.List.of("a.parquet")), "key-1");
+            client.createJob(new ImportRequest(ImportTarget.of("c", null, null, null), List.of(ImportFile.of("a.parquet"))), "key-1");
         }
         final RecordedRequest request = api.take();
         assertEquals("/milvus" + ImportApiClient.CREATE_PATH, request.getTarget());

@@ -4,6 +4,7 @@ import io.github.bulkimport.nifi.api.Operation;
 import io.github.bulkimport.nifi.api.JobReference;
 import io.github.bulkimport.nifi.api.ImportApiException;
 import io.github.bulkimport.nifi.api.Deployment;
+import io.github.bulkimport.nifi.api.ImportFile;
 import io.github.bulkimport.nifi.api.ImportRequest;
 import io.github.bulkimport.nifi.api.ImportTarget;
 import io.github.bulkimport.nifi.testing.MockApi;
@@ -30,7 +31,7 @@ class SecretFragmentsTest {
 
     private static final String API_KEY = "sk-7Qm2Vx9Lp4Rt8Wz1Ny6Ks3Hd5";
     private static final String SLASHED_SECRET = "wJal/rXUtn+FEMI/K7MDENG/bPxRfiCY";
-    private static final ImportRequest REQUEST = new ImportRequest(ImportTarget.of("docs", null, null, Map.of()), List.of("s3://b/x.parquet"));
+    private static final ImportRequest REQUEST = new ImportRequest(ImportTarget.of("docs", null, null, Map.of()), List.of(ImportFile.of("s3://b/x.parquet")));
 
     private final MockApi api = new MockApi();
 

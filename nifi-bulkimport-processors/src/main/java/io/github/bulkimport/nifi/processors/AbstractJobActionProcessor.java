@@ -1,0 +1,222 @@
+package io.github.bulkimport.nifi.processors;
+
+import io.github.bulkimport.nifi.api.BulkImportConnectionService;
+import io.github.bulkimport.nifi.api.ImportApiException;
+import io.github.bulkimport.nifi.api.JobProgress;
+import io.github.bulkimport.nifi.api.JobReference;
+import io.github.bulkimport.nifi.api.Operation;
+import org.apache.nifi.components.AllowableValue;
+import org.apache.nifi.components.ConfigVerificationResult;
+import org.apache.nifi.components.ConfigVerificationResult.Outcome;
+import org.apache.nifi.components.PropertyDescriptor;
+import org.apache.nifi.expression.ExpressionLanguageScope;
+import org.apache.nifi.flowfile.FlowFile;
+import org.apache.nifi.logging.ComponentLog;
+import org.apache.nifi.processor.ProcessContext;
+import org.apache.nifi.processor.ProcessSession;
+import org.apache.nifi.processor.Relationship;
+import org.apache.nifi.processor.util.StandardValidators;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What CommitBulkImport and AbortBulkImport share: the jobs a flowfile names (in attributes or, one
+ * per line, in its content), one call per job, and routing that is safe on replay: a job already in
+ * the state the action leads to counts as done.
+ */
+abstract class AbstractJobActionProcessor extends AbstractBulkImportProcessor {
+
+    static final AllowableValue FROM_PROPERTY = new AllowableValue("Job ID", "Job ID", "The jobs named by the Job ID property.");
+    static final AllowableValue FROM_CONTENT = new AllowableValue("Content", "Content",
+            "The jobs named in the flowfile's content, one per line (the first word of each line), such as MergeContent makes of a dataset.");
+
+    public static final PropertyDescriptor JOB_ID = new PropertyDescriptor.Builder()
+            .name("Job ID")
+            .description("The job, or several jobs separated by commas, spaces or line breaks.")
+            .required(true)
+            .defaultValue("${" + BulkImportAttributes.JOB_ID + "}")
+            .expressionLanguageSupported(ExpressionLanguageScope.FLOWFILE_ATTRIBUTES)
+            .addValidator(StandardValidators.NON_BLANK_VALIDATOR)
+            .build();
+
+    public static final PropertyDescriptor JOB_ID_SOURCE = new PropertyDescriptor.Builder()
+            .name("Job ID Source")
+            .description("Where the jobs to act on are named.")
+            .required(true)
+            .allowableValues(FROM_PROPERTY, FROM_CONTENT)
+            .defaultValue(FROM_PROPERTY)
+            .build();
+
+    public static final PropertyDescriptor DATABASE_NAME = JobInput.DATABASE_NAME;
+
+    public static final Relationship REL_SUCCESS = new Relationship.Builder()
+            .name("success")
+            .description("Every job named is in the state the action leads to; bulkimport.action says, job by job, whether this processor took it there.")
+            .build();
+
+    public static final Relationship REL_RETRY = new Relationship.Builder()
+            .name("retry")
+            .description("A transient problem (I/O, timeout, HTTP 429 or 5xx): loop back. Acting again on a job already done is safe. Penalized.")
+            .build();
+
+    public static final Relationship REL_FAILURE = new Relationship.Builder()
+            .name("failure")
+            .description("A job cannot be taken where the action leads (for example, it is not a two-phase job, or it already finished "
+                    + "the other way), or the input is bad; bulkimport.error.message says which job and why. Penalized.")
+            .build();
+
+    private static final List<PropertyDescriptor> PROPERTIES = List.of(CONNECTION_SERVICE, JOB_ID_SOURCE, JOB_ID, DATABASE_NAME);
+    private static final Set<Relationship> RELATIONSHIPS = Set.of(REL_SUCCESS, REL_RETRY, REL_FAILURE);
+
+    /** What became of one job: done by this call, or found done already. */
+    enum Done { NOW, BEFORE }
+
+    /** The operation, for provenance. */
+    abstract Operation operation();
+
+    /** The action's name in messages and in {@code bulkimport.action}: "committed" or "aborted". */
+    abstract String done();
+
+    /** Calls the server for one job. */
+    abstract void act(BulkImportConnectionService service, JobReference job) throws ImportApiException;
+
+    /**
+     * Whether a job whose call was refused is where the action leads already; throws when it cannot
+     * get there, with the reason.
+     */
+    abstract boolean alreadyDone(JobProgress progress, ImportApiException refusal) throws ImportApiException;
+
+    @Override
+    protected List<PropertyDescriptor> getSupportedPropertyDescriptors() {
+        return PROPERTIES;
+    }
+
+    @Override
+    public Set<Relationship> getRelationships() {
+        return RELATIONSHIPS;
+    }
+
+    @Override
+    public void onTrigger(final ProcessContext context, final ProcessSession session) {
+        if (throttleGate.holdsBack(context)) {
+            return;
+        }
+        final FlowFile flowFile = session.get();
+        if (flowFile == null) {
+            return;
+        }
+        final BulkImportConnectionService service = connectionService(context);
+        try {
+            actOnAll(context, session, service, flowFile);
+        } catch (final RuntimeException unexpected) {
+            routeUnexpected(session, service, flowFile, unexpected, "acting on bulk-import jobs", REL_FAILURE);
+        }
+    }
+
+    private void actOnAll(final ProcessContext context, final ProcessSession session, final BulkImportConnectionService service, final FlowFile flowFile) {
+        final List<JobReference> jobs;
+        try {
+            jobs = jobs(context, session, flowFile);
+        } catch (final InvalidInputException e) {
+            routeInvalidInput(session, service, flowFile, e.getMessage(), REL_FAILURE);
+            return;
+        }
+        final List<String> outcomes = new ArrayList<>(jobs.size());
+        for (final JobReference job : jobs) {
+            try {
+                final Done done = actOn(service, job);
+                outcomes.add(done == Done.NOW ? done() : "already " + done());
+                session.getProvenanceReporter().invokeRemoteProcess(flowFile, service.addressOf(operation()),
+                        service.visibleText("Bulk-import job " + job.jobId() + (done == Done.NOW ? " " : " was already ") + done()));
+            } catch (final ImportApiException e) {
+                final String which = "Job " + job.jobId() + " could not be " + done()
+                        + (jobs.size() > 1 ? " (" + outcomes.size() + " of " + jobs.size() + " jobs done before it)" : "");
+                routeFailedCall(context, session, service, flowFile, naming(service, which, e), REL_RETRY, REL_FAILURE, "Acting on bulk-import jobs");
+                return;
+            }
+        }
+        FlowFile updated = session.removeAllAttributes(flowFile, BulkImportAttributes.ERRORS);
+        updated = session.putAttribute(updated, BulkImportAttributes.ACTION, String.join(", ", outcomes));
+        session.transfer(updated, REL_SUCCESS);
+    }
+
+    private Done actOn(final BulkImportConnectionService service, final JobReference job) throws ImportApiException {
+        try {
+            act(service, job);
+            return Done.NOW;
+        } catch (final ImportApiException refusal) {
+            if (refusal.getKind().isRetryable()) {
+                throw refusal;
+            }
+            // a replay, or a job that finished meanwhile: ask where the job is before calling it a failure
+            return alreadyDone(service.describeJob(job), refusal) ? Done.BEFORE : rethrow(refusal);
+        }
+    }
+
+    /** The same failure, its message naming the job: a flowfile may name several. */
+    private static ImportApiException naming(final BulkImportConnectionService service, final String which, final ImportApiException e) {
+        return new ImportApiException(e.getKind(), service.visibleText(which + ": " + e.getMessage()), e.getHttpStatus().orElse(null), e.getErrorCode().orElse(null),
+                e.getRetryAfter().orElse(null), e.isOutcomeUnknown());
+    }
+
+    private static Done rethrow(final ImportApiException refusal) throws ImportApiException {
+        throw refusal;
+    }
+
+    private static List<JobReference> jobs(final ProcessContext context, final ProcessSession session, final FlowFile flowFile) throws InvalidInputException {
+        final String database = JobInput.database(context, flowFile);
+        final List<String> ids;
+        if (FROM_CONTENT.getValue().equals(context.getProperty(JOB_ID_SOURCE).getValue())) {
+            final ByteArrayOutputStream content = new ByteArrayOutputStream();
+            session.exportTo(flowFile, content);
+            ids = new ArrayList<>();
+            for (final String line : content.toString(StandardCharsets.UTF_8).split("\\R")) {
+                final String[] words = line.strip().split("\\s+", 2);
+                if (!words[0].isEmpty()) {
+                    ids.add(words[0]);
+                }
+            }
+            if (ids.isEmpty()) {
+                throw new InvalidInputException("Job ID Source is Content, but the content names no job; give one job ID per line");
+            }
+        } else {
+            ids = JobInput.jobIds(context, JOB_ID, flowFile);
+        }
+        return ids.stream().map(id -> new JobReference(id, database)).toList();
+    }
+
+    @Override
+    void verify(final ProcessContext context, final BulkImportConnectionService service, final ComponentLog verificationLogger,
+                final Map<String, String> attributes, final List<ConfigVerificationResult> results) {
+        final List<String> ids;
+        final String database;
+        try {
+            ids = FROM_CONTENT.getValue().equals(context.getProperty(JOB_ID_SOURCE).getValue()) ? List.of()
+                    : List.of(context.getProperty(JOB_ID).evaluateAttributeExpressions(attributes).getValue().strip().split("[\\s,]+"));
+            database = blankToNull(context.getProperty(DATABASE_NAME).evaluateAttributeExpressions(attributes).getValue());
+        } catch (final RuntimeException e) {
+            results.add(verification("Describe Jobs", Outcome.FAILED,
+                    service.visibleText("A property's expression could not be evaluated with these attributes: " + e.getMessage())));
+            return;
+        }
+        if (ids.isEmpty() || ids.getFirst().isEmpty()) {
+            results.add(verification("Describe Jobs", Outcome.SKIPPED, "No job named; give a " + BulkImportAttributes.JOB_ID + " attribute to check a real job"));
+            return;
+        }
+        for (final String id : ids) {
+            try {
+                final JobProgress progress = service.describeJob(new JobReference(id, database));
+                results.add(verification("Describe Job " + service.visibleText(id), Outcome.SUCCESSFUL,
+                        service.visibleText("Job " + id + " is " + progress.state().displayName(progress.rawState()))));
+            } catch (final ImportApiException e) {
+                verificationLogger.warn(e.getMessage());
+                results.add(verification("Describe Job " + service.visibleText(id), Outcome.FAILED, e.getMessage()));
+            }
+        }
+    }
+}

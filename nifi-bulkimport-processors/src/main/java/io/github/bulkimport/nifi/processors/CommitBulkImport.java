@@ -1,0 +1,71 @@
+package io.github.bulkimport.nifi.processors;
+
+import io.github.bulkimport.nifi.api.BulkImportConnectionService;
+import io.github.bulkimport.nifi.api.ErrorKind;
+import io.github.bulkimport.nifi.api.ImportApiException;
+import io.github.bulkimport.nifi.api.JobProgress;
+import io.github.bulkimport.nifi.api.JobReference;
+import io.github.bulkimport.nifi.api.JobState;
+import io.github.bulkimport.nifi.api.Operation;
+import org.apache.nifi.annotation.behavior.InputRequirement;
+import org.apache.nifi.annotation.behavior.ReadsAttribute;
+import org.apache.nifi.annotation.behavior.ReadsAttributes;
+import org.apache.nifi.annotation.behavior.WritesAttribute;
+import org.apache.nifi.annotation.behavior.WritesAttributes;
+import org.apache.nifi.annotation.documentation.CapabilityDescription;
+import org.apache.nifi.annotation.documentation.SeeAlso;
+import org.apache.nifi.annotation.documentation.Tags;
+import org.apache.nifi.annotation.documentation.UseCase;
+
+import static io.github.bulkimport.nifi.processors.BulkImportAttributes.*;
+
+@Tags({"milvus", "zilliz", "vector", "bulk import", "import", "commit", "two-phase"})
+@CapabilityDescription("Commits two-phase bulk-import jobs (started with the import option auto_commit = false) that GetBulkImportProgress found "
+        + "Uncommitted, so that their rows become visible. One flowfile may name several jobs: a dataset is committed in one step. Safe on "
+        + "replay: a job already Committing or Completed counts as committed.")
+@InputRequirement(InputRequirement.Requirement.INPUT_REQUIRED)
+@ReadsAttributes({
+        @ReadsAttribute(attribute = JOB_ID, description = "The job to commit (the default of Job ID)."),
+        @ReadsAttribute(attribute = DATABASE, description = "The database of the job (the default of Database Name).")
+})
+@WritesAttributes({
+        @WritesAttribute(attribute = ACTION, description = ACTION_DESC),
+        @WritesAttribute(attribute = ERROR_CODE, description = ERROR_CODE_DESC),
+        @WritesAttribute(attribute = ERROR_MESSAGE, description = ERROR_MESSAGE_DESC),
+        @WritesAttribute(attribute = HTTP_STATUS, description = HTTP_STATUS_DESC)
+})
+@SeeAlso(value = {AbortBulkImport.class, GetBulkImportProgress.class, TriggerBulkImport.class},
+        classNames = "io.github.bulkimport.nifi.service.StandardBulkImportConnectionService")
+@UseCase(description = "Make the rows of a two-phase import visible once the job is Uncommitted.",
+        configuration = """
+                Start the job with TriggerBulkImport and the dynamic property auto_commit = false.
+                Connect GetBulkImportProgress's uncommitted relationship to this processor; leave Job ID at ${bulkimport.job.id}.
+                Connect success to GetBulkImportProgress again to see the job Completed, retry back to this processor, failure to an alert.
+                """)
+public class CommitBulkImport extends AbstractJobActionProcessor {
+
+    @Override
+    Operation operation() {
+        return Operation.COMMIT;
+    }
+
+    @Override
+    String done() {
+        return "committed";
+    }
+
+    @Override
+    void act(final BulkImportConnectionService service, final JobReference job) throws ImportApiException {
+        service.commitJob(job);
+    }
+
+    @Override
+    boolean alreadyDone(final JobProgress progress, final ImportApiException refusal) throws ImportApiException {
+        if (progress.state() == JobState.COMMITTING || progress.state() == JobState.COMPLETED) {
+            return true;
+        }
+        throw new ImportApiException(ErrorKind.TERMINAL, "The server refused to commit job " + progress.jobId() + ", which is "
+                + progress.state().displayName(progress.rawState()) + (progress.state() == JobState.FAILED ? " and can never be committed" : "")
+                + ": " + refusal.getMessage(), refusal.getHttpStatus().orElse(null), refusal.getErrorCode().orElse(null), null, false);
+    }
+}

@@ -1,0 +1,142 @@
+package io.github.bulkimport.nifi.processors;
+
+import io.github.bulkimport.emulator.ImportApiEmulator;
+import io.github.bulkimport.emulator.Job;
+import io.github.bulkimport.nifi.testing.Emulators;
+import io.github.bulkimport.nifi.testing.Runners;
+import org.apache.nifi.processor.Processor;
+import org.apache.nifi.processor.Relationship;
+import org.apache.nifi.util.MockFlowFile;
+import org.apache.nifi.util.TestRunner;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A job's whole life against the emulator, processor after processor as a flow chains them:
+ * start, poll, commit or abort, and what a failed file leaves on the flowfile.
+ */
+class JobLifecycleTest {
+
+    private final AtomicLong now = new AtomicLong(1_800_000_000_000L);
+    private ImportApiEmulator emulator;
+
+    @BeforeEach
+    void start() {
+        emulator = Emulators.milvus().importDuration(Duration.ofSeconds(10)).clock(now::get).start();
+    }
+
+    @AfterEach
+    void stop() {
+        emulator.close();
+    }
+
+    private TestRunner runner(final Processor processor) {
+        return Runners.milvus(processor, emulator.url());
+    }
+
+    /** Runs one flowfile through a processor and returns it from the one relationship it went to. */
+    private static MockFlowFile pass(final TestRunner runner, final MockFlowFile in, final Relationship expected) {
+        runner.clearTransferState();
+        runner.enqueue(in);
+        runner.run();
+        runner.assertAllFlowFilesTransferred(expected, 1);
+        return runner.getFlowFilesForRelationship(expected).getFirst();
+    }
+
+    private MockFlowFile started(final String file, final Map<String, String> options) {
+        final TestRunner trigger = runner(new TriggerBulkImport());
+        trigger.setProperty(TriggerBulkImport.COLLECTION_NAME, "documents");
+        trigger.setProperty(TriggerBulkImport.OBJECT_URLS, file);
+        options.forEach(trigger::setProperty);
+        trigger.enqueue("rows");
+        trigger.run();
+        trigger.assertAllFlowFilesTransferred(TriggerBulkImport.REL_SUCCESS, 1);
+        return trigger.getFlowFilesForRelationship(TriggerBulkImport.REL_SUCCESS).getFirst();
+    }
+
+    @Test
+    void aTwoPhaseCsvImportWithATabSeparatorIsCommittedAndCompletes() {
+        final MockFlowFile started = started("s3://bucket/rows.tsv", Map.of("auto_commit", "false", "sep", "${literal('\\t')}"));
+        final Job job = emulator.jobs().getFirst();
+        assertEquals("\t", job.options().get("sep"), "the tab reached the server");
+
+        final TestRunner progress = runner(new GetBulkImportProgress());
+        final TestRunner commit = runner(new CommitBulkImport());
+        MockFlowFile flowFile = pass(progress, started, GetBulkImportProgress.REL_RUNNING);
+        now.addAndGet(10_000);
+        flowFile = pass(progress, flowFile, GetBulkImportProgress.REL_UNCOMMITTED);
+        flowFile.assertAttributeEquals(BulkImportAttributes.STATE, "Uncommitted");
+
+        flowFile = pass(commit, flowFile, AbstractJobActionProcessor.REL_SUCCESS);
+        flowFile.assertAttributeEquals(BulkImportAttributes.ACTION, "committed");
+        flowFile = pass(progress, flowFile, GetBulkImportProgress.REL_RUNNING);
+        flowFile.assertAttributeEquals(BulkImportAttributes.STATE, "Committing");
+        flowFile = pass(commit, flowFile, AbstractJobActionProcessor.REL_SUCCESS);
+        flowFile.assertAttributeEquals(BulkImportAttributes.ACTION, "already committed");
+        now.addAndGet(1_000);
+        flowFile = pass(progress, flowFile, GetBulkImportProgress.REL_SUCCESS);
+        flowFile.assertAttributeEquals(BulkImportAttributes.STATE, "Completed");
+        flowFile.assertContentEquals("rows");
+        assertTrue(job.committedAt() >= 0);
+    }
+
+    @Test
+    void anUncommittedJobCanBeAbortedOnceAndReplayedSafely() {
+        final MockFlowFile started = started("s3://bucket/rows.parquet", Map.of("auto_commit", "false"));
+        now.addAndGet(10_000);
+        final MockFlowFile uncommitted = pass(runner(new GetBulkImportProgress()), started, GetBulkImportProgress.REL_UNCOMMITTED);
+
+        final TestRunner abort = runner(new AbortBulkImport());
+        pass(abort, uncommitted, AbstractJobActionProcessor.REL_SUCCESS).assertAttributeEquals(BulkImportAttributes.ACTION, "aborted");
+        pass(abort, uncommitted, AbstractJobActionProcessor.REL_SUCCESS).assertAttributeEquals(BulkImportAttributes.ACTION, "already aborted");
+        final MockFlowFile refused = pass(runner(new CommitBulkImport()), uncommitted, AbstractJobActionProcessor.REL_FAILURE);
+        assertTrue(refused.getAttribute(BulkImportAttributes.ERROR_MESSAGE).contains("can never be committed"));
+
+        final Job job = emulator.jobs().getFirst();
+        assertTrue(job.aborted());
+        assertEquals(-1, job.committedAt());
+    }
+
+    @Test
+    void aFailedFileIsNamedWithItsReasonAndTheDescriptionCanBecomeTheContent() {
+        final MockFlowFile started = started("s3://bucket/good.parquet, s3://bucket/bad-schema.parquet", Map.of());
+        now.addAndGet(5_000);
+        final TestRunner progress = runner(new GetBulkImportProgress());
+        progress.setProperty(GetBulkImportProgress.OUTPUT_CONTENT, GetBulkImportProgress.JOB_DESCRIPTION.getValue());
+
+        final MockFlowFile failed = pass(progress, started, GetBulkImportProgress.REL_FAILURE);
+
+        failed.assertAttributeEquals(BulkImportAttributes.FAILED_COUNT, "1");
+        final String named = failed.getAttribute(BulkImportAttributes.FAILED_FILES);
+        assertTrue(named.startsWith("[bad-schema.parquet]: failed to parse file bad-schema.parquet: the field 'vector' is missing"), named);
+        assertFalse(named.contains("good.parquet"));
+        final String description = failed.getContent();
+        assertTrue(description.contains("\"name\":\"[good.parquet]\",\"state\":\"Completed\""), description);
+        assertTrue(description.contains("\"name\":\"[bad-schema.parquet]\",\"state\":\"Failed\""), description);
+    }
+
+    @Test
+    void aRunningJobCanBeAbortedButACompletedOneCannot() {
+        final MockFlowFile running = started("s3://bucket/a.parquet", Map.of());
+        final MockFlowFile done = started("s3://bucket/b.parquet", Map.of());
+        final TestRunner abort = runner(new AbortBulkImport());
+        abort.setProperty(AbstractJobActionProcessor.JOB_ID, running.getAttribute(BulkImportAttributes.JOB_ID));
+        pass(abort, running, AbstractJobActionProcessor.REL_SUCCESS);
+
+        now.addAndGet(10_000);
+        abort.setProperty(AbstractJobActionProcessor.JOB_ID, done.getAttribute(BulkImportAttributes.JOB_ID));
+        final MockFlowFile refused = pass(abort, done, AbstractJobActionProcessor.REL_FAILURE);
+        assertTrue(refused.getAttribute(BulkImportAttributes.ERROR_MESSAGE).contains("its rows are visible already"));
+        assertEquals(List.of(true, false), emulator.jobs().stream().map(Job::aborted).toList());
+    }
+}
