@@ -10,7 +10,7 @@ import java.util.Map;
  * <pre>
  * GenerateFlowFile (attributes as PutS3Object writes them) ─success─▶ TriggerBulkImport ─success─▶ GetBulkImportProgress ─success─▶ (done)
  *                                                   ↺ retry          └─failure─▶ (not started)   ↺ running, retry
- *                                                                                                └─failure, expired─▶ (failed)
+ *                                                                                                └─failure, expired, uncommitted─▶ (failed)
  * </pre>
  * The three funnels have no way out, so flowfiles stay queued in front of them to be counted.
  */
@@ -49,28 +49,33 @@ public record BulkImportFlow(
                 "Response Timeout", "5 secs"));
         rest.enableControllerService(service, Duration.ofSeconds(30));
 
+        // one column right of the canvas's palettes; every label at its own bend, loops and exits to the right
+        final double column = 480;
+        final double exit = column + 352 + 160;
         final String penalty = settings.penalty().toMillis() + " ms";
-        final String generate = rest.createProcessor(group, GENERATE_TYPE, "Uploaded files (as PutS3Object leaves them)", 0, 0,
+        final String generate = rest.createProcessor(group, GENERATE_TYPE, "Uploaded files (as PutS3Object leaves them)", column, 40,
                 Map.of("File Size", "0B", "Batch Size", "1", "s3.bucket", settings.bucket(),
                         "s3.key", "vectors/part-${nextInt():toString():padLeft(5, '0')}.parquet"),
                 Map.of("schedulingPeriod", "1 min"), List.of());
-        final String trigger = rest.createProcessor(group, TRIGGER_TYPE, "TriggerBulkImport", 0, 250,
+        final String trigger = rest.createProcessor(group, TRIGGER_TYPE, "TriggerBulkImport", column, 300,
                 Map.of("Connection Service", service, "Collection Name", settings.collection()),
                 Map.of("penaltyDuration", penalty, "yieldDuration", "1 sec", "schedulingPeriod", "0 sec"), List.of());
-        final String progress = rest.createProcessor(group, PROGRESS_TYPE, "GetBulkImportProgress", 0, 500,
+        final String progress = rest.createProcessor(group, PROGRESS_TYPE, "GetBulkImportProgress", column, 560,
                 Map.of("Connection Service", service, "Maximum Wait Time", "10 min"),
                 Map.of("penaltyDuration", penalty, "yieldDuration", "1 sec", "schedulingPeriod", "0 sec"), List.of());
-        final String doneFunnel = rest.createFunnel(group, 40, 750);
-        final String notStartedFunnel = rest.createFunnel(group, 560, 290);
-        final String failedFunnel = rest.createFunnel(group, 560, 540);
+        final String doneFunnel = rest.createFunnel(group, column + 156, 860);
+        final String notStartedFunnel = rest.createFunnel(group, exit + 300, 400);
+        final String failedFunnel = rest.createFunnel(group, exit + 300, 660);
 
-        rest.connect(group, generate, trigger, "PROCESSOR", List.of("success"));
-        rest.connect(group, trigger, trigger, "PROCESSOR", List.of("retry"));
-        final String notStarted = rest.connect(group, trigger, notStartedFunnel, "FUNNEL", List.of("failure"));
-        rest.connect(group, trigger, progress, "PROCESSOR", List.of("success"));
-        rest.connect(group, progress, progress, "PROCESSOR", List.of("running", "retry"));
-        final String done = rest.connect(group, progress, doneFunnel, "FUNNEL", List.of("success"));
-        final String failed = rest.connect(group, progress, failedFunnel, "FUNNEL", List.of("failure", "expired"));
+        rest.connect(group, generate, trigger, "PROCESSOR", List.of("success"), new double[] {column + 176, 234});
+        rest.connect(group, trigger, trigger, "PROCESSOR", List.of("retry"), new double[] {exit, 300});
+        final String notStarted = rest.connect(group, trigger, notStartedFunnel, "FUNNEL", List.of("failure"), new double[] {exit, 420});
+        rest.connect(group, trigger, progress, "PROCESSOR", List.of("success"), new double[] {column + 176, 494});
+        rest.connect(group, progress, progress, "PROCESSOR", List.of("running", "retry"), new double[] {exit, 560});
+        final String done = rest.connect(group, progress, doneFunnel, "FUNNEL", List.of("success"), new double[] {column + 176, 780});
+        // a job started with auto_commit = false waits Uncommitted for a commit this flow does not make: someone must look
+        final String failed = rest.connect(group, progress, failedFunnel, "FUNNEL", List.of("failure", "expired", "uncommitted"),
+                new double[] {exit, 690});
         return new BulkImportFlow(group, service, generate, trigger, progress, done, notStarted, failed);
     }
 

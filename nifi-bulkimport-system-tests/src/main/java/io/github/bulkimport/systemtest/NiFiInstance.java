@@ -1,6 +1,10 @@
 package io.github.bulkimport.systemtest;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -13,10 +17,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Properties;
 import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
 
 /**
  * One NiFi 2.x process on loopback, run from a runtime assembled out of Maven artifacts (its
@@ -24,6 +30,9 @@ import java.util.stream.Stream;
  * NiFi has no bootstrap here: its main class is started directly, as {@code nifi-runtime.md} says.
  */
 public final class NiFiInstance {
+
+    /** NiFi saves its flow half a second after a change (nifi.flowservice.writedelay.interval): three times that without a save means none is pending. */
+    private static final long FLOW_SAVE_QUIET_MILLIS = 1_500;
 
     private static final String MAIN_CLASS = "org.apache.nifi.NiFi";
 
@@ -157,19 +166,43 @@ public final class NiFiInstance {
     }
 
     /**
-     * Waits until NiFi has written its flow (it does so shortly after each change), so that a
-     * stop or a crash right after a change, such as starting processors, does not lose it.
+     * Waits until NiFi's saved flow shows a processor in the given scheduled state and no further
+     * save follows for a while, so that NiFi, going down now, comes back with it in that state. (A
+     * save still pending when NiFi shuts down runs after the shutdown stopped every processor, and
+     * records them stopped.)
      */
-    public void awaitFlowSaved(final java.time.Instant changedAt, final Duration timeout) throws IOException, InterruptedException {
+    public void awaitFlowSaved(final String processorId, final String scheduledState, final Duration timeout) throws IOException, InterruptedException {
         final Path flow = directory.resolve("conf/flow.json.gz");
         final long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            if (Files.exists(flow) && Files.getLastModifiedTime(flow).toInstant().isAfter(changedAt)) {
+            if (Files.exists(flow) && scheduledState.equals(savedState(flow, processorId))
+                    && Files.getLastModifiedTime(flow).toInstant().isBefore(Instant.now().minusMillis(FLOW_SAVE_QUIET_MILLIS))) {
                 return;
             }
             Thread.sleep(100);
         }
-        throw new IOException("NiFi did not save its flow within " + timeout);
+        throw new IOException("NiFi did not save its flow with processor " + processorId + " " + scheduledState + " within " + timeout);
+    }
+
+    private static String savedState(final Path flow, final String processorId) {
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(flow))) {
+            return findState(new ObjectMapper().readTree(in), processorId);
+        } catch (final IOException halfWritten) {
+            return null;
+        }
+    }
+
+    private static String findState(final JsonNode node, final String processorId) {
+        if (node.isObject() && processorId.equals(node.path("instanceIdentifier").asText())) {
+            return node.path("scheduledState").asText();
+        }
+        for (final JsonNode child : node) {
+            final String found = findState(child, processorId);
+            if (found != null) {
+                return found;
+            }
+        }
+        return null;
     }
 
     /** Stops NiFi the way an operator does (SIGTERM: NiFi shuts down gracefully) and waits for it. */

@@ -143,21 +143,31 @@ public final class NiFiRestClient {
         return send("POST", "/process-groups/" + groupId + "/funnels", entity).path("id").asText();
     }
 
-    /** Connects a processor to a processor or funnel ({@code destinationType} PROCESSOR or FUNNEL). */
+    /**
+     * Connects a processor to a processor or funnel through a bend point, where NiFi draws the
+     * connection's label.
+     *
+     * @param bend {x, y}: a loop from a processor to itself needs one to be drawn
+     */
     public String connect(final String groupId, final String sourceId, final String destinationId, final String destinationType,
-                          final List<String> relationships) throws IOException {
+                          final List<String> relationships, final double[] bend) throws IOException {
         final ObjectNode entity = entity(0);
         final ObjectNode component = entity.putObject("component");
         component.putObject("source").put("id", sourceId).put("groupId", groupId).put("type", "PROCESSOR");
         component.putObject("destination").put("id", destinationId).put("groupId", groupId).put("type", destinationType);
         final ArrayNode selected = component.putArray("selectedRelationships");
         relationships.forEach(selected::add);
-        if (sourceId.equals(destinationId)) {
-            // a self-loop needs a bend point to be drawn; place it to the right of the processor
-            final JsonNode processor = get("/processors/" + sourceId).path("component").path("position");
-            component.putArray("bends").addObject().put("x", processor.path("x").asDouble() + 420).put("y", processor.path("y").asDouble() + 40);
-        }
+        component.putArray("bends").addObject().put("x", bend[0]).put("y", bend[1]);
         return send("POST", "/process-groups/" + groupId + "/connections", entity).path("id").asText();
+    }
+
+    /** Changes properties of a stopped processor. */
+    public void updateProcessorProperties(final String processorId, final Map<String, String> properties) throws IOException {
+        final JsonNode processor = get("/processors/" + processorId);
+        final ObjectNode entity = entity(processor.path("revision").path("version").asLong());
+        final ObjectNode props = entity.putObject("component").put("id", processorId).putObject("config").putObject("properties");
+        properties.forEach(props::put);
+        send("PUT", "/processors/" + processorId, entity);
     }
 
     public String createControllerService(final String groupId, final String type, final String name, final Map<String, String> properties)

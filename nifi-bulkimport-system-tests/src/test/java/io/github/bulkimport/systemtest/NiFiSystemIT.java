@@ -180,9 +180,8 @@ class NiFiSystemIT {
             emulator.faults().add(new Fault(FaultType.SLOW, 12, "create", -1, 400));
             flow.generate(rest, 12);
             flow.start(rest);
-            final java.time.Instant started = java.time.Instant.now();
             // NiFi writes its flow shortly after a change; going down before that would forget that the processors run
-            nifi.awaitFlowSaved(started, Duration.ofSeconds(20));
+            nifi.awaitFlowSaved(flow.progressId(), "RUNNING", Duration.ofSeconds(20));
             final long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (jobs("restarts").size() < expected - 9 && System.nanoTime() < deadline) {
                 Thread.sleep(50);
@@ -204,6 +203,39 @@ class NiFiSystemIT {
             emulator.faults().clear();
         }
         assertTrue(Files.exists(nifi.directory().resolve("logs/nifi-app.log")));
+    }
+
+    @Test
+    @Order(5)
+    void aDatasetIsCommittedWholeOrAbortedWhole() throws Exception {
+        final DatasetFlow flow = DatasetFlow.create(rest, root, 0, 3600,
+                new BulkImportFlow.Settings("all_or_nothing", emulator.url(), TOKEN, "all_or_nothing", "milvus-bucket", Duration.ofMillis(500)));
+
+        flow.importDataset(rest, List.of("datasets/good/part-1.parquet", "datasets/good/part-2.parquet", "datasets/good/part-3.parquet"));
+        BulkImportFlow.awaitQueued(rest, flow.committed(), 1, FLOW_TIMEOUT);
+        flow.importDataset(rest, List.of("datasets/bad/part-1.parquet", "datasets/bad/bad-schema-2.parquet", "datasets/bad/part-3.parquet"));
+        BulkImportFlow.awaitQueued(rest, flow.aborted(), 1, FLOW_TIMEOUT);
+
+        final Map<String, List<Job>> byDataset = jobs("all_or_nothing").stream()
+                .collect(Collectors.groupingBy(job -> job.files().getFirst().getFirst().split("/")[1]));
+        final List<Job> good = byDataset.get("good");
+        final List<Job> bad = byDataset.get("bad");
+        assertEquals(3, good.size());
+        assertTrue(good.stream().allMatch(job -> job.committedAt() >= 0 && !job.aborted()), "every job of the good dataset committed");
+        assertEquals(3, bad.size());
+        assertTrue(bad.stream().noneMatch(job -> job.committedAt() >= 0), "no job of the bad dataset committed");
+        assertEquals(2, bad.stream().filter(Job::aborted).count(), "the two sound jobs of the bad dataset aborted");
+        assertEquals("Failed", bad.stream().filter(job -> !job.aborted()).findFirst().orElseThrow().snapshot(System.currentTimeMillis()).state());
+        assertTrue(bad.stream().allMatch(job -> "false".equals(job.options().get("auto_commit"))));
+
+        final Map<String, String> committed = rest.queuedAttributes(flow.committed()).getFirst();
+        assertEquals("committed, committed, committed", committed.get("bulkimport.action"));
+        final Map<String, String> aborted = rest.queuedAttributes(flow.aborted()).getFirst();
+        final List<String> actions = List.of(aborted.get("bulkimport.action").split(", "));
+        assertEquals(List.of("aborted", "aborted", "already aborted"), actions.stream().sorted().toList(), "the failed job counts as aborted");
+        assertEquals(0, flow.needingAttention(rest));
+        assertEquals(1, rest.queued(flow.committed()));
+        assertEquals(1, rest.queued(flow.aborted()));
     }
 
     private static Set<String> fieldNames(final com.fasterxml.jackson.databind.JsonNode node) {

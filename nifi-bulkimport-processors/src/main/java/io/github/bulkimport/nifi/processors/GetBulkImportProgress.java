@@ -25,6 +25,7 @@ import org.apache.nifi.expression.ExpressionLanguageScope;
 import org.apache.nifi.flowfile.FlowFile;
 import org.apache.nifi.flowfile.attributes.CoreAttributes;
 import org.apache.nifi.logging.ComponentLog;
+import org.apache.nifi.migration.RelationshipConfiguration;
 import org.apache.nifi.processor.ProcessContext;
 import org.apache.nifi.processor.ProcessSession;
 import org.apache.nifi.processor.Relationship;
@@ -158,6 +159,14 @@ public class GetBulkImportProgress extends AbstractBulkImportProcessor {
     @Override
     public Set<Relationship> getRelationships() {
         return RELATIONSHIPS;
+    }
+
+    /** Flows made before uncommitted existed polled Uncommitted jobs on running: an upgrade keeps them doing so, and valid. */
+    @Override
+    public void migrateRelationships(final RelationshipConfiguration config) {
+        if (config.hasRelationship(REL_RUNNING) && !config.hasRelationship(REL_UNCOMMITTED)) {
+            config.splitRelationship(REL_RUNNING.getName(), REL_RUNNING.getName(), REL_UNCOMMITTED.getName());
+        }
     }
 
     @Override

@@ -9,6 +9,7 @@ import mockwebserver3.RecordedRequest;
 import org.apache.nifi.annotation.configuration.DefaultSettings;
 import org.apache.nifi.components.ConfigVerificationResult;
 import org.apache.nifi.components.ConfigVerificationResult.Outcome;
+import org.apache.nifi.migration.RelationshipConfiguration;
 import org.apache.nifi.provenance.ProvenanceEventType;
 import org.apache.nifi.util.MockFlowFile;
 import org.apache.nifi.util.TestRunner;
@@ -20,8 +21,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -485,5 +488,39 @@ class GetBulkImportProgressTest {
         runner.assertAllFlowFilesTransferred(GetBulkImportProgress.REL_FAILURE, 1);
         assertTrue(out.getAttribute(BulkImportAttributes.ERROR_MESSAGE).contains("names 2 jobs"));
         assertEquals(0, api.requestCount());
+    }
+
+    @Test
+    void anUpgradedFlowSendsUncommittedJobsWhereRunningGoes() {
+        // as NiFi's framework sees a flow: the relationships its connections and auto-termination use
+        final Map<String, List<String>> splits = new HashMap<>();
+        final Set<String> used = new HashSet<>(Set.of("success", "running", "retry", "failure", "expired"));
+        final RelationshipConfiguration flow = new RelationshipConfiguration() {
+            @Override
+            public boolean renameRelationship(final String from, final String to) {
+                throw new AssertionError("nothing is renamed");
+            }
+
+            @Override
+            public boolean splitRelationship(final String existing, final String first, final String... more) {
+                final List<String> into = new ArrayList<>(List.of(first));
+                into.addAll(List.of(more));
+                splits.put(existing, into);
+                used.addAll(into);
+                return true;
+            }
+
+            @Override
+            public boolean hasRelationship(final String name) {
+                return used.contains(name);
+            }
+        };
+
+        new GetBulkImportProgress().migrateRelationships(flow);
+        assertEquals(Map.of("running", List.of("running", "uncommitted")), splits);
+
+        splits.clear();
+        new GetBulkImportProgress().migrateRelationships(flow);
+        assertTrue(splits.isEmpty(), "a flow that routes uncommitted already is left alone");
     }
 }
