@@ -28,6 +28,7 @@ public record BulkImportFlow(
     public static final String PROGRESS_TYPE = "io.github.bulkimport.nifi.processors.GetBulkImportProgress";
     public static final String SERVICE_TYPE = "io.github.bulkimport.nifi.service.StandardBulkImportConnectionService";
     public static final String GENERATE_TYPE = "org.apache.nifi.processors.standard.GenerateFlowFile";
+    private static final String NUMBERED_KEY = "vectors/part-${nextInt():toString():padLeft(5, '0')}.parquet";
 
     /**
      * @param endpoint   the Milvus (or emulator) address
@@ -55,7 +56,7 @@ public record BulkImportFlow(
         final String penalty = settings.penalty().toMillis() + " ms";
         final String generate = rest.createProcessor(group, GENERATE_TYPE, "Uploaded files (as PutS3Object leaves them)", column, 40,
                 Map.of("File Size", "0B", "Batch Size", "1", "s3.bucket", settings.bucket(),
-                        "s3.key", "vectors/part-${nextInt():toString():padLeft(5, '0')}.parquet"),
+                        "s3.key", NUMBERED_KEY),
                 Map.of("schedulingPeriod", "1 min"), List.of());
         final String trigger = rest.createProcessor(group, TRIGGER_TYPE, "TriggerBulkImport", column, 300,
                 Map.of("Connection Service", service, "Collection Name", settings.collection()),
@@ -77,6 +78,13 @@ public record BulkImportFlow(
         final String failed = rest.connect(group, progress, failedFunnel, "FUNNEL", List.of("failure", "expired", "uncommitted"),
                 new double[] {exit, 690});
         return new BulkImportFlow(group, service, generate, trigger, progress, done, notStarted, failed);
+    }
+
+    /** Makes one flowfile for the given s3.key, then lets GenerateFlowFile number its keys again. */
+    public void generate(final NiFiRestClient rest, final String key) throws IOException {
+        rest.updateProcessorProperties(generateId, Map.of("s3.key", key));
+        rest.runOnce(generateId, Duration.ofSeconds(30));
+        rest.updateProcessorProperties(generateId, Map.of("s3.key", NUMBERED_KEY));
     }
 
     /** Makes {@code count} flowfiles, each with its own s3.key. */

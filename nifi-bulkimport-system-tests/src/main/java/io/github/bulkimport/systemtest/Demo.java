@@ -25,6 +25,10 @@ public final class Demo {
 
     private static final String TOKEN = "root:Milvus";
     private static final int FLOWFILES = 6;
+    /** The emulator fails a file whose path holds "bad-schema", as a server fails a file without the collection's fields. */
+    private static final String FAILING_FILE = "vectors/bad-schema-part-00099.parquet";
+    private static final List<String> DATASET = List.of("datasets/2026-11-28/part-1.parquet", "datasets/2026-11-28/part-2.parquet",
+            "datasets/2026-11-28/part-3.parquet");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private Demo() {
@@ -69,21 +73,35 @@ public final class Demo {
 
         final NiFiRestClient rest = nifi.rest();
         rest.awaitProcessorType(BulkImportFlow.TRIGGER_TYPE, Duration.ofSeconds(60));
-        final BulkImportFlow flow = BulkImportFlow.create(rest, rest.rootGroupId(), 0, 0,
-                new BulkImportFlow.Settings("Bulk import demo", emulatorUrl, TOKEN, "demo_vectors", "milvus-bucket", Duration.ofSeconds(2)));
-        flow.generate(rest, FLOWFILES);
-        flow.start(rest);
+        // two process groups side by side, right of the canvas's palettes: the whole demo at first sight
+        final String canvas = rest.rootGroupId();
+        final BulkImportFlow files = BulkImportFlow.create(rest, canvas, 480, 80,
+                new BulkImportFlow.Settings("1. One job per uploaded file", emulatorUrl, TOKEN, "demo_vectors", "milvus-bucket", Duration.ofSeconds(2)));
+        final DatasetFlow dataset = DatasetFlow.create(rest, canvas, 960, 80,
+                new BulkImportFlow.Settings("2. A dataset, all or nothing (two-phase)", emulatorUrl, TOKEN, "demo_dataset", "milvus-bucket",
+                        Duration.ofSeconds(2)));
+        files.generate(rest, FLOWFILES - 1);
+        files.generate(rest, FAILING_FILE);
+        files.start(rest);
+        dataset.importDataset(rest, DATASET);
 
         System.out.printf("%nNiFi %s is up (started in %.1f s): open %s%n", "2.3.0", startup.toMillis() / 1000.0, nifi.uiUrl());
-        System.out.printf("Bulk-import emulator (as Milvus) on %s; %d uploaded files are being imported.%n%n", emulatorUrl, FLOWFILES);
-        follow(rest, flow, emulatorUrl);
-        System.out.printf("%nEverything ran in %.0f s. The flow stays on the canvas at %s%n", (System.nanoTime() - began) / 1e9, nifi.uiUrl());
+        System.out.printf("  1. %d uploaded files, one job each (one file has a bad schema): %s%n", FLOWFILES, groupUrl(nifi, files.groupId()));
+        System.out.printf("  2. a dataset of %d files, committed only if every job is ready: %s%n", DATASET.size(), groupUrl(nifi, dataset.groupId()));
+        System.out.printf("Bulk-import emulator (as Milvus) on %s.%n%n", emulatorUrl);
+        follow(rest, files, dataset, emulatorUrl);
+        System.out.printf("%nEverything ran in %.0f s. The flows stay on the canvas at %s%n", (System.nanoTime() - began) / 1e9, nifi.uiUrl());
         System.out.println("Stop NiFi and the emulator with: ./demo.sh stop");
         nifi.detach();
     }
 
-    /** Prints every job's state changes (and progress by quarters), as the server reports them, until every flowfile is done. */
-    private static void follow(final NiFiRestClient rest, final BulkImportFlow flow, final String emulatorUrl) throws Exception {
+    private static String groupUrl(final NiFiInstance nifi, final String groupId) {
+        return nifi.uiUrl() + "#/process-groups/" + groupId;
+    }
+
+    /** Prints every job's state changes (and progress by quarters), as the server reports them, until both flows are done. */
+    private static void follow(final NiFiRestClient rest, final BulkImportFlow files, final DatasetFlow dataset, final String emulatorUrl)
+            throws Exception {
         final HttpClient http = HttpClient.newHttpClient();
         final Map<String, String> seen = new HashMap<>();
         final long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
@@ -94,20 +112,33 @@ public final class Demo {
                 final String state = job.path("state").asText();
                 final String shown = "Importing".equals(state) ? state + " " + job.path("progress").asInt() / 25 * 25 + "%+" : state;
                 if (!shown.equals(seen.put(job.path("jobId").asText(), shown))) {
-                    System.out.printf("  job %s  %-15s%s%n", job.path("jobId").asText(), shown,
+                    System.out.printf("  job %s  %-12s %-15s%s%n", job.path("jobId").asText(), job.path("collectionName").asText(), shown,
                             job.has("reason") ? "  " + job.path("reason").asText() : "");
                 }
             }
-            final int finished = rest.queued(flow.done()) + rest.queued(flow.failed()) + rest.queued(flow.notStarted());
-            if (finished >= FLOWFILES) {
+            final int filesDone = rest.queued(files.done()) + rest.queued(files.failed()) + rest.queued(files.notStarted());
+            final int datasetsDone = rest.queued(dataset.committed()) + rest.queued(dataset.aborted()) + dataset.needingAttention(rest);
+            if (filesDone >= FLOWFILES && datasetsDone >= 1) {
                 break;
             }
             Thread.sleep(1_000);
         }
         System.out.println();
-        for (final Map<String, String> attributes : rest.queuedAttributes(flow.done())) {
+        System.out.println("1. One job per uploaded file:");
+        for (final Map<String, String> attributes : rest.queuedAttributes(files.done())) {
             System.out.printf("  %s -> job %s %s (%s rows)%n", attributes.get("s3.key"), attributes.get("bulkimport.job.id"),
                     attributes.get("bulkimport.state"), attributes.get("bulkimport.imported.rows"));
+        }
+        for (final Map<String, String> attributes : rest.queuedAttributes(files.failed())) {
+            System.out.printf("  %s -> job %s %s; bulkimport.failed.files:%n    %s%n", attributes.get("s3.key"), attributes.get("bulkimport.job.id"),
+                    attributes.get("bulkimport.state"), String.valueOf(attributes.get("bulkimport.failed.files")).replace("\n", "\n    "));
+        }
+        System.out.println("2. A dataset, all or nothing:");
+        for (final Map<String, String> attributes : rest.queuedAttributes(dataset.committed())) {
+            System.out.printf("  %d files, %d jobs: %s%n", DATASET.size(), DATASET.size(), attributes.get("bulkimport.action"));
+        }
+        for (final Map<String, String> attributes : rest.queuedAttributes(dataset.aborted())) {
+            System.out.printf("  aborted: %s%n", attributes.get("bulkimport.action"));
         }
     }
 

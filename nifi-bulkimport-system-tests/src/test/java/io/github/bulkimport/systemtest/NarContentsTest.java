@@ -26,8 +26,8 @@ class NarContentsTest {
     private static final List<String> PROVIDED = List.of("nifi-api-", "slf4j-api-", "nifi-ssl-context-service-api-", "nifi-proxy-configuration-api-",
             "nifi-record-serialization-service-api-", "nifi-record-", "nifi-standard-services-api-", "nifi-security-utils-api-", "nifi-framework-api-");
 
-    /** One NAR file: its manifest, its bundled jars and its extension manifest. */
-    private record Nar(Manifest manifest, List<String> bundled, String extensions) {
+    /** One NAR file: its manifest, its bundled jars, its extension manifest and the components with additional details. */
+    private record Nar(Manifest manifest, List<String> bundled, String extensions, List<String> documented) {
 
         static Nar open(final String file) {
             try (JarFile nar = new JarFile(Path.of(file).toFile())) {
@@ -35,8 +35,14 @@ class NarContentsTest {
                         .filter(name -> name.startsWith("META-INF/bundled-dependencies/") && name.endsWith(".jar"))
                         .map(name -> name.substring("META-INF/bundled-dependencies/".length()))
                         .toList();
+                final String details = "META-INF/docs/additional-details/";
+                final List<String> documented = nar.stream().map(entry -> entry.getName())
+                        .filter(name -> name.startsWith(details) && name.endsWith("/additionalDetails.md"))
+                        .map(name -> name.substring(details.length(), name.length() - "/additionalDetails.md".length()))
+                        .sorted().toList();
                 return new Nar(nar.getManifest(), bundled,
-                        new String(nar.getInputStream(nar.getEntry("META-INF/docs/extension-manifest.xml")).readAllBytes(), StandardCharsets.UTF_8));
+                        new String(nar.getInputStream(nar.getEntry("META-INF/docs/extension-manifest.xml")).readAllBytes(), StandardCharsets.UTF_8),
+                        documented);
             } catch (final IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -102,6 +108,8 @@ class NarContentsTest {
                 "PROCESSOR io.github.bulkimport.nifi.processors.GetBulkImportProgress",
                 "PROCESSOR io.github.bulkimport.nifi.processors.ListBulkImportJobs",
                 "PROCESSOR io.github.bulkimport.nifi.processors.TriggerBulkImport"), BUNDLE.components());
+        assertEquals(BUNDLE.components().stream().map(component -> component.substring(component.indexOf(' ') + 1)).sorted().toList(),
+                BUNDLE.documented(), "every component has its additionalDetails.md");
         assertTrue(BUNDLE.extensions().contains("<systemApiVersion>2.0.0</systemApiVersion>"), "built against nifi-api 2.0.0");
         assertTrue(BUNDLE.extensions().contains("<providedServiceAPI><className>io.github.bulkimport.nifi.api.BulkImportConnectionService</className>"
                 + "<groupId>io.github.bulkimport</groupId><artifactId>nifi-bulkimport-service-api-nar</artifactId>"),

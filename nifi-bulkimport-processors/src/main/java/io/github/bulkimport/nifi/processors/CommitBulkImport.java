@@ -13,6 +13,8 @@ import org.apache.nifi.annotation.behavior.ReadsAttributes;
 import org.apache.nifi.annotation.behavior.WritesAttribute;
 import org.apache.nifi.annotation.behavior.WritesAttributes;
 import org.apache.nifi.annotation.documentation.CapabilityDescription;
+import org.apache.nifi.annotation.documentation.MultiProcessorUseCase;
+import org.apache.nifi.annotation.documentation.ProcessorConfiguration;
 import org.apache.nifi.annotation.documentation.SeeAlso;
 import org.apache.nifi.annotation.documentation.Tags;
 import org.apache.nifi.annotation.documentation.UseCase;
@@ -42,6 +44,52 @@ import static io.github.bulkimport.nifi.processors.BulkImportAttributes.*;
                 Connect GetBulkImportProgress's uncommitted relationship to this processor; leave Job ID at ${bulkimport.job.id}.
                 Connect success to GetBulkImportProgress again to see the job Completed, retry back to this processor, failure to an alert.
                 """)
+@MultiProcessorUseCase(
+        description = "Import a dataset of many files all or nothing: commit every job once all of them are Uncommitted, abort them all if any "
+                + "fails, so that no partial dataset ever becomes visible.",
+        keywords = {"two-phase", "atomic", "dataset", "all or nothing", "commit", "abort"},
+        configurations = {
+                @ProcessorConfiguration(processorClassName = "org.apache.nifi.processors.standard.SplitText",
+                        configuration = """
+                                Give one flowfile per dataset, naming its files one per line (or start from any processor that writes
+                                fragment.identifier, fragment.index and fragment.count, such as SplitText or SplitJson).
+                                Set Line Split Count to 1; connect splits to ExtractText, which copies the line to dataset.file.
+                                """),
+                @ProcessorConfiguration(processorClass = TriggerBulkImport.class,
+                        configuration = """
+                                Set Object URLs to ${dataset.file} and add the dynamic property auto_commit = false.
+                                Connect success to GetBulkImportProgress, retry back to TriggerBulkImport.
+                                """),
+                @ProcessorConfiguration(processorClass = GetBulkImportProgress.class,
+                        configuration = """
+                                Connect running and retry back to GetBulkImportProgress.
+                                Connect uncommitted, success, failure and expired to ReplaceText: every job of the dataset reports in.
+                                """),
+                @ProcessorConfiguration(processorClassName = "org.apache.nifi.processors.standard.ReplaceText",
+                        configuration = """
+                                Set Replacement Strategy to Always Replace and Replacement Value to ${bulkimport.job.id} ${bulkimport.state}.
+                                """),
+                @ProcessorConfiguration(processorClassName = "org.apache.nifi.processors.standard.MergeContent",
+                        configuration = """
+                                Set Merge Strategy to Defragment, Delimiter Strategy to Text and Demarcator to a line break: one flowfile
+                                per dataset, one line per job. Set Max Bin Age to how long a dataset may take; a dataset that does not
+                                complete goes to failure, from where AbortBulkImport (Job ID Source = Job ID) aborts each of its jobs.
+                                """),
+                @ProcessorConfiguration(processorClassName = "org.apache.nifi.processors.standard.RouteOnContent",
+                        configuration = """
+                                Set Match Requirement to content must match exactly and add complete = (\\S+ Uncommitted\\n?)+.
+                                Connect complete to CommitBulkImport and unmatched to AbortBulkImport.
+                                """),
+                @ProcessorConfiguration(processorClass = CommitBulkImport.class,
+                        configuration = """
+                                Set Job ID Source to Content. Connect retry back to CommitBulkImport, failure to an alert.
+                                """),
+                @ProcessorConfiguration(processorClass = AbortBulkImport.class,
+                        configuration = """
+                                Set Job ID Source to Content. A job that failed by itself counts as aborted ("already aborted").
+                                Connect retry back to AbortBulkImport, failure to an alert.
+                                """)
+        })
 public class CommitBulkImport extends AbstractJobActionProcessor {
 
     @Override

@@ -70,7 +70,7 @@ import static io.github.bulkimport.nifi.processors.BulkImportAttributes.*;
         @WritesAttribute(attribute = ERROR_MESSAGE, description = ERROR_MESSAGE_DESC),
         @WritesAttribute(attribute = HTTP_STATUS, description = HTTP_STATUS_DESC)
 })
-@SeeAlso(value = {TriggerBulkImport.class, ListBulkImportJobs.class}, classNames = "io.github.bulkimport.nifi.service.StandardBulkImportConnectionService")
+@SeeAlso(value = {TriggerBulkImport.class, CommitBulkImport.class, AbortBulkImport.class, ListBulkImportJobs.class}, classNames = "io.github.bulkimport.nifi.service.StandardBulkImportConnectionService")
 @UseCase(description = "Wait for a bulk-import job to finish without holding a thread.",
         configuration = """
                 Leave Job ID at ${bulkimport.job.id} and Database Name at ${bulkimport.database}.

@@ -85,7 +85,7 @@ import static io.github.bulkimport.nifi.processors.BulkImportAttributes.*;
         + "started (job ID, submit time, batch position), for at most Job Memory Size entries and Job Memory Age, so that flowfiles replayed "
         + "after a crash re-attach to their job even on servers that ignore Idempotency-Key; and, from just before a request leaves until the "
         + "next write after its session commits, which request it is part of, so that a replay after a crash sends that same request.")
-@SeeAlso(value = {GetBulkImportProgress.class, ListBulkImportJobs.class},
+@SeeAlso(value = {GetBulkImportProgress.class, CommitBulkImport.class, AbortBulkImport.class, ListBulkImportJobs.class},
         classNames = {
                 "io.github.bulkimport.nifi.service.StandardBulkImportConnectionService",
                 "org.apache.nifi.processors.aws.s3.PutS3Object",
@@ -116,8 +116,8 @@ import static io.github.bulkimport.nifi.processors.BulkImportAttributes.*;
                                 """),
                 @ProcessorConfiguration(processorClass = GetBulkImportProgress.class,
                         configuration = """
-                                Leave Job ID at ${bulkimport.job.id}. Connect running back to GetBulkImportProgress,
-                                success onwards, failure and expired to an alert.
+                                Leave Job ID at ${bulkimport.job.id}. Connect running and retry back to GetBulkImportProgress,
+                                success onwards, failure, expired and uncommitted to an alert.
                                 """)
         })
 public class TriggerBulkImport extends AbstractBulkImportProcessor {
