@@ -1,7 +1,6 @@
 package io.github.bulkimport.nifi.processors;
 
 import io.github.bulkimport.nifi.api.BulkImportConnectionService;
-import io.github.bulkimport.nifi.api.ErrorKind;
 import io.github.bulkimport.nifi.api.ImportApiException;
 import io.github.bulkimport.nifi.api.JobProgress;
 import io.github.bulkimport.nifi.api.JobReference;
@@ -59,12 +58,17 @@ public class AbortBulkImport extends AbstractJobActionProcessor {
     }
 
     @Override
-    boolean alreadyDone(final JobProgress progress, final ImportApiException refusal) throws ImportApiException {
-        if (progress.state() == JobState.FAILED) {
-            return true;
-        }
-        throw new ImportApiException(ErrorKind.TERMINAL, "The server refused to abort job " + progress.jobId() + ", which is "
-                + progress.state().displayName(progress.rawState()) + (progress.state() == JobState.COMPLETED ? ": its rows are visible already" : "")
-                + ": " + refusal.getMessage(), refusal.getHttpStatus().orElse(null), refusal.getErrorCode().orElse(null), null, false);
+    String verb() {
+        return "abort";
+    }
+
+    @Override
+    boolean alreadyDone(final JobProgress progress) {
+        return progress.state() == JobState.FAILED;
+    }
+
+    @Override
+    String never(final JobProgress progress) {
+        return progress.state() == JobState.COMPLETED ? ": its rows are visible already" : "";
     }
 }

@@ -1,6 +1,7 @@
 package io.github.bulkimport.nifi.processors;
 
 import io.github.bulkimport.nifi.api.BulkImportConnectionService;
+import io.github.bulkimport.nifi.api.ErrorKind;
 import io.github.bulkimport.nifi.api.ImportApiException;
 import io.github.bulkimport.nifi.api.JobProgress;
 import io.github.bulkimport.nifi.api.JobReference;
@@ -85,11 +86,14 @@ abstract class AbstractJobActionProcessor extends AbstractBulkImportProcessor {
     /** Calls the server for one job. */
     abstract void act(BulkImportConnectionService service, JobReference job) throws ImportApiException;
 
-    /**
-     * Whether a job whose call was refused is where the action leads already; throws when it cannot
-     * get there, with the reason.
-     */
-    abstract boolean alreadyDone(JobProgress progress, ImportApiException refusal) throws ImportApiException;
+    /** The action's verb in messages: "commit" or "abort". */
+    abstract String verb();
+
+    /** Whether a job is where the action leads already. */
+    abstract boolean alreadyDone(JobProgress progress);
+
+    /** Why a job in this state can never be taken where the action leads, or "" when it might. */
+    abstract String never(JobProgress progress);
 
     @Override
     protected List<PropertyDescriptor> getSupportedPropertyDescriptors() {
@@ -154,7 +158,17 @@ abstract class AbstractJobActionProcessor extends AbstractBulkImportProcessor {
                 throw refusal;
             }
             // a replay, or a job that finished meanwhile: ask where the job is before calling it a failure
-            return alreadyDone(service.describeJob(job), refusal) ? Done.BEFORE : rethrow(refusal);
+            final JobProgress progress = service.describeJob(job);
+            if (alreadyDone(progress)) {
+                return Done.BEFORE;
+            }
+            if (refusal.isOutcomeUnknown()) {
+                // the answer was unreadable, not a refusal: it is the error to report
+                throw refusal;
+            }
+            throw new ImportApiException(ErrorKind.TERMINAL, "The server refused to " + verb() + " job " + progress.jobId() + ", which is "
+                    + progress.state().displayName(progress.rawState()) + never(progress) + ": " + refusal.getMessage(),
+                    refusal.getHttpStatus().orElse(null), refusal.getErrorCode().orElse(null), null, false);
         }
     }
 
@@ -162,10 +176,6 @@ abstract class AbstractJobActionProcessor extends AbstractBulkImportProcessor {
     private static ImportApiException naming(final BulkImportConnectionService service, final String which, final ImportApiException e) {
         return new ImportApiException(e.getKind(), service.visibleText(which + ": " + e.getMessage()), e.getHttpStatus().orElse(null), e.getErrorCode().orElse(null),
                 e.getRetryAfter().orElse(null), e.isOutcomeUnknown());
-    }
-
-    private static Done rethrow(final ImportApiException refusal) throws ImportApiException {
-        throw refusal;
     }
 
     private static List<JobReference> jobs(final ProcessContext context, final ProcessSession session, final FlowFile flowFile) throws InvalidInputException {

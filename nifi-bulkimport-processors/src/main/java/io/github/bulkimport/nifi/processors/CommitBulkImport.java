@@ -1,7 +1,6 @@
 package io.github.bulkimport.nifi.processors;
 
 import io.github.bulkimport.nifi.api.BulkImportConnectionService;
-import io.github.bulkimport.nifi.api.ErrorKind;
 import io.github.bulkimport.nifi.api.ImportApiException;
 import io.github.bulkimport.nifi.api.JobProgress;
 import io.github.bulkimport.nifi.api.JobReference;
@@ -108,12 +107,17 @@ public class CommitBulkImport extends AbstractJobActionProcessor {
     }
 
     @Override
-    boolean alreadyDone(final JobProgress progress, final ImportApiException refusal) throws ImportApiException {
-        if (progress.state() == JobState.COMMITTING || progress.state() == JobState.COMPLETED) {
-            return true;
-        }
-        throw new ImportApiException(ErrorKind.TERMINAL, "The server refused to commit job " + progress.jobId() + ", which is "
-                + progress.state().displayName(progress.rawState()) + (progress.state() == JobState.FAILED ? " and can never be committed" : "")
-                + ": " + refusal.getMessage(), refusal.getHttpStatus().orElse(null), refusal.getErrorCode().orElse(null), null, false);
+    String verb() {
+        return "commit";
+    }
+
+    @Override
+    boolean alreadyDone(final JobProgress progress) {
+        return progress.state() == JobState.COMMITTING || progress.state() == JobState.COMPLETED;
+    }
+
+    @Override
+    String never(final JobProgress progress) {
+        return progress.state() == JobState.FAILED ? " and can never be committed" : "";
     }
 }

@@ -13,9 +13,10 @@ import java.util.Random;
  *
  * @param serverKeys     whether the server honours Idempotency-Key
  * @param jobMemorySize  TriggerBulkImport's Job Memory Size (0: off)
+ * @param twoPhase       whether jobs are started with auto_commit = false, to be committed or aborted
  */
 record Scenario(long seed, Deployment deployment, boolean serverKeys, Secrets secrets, int maxFlowFilesPerJob, int maxInFlight, int threads,
-                int jobMemorySize, boolean changesOnly, List<Step> steps) {
+                int jobMemorySize, boolean changesOnly, boolean twoPhase, List<Step> steps) {
 
     /** Faults that make TestRunner wait for real time are drawn less often. */
     private static final List<FaultType> SLOW_FAULTS = List.of(FaultType.SLOW, FaultType.DRIP, FaultType.HUGE_DECLARED);
@@ -23,21 +24,23 @@ record Scenario(long seed, Deployment deployment, boolean serverKeys, Secrets se
     static Scenario draw(final long seed) {
         final Random random = new Random(seed);
         final Deployment deployment = random.nextBoolean() ? Deployment.MILVUS : Deployment.ZILLIZ_CLOUD;
+        final boolean twoPhase = random.nextInt(3) == 0;
         final List<Step> steps = new ArrayList<>();
         final int length = 4 + random.nextInt(20);
         for (int i = 0; i < length; i++) {
-            steps.add(step(random, i == 0));
+            steps.add(step(random, i == 0, twoPhase));
         }
         return new Scenario(seed, deployment, random.nextInt(4) != 0, Secrets.draw(random, deployment),
                 pick(random, 1, 1, 2, 4, 10), pick(random, 1, 2, 4), pick(random, 1, 1, 2, 4), pick(random, 0, 1_000, 1_000),
-                random.nextBoolean(), List.copyOf(steps));
+                random.nextBoolean(), twoPhase, List.copyOf(steps));
     }
 
     Scenario withSteps(final List<Step> fewer) {
-        return new Scenario(seed, deployment, serverKeys, secrets, maxFlowFilesPerJob, maxInFlight, threads, jobMemorySize, changesOnly, List.copyOf(fewer));
+        return new Scenario(seed, deployment, serverKeys, secrets, maxFlowFilesPerJob, maxInFlight, threads, jobMemorySize, changesOnly, twoPhase,
+                List.copyOf(fewer));
     }
 
-    private static Step step(final Random random, final boolean first) {
+    private static Step step(final Random random, final boolean first, final boolean twoPhase) {
         final int roll = first ? 0 : random.nextInt(100);
         if (roll < 22) {
             final List<Step.Upload> uploads = new ArrayList<>();
@@ -52,12 +55,17 @@ record Scenario(long seed, Deployment deployment, boolean serverKeys, Secrets se
             if (SLOW_FAULTS.contains(type) && random.nextInt(3) != 0) {
                 type = FaultType.LOST_REPLY;
             }
-            final String operation = switch (random.nextInt(6)) {
+            final String operation = switch (random.nextInt(twoPhase ? 8 : 6)) {
                 case 0 -> "describe";
                 case 1 -> "list";
+                case 6 -> "commit";
+                case 7 -> "abort";
                 default -> "create";
             };
             return new Step.Misbehave(type, operation, 1 + random.nextInt(2));
+        }
+        if (twoPhase && roll >= 52 && roll < 62) {
+            return new Step.RunAction(random.nextInt(10) < 6, random.nextBoolean());
         }
         if (roll < 62) {
             return new Step.RunTrigger(1 + random.nextInt(3));
@@ -67,6 +75,9 @@ record Scenario(long seed, Deployment deployment, boolean serverKeys, Secrets se
         }
         if (roll < 82) {
             return new Step.Replay(random.nextInt(4) == 0, random.nextInt(3) == 0);
+        }
+        if (twoPhase && roll >= 82 && roll < 87) {
+            return new Step.RunProgress(1, false);
         }
         if (roll < 92) {
             return new Step.RunProgress(1 + random.nextInt(2), random.nextBoolean());
@@ -101,7 +112,7 @@ record Scenario(long seed, Deployment deployment, boolean serverKeys, Secrets se
         text.append("seed=").append(seed).append(' ').append(deployment).append(serverKeys ? " server honours keys" : " server ignores keys")
                 .append(", Max Flowfiles per Job=").append(maxFlowFilesPerJob).append(", Max Requests in Flight=").append(maxInFlight)
                 .append(", tasks=").append(threads).append(", Job Memory Size=").append(jobMemorySize)
-                .append(changesOnly ? ", Changes Only" : ", All Jobs").append(", secrets=").append(secrets).append('\n');
+                .append(changesOnly ? ", Changes Only" : ", All Jobs").append(twoPhase ? ", two-phase" : "").append(", secrets=").append(secrets).append('\n');
         for (int i = 0; i < steps.size(); i++) {
             text.append("  ").append(i + 1).append(". ").append(steps.get(i)).append('\n');
         }

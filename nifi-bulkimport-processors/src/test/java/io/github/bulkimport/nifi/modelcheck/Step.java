@@ -46,6 +46,14 @@ sealed interface Step {
     record RunProgress(int iterations, boolean resendFailed) implements Step {
     }
 
+    /**
+     * CommitBulkImport (or AbortBulkImport) takes every flowfile (or {@code everyOther} one) whose
+     * two-phase job GetBulkImportProgress found Uncommitted; those routed to retry wait for the next
+     * such step. Flowfiles sharing a job may so meet both processors.
+     */
+    record RunAction(boolean commit, boolean everyOther) implements Step {
+    }
+
     /** ListBulkImportJobs lists once. */
     record RunList() implements Step {
     }

@@ -6,6 +6,8 @@ import io.github.bulkimport.emulator.ImportApiEmulator;
 import io.github.bulkimport.emulator.Job;
 import io.github.bulkimport.emulator.RecordedCall;
 import io.github.bulkimport.nifi.api.Deployment;
+import io.github.bulkimport.nifi.processors.AbortBulkImport;
+import io.github.bulkimport.nifi.processors.CommitBulkImport;
 import io.github.bulkimport.nifi.processors.GetBulkImportProgress;
 import io.github.bulkimport.nifi.processors.ListBulkImportJobs;
 import io.github.bulkimport.nifi.processors.TriggerBulkImport;
@@ -60,6 +62,7 @@ final class World implements AutoCloseable {
     private static final String SERVICE_ID = "bulkimport-service";
     private static final String CLUSTER_ID = "in01-0123456789abcdef";
     private static final int MAX_MESSAGE = 1_000;
+    private static final long IMPORT_MILLIS = 60;
     private static final Pattern OBJECT = Pattern.compile("/(o\\d+)[.-]");
     /** Attributes that list one item per line: each line is held to the rules of a message. */
     private static final Set<String> MULTI_LINE_ATTRIBUTES = Set.of("bulkimport.object.urls", "bulkimport.failed.files");
@@ -85,6 +88,8 @@ final class World implements AutoCloseable {
     private boolean progressScheduled;
     private TestRunner list;
     private boolean listScheduled;
+    private TestRunner commit;
+    private TestRunner abort;
 
     private final List<MockFlowFile> triggerQueue = new ArrayList<>();
     private final List<MockFlowFile> retried = new ArrayList<>();
@@ -93,6 +98,8 @@ final class World implements AutoCloseable {
     private final List<MockFlowFile> progressQueue = new ArrayList<>();
     private final List<MockFlowFile> polling = new ArrayList<>();
     private final List<MockFlowFile> finished = new ArrayList<>();
+    private final List<MockFlowFile> uncommitted = new ArrayList<>();
+    private final List<MockFlowFile> actionQueue = new ArrayList<>();
 
     World(final Scenario scenario) {
         this.scenario = scenario;
@@ -101,7 +108,7 @@ final class World implements AutoCloseable {
                 .deployment(io.github.bulkimport.emulator.Deployment.valueOf(scenario.deployment().name()))
                 .token(scenario.secrets().apiKey())
                 .clusterId(zilliz() ? CLUSTER_ID : null)
-                .importDuration(Duration.ofMillis(60))
+                .importDuration(Duration.ofMillis(IMPORT_MILLIS))
                 .idempotency(scenario.serverKeys())
                 .start();
         this.trigger = newTrigger();
@@ -139,6 +146,7 @@ final class World implements AutoCloseable {
             case Step.Crash crash -> crash(crash.midRequest());
             case Step.Replay replay -> replay(replay.failure() ? failed : retried, replay.everyOther());
             case Step.RunProgress run -> runProgress(run.resendFailed());
+            case Step.RunAction action -> runAction(action.commit(), action.everyOther());
             case Step.RunList ignored -> runList();
             case Step.Verify verify -> verify(verify.upload());
         }
@@ -296,6 +304,7 @@ final class World implements AutoCloseable {
             flowFile.removeAttributes(Set.of(RELATIONSHIP));
             switch (relationship) {
                 case "running", "retry" -> polling.add(flowFile);
+                case "uncommitted" -> uncommitted.add(flowFile);
                 case "failure" -> {
                     if (resendFailed && "Failed".equals(flowFile.getAttribute("bulkimport.state"))) {
                         toTrigger(flowFile);
@@ -310,6 +319,70 @@ final class World implements AutoCloseable {
         polling.addAll(progressQueue);
         progressQueue.clear();
         progress.clearQueue();
+    }
+
+    /**
+     * Lets the started jobs finish importing and GetBulkImportProgress check them, then commits or
+     * aborts the Uncommitted ones; each flowfile a processor calls done must find its job so on the server.
+     */
+    private void runAction(final boolean committing, final boolean everyOther) {
+        if (!started.isEmpty() || !polling.isEmpty()) {
+            try {
+                Thread.sleep(IMPORT_MILLIS + 10);
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            runProgress(false);
+        }
+        if (commit == null) {
+            commit = newRunner(new CommitBulkImport());
+            abort = newRunner(new AbortBulkImport());
+        }
+        final TestRunner runner = committing ? commit : abort;
+        final String processor = committing ? "CommitBulkImport" : "AbortBulkImport";
+        final List<MockFlowFile> chosen = new ArrayList<>();
+        for (int i = 0; i < uncommitted.size(); i++) {
+            if (!everyOther || i % 2 == 0) {
+                chosen.add(uncommitted.get(i));
+            }
+        }
+        uncommitted.removeAll(chosen);
+        for (final MockFlowFile flowFile : chosen) {
+            final MockFlowFile copy = copyOf(flowFile);
+            runner.enqueue(copy);
+            actionQueue.add(copy);
+        }
+        if (actionQueue.isEmpty()) {
+            return;
+        }
+        try {
+            runner.run(actionQueue.size(), false, true);
+        } catch (final Throwable e) {
+            violation("an exception left " + processor + ".onTrigger: " + e);
+        }
+        final long now = System.currentTimeMillis();
+        for (final MockFlowFile flowFile : takeOutputs(runner, actionQueue, processor)) {
+            final String relationship = flowFile.getAttribute(RELATIONSHIP);
+            flowFile.removeAttributes(Set.of(RELATIONSHIP));
+            if ("retry".equals(relationship)) {
+                uncommitted.add(flowFile);
+                continue;
+            }
+            finished.add(flowFile);
+            final String jobId = flowFile.getAttribute("bulkimport.job.id");
+            final Job job = emulator.job(jobId).orElse(null);
+            if ("success".equals(relationship) && job == null) {
+                violation(processor + " routed flowfile " + uuid(flowFile) + " to success for job " + jobId + ", which the server does not know");
+            } else if ("success".equals(relationship) && committing && (job.committedAt() < 0 || job.aborted())) {
+                violation("CommitBulkImport routed flowfile " + uuid(flowFile) + " to success, but job " + jobId + " is not committed");
+            } else if ("success".equals(relationship) && !committing && !"Failed".equals(job.snapshot(now).state())) {
+                violation("AbortBulkImport routed flowfile " + uuid(flowFile) + " to success, but job " + jobId + " is " + job.snapshot(now).state());
+            }
+        }
+        // what is still queued waits for the next commit or abort
+        uncommitted.addAll(actionQueue);
+        actionQueue.clear();
+        runner.clearQueue();
     }
 
     private void runList() {
@@ -362,6 +435,9 @@ final class World implements AutoCloseable {
         runner.setProperty(TriggerBulkImport.MAX_REQUESTS_IN_FLIGHT, String.valueOf(scenario.maxInFlight()));
         runner.setProperty(TriggerBulkImport.JOB_MEMORY_SIZE, String.valueOf(scenario.jobMemorySize()));
         runner.setProperty("timeout", "${import.timeout:toDate('yyyy'):format('yyyy'):replaceEmpty('300')}s");
+        if (scenario.twoPhase()) {
+            runner.setProperty("auto_commit", "false");
+        }
         runner.setThreadCount(scenario.threads());
         return runner;
     }
@@ -479,11 +555,20 @@ final class World implements AutoCloseable {
     private void checkInvariants() {
         checkEveryFlowFileInOnePlace();
         checkNoDoubleImport();
+        checkNoJobBothCommittedAndAborted();
+    }
+
+    private void checkNoJobBothCommittedAndAborted() {
+        for (final Job job : emulator.jobs()) {
+            if (job.committedAt() >= 0 && job.aborted()) {
+                violation("job " + job.id() + " was committed and aborted");
+            }
+        }
     }
 
     private void checkEveryFlowFileInOnePlace() {
         final Map<String, Integer> places = new HashMap<>();
-        Stream.of(triggerQueue, retried, failed, started, progressQueue, polling, finished).flatMap(List::stream)
+        Stream.of(triggerQueue, retried, failed, started, progressQueue, polling, finished, uncommitted, actionQueue).flatMap(List::stream)
                 .forEach(flowFile -> places.merge(uuid(flowFile), 1, Integer::sum));
         places.forEach((uuid, count) -> {
             if (count > 1) {
@@ -628,7 +713,7 @@ final class World implements AutoCloseable {
 
     @Override
     public void close() {
-        Stream.of(trigger, progress, list).filter(java.util.Objects::nonNull).forEach(World::stop);
+        Stream.of(trigger, progress, list, commit, abort).filter(java.util.Objects::nonNull).forEach(World::stop);
         emulator.close();
     }
 }

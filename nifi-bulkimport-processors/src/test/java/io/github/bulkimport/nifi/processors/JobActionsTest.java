@@ -3,6 +3,7 @@ package io.github.bulkimport.nifi.processors;
 import io.github.bulkimport.nifi.service.client.ImportApiClient;
 import io.github.bulkimport.nifi.testing.MockApi;
 import io.github.bulkimport.nifi.testing.Runners;
+import mockwebserver3.MockResponse;
 import mockwebserver3.RecordedRequest;
 import org.apache.nifi.components.ConfigVerificationResult;
 import org.apache.nifi.components.ConfigVerificationResult.Outcome;
@@ -149,6 +150,18 @@ class JobActionsTest {
         final MockFlowFile out = runOn("", Map.of(BulkImportAttributes.JOB_ID, "4552"), AbstractJobActionProcessor.REL_FAILURE);
 
         assertTrue(out.getAttribute(BulkImportAttributes.ERROR_MESSAGE).contains("its rows are visible already"));
+    }
+
+    @Test
+    void anUnreadableAnswerIsReportedAsItselfNotAsARefusal() {
+        commit();
+        api.enqueue(new MockResponse.Builder().code(200).setHeader("Content-Type", "text/html").body("<html>proxy</html>").build());
+        describes("job-1", "Uncommitted");
+
+        final MockFlowFile out = runOn("", Map.of(BulkImportAttributes.JOB_ID, "job-1"), AbstractJobActionProcessor.REL_FAILURE);
+
+        out.assertAttributeEquals(BulkImportAttributes.ERROR_CODE, "NOT_JSON");
+        assertTrue(!out.getAttribute(BulkImportAttributes.ERROR_MESSAGE).contains("refused"), out.getAttribute(BulkImportAttributes.ERROR_MESSAGE));
     }
 
     @Test
