@@ -82,27 +82,29 @@ final class JobReport {
             json.writeStringField("jobId", progress.jobId());
             stringIfPresent(json, "collectionName", progress.collectionName());
             json.writeStringField("state", progress.state().displayName(progress.rawState()));
-            numberIfPresent(json, "progress", progress.progress());
-            numberIfPresent(json, "importedRows", progress.importedRows());
-            numberIfPresent(json, "totalRows", progress.totalRows());
-            numberIfPresent(json, "fileSize", progress.fileSize());
-            stringIfPresent(json, "reason", progress.reason());
-            stringIfPresent(json, "completeTime", progress.completeTime());
+            figures(json, progress.progress(), progress.importedRows(), progress.totalRows(), progress.fileSize(), progress.reason(),
+                    progress.completeTime());
             json.writeArrayFieldStart("files");
             for (final FileProgress file : progress.files()) {
                 json.writeStartObject();
                 stringIfPresent(json, "name", file.name());
                 json.writeStringField("state", file.state().displayName(file.rawState()));
-                numberIfPresent(json, "progress", file.progress());
-                numberIfPresent(json, "importedRows", file.importedRows());
-                numberIfPresent(json, "totalRows", file.totalRows());
-                numberIfPresent(json, "fileSize", file.fileSize());
-                stringIfPresent(json, "reason", file.reason());
-                stringIfPresent(json, "completeTime", file.completeTime());
+                figures(json, file.progress(), file.importedRows(), file.totalRows(), file.fileSize(), file.reason(), file.completeTime());
                 json.writeEndObject();
             }
             json.writeEndArray();
         });
+    }
+
+    /** What describe reports of a job and of each of its files alike. */
+    private static void figures(final JsonGenerator json, final Integer progress, final Long importedRows, final Long totalRows, final Long fileSize,
+                                final String reason, final String completeTime) throws IOException {
+        numberIfPresent(json, "progress", progress);
+        numberIfPresent(json, "importedRows", importedRows);
+        numberIfPresent(json, "totalRows", totalRows);
+        numberIfPresent(json, "fileSize", fileSize);
+        stringIfPresent(json, "reason", reason);
+        stringIfPresent(json, "completeTime", completeTime);
     }
 
     /** A listed job as JSON. */
