@@ -43,8 +43,9 @@ public final class JobMemory {
 
     public static final PropertyDescriptor SIZE = new PropertyDescriptor.Builder()
             .name("Job Memory Size")
-            .description("How many started jobs to remember in cluster state, by idempotency key, so that a replayed flowfile re-attaches to "
-                    + "its job even when the server ignores Idempotency-Key (Milvus before 2.6.24). 0 turns the memory off.")
+            .description("How many started jobs to remember in each node's local state, by idempotency key, so that a replayed flowfile "
+                    + "re-attaches to its job even when the server ignores Idempotency-Key (Milvus before 2.6.24). About 80 bytes each. 0 turns "
+                    + "the memory off.")
             .required(true)
             .defaultValue("1000")
             .addValidator(StandardValidators.createLongValidator(0, 20_000, true))
@@ -94,26 +95,34 @@ public final class JobMemory {
         return new Snapshot(stateManager.getState(scope).toMap());
     }
 
-    /** Marks shares as part of a request about to leave: memory key to the request's Idempotency-Key. */
-    public void markPending(final Map<String, String> requestKeys) throws IOException {
+    /**
+     * Marks shares as part of a request about to leave: memory key to the request's Idempotency-Key.
+     *
+     * @return whether state was written
+     */
+    public boolean markPending(final Map<String, String> requestKeys) throws IOException {
         if (requestKeys.isEmpty()) {
-            return;
+            return false;
         }
         final String writtenAt = String.valueOf(clock.millis());
         final List<String> forget = drainCommitted();
-        update(state -> {
+        return update(state -> {
             forget.forEach(memoryKey -> removePending(state, memoryKey));
             requestKeys.forEach((memoryKey, requestKey) -> state.put(PREFIX + memoryKey, PENDING + requestKey + "|" + writtenAt));
         }, List.of());
     }
 
-    /** Remembers started jobs, replacing their shares' pending entries. Writes nothing when jobs are not remembered at all. */
-    public void remember(final Map<String, RememberedJob> started) throws IOException {
+    /**
+     * Remembers started jobs, replacing their shares' pending entries. Writes nothing when jobs are not remembered at all.
+     *
+     * @return whether state was written
+     */
+    public boolean remember(final Map<String, RememberedJob> started) throws IOException {
         if (!remembersJobs() || started.isEmpty()) {
-            return;
+            return false;
         }
         final List<String> forget = drainCommitted();
-        update(state -> {
+        return update(state -> {
             forget.forEach(memoryKey -> removePending(state, memoryKey));
             started.forEach((memoryKey, job) -> state.put(PREFIX + memoryKey, job.encode()));
         }, started.keySet());
@@ -143,19 +152,19 @@ public final class JobMemory {
         }
     }
 
-    /** Applies a change and prunes, keeping {@code adding}, in one compare-and-set write. */
-    private void update(final Consumer<Map<String, String>> change, final Collection<String> adding) throws IOException {
+    /** Applies a change and prunes, keeping {@code adding}, in one compare-and-set write; returns whether it wrote. */
+    private boolean update(final Consumer<Map<String, String>> change, final Collection<String> adding) throws IOException {
         for (int attempt = 0; attempt < REPLACE_ATTEMPTS; attempt++) {
             final StateMap stored = stateManager.getState(scope);
             final Map<String, String> updated = new HashMap<>(stored.toMap());
             change.accept(updated);
             prune(updated, adding);
             if (updated.equals(stored.toMap())) {
-                return;
+                return false;
             }
             // a compare-and-set even for the very first write: two first writers must not lose each other's entries
             if (stateManager.replace(stored, updated, scope)) {
-                return;
+                return true;
             }
         }
         throw new IOException("state kept changing under " + REPLACE_ATTEMPTS + " attempts to write it");

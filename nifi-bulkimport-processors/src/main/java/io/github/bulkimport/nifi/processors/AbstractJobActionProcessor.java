@@ -133,7 +133,7 @@ abstract class AbstractJobActionProcessor extends AbstractBulkImportProcessor {
         final List<String> outcomes = new ArrayList<>(jobs.size());
         for (final JobReference job : jobs) {
             try {
-                final Done done = actOn(service, job);
+                final Done done = actOn(session, service, job);
                 outcomes.add(done == Done.NOW ? done() : "already " + done());
                 session.getProvenanceReporter().invokeRemoteProcess(flowFile, service.addressOf(operation()),
                         service.visibleText("Bulk-import job " + job.jobId() + (done == Done.NOW ? " " : " was already ") + done()));
@@ -149,8 +149,9 @@ abstract class AbstractJobActionProcessor extends AbstractBulkImportProcessor {
         session.transfer(updated, REL_SUCCESS);
     }
 
-    private Done actOn(final BulkImportConnectionService service, final JobReference job) throws ImportApiException {
+    private Done actOn(final ProcessSession session, final BulkImportConnectionService service, final JobReference job) throws ImportApiException {
         try {
+            session.adjustCounter(Counters.HTTP_CALLS, 1, false);
             act(service, job);
             return Done.NOW;
         } catch (final ImportApiException refusal) {
@@ -158,6 +159,7 @@ abstract class AbstractJobActionProcessor extends AbstractBulkImportProcessor {
                 throw refusal;
             }
             // a replay, or a job that finished meanwhile: ask where the job is before calling it a failure
+            session.adjustCounter(Counters.HTTP_CALLS, 1, false);
             final JobProgress progress = service.describeJob(job);
             if (alreadyDone(progress)) {
                 return Done.BEFORE;

@@ -44,6 +44,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntConsumer;
 
 import static io.github.bulkimport.nifi.processors.BulkImportAttributes.*;
 
@@ -136,6 +137,17 @@ public class ListBulkImportJobs extends AbstractBulkImportProcessor {
             .dependsOn(OUTPUT_MODE, CHANGES_ONLY)
             .build();
 
+    public static final PropertyDescriptor MAXIMUM_REMEMBERED_JOBS = new PropertyDescriptor.Builder()
+            .name("Maximum Remembered Jobs")
+            .description("In Changes Only mode, how many jobs' states the cluster state holds; unfinished jobs are always kept, finished "
+                    + "ones as far as they fit. At most 20,000, which keeps the state (at most about 45 bytes per job) under ZooKeeper's 1 MB "
+                    + "limit for one node's data in a cluster. A listing of more jobs emits the finished jobs that did not fit again on every run.")
+            .required(true)
+            .defaultValue("10000")
+            .addValidator(StandardValidators.createLongValidator(100, RememberedStates.MAX_BOUND, true))
+            .dependsOn(OUTPUT_MODE, CHANGES_ONLY)
+            .build();
+
     public static final PropertyDescriptor RECORD_WRITER = ListingRecords.RECORD_WRITER;
 
     public static final Relationship REL_SUCCESS = new Relationship.Builder()
@@ -144,7 +156,7 @@ public class ListBulkImportJobs extends AbstractBulkImportProcessor {
             .build();
 
     private static final List<PropertyDescriptor> PROPERTIES = List.of(CONNECTION_SERVICE, COLLECTION_NAME, DATABASE_NAME, OUTPUT_MODE, INITIAL_LISTING,
-            PAGE_SIZE, RECORD_WRITER);
+            MAXIMUM_REMEMBERED_JOBS, PAGE_SIZE, RECORD_WRITER);
     private static final Set<Relationship> RELATIONSHIPS = Set.of(REL_SUCCESS);
 
     @Override
@@ -165,7 +177,7 @@ public class ListBulkImportJobs extends AbstractBulkImportProcessor {
         final BulkImportConnectionService service = connectionService(context);
         final Collection<JobSummary> jobs;
         try {
-            jobs = listAll(context, service);
+            jobs = listAll(context, service, calls -> session.adjustCounter(Counters.HTTP_CALLS, calls, false));
         } catch (final ImportApiException e) {
             throttleGate.slowDown(context, e);
             getLogger().error(service.visibleText("Listing bulk-import jobs failed; nothing emitted, the listing will be repeated: " + e.getMessage()));
@@ -186,8 +198,7 @@ public class ListBulkImportJobs extends AbstractBulkImportProcessor {
         // the first listing after the state was cleared: with From Now On, it only records where every job stands
         final boolean silent = changesOnly && previous.isEmpty() && FROM_NOW_ON.getValue().equals(context.getProperty(INITIAL_LISTING).getValue());
         final String listedAt = now();
-        final Map<String, String> current = new HashMap<>();
-        current.put(LISTED_AT_KEY, listedAt);
+        final RememberedStates current = new RememberedStates(context.getProperty(MAXIMUM_REMEMBERED_JOBS).asInteger());
         final List<ListedJob> listed = new ArrayList<>();
         for (final JobSummary job : jobs) {
             if (job.jobId() == null) {
@@ -195,7 +206,7 @@ public class ListBulkImportJobs extends AbstractBulkImportProcessor {
             }
             final String state = job.state().displayName(job.rawState());
             final String key = STATE_KEY_PREFIX + job.jobId();
-            current.put(key, state);
+            current.put(key, job.state(), state);
             final String before = previous.get(key);
             if (!silent && !(changesOnly && state.equals(before))) {
                 listed.add(new ListedJob(job, state, changesOnly ? before : null));
@@ -204,8 +215,14 @@ public class ListBulkImportJobs extends AbstractBulkImportProcessor {
         try {
             emit(context, session, service, listed, listedAt);
             if (changesOnly) {
+                final Map<String, String> state = current.toState(listedAt);
+                if (current.dropped() > 0) {
+                    getLogger().warn("The listing holds {} jobs, more than the state keeps (Maximum Remembered Jobs {}, or 900 KB): {} jobs are not "
+                            + "remembered and will be emitted again by the next listing; set Collection Name or raise Maximum Remembered Jobs",
+                            current.listed(), current.bound(), current.dropped());
+                }
                 // committed with the session: a crash before commit neither loses nor repeats a change
-                session.setState(current, Scope.CLUSTER);
+                session.setState(state, Scope.CLUSTER);
             }
         } catch (final IOException | SchemaNotFoundException e) {
             session.rollback();
@@ -237,11 +254,13 @@ public class ListBulkImportJobs extends AbstractBulkImportProcessor {
      * Every job, page after page. A job that new jobs push onto the next page while the listing runs
      * shows up twice: it is kept once.
      */
-    private static Collection<JobSummary> listAll(final ProcessContext context, final BulkImportConnectionService service) throws ImportApiException {
+    private static Collection<JobSummary> listAll(final ProcessContext context, final BulkImportConnectionService service, final IntConsumer calls)
+            throws ImportApiException {
         PageRequest page = new PageRequest(context.getProperty(COLLECTION_NAME).evaluateAttributeExpressions().getValue(),
                 context.getProperty(DATABASE_NAME).evaluateAttributeExpressions().getValue(), 1, context.getProperty(PAGE_SIZE).asInteger());
         final Map<String, JobSummary> jobs = new LinkedHashMap<>();
         for (int pages = 0; pages < MAX_PAGES; pages++, page = page.next()) {
+            calls.accept(1);
             final JobPage result = service.listJobs(page);
             result.jobs().forEach(job -> jobs.putIfAbsent(job.jobId(), job));
             if (!result.hasMore()) {
@@ -273,7 +292,7 @@ public class ListBulkImportJobs extends AbstractBulkImportProcessor {
     void verify(final ProcessContext context, final BulkImportConnectionService service, final ComponentLog verificationLogger,
                 final Map<String, String> attributes, final List<ConfigVerificationResult> results) {
         try {
-            final Collection<JobSummary> jobs = listAll(context, service);
+            final Collection<JobSummary> jobs = listAll(context, service, calls -> { });
             final long failed = jobs.stream().filter(job -> job.state() == JobState.FAILED).count();
             results.add(verification("List Import Jobs", Outcome.SUCCESSFUL, "Listed " + jobs.size() + " jobs, " + failed + " of them Failed"));
         } catch (final ImportApiException e) {

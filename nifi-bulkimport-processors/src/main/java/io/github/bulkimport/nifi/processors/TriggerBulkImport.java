@@ -81,10 +81,11 @@ import static io.github.bulkimport.nifi.processors.BulkImportAttributes.*;
         value = "The option's value, sent as a JSON string",
         expressionLanguageScope = ExpressionLanguageScope.FLOWFILE_ATTRIBUTES,
         description = "Each dynamic property becomes one entry of the request's options object, for example timeout = 300s.")
-@Stateful(scopes = Scope.CLUSTER, description = "Per flowfile share, by a digest of its idempotency key (key k.<digest>): which job it "
+@Stateful(scopes = Scope.LOCAL, description = "Per flowfile share, by a digest of its idempotency key (key k.<digest>): which job it "
         + "started (job ID, submit time, batch position), for at most Job Memory Size entries and Job Memory Age, so that flowfiles replayed "
         + "after a crash re-attach to their job even on servers that ignore Idempotency-Key; and, from just before a request leaves until the "
-        + "next write after its session commits, which request it is part of, so that a replay after a crash sends that same request.")
+        + "next write after its session commits, which request it is part of, so that a replay after a crash sends that same request. Local "
+        + "to each node: a crash replays a flowfile on the node whose repository holds it.")
 @SeeAlso(value = {GetBulkImportProgress.class, CommitBulkImport.class, AbortBulkImport.class, ListBulkImportJobs.class},
         classNames = {
                 "io.github.bulkimport.nifi.service.StandardBulkImportConnectionService",
@@ -207,7 +208,7 @@ public class TriggerBulkImport extends AbstractBulkImportProcessor {
     public void setUp(final ProcessContext context) {
         optionProperties = ImportRequestReader.optionProperties(context);
         requestsInFlight = new RequestsInFlight(context.getProperty(MAX_REQUESTS_IN_FLIGHT).asInteger(), "TriggerBulkImport[" + getIdentifier() + "]-request-");
-        jobMemory = JobMemory.of(context, Scope.CLUSTER);
+        jobMemory = JobMemory.of(context, Scope.LOCAL);
     }
 
     @OnStopped
@@ -233,7 +234,7 @@ public class TriggerBulkImport extends AbstractBulkImportProcessor {
             final List<Batch> taken = new BatchTaker(shares, context, session, optionProperties, service.getDeployment(), memory, routing)
                     .take(maxMembers, MAX_JOBS_PER_TRIGGER, MAX_FLOWFILES_PER_TRIGGER);
             final List<Batch> toSend = routing.toSend(taken, memory, waiting);
-            markPending(routing, toSend, maxMembers > 1, service);
+            markPending(session, routing, toSend, maxMembers > 1, service);
             // after a transient error, or once the time is up, the rest wait in the queue, untouched
             requestsInFlight.sendAll(toSend, batch -> service.startJob(batch.request(), batch.key()),
                     answer -> answer.failure() == null ? routing.started(answer.batch(), answer.jobId()) : routing.failed(answer.batch(), answer.failure()),
@@ -248,7 +249,7 @@ public class TriggerBulkImport extends AbstractBulkImportProcessor {
             routing.failUnrouted(unexpected);
         } finally {
             // before the session commits: a crash from here on replays flowfiles that will find their job
-            remember(routing.started(), service);
+            remember(session, routing.started(), service);
         }
         if (!routing.pending().isEmpty()) {
             // once committed, the flowfiles' own attributes say which request each belongs to
@@ -260,7 +261,8 @@ public class TriggerBulkImport extends AbstractBulkImportProcessor {
      * Writes, before requests leave, which request each flowfile is part of, wherever a replay could
      * otherwise combine it differently: with Max Flowfiles per Job above 1, or in a request for several.
      */
-    private void markPending(final TriggerRouting routing, final List<Batch> toSend, final boolean batching, final BulkImportConnectionService service) {
+    private void markPending(final ProcessSession session, final TriggerRouting routing, final List<Batch> toSend, final boolean batching,
+                             final BulkImportConnectionService service) {
         final Map<String, String> marks = new HashMap<>();
         for (final Batch batch : toSend) {
             if (batching || batch.size() > 1) {
@@ -272,10 +274,16 @@ public class TriggerBulkImport extends AbstractBulkImportProcessor {
         }
         routing.pending().putAll(marks);
         try {
-            jobMemory.markPending(marks);
+            countWrite(session, jobMemory.markPending(marks));
         } catch (final IOException | RuntimeException e) {
             getLogger().warn(service.visibleText("Cannot note " + marks.size() + " flowfile(s) as part of requests about to leave; a replay after "
                     + "a crash may then make other requests of them: " + e.getMessage()));
+        }
+    }
+
+    private static void countWrite(final ProcessSession session, final boolean wrote) {
+        if (wrote) {
+            session.adjustCounter(Counters.JOB_MEMORY_WRITES, 1, false);
         }
     }
 
@@ -288,12 +296,12 @@ public class TriggerBulkImport extends AbstractBulkImportProcessor {
         }
     }
 
-    private void remember(final Map<String, RememberedJob> started, final BulkImportConnectionService service) {
+    private void remember(final ProcessSession session, final Map<String, RememberedJob> started, final BulkImportConnectionService service) {
         if (started.isEmpty()) {
             return;
         }
         try {
-            jobMemory.remember(started);
+            countWrite(session, jobMemory.remember(started));
         } catch (final IOException | RuntimeException e) {
             getLogger().warn(service.visibleText("Cannot remember " + started.size() + " started job(s) in state; a replay after a crash "
                     + "relies on the server's Idempotency-Key support: " + e.getMessage()));

@@ -135,6 +135,8 @@ final class TriggerRouting {
         final String transitUri = service.addressOf(Operation.START);
         final String details = service.visibleText("Started bulk-import job " + jobId + " into collection " + batch.request().target().collection()
                 + " with " + batch.request().files().size() + " file(s) for " + batch.size() + " flowfile(s)");
+        session.adjustCounter(Counters.HTTP_CALLS, 1, false);
+        session.adjustCounter(Counters.JOBS_STARTED, 1, false);
         for (final FlowFileShare member : batch.members()) {
             final RememberedJob job = new RememberedJob(jobId, submittedAt, batch.indexOf(member), batch.size());
             started.put(member.memoryKey(), job);
@@ -159,6 +161,7 @@ final class TriggerRouting {
         session.getProvenanceReporter().modifyAttributes(flowFile, "Re-attached to bulk-import job " + job.jobId() + " that this flowfile had already started");
         log.info(service.visibleText("Re-attached flowfile " + flowFile.getAttribute("uuid") + " to job " + job.jobId()
                 + " it had already started, instead of starting another"));
+        session.adjustCounter(Counters.FLOWFILES_REATTACHED, 1, false);
         transfer(flowFile, TriggerBulkImport.REL_SUCCESS);
     }
 
@@ -169,6 +172,7 @@ final class TriggerRouting {
      */
     boolean failed(final Batch batch, final ImportApiException e) {
         throttleGate.slowDown(context, e);
+        session.adjustCounter(Counters.HTTP_CALLS, 1, false);
         final boolean retryable = e.getKind().isRetryable();
         final String message = service.visibleText("Starting a bulk import for " + batch.size() + " flowfile(s) "
                 + (retryable ? "will be retried: " : "failed: ") + e.getMessage());

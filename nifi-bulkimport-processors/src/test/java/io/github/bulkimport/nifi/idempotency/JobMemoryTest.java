@@ -30,7 +30,7 @@ class JobMemoryTest {
     private final MockStateManager state = new MockStateManager(new TriggerBulkImport());
 
     private JobMemory memory(final int size, final Duration age, final Instant now) {
-        return new JobMemory(state, Scope.CLUSTER, size, age, Clock.fixed(now, ZoneOffset.UTC));
+        return new JobMemory(state, Scope.LOCAL, size, age, Clock.fixed(now, ZoneOffset.UTC));
     }
 
     private static RememberedJob job(final String id, final long at) {
@@ -44,7 +44,7 @@ class JobMemoryTest {
         assertEquals(Optional.of(job("job-1", NOW.toEpochMilli())), memory(10, Duration.ofHours(1), NOW).snapshot().recall("a"));
         assertTrue(memory(10, Duration.ofHours(1), NOW.plus(Duration.ofMinutes(61))).snapshot().recall("a").isEmpty(), "too old");
         assertTrue(memory(10, Duration.ofHours(1), NOW).snapshot().recall("b").isEmpty());
-        state.assertStateEquals("k.a", "job-1|" + NOW.toEpochMilli() + "|0|1", Scope.CLUSTER);
+        state.assertStateEquals("k.a", "job-1|" + NOW.toEpochMilli() + "|0|1", Scope.LOCAL);
     }
 
     @Test
@@ -53,7 +53,7 @@ class JobMemoryTest {
         for (int i = 0; i < 4; i++) {
             memory.remember(Map.of("old" + i, job("job-" + i, NOW.toEpochMilli() - 1_000 + i)));
         }
-        assertEquals(4, state.getState(Scope.CLUSTER).toMap().size());
+        assertEquals(4, state.getState(Scope.LOCAL).toMap().size());
 
         final Map<String, RememberedJob> batch = new HashMap<>();
         for (int i = 0; i < 6; i++) {
@@ -61,7 +61,7 @@ class JobMemoryTest {
         }
         memory.remember(batch);
 
-        final Map<String, String> stored = state.getState(Scope.CLUSTER).toMap();
+        final Map<String, String> stored = state.getState(Scope.LOCAL).toMap();
         assertEquals(6, stored.size(), "every entry of the batch kept, every older one dropped: " + stored);
         batch.keySet().forEach(key -> assertTrue(stored.containsKey("k." + key)));
     }
@@ -69,24 +69,24 @@ class JobMemoryTest {
     @Test
     void theFirstWriteIsACompareAndSetToo() throws IOException {
         // another writer got in between this writer's read and its write of the empty state
-        final StateMap empty = state.getState(Scope.CLUSTER);
-        state.setState(Map.of("k.other", "job-9|" + NOW.toEpochMilli() + "|0|1"), Scope.CLUSTER);
-        assertTrue(!state.replace(empty, Map.of("k.mine", "x"), Scope.CLUSTER), "a stale empty state must not be replaced");
+        final StateMap empty = state.getState(Scope.LOCAL);
+        state.setState(Map.of("k.other", "job-9|" + NOW.toEpochMilli() + "|0|1"), Scope.LOCAL);
+        assertTrue(!state.replace(empty, Map.of("k.mine", "x"), Scope.LOCAL), "a stale empty state must not be replaced");
 
         memory(10, Duration.ofHours(1), NOW).remember(Map.of("mine", job("job-1", NOW.toEpochMilli())));
 
-        final Map<String, String> stored = state.getState(Scope.CLUSTER).toMap();
+        final Map<String, String> stored = state.getState(Scope.LOCAL).toMap();
         assertEquals(2, stored.size(), "both writers' entries survive: " + stored);
     }
 
     @Test
     void foreignKeysShorterThanThePrefixDoNotBreakPruning() throws IOException {
-        state.setState(Map.of("k", "x", "", "y", "other", "z"), Scope.CLUSTER);
+        state.setState(Map.of("k", "x", "", "y", "other", "z"), Scope.LOCAL);
         final JobMemory memory = memory(2, Duration.ofDays(1), NOW);
         for (int i = 0; i < 5; i++) {
             memory.remember(Map.of("e" + i, job("job-" + i, NOW.toEpochMilli() + i)));
         }
-        final Map<String, String> stored = state.getState(Scope.CLUSTER).toMap();
+        final Map<String, String> stored = state.getState(Scope.LOCAL).toMap();
         assertTrue(stored.containsKey("k.e4"), stored.toString());
         assertEquals("x", stored.get("k"), "keys this memory did not write are left alone");
         assertTrue(stored.keySet().stream().filter(key -> key.startsWith("k.")).count() <= 2, stored.toString());
@@ -123,14 +123,14 @@ class JobMemoryTest {
         assertTrue(off.snapshot().recall("a").isEmpty());
         off.sessionCommitted(List.of("a"));
         off.markPending(Map.of("b", "request-2"));
-        assertEquals(Map.of("k.b", state.getState(Scope.CLUSTER).toMap().get("k.b")), state.getState(Scope.CLUSTER).toMap());
+        assertEquals(Map.of("k.b", state.getState(Scope.LOCAL).toMap().get("k.b")), state.getState(Scope.LOCAL).toMap());
     }
 
     @Test
     void pendingEntriesOfASessionThatNeverCameBackExpire() throws IOException {
         memory(10, Duration.ofHours(1), NOW).markPending(Map.of("a", "request-1"));
         memory(10, Duration.ofHours(1), NOW.plus(Duration.ofHours(2))).markPending(Map.of("b", "request-2"));
-        assertEquals(1, state.getState(Scope.CLUSTER).toMap().size(), state.getState(Scope.CLUSTER).toMap().toString());
+        assertEquals(1, state.getState(Scope.LOCAL).toMap().size(), state.getState(Scope.LOCAL).toMap().toString());
     }
 
     @Test

@@ -105,7 +105,7 @@ class BatchIdempotencyTest {
         emulator.onRequest(null);
 
         final TestRunner afterRestart = trigger(4, 0);
-        afterRestart.getStateManager().setState(stateInFlight.get(), Scope.CLUSTER);
+        afterRestart.getStateManager().setState(stateInFlight.get(), Scope.LOCAL);
         upload(afterRestart, "c");
         afterRestart.enqueue(new MockFlowFile(a.getId() + 1_000, a), new MockFlowFile(b.getId() + 1_000, b));
         afterRestart.run(3);
@@ -126,7 +126,7 @@ class BatchIdempotencyTest {
         emulator.onRequest(null);
 
         final TestRunner afterRestart = trigger(2, 1_000);
-        afterRestart.getStateManager().setState(stateInFlight.get(), Scope.CLUSTER);
+        afterRestart.getStateManager().setState(stateInFlight.get(), Scope.LOCAL);
         upload(afterRestart, "b");
         afterRestart.enqueue(new MockFlowFile(a.getId() + 1_000, a));
         afterRestart.run(2);
@@ -145,7 +145,7 @@ class BatchIdempotencyTest {
         final Map<String, String> stored = state(beforeCrash);
 
         final TestRunner afterRestart = trigger(2, 0);
-        afterRestart.getStateManager().setState(stored, Scope.CLUSTER);
+        afterRestart.getStateManager().setState(stored, Scope.LOCAL);
         upload(afterRestart, "d");
         originals.forEach(original -> afterRestart.enqueue(new MockFlowFile(original.getId() + 1_000, original)));
         afterRestart.run(4);
@@ -195,7 +195,7 @@ class BatchIdempotencyTest {
 
     private static Map<String, String> state(final TestRunner runner) {
         try {
-            return runner.getStateManager().getState(Scope.CLUSTER).toMap();
+            return runner.getStateManager().getState(Scope.LOCAL).toMap();
         } catch (final IOException e) {
             throw new AssertionError(e);
         }

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -47,7 +48,7 @@ class IdempotencyTest {
 
     /** The state a crashed NiFi comes back with: whatever the state provider had persisted. */
     private static void restoreState(final TestRunner from, final TestRunner to) throws IOException {
-        to.getStateManager().setState(from.getStateManager().getState(Scope.CLUSTER).toMap(), Scope.CLUSTER);
+        to.getStateManager().setState(from.getStateManager().getState(Scope.LOCAL).toMap(), Scope.LOCAL);
     }
 
     private static MockFlowFile only(final TestRunner runner) {
@@ -181,7 +182,7 @@ class IdempotencyTest {
     }
 
     @Test
-    void memoryIsBoundedInSizeAndStoredInClusterState() throws IOException {
+    void memoryIsBoundedInSizeAndKeptInTheNodesLocalStateEvenInACluster() throws IOException {
         emulator = Emulators.milvus().start();
         final TestRunner runner = newRunner();
         runner.setIsConfiguredForClustering(true);
@@ -194,18 +195,35 @@ class IdempotencyTest {
         }
 
         runner.assertAllFlowFilesTransferred(TriggerBulkImport.REL_SUCCESS, 5);
-        final Map<String, String> state = runner.getStateManager().getState(Scope.CLUSTER).toMap();
+        final Map<String, String> state = runner.getStateManager().getState(Scope.LOCAL).toMap();
         assertTrue(state.size() <= 3, state.toString());
+        runner.getStateManager().assertStateNotSet(Scope.CLUSTER);
+        assertEquals(5, runner.getCounterValue(Counters.JOB_MEMORY_WRITES), "one write per run that started a job");
+        assertEquals(5, runner.getCounterValue(Counters.JOBS_STARTED));
         final String newest = emulator.jobs().getLast().id();
         assertTrue(state.values().stream().anyMatch(value -> value.startsWith(newest + "|")), "the newest job is kept: " + state);
         state.forEach((key, value) -> assertTrue(key.matches("k\\.[0-9a-f]{32}") && value.matches("\\d+\\|\\d+\\|0\\|1"), key + "=" + value));
     }
 
     @Test
+    void aRunThatStartsNoJobWritesNoState() {
+        emulator = Emulators.milvus().collections("other").start();
+        final TestRunner runner = newRunner();
+        runner.enqueue(new byte[0], UPLOADED);
+        runner.enqueue(new byte[0], Map.of("s3.bucket", "b"));
+        runner.run(2);
+
+        runner.assertAllFlowFilesTransferred(TriggerBulkImport.REL_FAILURE, 2);
+        runner.getStateManager().assertStateNotSet(Scope.LOCAL);
+        assertNull(runner.getCounterValue(Counters.JOB_MEMORY_WRITES));
+        assertEquals(1, runner.getCounterValue(Counters.HTTP_CALLS), "one call: the flowfile without a key never reached the server");
+    }
+
+    @Test
     void aStateFailureDoesNotFailTheFlowFile() {
         emulator = Emulators.milvus().start();
         final TestRunner runner = newRunner();
-        runner.getStateManager().setFailOnStateSet(Scope.CLUSTER, true);
+        runner.getStateManager().setFailOnStateSet(Scope.LOCAL, true);
         runner.enqueue(new byte[0], UPLOADED);
         runner.run();
 

@@ -1,5 +1,6 @@
 package io.github.bulkimport.nifi.processors;
 
+import io.github.bulkimport.nifi.api.JobState;
 import io.github.bulkimport.nifi.service.client.ImportApiClient;
 import io.github.bulkimport.nifi.testing.MockApi;
 import io.github.bulkimport.nifi.testing.Runners;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -337,5 +339,63 @@ class ListBulkImportJobsTest {
         runner.getStateManager().assertStateEquals(Map.of("job.a", "Importing"), Scope.CLUSTER);
         assertTrue(runner.isYieldCalled());
         assertTrue(runner.getLogger().getErrorMessages().getFirst().getMsg().contains("the stream broke"));
+    }
+
+    @Test
+    void theRememberedStatesAreBoundedKeepingUnfinishedJobsFirst() {
+        runner.setProperty(ListBulkImportJobs.MAXIMUM_REMEMBERED_JOBS, "100");
+        final List<String> jobs = new ArrayList<>();
+        for (int i = 0; i < 147; i++) {
+            jobs.add(job("done-" + i, "Completed"));
+        }
+        jobs.add(job("running-1", "Importing"));
+        jobs.add(job("running-2", "Pending"));
+        jobs.add(job("running-3", "Importing"));
+        listing(jobs);
+        runner.run();
+
+        runner.assertTransferCount(ListBulkImportJobs.REL_SUCCESS, 150);
+        final Map<String, String> remembered = jobStates();
+        assertEquals(100, remembered.size());
+        assertTrue(remembered.keySet().containsAll(List.of("job.running-1", "job.running-2", "job.running-3")), "unfinished jobs are kept");
+        assertTrue(runner.getLogger().getWarnMessages().getFirst().getMsg().contains("Maximum Remembered Jobs"));
+
+        runner.clearTransferState();
+        listing(jobs);
+        runner.run();
+        runner.assertTransferCount(ListBulkImportJobs.REL_SUCCESS, 50);
+        assertTrue(emittedById().keySet().stream().allMatch(id -> id.startsWith("done-")), "only finished jobs that did not fit come again");
+    }
+
+    /** The jobs in pages of 100. */
+    private void listing(final List<String> jobs) {
+        for (int from = 0; from < jobs.size(); from += 100) {
+            page(jobs.size(), from / 100 + 1, 100, jobs.subList(from, Math.min(jobs.size(), from + 100)).toArray(String[]::new));
+        }
+    }
+
+    @Test
+    void theStateStaysUnderZooKeepersLimitWhateverTheJobIds() {
+        runner.setProperty(ListBulkImportJobs.MAXIMUM_REMEMBERED_JOBS, String.valueOf(RememberedStates.MAX_BOUND + 1));
+        runner.assertNotValid();
+        // the longest job IDs the client accepts, all unfinished: far more than 1 MB if all were kept
+        final RememberedStates states = new RememberedStates(RememberedStates.MAX_BOUND);
+        for (int i = 0; i < RememberedStates.MAX_BOUND; i++) {
+            states.put(ListBulkImportJobs.STATE_KEY_PREFIX + String.format("%0128d", i), JobState.UNCOMMITTED, "Uncommitted");
+        }
+        final Map<String, String> state = states.toState("2026-11-29T00:00:00Z");
+        // ZooKeeperStateProvider's encoding: per entry a UTF key and value with their lengths, and a presence flag
+        final long bytes = state.entrySet().stream().mapToLong(e -> 2 + e.getKey().length() + 1 + 2 + e.getValue().length()).sum();
+        assertTrue(bytes <= RememberedStates.MAX_BYTES && bytes > RememberedStates.MAX_BYTES - 200, bytes + " bytes");
+        assertEquals(RememberedStates.MAX_BOUND - (state.size() - 1), states.dropped());
+    }
+
+    @Test
+    void everyPageIsCountedAsAnApiCall() {
+        runner.setProperty(ListBulkImportJobs.PAGE_SIZE, "1");
+        page(2, 1, 1, job("a", "Completed"));
+        page(2, 2, 1, job("b", "Completed"));
+        runner.run();
+        assertEquals(2, runner.getCounterValue("Bulk-import API calls"));
     }
 }
