@@ -20,6 +20,8 @@ public record BulkImportFlow(
         String generateId,
         String triggerId,
         String progressId,
+        String toTrigger,
+        String started,
         String done,
         String notStarted,
         String failed) {
@@ -68,16 +70,55 @@ public record BulkImportFlow(
         final String notStartedFunnel = rest.createFunnel(group, exit + 300, 400);
         final String failedFunnel = rest.createFunnel(group, exit + 300, 660);
 
-        rest.connect(group, generate, trigger, "PROCESSOR", List.of("success"), new double[] {column + 176, 234});
+        final String toTrigger = rest.connect(group, generate, trigger, "PROCESSOR", List.of("success"), new double[] {column + 176, 234});
         rest.connect(group, trigger, trigger, "PROCESSOR", List.of("retry"), new double[] {exit, 300});
         final String notStarted = rest.connect(group, trigger, notStartedFunnel, "FUNNEL", List.of("failure"), new double[] {exit, 420});
-        rest.connect(group, trigger, progress, "PROCESSOR", List.of("success"), new double[] {column + 176, 494});
+        final String started = rest.connect(group, trigger, progress, "PROCESSOR", List.of("success"), new double[] {column + 176, 494});
         rest.connect(group, progress, progress, "PROCESSOR", List.of("running", "retry"), new double[] {exit, 560});
         final String done = rest.connect(group, progress, doneFunnel, "FUNNEL", List.of("success"), new double[] {column + 176, 780});
         // a job started with auto_commit = false waits Uncommitted for a commit this flow does not make: someone must look
         final String failed = rest.connect(group, progress, failedFunnel, "FUNNEL", List.of("failure", "expired", "uncommitted"),
                 new double[] {exit, 690});
-        return new BulkImportFlow(group, service, generate, trigger, progress, done, notStarted, failed);
+        return new BulkImportFlow(group, service, generate, trigger, progress, toTrigger, started, done, notStarted, failed);
+    }
+
+    /**
+     * For a cluster: GenerateFlowFile runs on the primary node only, as a source of uploads would,
+     * and its flowfiles are spread round robin over the nodes.
+     */
+    public void spreadOverCluster(final NiFiRestClient rest) throws IOException {
+        rest.setExecutionNode(generateId, "PRIMARY");
+        rest.loadBalanceRoundRobin(toTrigger);
+    }
+
+    /**
+     * Makes about {@code count} flowfiles, each with its own s3.key and s3.etag, running GenerateFlowFile (on the
+     * primary node only, in a cluster, where Run Once would run it on every node) until it has made
+     * that many. Returns how many it made.
+     */
+    public int generateOnPrimary(final NiFiRestClient rest, final int count) throws IOException, InterruptedException {
+        final int before = rest.flowFilesOut(generateId);
+        // each upload with its own ETag, as PutS3Object writes one
+        rest.updateProcessorProperties(generateId, Map.of("s3.etag", "${UUID()}"));
+        rest.updateProcessorConfig(generateId, Map.of("schedulingPeriod", "50 ms"));
+        rest.setProcessorState(generateId, "RUNNING");
+        final long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (rest.flowFilesOut(generateId) - before < count && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        rest.setProcessorState(generateId, "STOPPED");
+        Thread.sleep(500);
+        rest.updateProcessorConfig(generateId, Map.of("schedulingPeriod", "1 min"));
+        return rest.flowFilesOut(generateId) - before;
+    }
+
+    /** Makes {@code count} flowfiles in one run of GenerateFlowFile on the primary node, all naming the same s3.key. */
+    public void generateBatchOnPrimary(final NiFiRestClient rest, final int count) throws IOException, InterruptedException {
+        rest.updateProcessorProperties(generateId, Map.of("Batch Size", String.valueOf(count)));
+        rest.setProcessorState(generateId, "RUNNING");
+        awaitQueued(rest, toTrigger, count, Duration.ofSeconds(60));
+        rest.setProcessorState(generateId, "STOPPED");
+        rest.updateProcessorProperties(generateId, Map.of("Batch Size", "1"));
     }
 
     /** Makes one flowfile for the given s3.key, then lets GenerateFlowFile number its keys again. */
@@ -85,6 +126,27 @@ public record BulkImportFlow(
         rest.updateProcessorProperties(generateId, Map.of("s3.key", key));
         rest.runOnce(generateId, Duration.ofSeconds(30));
         rest.updateProcessorProperties(generateId, Map.of("s3.key", NUMBERED_KEY));
+    }
+
+    /** Makes {@code count} flowfiles in one run of GenerateFlowFile, all naming the same s3.key (as a batch shares attributes). */
+    public void generateBatch(final NiFiRestClient rest, final int count) throws IOException {
+        rest.updateProcessorProperties(generateId, Map.of("Batch Size", String.valueOf(count)));
+        rest.runOnce(generateId, Duration.ofSeconds(60));
+        rest.updateProcessorProperties(generateId, Map.of("Batch Size", "1"));
+    }
+
+    /**
+     * How fast TriggerBulkImport starts jobs: with {@code count} flowfiles queued in front of it and
+     * GetBulkImportProgress stopped, the flowfiles per second from starting it until all are started.
+     */
+    public double triggerThroughput(final NiFiRestClient rest, final int count) throws IOException, InterruptedException {
+        awaitQueued(rest, toTrigger, count, Duration.ofMinutes(2));
+        final long began = System.nanoTime();
+        rest.setProcessorState(triggerId, "RUNNING");
+        awaitQueued(rest, started, count, Duration.ofMinutes(5));
+        final double seconds = (System.nanoTime() - began) / 1e9;
+        rest.setProcessorState(triggerId, "STOPPED");
+        return count / seconds;
     }
 
     /** Makes {@code count} flowfiles, each with its own s3.key. */
@@ -115,7 +177,7 @@ public record BulkImportFlow(
             if (queued >= count) {
                 return;
             }
-            Thread.sleep(300);
+            Thread.sleep(100);
         }
         throw new IOException("expected " + count + " flowfiles in connection " + connectionId + " but found " + queued + " after " + timeout);
     }

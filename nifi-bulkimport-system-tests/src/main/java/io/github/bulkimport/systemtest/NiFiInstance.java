@@ -19,7 +19,9 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
@@ -68,6 +70,21 @@ public final class NiFiInstance {
     }
 
     public static NiFiInstance prepare(final Path runtime, final Path directory, final List<Path> nars, final String narCache) throws IOException {
+        return prepare(runtime, directory, nars, narCache, null);
+    }
+
+    /** Where a cluster node finds the others: the ZooKeeper of its elections and state, and the key every node encrypts the flow's secrets with. */
+    public record Membership(String zooKeeper, String sensitivePropertiesKey) {
+    }
+
+    /**
+     * As {@link #prepare(Path, Path, List, String)}, for a node of a cluster; the node's protocol and
+     * load-balance ports are free loopback ports.
+     *
+     * @param membership the cluster it belongs to, or {@code null} for a standalone NiFi
+     */
+    public static NiFiInstance prepare(final Path runtime, final Path directory, final List<Path> nars, final String narCache, final Membership membership)
+            throws IOException {
         final Path home = runtime.toAbsolutePath().normalize();
         if (!Files.isDirectory(home.resolve("lib"))) {
             throw new IOException("No NiFi runtime at " + home + ": build it with mvn -B -DskipTests package");
@@ -90,7 +107,7 @@ public final class NiFiInstance {
             port = Integer.parseInt(existing.getProperty("nifi.web.http.port"));
         } else {
             port = freePort();
-            writeConfiguration(home, narWork, directory, port);
+            writeConfiguration(home, narWork, directory, port, membership == null ? Map.of() : clusterNode(membership));
         }
         for (final Path nar : nars) {
             Files.copy(nar, directory.resolve("extensions").resolve(nar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
@@ -238,9 +255,33 @@ public final class NiFiInstance {
         }
     }
 
-    private static void writeConfiguration(final Path home, final Path narWork, final Path directory, final int port) throws IOException {
-        final byte[] key = new byte[16];
-        new SecureRandom().nextBytes(key);
+    /** What makes a NiFi a cluster node on loopback, over plain HTTP, with its state in ZooKeeper (nifi-runtime.md). */
+    private static Map<String, String> clusterNode(final Membership membership) throws IOException {
+        final Map<String, String> node = new LinkedHashMap<>();
+        node.put("nifi.sensitive.props.key", membership.sensitivePropertiesKey());
+        node.put("nifi.cluster.is.node", "true");
+        node.put("nifi.cluster.node.address", "127.0.0.1");
+        node.put("nifi.cluster.node.protocol.port", String.valueOf(freePort()));
+        node.put("nifi.cluster.node.protocol.max.threads", "20");
+        node.put("nifi.cluster.protocol.is.secure", "false");
+        node.put("nifi.cluster.protocol.heartbeat.interval", "2 sec");
+        node.put("nifi.cluster.protocol.heartbeat.missable.max", "5");
+        node.put("nifi.cluster.node.connection.timeout", "5 sec");
+        node.put("nifi.cluster.node.read.timeout", "10 sec");
+        node.put("nifi.cluster.flow.election.max.candidates", "2");
+        node.put("nifi.cluster.flow.election.max.wait.time", "1 min");
+        node.put("nifi.cluster.load.balance.host", "127.0.0.1");
+        node.put("nifi.cluster.load.balance.port", String.valueOf(freePort()));
+        node.put("nifi.zookeeper.connect.string", membership.zooKeeper());
+        node.put("nifi.zookeeper.connect.timeout", "5 secs");
+        node.put("nifi.zookeeper.session.timeout", "6 secs");
+        node.put("nifi.zookeeper.root.node", "/nifi");
+        node.put("nifi.state.management.provider.cluster", "zk-provider");
+        return node;
+    }
+
+    private static void writeConfiguration(final Path home, final Path narWork, final Path directory, final int port, final Map<String, String> overrides)
+            throws IOException {
         final String properties = String.join("\n",
                 "nifi.flow.configuration.file=./conf/flow.json.gz",
                 "nifi.flow.configuration.archive.enabled=false",
@@ -320,7 +361,7 @@ public final class NiFiInstance {
                 "nifi.web.request.timeout=60 secs",
                 "nifi.web.request.ip.whitelist=",
                 "nifi.web.should.send.server.version=true",
-                "nifi.sensitive.props.key=" + HexFormat.of().formatHex(key),
+                "nifi.sensitive.props.key=" + newSensitivePropertiesKey(),
                 "nifi.sensitive.props.algorithm=NIFI_PBKDF2_AES_GCM_256",
                 "nifi.security.autoreload.enabled=false",
                 "nifi.security.keystore=",
@@ -339,7 +380,14 @@ public final class NiFiInstance {
                 "nifi.cluster.protocol.heartbeat.missable.max=8",
                 "nifi.zookeeper.connect.string=",
                 "");
-        write(directory.resolve("conf/nifi.properties"), properties);
+        final StringBuilder configured = new StringBuilder();
+        final Map<String, String> left = new LinkedHashMap<>(overrides);
+        for (final String line : properties.split("\n")) {
+            final String name = line.contains("=") ? line.substring(0, line.indexOf('=')) : line;
+            configured.append(left.containsKey(name) ? name + "=" + left.remove(name) : line).append('\n');
+        }
+        left.forEach((name, value) -> configured.append(name).append('=').append(value).append('\n'));
+        write(directory.resolve("conf/nifi.properties"), configured.toString());
         write(directory.resolve("conf/authorizers.xml"), "<authorizers/>\n");
         write(directory.resolve("conf/login-identity-providers.xml"), "<loginIdentityProviders/>\n");
         write(directory.resolve("conf/state-management.xml"), """
@@ -352,8 +400,17 @@ public final class NiFiInstance {
                         <property name="Partitions">16</property>
                         <property name="Checkpoint Interval">2 mins</property>
                     </local-provider>
-                </stateManagement>
-                """);
+                %s</stateManagement>
+                """.formatted(overrides.containsKey("nifi.zookeeper.connect.string") ? """
+                    <cluster-provider>
+                        <id>zk-provider</id>
+                        <class>org.apache.nifi.controller.state.providers.zookeeper.ZooKeeperStateProvider</class>
+                        <property name="Connect String">%s</property>
+                        <property name="Root Node">/nifi</property>
+                        <property name="Session Timeout">6 seconds</property>
+                        <property name="Access Control">Open</property>
+                    </cluster-provider>
+                """.formatted(overrides.get("nifi.zookeeper.connect.string")) : ""));
         write(directory.resolve("conf/logback.xml"), """
                 <configuration scan="false">
                     <appender name="APP_FILE" class="ch.qos.logback.core.FileAppender">
@@ -368,6 +425,13 @@ public final class NiFiInstance {
                     <root level="WARN"><appender-ref ref="APP_FILE"/></root>
                 </configuration>
                 """);
+    }
+
+    /** A key for nifi.sensitive.props.key: random, as NiFi's own setup makes one. */
+    public static String newSensitivePropertiesKey() {
+        final byte[] key = new byte[16];
+        new SecureRandom().nextBytes(key);
+        return HexFormat.of().formatHex(key);
     }
 
     private static void write(final Path file, final String text) {

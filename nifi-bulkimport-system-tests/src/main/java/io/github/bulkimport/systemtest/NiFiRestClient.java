@@ -161,6 +161,33 @@ public final class NiFiRestClient {
         return send("POST", "/process-groups/" + groupId + "/connections", entity).path("id").asText();
     }
 
+    /** Balances a connection's flowfiles across the cluster's nodes, round robin. */
+    public void loadBalanceRoundRobin(final String connectionId) throws IOException {
+        final JsonNode connection = get("/connections/" + connectionId);
+        final ObjectNode entity = entity(connection.path("revision").path("version").asLong());
+        entity.putObject("component").put("id", connectionId).put("loadBalanceStrategy", "ROUND_ROBIN");
+        send("PUT", "/connections/" + connectionId, entity);
+    }
+
+    /** Where a stopped processor runs in a cluster: ALL or PRIMARY. */
+    public void setExecutionNode(final String processorId, final String executionNode) throws IOException {
+        updateProcessorConfig(processorId, Map.of("executionNode", executionNode));
+    }
+
+    /** Changes settings of a stopped processor's {@code config}, e.g. schedulingPeriod. */
+    public void updateProcessorConfig(final String processorId, final Map<String, String> config) throws IOException {
+        final JsonNode processor = get("/processors/" + processorId);
+        final ObjectNode entity = entity(processor.path("revision").path("version").asLong());
+        final ObjectNode node = entity.putObject("component").put("id", processorId).putObject("config");
+        config.forEach(node::put);
+        send("PUT", "/processors/" + processorId, entity);
+    }
+
+    /** How many flowfiles a processor sent out in the last five minutes, over the cluster. */
+    public int flowFilesOut(final String processorId) throws IOException {
+        return get("/flow/processors/" + processorId + "/status").path("processorStatus").path("aggregateSnapshot").path("flowFilesOut").asInt();
+    }
+
     /** Changes properties of a stopped processor. */
     public void updateProcessorProperties(final String processorId, final Map<String, String> properties) throws IOException {
         final JsonNode processor = get("/processors/" + processorId);
@@ -257,7 +284,10 @@ public final class NiFiRestClient {
             }
             final List<Map<String, String>> result = new ArrayList<>();
             for (final JsonNode summary : listing.path("flowFileSummaries")) {
-                final JsonNode flowFile = get("/flowfile-queues/" + connectionId + "/flowfiles/" + summary.path("uuid").asText()).path("flowFile");
+                // in a cluster, a flowfile is read from the node that holds it
+                final String node = summary.path("clusterNodeId").asText("");
+                final JsonNode flowFile = get("/flowfile-queues/" + connectionId + "/flowfiles/" + summary.path("uuid").asText()
+                        + (node.isEmpty() ? "" : "?clusterNodeId=" + node)).path("flowFile");
                 final Map<String, String> attributes = new HashMap<>();
                 flowFile.path("attributes").properties().forEach(entry -> attributes.put(entry.getKey(), entry.getValue().asText()));
                 result.add(attributes);
@@ -266,6 +296,49 @@ public final class NiFiRestClient {
         } finally {
             send("DELETE", "/flowfile-queues/" + connectionId + "/listing-requests/" + requestId, null);
         }
+    }
+
+    /** One node of a cluster, as the cluster coordinator sees it. */
+    public record ClusterNode(String nodeId, int apiPort, String status, List<String> roles) {
+
+        public boolean isPrimary() {
+            return roles.contains("Primary Node");
+        }
+    }
+
+    /** The nodes of the cluster this NiFi belongs to. */
+    public List<ClusterNode> clusterNodes() throws IOException {
+        final List<ClusterNode> nodes = new ArrayList<>();
+        for (final JsonNode node : get("/controller/cluster").path("cluster").path("nodes")) {
+            final List<String> roles = new ArrayList<>();
+            node.path("roles").forEach(role -> roles.add(role.asText()));
+            nodes.add(new ClusterNode(node.path("nodeId").asText(), node.path("apiPort").asInt(), node.path("status").asText(), roles));
+        }
+        return nodes;
+    }
+
+    /**
+     * NiFi's counters, summed over the cluster's nodes and over components: name to value. NiFi keeps
+     * each counter per component and once more for all components of a type ("All TriggerBulkImport's"):
+     * these are what is summed.
+     */
+    public Map<String, Long> counters() throws IOException {
+        final Map<String, Long> counters = new HashMap<>();
+        for (final JsonNode counter : get("/counters").path("counters").path("aggregateSnapshot").path("counters")) {
+            if (counter.path("context").asText().startsWith("All ")) {
+                counters.merge(counter.path("name").asText(), counter.path("valueCount").asLong(), Long::sum);
+            }
+        }
+        return counters;
+    }
+
+    /** How many flowfiles a processor took in over the last five minutes, node by node (by API port). */
+    public Map<Integer, Integer> flowFilesInByNode(final String processorId) throws IOException {
+        final Map<Integer, Integer> byNode = new HashMap<>();
+        for (final JsonNode node : get("/flow/processors/" + processorId + "/status?nodewise=true").path("processorStatus").path("nodeSnapshots")) {
+            byNode.put(node.path("apiPort").asInt(), node.path("statusSnapshot").path("flowFilesIn").asInt());
+        }
+        return byNode;
     }
 
     /** Bulletins currently shown for a process group. */

@@ -46,7 +46,8 @@ class NiFiSystemIT {
 
     @BeforeAll
     void startNiFiAndEmulator() throws Exception {
-        emulator = ImportApiEmulator.builder().deployment(Deployment.MILVUS).token(TOKEN).importDuration(Duration.ofSeconds(2)).recordLimit(100_000).start();
+        emulator = ImportApiEmulator.builder().deployment(Deployment.MILVUS).token(TOKEN).importDuration(Duration.ofSeconds(2)).maxActiveJobs(100_000)
+                .recordLimit(100_000).start();
         final Path instance = Path.of(System.getProperty("nifi.instance.dir"));
         NiFiInstance.delete(instance);
         nifi = NiFiInstance.prepare(Path.of(System.getProperty("nifi.runtime.home")), instance,
@@ -236,6 +237,16 @@ class NiFiSystemIT {
         assertEquals(0, flow.needingAttention(rest));
         assertEquals(1, rest.queued(flow.committed()));
         assertEquals(1, rest.queued(flow.aborted()));
+    }
+
+    @Test
+    @Order(6)
+    void throughputOfTriggerBulkImportOnOneNode() throws Exception {
+        final BulkImportFlow flow = flow("throughput", TOKEN, 4500);
+        flow.generateBatch(rest, 2_000);
+        final double perSecond = flow.triggerThroughput(rest, 2_000);
+        System.out.printf("THROUGHPUT single node: TriggerBulkImport %.0f flowfiles/s (2,000 flowfiles, defaults)%n", perSecond);
+        assertEquals(2_000, jobs("throughput").size());
     }
 
     private static Set<String> fieldNames(final com.fasterxml.jackson.databind.JsonNode node) {

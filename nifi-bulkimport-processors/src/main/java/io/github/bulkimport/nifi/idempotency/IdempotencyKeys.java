@@ -14,9 +14,10 @@ import java.util.regex.Pattern;
 
 /**
  * Deterministic {@code Idempotency-Key} values. A flowfile's key depends only on what survives a
- * crash or a session rollback (its UUID and the request it makes), so a replay sends the same key
- * and the server returns the job it already started. A previous Failed job of the flowfile is
- * part of the key, so that sending a failed flowfile back starts a new job.
+ * crash, a session rollback or a copy made by NiFi (the upload it comes from, else its UUID, and
+ * the request it makes), so a replay sends the same key and the server returns the job it already
+ * started. A previous Failed job of the flowfile is part of the key, so that sending a failed
+ * flowfile back starts a new job.
  */
 public final class IdempotencyKeys {
 
@@ -30,18 +31,20 @@ public final class IdempotencyKeys {
     }
 
     /**
-     * The key of one flowfile's share of a request. A share of single files from object storage gets
-     * the key it always had, so that flowfiles in flight keep theirs across an upgrade.
+     * The key of one flowfile's share of a request.
      *
-     * @param flowFileUuid        the flowfile's {@code uuid}
+     * @param flowFileUuid        the flowfile's {@code uuid}: what tells the flowfile apart when it has no upload identity
+     * @param uploadIdentity      what identifies the upload the flowfile comes from (its ETag...), or {@code null}: flowfiles
+     *                            of one upload share a key, whatever their uuid (NiFi gives a load-balanced copy a new one)
      * @param volume              the volume the files are in, or {@code null}
      * @param previousFailedJobId the job this flowfile started before and that Failed, or {@code null}
      */
-    public static String forFlowFile(final String flowFileUuid, final ImportTarget target, final String volume, final List<ImportFile> files,
-                                     final String previousFailedJobId) {
+    public static String forFlowFile(final String flowFileUuid, final String uploadIdentity, final ImportTarget target, final String volume,
+                                     final List<ImportFile> files, final String previousFailedJobId) {
         final StringBuilder text = new StringBuilder(128 + files.size() * 64);
         field(text, VERSION);
-        field(text, flowFileUuid);
+        // no uuid starts so: an upload identity is told apart from a uuid
+        field(text, uploadIdentity == null ? flowFileUuid : "upload:" + uploadIdentity);
         field(text, target.collection());
         field(text, target.partition());
         field(text, target.database());

@@ -58,7 +58,8 @@ final class FlowFileShares {
                     : attributes.get(BulkImportAttributes.REPLACES_JOB_ID);
             final String key = context.getProperty(IDEMPOTENCY_KEY).isSet()
                     ? customKey(context, flowFile)
-                    : IdempotencyKeys.forFlowFile(attributes.get("uuid"), input.target(), input.volume(), input.files(), replacesJob);
+                    : IdempotencyKeys.forFlowFile(attributes.get("uuid"), UploadAttributes.uploadIdentity(attributes), input.target(), input.volume(),
+                    input.files(), replacesJob);
             final String memoryKey = IdempotencyKeys.memoryKey(key);
             String boundRequest = attributes.get(BulkImportAttributes.REQUEST_KEY);
             if (boundRequest == null && memory != null) {

@@ -15,6 +15,7 @@ import org.apache.nifi.processor.Relationship;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,9 +82,15 @@ final class TriggerRouting {
      */
     List<Batch> toSend(final List<Batch> taken, final JobMemory.Snapshot memory, final WaitingRequests waiting) {
         final List<Batch> toSend = new ArrayList<>(taken.size());
+        final Set<String> keys = new HashSet<>();
         for (final Batch batch : taken) {
             final Batch unknown = reattachKnown(batch, memory);
             if (unknown == null) {
+                continue;
+            }
+            if (!keys.add(unknown.key())) {
+                // a copy of a flowfile sent in this run (same upload, new uuid): it takes the job its twin starts, next run
+                backToQueue(unknown);
                 continue;
             }
             if (unknown.isComplete()) {

@@ -1,5 +1,6 @@
 package io.github.bulkimport.nifi.processors;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -18,6 +19,12 @@ public final class UploadAttributes {
     public static final String GCS_BUCKET = "gcs.bucket";
     public static final String GCS_KEY = "gcs.key";
     public static final String AZURE_PRIMARY_URI = "azure.primaryUri";
+
+    /**
+     * What identifies one upload of an object, as the upload processors write it: the object's ETag
+     * and, where the store keeps versions, its version or generation.
+     */
+    private static final List<String> UPLOAD_IDENTITY = List.of("s3.etag", "s3.version", "gcs.etag", "gcs.generation", "azure.etag");
 
     /** What the processor's documentation and error messages say it looks for. */
     public static final String EXPECTED = S3_BUCKET + " and " + S3_KEY + " (PutS3Object), " + GCS_BUCKET + " and " + GCS_KEY
@@ -46,6 +53,23 @@ public final class UploadAttributes {
             return Optional.of(new Source(azureUri.strip(), AZURE_PRIMARY_URI));
         }
         return Optional.empty();
+    }
+
+    /**
+     * The identity of the upload a flowfile comes from ({@code s3.etag}, {@code s3.version},
+     * {@code gcs.etag}, {@code gcs.generation}, {@code azure.etag}, those present), or {@code null}
+     * when it has none. A copy of the flowfile made by NiFi (a load-balanced connection gives the copy
+     * a new uuid) has the same identity; a new upload of the object has another.
+     */
+    public static String uploadIdentity(final Map<String, String> attributes) {
+        final StringBuilder identity = new StringBuilder();
+        for (final String name : UPLOAD_IDENTITY) {
+            final String value = blankToNull(attributes.get(name));
+            if (value != null) {
+                identity.append(name).append('=').append(value).append('\n');
+            }
+        }
+        return identity.isEmpty() ? null : identity.toString();
     }
 
     /** Names the attributes that are present but incomplete, for a precise error message. */

@@ -159,14 +159,25 @@ class JobMemoryTest {
         final ImportTarget target = ImportTarget.of("docs", null, null, Map.of());
         final List<ImportFile> twoFiles = List.of(ImportFile.of("a.npy"), ImportFile.of("b.npy"));
         final List<ImportFile> oneSet = List.of(new ImportFile(List.of("a.npy", "b.npy")));
-        final String separate = IdempotencyKeys.forFlowFile("uuid-1", target, null, twoFiles, null);
-        assertNotEquals(separate, IdempotencyKeys.forFlowFile("uuid-1", target, null, oneSet, null));
-        assertNotEquals(separate, IdempotencyKeys.forFlowFile("uuid-1", target, "vol", twoFiles, null));
-        assertNotEquals(IdempotencyKeys.forFlowFile("uuid-1", target, "vol", twoFiles, null),
-                IdempotencyKeys.forFlowFile("uuid-1", target, "other", twoFiles, null));
+        final String separate = IdempotencyKeys.forFlowFile("uuid-1", null, target, null, twoFiles, null);
+        assertNotEquals(separate, IdempotencyKeys.forFlowFile("uuid-1", null, target, null, oneSet, null));
+        assertNotEquals(separate, IdempotencyKeys.forFlowFile("uuid-1", null, target, "vol", twoFiles, null));
+        assertNotEquals(IdempotencyKeys.forFlowFile("uuid-1", null, target, "vol", twoFiles, null),
+                IdempotencyKeys.forFlowFile("uuid-1", null, target, "other", twoFiles, null));
+    }
+
+    @Test
+    void flowFilesOfOneUploadShareAKeyWhateverTheirUuid() {
+        final ImportTarget target = ImportTarget.of("docs", null, null, Map.of());
+        final List<ImportFile> file = List.of(ImportFile.of("s3://b/a.parquet"));
+        final String upload = IdempotencyKeys.forFlowFile("uuid-1", "s3.etag=abc\n", target, null, file, null);
+        assertEquals(upload, IdempotencyKeys.forFlowFile("uuid-2", "s3.etag=abc\n", target, null, file, null), "a load-balanced copy");
+        assertNotEquals(upload, IdempotencyKeys.forFlowFile("uuid-1", "s3.etag=def\n", target, null, file, null), "a new upload of the object");
+        assertNotEquals(upload, IdempotencyKeys.forFlowFile("uuid-1", null, target, null, file, null));
+        assertNotEquals(upload, IdempotencyKeys.forFlowFile("uuid-1", "s3.etag=abc\n", target, null, file, "job-9"), "sent back after a failure");
     }
 
     private static String key(final String uuid, final ImportTarget target, final String file, final String failedJob) {
-        return IdempotencyKeys.forFlowFile(uuid, target, null, List.of(ImportFile.of(file)), failedJob);
+        return IdempotencyKeys.forFlowFile(uuid, null, target, null, List.of(ImportFile.of(file)), failedJob);
     }
 }

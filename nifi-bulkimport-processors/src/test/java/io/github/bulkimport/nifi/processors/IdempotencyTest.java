@@ -205,6 +205,37 @@ class IdempotencyTest {
         state.forEach((key, value) -> assertTrue(key.matches("k\\.[0-9a-f]{32}") && value.matches("\\d+\\|\\d+\\|0\\|1"), key + "=" + value));
     }
 
+    /**
+     * NiFi's load-balanced connections deliver at least once: when a node dies after taking in a
+     * transfer but before confirming it, the sender sends the flowfiles again, and each copy gets a
+     * new uuid. A copy carries the same upload attributes, so it gets the job of its twin.
+     */
+    @Test
+    void aLoadBalancedCopyOfAnUploadGetsTheJobItsTwinStarted() {
+        final Map<String, String> upload = new HashMap<>(UPLOADED);
+        upload.put("s3.etag", "9b2cf535f27731c974343645a3985328");
+        for (final boolean serverKeys : List.of(true, false)) {
+            emulator = Emulators.milvus().idempotency(serverKeys).start();
+            final TestRunner runner = newRunner();
+            runner.enqueue(new byte[0], upload);
+            runner.enqueue(new byte[0], upload);
+            runner.run(2);
+
+            runner.assertAllFlowFilesTransferred(TriggerBulkImport.REL_SUCCESS, 2);
+            assertEquals(1, emulator.jobCount(), serverKeys ? "the server returned the same job" : "the job memory re-attached the copy");
+            assertEquals(1, runner.getFlowFilesForRelationship(TriggerBulkImport.REL_SUCCESS).stream()
+                    .map(flowFile -> flowFile.getAttribute(BulkImportAttributes.JOB_ID)).distinct().count());
+
+            upload.put("s3.etag", "a new upload of the object " + serverKeys);
+            runner.clearTransferState();
+            runner.enqueue(new byte[0], upload);
+            runner.run();
+            runner.assertAllFlowFilesTransferred(TriggerBulkImport.REL_SUCCESS, 1);
+            assertEquals(2, emulator.jobCount(), "a new upload of the same key is a new import (server honours keys: " + serverKeys + ")");
+            emulator.close();
+        }
+    }
+
     @Test
     void aRunThatStartsNoJobWritesNoState() {
         emulator = Emulators.milvus().collections("other").start();
