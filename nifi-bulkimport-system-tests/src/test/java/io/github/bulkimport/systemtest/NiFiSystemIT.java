@@ -122,6 +122,15 @@ class NiFiSystemIT {
         assertEquals(done.stream().map(a -> a.get("s3.key")).collect(Collectors.toSet()), sentFiles);
         assertEquals(jobIds, jobs("happy_path").stream().map(Job::id).collect(Collectors.toSet()));
         assertTrue(emulator.requests("describe").size() >= 8);
+
+        // what an operator of a large import watches, on NiFi's Counters page
+        final Map<String, Long> counters = rest.counters();
+        assertEquals(8L, counters.get("Bulk-import jobs started"), counters.toString());
+        assertEquals(8L, counters.get("Bulk-import jobs completed"), counters.toString());
+        assertEquals(8_000L, counters.get("Bulk-import rows imported"), "1,000 rows per file in the emulator: " + counters);
+        final long calls = emulator.requests().stream().filter(call -> call.body().contains("happy_path") || call.operation().equals("describe")).count();
+        assertEquals(calls, (long) counters.get("Bulk-import API calls"), counters.toString());
+        System.out.println("COUNTERS after the happy path: " + counters);
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.github.bulkimport.nifi.api.ImportApiException;
 import io.github.bulkimport.nifi.api.JobProgress;
 import io.github.bulkimport.nifi.api.JobReference;
 import io.github.bulkimport.nifi.api.JobState;
+import io.github.bulkimport.nifi.api.JobSummary;
 import io.github.bulkimport.nifi.api.Operation;
 import org.apache.nifi.annotation.behavior.InputRequirement;
 import org.apache.nifi.annotation.behavior.ReadsAttribute;
@@ -32,6 +33,9 @@ import org.apache.nifi.processor.Relationship;
 import org.apache.nifi.processor.util.StandardValidators;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -113,6 +117,17 @@ public class GetBulkImportProgress extends AbstractBulkImportProcessor {
             .defaultValue(ORIGINAL_CONTENT)
             .build();
 
+    public static final PropertyDescriptor POLL_BATCH_SIZE = new PropertyDescriptor.Builder()
+            .name("Poll Batch Size")
+            .description("How many flowfiles one run checks together. The running jobs of one collection and database are read from one list "
+                    + "answer (Milvus answers every job at once, Zilliz Cloud 100 per page) rather than one describe each; describe is still "
+                    + "asked about every job that has finished or waits Uncommitted (rows, per-file results) and every job the list does not "
+                    + "show. 1 describes each job on its own.")
+            .required(true)
+            .defaultValue("1000")
+            .addValidator(StandardValidators.createLongValidator(1, 10_000, true))
+            .build();
+
     public static final Relationship REL_SUCCESS = new Relationship.Builder()
             .name("success")
             .description("The job Completed.")
@@ -148,7 +163,8 @@ public class GetBulkImportProgress extends AbstractBulkImportProcessor {
     static final String JOB_FAILED = "JOB_FAILED";
     static final String EXPIRED = "EXPIRED";
 
-    private static final List<PropertyDescriptor> PROPERTIES = List.of(CONNECTION_SERVICE, JOB_ID, DATABASE_NAME, MAXIMUM_WAIT_TIME, OUTPUT_CONTENT);
+    private static final List<PropertyDescriptor> PROPERTIES = List.of(CONNECTION_SERVICE, JOB_ID, DATABASE_NAME, MAXIMUM_WAIT_TIME, OUTPUT_CONTENT,
+            POLL_BATCH_SIZE);
     private static final Set<Relationship> RELATIONSHIPS = Set.of(REL_SUCCESS, REL_UNCOMMITTED, REL_RUNNING, REL_FAILURE, REL_RETRY, REL_EXPIRED);
 
     @Override
@@ -174,17 +190,69 @@ public class GetBulkImportProgress extends AbstractBulkImportProcessor {
         if (throttleGate.holdsBack(context)) {
             return;
         }
-        final FlowFile flowFile = session.get();
-        if (flowFile == null) {
+        final List<FlowFile> flowFiles = session.get(context.getProperty(POLL_BATCH_SIZE).asInteger());
+        if (flowFiles.isEmpty()) {
             return;
         }
         final BulkImportConnectionService service = connectionService(context);
         final String checkedAt = now();
-        try {
-            check(context, session, service, flowFile, checkedAt);
-        } catch (final RuntimeException unexpected) {
-            routeUnexpected(session, service, session.putAttribute(flowFile, CHECKED_AT, checkedAt), unexpected, "checking a bulk-import job", REL_FAILURE);
+        final Map<Group, List<Checked>> groups = new LinkedHashMap<>();
+        for (final FlowFile flowFile : flowFiles) {
+            try {
+                final Check check = Check.of(context, flowFile);
+                groups.computeIfAbsent(new Group(flowFile.getAttribute(COLLECTION), check.database()), group -> new ArrayList<>())
+                        .add(new Checked(session.putAttribute(flowFile, CHECKED_AT, checkedAt), check));
+            } catch (final InvalidInputException e) {
+                routeInvalidInput(session, service, session.putAttribute(flowFile, CHECKED_AT, checkedAt), e.getMessage(), REL_FAILURE);
+            } catch (final RuntimeException unexpected) {
+                routeUnexpected(session, service, session.putAttribute(flowFile, CHECKED_AT, checkedAt), unexpected, "checking a bulk-import job",
+                        REL_FAILURE);
+            }
         }
+        groups.forEach((group, checks) -> poll(context, session, service, group, checks, checkedAt));
+    }
+
+    /** Flowfiles whose jobs one list answer shows: same collection (from the attribute), same database. */
+    private record Group(String collection, String database) {
+    }
+
+    private record Checked(FlowFile flowFile, Check check) {
+    }
+
+    /** Checks the jobs of one group: from one listing when there are several, then describe where the listing is not enough. */
+    private void poll(final ProcessContext context, final ProcessSession session, final BulkImportConnectionService service, final Group group,
+                      final List<Checked> checks, final String checkedAt) {
+        Map<String, JobSummary> listed = Map.of();
+        if (checks.size() > 1) {
+            try {
+                listed = JobListing.find(service, group.collection(), group.database(), checks.stream().map(c -> c.check().jobId()).toList(),
+                        calls -> session.adjustCounter(Counters.HTTP_CALLS, calls, false));
+            } catch (final ImportApiException e) {
+                checks.forEach(checked -> routeCheckFailure(context, session, service, checked, e));
+                return;
+            }
+        }
+        for (final Checked checked : checks) {
+            try {
+                final JobSummary summary = listed.get(checked.check().jobId());
+                if (summary == null || summary.state() == JobState.COMPLETED || summary.state() == JobState.FAILED
+                        || summary.state() == JobState.UNCOMMITTED) {
+                    describe(context, session, service, checked, checkedAt);
+                } else {
+                    routeStillRunning(session, service, checked, summary.state(), summary.rawState(), listedAttributes(summary, checkedAt));
+                }
+            } catch (final RuntimeException unexpected) {
+                routeUnexpected(session, service, checked.flowFile(), unexpected, "checking a bulk-import job", REL_FAILURE);
+            }
+        }
+    }
+
+    private static Map<String, String> listedAttributes(final JobSummary summary, final String checkedAt) {
+        final Map<String, String> attributes = new HashMap<>(4);
+        attributes.put(STATE, summary.state().displayName(summary.rawState()));
+        putIfPresent(attributes, PROGRESS, summary.progress());
+        attributes.put(CHECKED_AT, checkedAt);
+        return attributes;
     }
 
     /** What a check needs from the flowfile, evaluated before anything is sent or changed. */
@@ -200,75 +268,96 @@ public class GetBulkImportProgress extends AbstractBulkImportProcessor {
         }
     }
 
-    private void check(final ProcessContext context, final ProcessSession session, final BulkImportConnectionService service, final FlowFile flowFile,
-                       final String checkedAt) {
-        final Check check;
-        try {
-            check = Check.of(context, flowFile);
-        } catch (final InvalidInputException e) {
-            routeInvalidInput(session, service, session.putAttribute(flowFile, CHECKED_AT, checkedAt), e.getMessage(), REL_FAILURE);
-            return;
-        }
+    private void describe(final ProcessContext context, final ProcessSession session, final BulkImportConnectionService service, final Checked checked,
+                          final String checkedAt) {
+        final Check check = checked.check();
         final String jobId = service.visibleText(check.jobId());
-        final boolean expired = Instant.now().isAfter(check.deadline());
-
         final JobProgress progress;
         try {
+            session.adjustCounter(Counters.HTTP_CALLS, 1, false);
             progress = service.describeJob(new JobReference(check.jobId(), check.database()));
         } catch (final ImportApiException e) {
-            final FlowFile checked = session.putAttribute(flowFile, CHECKED_AT, checkedAt);
-            if (e.getKind().isRetryable() && expired) {
-                throttleGate.slowDown(context, e);
-                routeExpired(session, service, checked, jobId, check.deadline(), "the last check failed: " + e.getMessage());
-            } else if (e.getKind() == ErrorKind.JOB_NOT_FOUND) {
-                final String message = service.visibleText("Job " + jobId + " is unknown to the server (it never existed, or finished jobs were "
-                        + "cleaned up, after 3 hours by default on Milvus): " + e.getMessage());
-                getLogger().error(message);
-                final Map<String, String> errors = ErrorAttributes.of(e);
-                errors.put(ERROR_CODE, "JOB_NOT_FOUND");
-                errors.put(ERROR_MESSAGE, message);
-                routeWithError(session, checked, errors, REL_FAILURE);
-            } else {
-                routeFailedCall(context, session, service, checked, e, REL_RETRY, REL_FAILURE, "Checking job " + jobId);
-            }
+            routeCheckFailure(context, session, service, checked, e);
             return;
         }
 
-        FlowFile checked = session.removeAllAttributes(flowFile, PROGRESS_REPORT);
-        checked = session.putAllAttributes(checked, JobReport.attributes(progress, checkedAt));
+        FlowFile described = session.removeAllAttributes(checked.flowFile(), PROGRESS_REPORT);
+        described = session.putAllAttributes(described, JobReport.attributes(progress, checkedAt));
         if (JOB_DESCRIPTION.getValue().equals(context.getProperty(OUTPUT_CONTENT).getValue())) {
             final byte[] description = JobReport.json(progress);
-            checked = session.putAttribute(session.write(checked, out -> out.write(description)), CoreAttributes.MIME_TYPE.key(), "application/json");
+            described = session.putAttribute(session.write(described, out -> out.write(description)), CoreAttributes.MIME_TYPE.key(), "application/json");
         }
         final String transitUri = service.addressOf(Operation.DESCRIBE);
+        final boolean countsTheJob = countsTheJob(described);
         switch (progress.state()) {
             case COMPLETED -> {
-                checked = session.removeAllAttributes(checked, ERRORS);
-                session.getProvenanceReporter().invokeRemoteProcess(checked, transitUri, "Bulk-import job " + jobId + " Completed");
-                session.transfer(checked, REL_SUCCESS);
+                if (countsTheJob) {
+                    session.adjustCounter(Counters.JOBS_COMPLETED, 1, false);
+                    session.adjustCounter(Counters.ROWS_IMPORTED, progress.importedRows() == null ? 0 : progress.importedRows(), false);
+                }
+                described = session.removeAllAttributes(described, ERRORS);
+                session.getProvenanceReporter().invokeRemoteProcess(described, transitUri, "Bulk-import job " + jobId + " Completed");
+                session.transfer(described, REL_SUCCESS);
             }
             case UNCOMMITTED -> {
-                checked = session.removeAllAttributes(checked, ERRORS);
-                session.getProvenanceReporter().invokeRemoteProcess(checked, transitUri, "Bulk-import job " + jobId + " is Uncommitted");
-                session.transfer(checked, REL_UNCOMMITTED);
+                described = session.removeAllAttributes(described, ERRORS);
+                session.getProvenanceReporter().invokeRemoteProcess(described, transitUri, "Bulk-import job " + jobId + " is Uncommitted");
+                session.transfer(described, REL_UNCOMMITTED);
             }
             case FAILED -> {
+                if (countsTheJob) {
+                    session.adjustCounter(Counters.JOBS_FAILED, 1, false);
+                }
                 final String message = service.visibleText("Bulk-import job " + jobId + " Failed: " + JobReport.reason(progress));
                 getLogger().error(message);
-                session.getProvenanceReporter().invokeRemoteProcess(checked, transitUri, "Bulk-import job " + jobId + " Failed");
-                routeWithError(session, checked, ErrorAttributes.of(JOB_FAILED, message), REL_FAILURE);
+                session.getProvenanceReporter().invokeRemoteProcess(described, transitUri, "Bulk-import job " + jobId + " Failed");
+                routeWithError(session, described, ErrorAttributes.of(JOB_FAILED, message), REL_FAILURE);
             }
-            default -> {
-                if (progress.state() == JobState.UNKNOWN) {
-                    getLogger().warn(service.visibleText("Job " + jobId + " reports state " + progress.rawState()
-                            + ", which this bundle does not know; treating it as running"));
-                }
-                if (expired) {
-                    routeExpired(session, service, checked, jobId, check.deadline(), "it is still " + progress.state().displayName(progress.rawState()));
-                } else {
-                    session.transfer(session.penalize(session.removeAllAttributes(checked, ERRORS)), REL_RUNNING);
-                }
-            }
+            default -> routeStillRunning(session, service, new Checked(described, check), progress.state(), progress.rawState(), Map.of());
+        }
+    }
+
+    /** A job counts once on the counters, though several flowfiles share it: by the first of its batch. */
+    private static boolean countsTheJob(final FlowFile flowFile) {
+        final String index = flowFile.getAttribute(BATCH_INDEX);
+        return index == null || "0".equals(index);
+    }
+
+    /** Routes a flowfile whose job has not finished: running, penalized, or expired once past the deadline. */
+    private void routeStillRunning(final ProcessSession session, final BulkImportConnectionService service, final Checked checked, final JobState state,
+                                   final String rawState, final Map<String, String> listed) {
+        final String jobId = service.visibleText(checked.check().jobId());
+        FlowFile flowFile = checked.flowFile();
+        if (!listed.isEmpty()) {
+            flowFile = session.putAllAttributes(session.removeAllAttributes(flowFile, PROGRESS_REPORT), listed);
+        }
+        if (state == JobState.UNKNOWN) {
+            getLogger().warn(service.visibleText("Job " + jobId + " reports state " + rawState + ", which this bundle does not know; treating it as running"));
+        }
+        if (Instant.now().isAfter(checked.check().deadline())) {
+            routeExpired(session, service, flowFile, jobId, checked.check().deadline(), "it is still " + state.displayName(rawState));
+        } else {
+            session.transfer(session.penalize(session.removeAllAttributes(flowFile, ERRORS)), REL_RUNNING);
+        }
+    }
+
+    /** Routes a flowfile whose check could not be made. */
+    private void routeCheckFailure(final ProcessContext context, final ProcessSession session, final BulkImportConnectionService service,
+                                   final Checked checked, final ImportApiException e) {
+        final String jobId = service.visibleText(checked.check().jobId());
+        if (e.getKind().isRetryable() && Instant.now().isAfter(checked.check().deadline())) {
+            throttleGate.slowDown(context, e);
+            routeExpired(session, service, checked.flowFile(), jobId, checked.check().deadline(), "the last check failed: " + e.getMessage());
+        } else if (e.getKind() == ErrorKind.JOB_NOT_FOUND) {
+            final String message = service.visibleText("Job " + jobId + " is unknown to the server (it never existed, or finished jobs were "
+                    + "cleaned up, after 3 hours by default on Milvus): " + e.getMessage());
+            getLogger().error(message);
+            final Map<String, String> errors = ErrorAttributes.of(e);
+            errors.put(ERROR_CODE, "JOB_NOT_FOUND");
+            errors.put(ERROR_MESSAGE, message);
+            routeWithError(session, checked.flowFile(), errors, REL_FAILURE);
+        } else {
+            routeFailedCall(context, session, service, checked.flowFile(), e, REL_RETRY, REL_FAILURE, "Checking job " + jobId);
         }
     }
 
@@ -277,6 +366,7 @@ public class GetBulkImportProgress extends AbstractBulkImportProcessor {
         final String message = service.visibleText("Job " + jobId + " did not finish by " + deadline + " (Maximum Wait Time after "
                 + SUBMITTED_AT + "); " + detail);
         getLogger().warn(service.visibleText("Routing flowfile " + flowFile.getAttribute("uuid") + " to expired: " + message));
+        session.adjustCounter(Counters.JOBS_EXPIRED, 1, false);
         routeWithError(session, flowFile, ErrorAttributes.of(EXPIRED, message), REL_EXPIRED);
     }
 

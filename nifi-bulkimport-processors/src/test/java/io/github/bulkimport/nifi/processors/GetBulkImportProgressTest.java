@@ -523,4 +523,138 @@ class GetBulkImportProgressTest {
         new GetBulkImportProgress().migrateRelationships(flow);
         assertTrue(splits.isEmpty(), "a flow that routes uncommitted already is left alone");
     }
+
+    // ---- many flowfiles, one poll ----------------------------------------------------------------
+
+    private List<MockFlowFile> enqueueJobs(final String... jobIds) {
+        final List<MockFlowFile> queued = new ArrayList<>();
+        for (final String jobId : jobIds) {
+            queued.add(runner.enqueue(CONTENT, started(jobId, Instant.now())));
+        }
+        return queued;
+    }
+
+    private static String listed(final String jobId, final String state, final int progress) {
+        return """
+                {"jobId":"%s","collectionName":"documents","state":"%s","progress":%d}""".formatted(jobId, state, progress);
+    }
+
+    private void listPage(final int count, final String... records) {
+        api.json("""
+                {"code":0,"data":{"count":%d,"currentPage":1,"pageSize":100,"records":[%s]}}""".formatted(count, String.join(",", records)));
+    }
+
+    @Test
+    void runningJobsOfOneCollectionCostOneListCall() {
+        enqueueJobs("job-a", "job-b", "job-c", "job-d", "job-e");
+        listPage(5, listed("job-a", "Pending", 0), listed("job-b", "Importing", 40), listed("job-c", "InProgress", 60),
+                listed("job-d", "Committing", 100), listed("job-e", "Importing", 99));
+
+        runner.run();
+
+        runner.assertAllFlowFilesTransferred(GetBulkImportProgress.REL_RUNNING, 5);
+        runner.assertPenalizeCount(5);
+        assertEquals(1, api.requestCount(), "one list call for five jobs");
+        assertJsonEquals("""
+                {"clusterId":"%s","collectionName":"documents","pageSize":100,"currentPage":1}""".formatted(Runners.CLUSTER_ID), body(api.take()));
+        final Map<String, MockFlowFile> byJob = new HashMap<>();
+        runner.getFlowFilesForRelationship(GetBulkImportProgress.REL_RUNNING).forEach(f -> byJob.put(f.getAttribute(BulkImportAttributes.JOB_ID), f));
+        byJob.get("job-b").assertAttributeEquals(BulkImportAttributes.STATE, "Importing");
+        byJob.get("job-b").assertAttributeEquals(BulkImportAttributes.PROGRESS, "40");
+        byJob.get("job-c").assertAttributeEquals(BulkImportAttributes.STATE, "Importing");
+        byJob.get("job-d").assertAttributeEquals(BulkImportAttributes.STATE, "Committing");
+        byJob.values().forEach(f -> f.assertContentEquals(CONTENT));
+        assertEquals(1, runner.getCounterValue(Counters.HTTP_CALLS));
+    }
+
+    @Test
+    void finishedAndUnlistedJobsAreDescribedTheOthersAreNot() {
+        final Map<String, String> second = started("job-b", Instant.now());
+        second.put(BulkImportAttributes.BATCH_INDEX, "1");
+        runner.enqueue(CONTENT, started("job-a", Instant.now()));
+        runner.enqueue(CONTENT, second);
+        runner.enqueue(CONTENT, started("job-c", Instant.now()));
+        runner.enqueue(CONTENT, started("job-d", Instant.now()));
+        listPage(3, listed("job-a", "Completed", 100), listed("job-b", "Completed", 100), listed("job-c", "Importing", 50));
+        describes("""
+                {"jobId":"job-a","state":"Completed","progress":100,"importedRows":1000,"totalRows":1000}""");
+        describes("""
+                {"jobId":"job-b","state":"Completed","progress":100,"importedRows":1000,"totalRows":1000}""");
+        api.envelopeError(2100, "import job does not exist, jobID=job-d: importing data failed");
+
+        runner.run();
+
+        assertEquals(4, api.requestCount(), "one list, and a describe for each finished job and the one the list does not show");
+        runner.assertTransferCount(GetBulkImportProgress.REL_SUCCESS, 2);
+        runner.assertTransferCount(GetBulkImportProgress.REL_RUNNING, 1);
+        runner.assertTransferCount(GetBulkImportProgress.REL_FAILURE, 1);
+        runner.getFlowFilesForRelationship(GetBulkImportProgress.REL_SUCCESS)
+                .forEach(f -> f.assertAttributeEquals(BulkImportAttributes.IMPORTED_ROWS, "1000"));
+        runner.getFlowFilesForRelationship(GetBulkImportProgress.REL_FAILURE).getFirst().assertAttributeEquals(BulkImportAttributes.ERROR_CODE, "JOB_NOT_FOUND");
+        assertEquals(1, runner.getCounterValue(Counters.JOBS_COMPLETED), "job-b shares its job: only the first of a batch counts it");
+        assertEquals(1000, runner.getCounterValue(Counters.ROWS_IMPORTED));
+        assertEquals(4, runner.getCounterValue(Counters.HTTP_CALLS));
+    }
+
+    @Test
+    void aCollectionWithOlderJobsIsPagedNoFurtherThanTheJobsFillPlusOne() {
+        final String[] ids = IntStream.range(0, 150).mapToObj(i -> "job-" + i).toArray(String[]::new);
+        enqueueJobs(ids);
+        for (int page = 1; page <= 3; page++) {
+            final String older = IntStream.range(0, 100).mapToObj(i -> listed("old-" + i, "Completed", 100)).collect(Collectors.joining(","));
+            api.json("""
+                    {"code":0,"data":{"count":100000,"currentPage":%d,"pageSize":100,"records":[%s]}}""".formatted(page, older));
+        }
+        for (final String id : ids) {
+            describes("""
+                    {"jobId":"%s","state":"Importing","progress":10}""".formatted(id));
+        }
+
+        runner.run();
+
+        runner.assertAllFlowFilesTransferred(GetBulkImportProgress.REL_RUNNING, 150);
+        assertEquals(3 + 150, api.requestCount(), "ceil(150/100) + 1 pages, then a describe for each job not found");
+    }
+
+    @Test
+    void aFailedListingRoutesEveryFlowFileOfItsGroupAsAFailedCheck() {
+        enqueueJobs("job-a", "job-b");
+        api.json(503, """
+                {"code":503,"message":"unavailable"}""");
+
+        runner.run();
+
+        runner.assertAllFlowFilesTransferred(GetBulkImportProgress.REL_RETRY, 2);
+        runner.assertPenalizeCount(2);
+        assertEquals(1, api.requestCount());
+    }
+
+    @Test
+    void aPollBatchSizeOfOneDescribesEachJob() {
+        runner.setProperty(GetBulkImportProgress.POLL_BATCH_SIZE, "1");
+        enqueueJobs("job-a", "job-b");
+        describes("""
+                {"jobId":"job-a","state":"Importing","progress":10}""");
+        describes("""
+                {"jobId":"job-b","state":"Importing","progress":10}""");
+
+        runner.run(2);
+
+        runner.assertAllFlowFilesTransferred(GetBulkImportProgress.REL_RUNNING, 2);
+        assertEquals(ImportApiClient.DESCRIBE_PATH, api.take().getTarget());
+        assertEquals(ImportApiClient.DESCRIBE_PATH, api.take().getTarget());
+    }
+
+    @Test
+    void listedJobsPastTheirDeadlineExpire() {
+        runner.enqueue(CONTENT, started("job-a", Instant.now().minus(Duration.ofDays(2))));
+        runner.enqueue(CONTENT, started("job-b", Instant.now()));
+        listPage(2, listed("job-a", "Importing", 10), listed("job-b", "Importing", 10));
+
+        runner.run();
+
+        runner.assertTransferCount(GetBulkImportProgress.REL_EXPIRED, 1);
+        runner.assertTransferCount(GetBulkImportProgress.REL_RUNNING, 1);
+        assertEquals(1, runner.getCounterValue(Counters.JOBS_EXPIRED));
+    }
 }
