@@ -22,7 +22,8 @@ import java.util.Map;
  *   <li>batching: 1,000 flowfiles into one job versus 1,000 jobs;</li>
  * </ol>
  * and the heap retained while 100,000 flowfiles go through TriggerBulkImport. Run with
- * {@code java -jar nifi-bulkimport-benchmarks/target/nifi-bulkimport-benchmarks.jar [requests] [rounds]}.
+ * {@code java -jar nifi-bulkimport-benchmarks/target/nifi-bulkimport-benchmarks.jar [requests] [rounds]}; with {@code nifi} as
+ * first argument, the same comparison in a real NiFi ({@link RealNiFiBenchmark}).
  */
 public final class BulkImportBenchmark {
 
@@ -30,6 +31,11 @@ public final class BulkImportBenchmark {
     }
 
     public static void main(final String[] args) throws Exception {
+        if (args.length > 0 && "nifi".equals(args[0])) {
+            RealNiFiBenchmark.run(locate("nifi-bulkimport-emulator/target/nifi-bulkimport-emulator.jar"), locate(".nifi").getParent(),
+                    args.length > 1 ? Integer.parseInt(args[1]) : 20_000, args.length > 2 ? Integer.parseInt(args[2]) : 3);
+            return;
+        }
         final int requests = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
         final int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         final Path emulatorJar = locate("nifi-bulkimport-emulator/target/nifi-bulkimport-emulator.jar");

@@ -31,9 +31,14 @@ final class EmulatorProcess implements Closeable {
     }
 
     static EmulatorProcess start(final Path jar) throws IOException {
+        return start(jar, 0);
+    }
+
+    /** An emulator whose jobs take {@code importSeconds} to complete. */
+    static EmulatorProcess start(final Path jar, final int importSeconds) throws IOException {
         final Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xms512m", "-Xmx512m", "-XX:+UseParallelGC", "-jar", jar.toString(),
-                "--deployment", "milvus", "--port", "0", "--token", TOKEN, "--import-seconds", "0", "--record", "0",
+                "--deployment", "milvus", "--port", "0", "--token", TOKEN, "--import-seconds", String.valueOf(importSeconds), "--record", "0",
                 "--max-active-jobs", "100000000", "--idempotency", "false")
                 .redirectErrorStream(true).start();
         final BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));

@@ -161,6 +161,14 @@ public final class NiFiRestClient {
         return send("POST", "/process-groups/" + groupId + "/connections", entity).path("id").asText();
     }
 
+    /** Sets how many flowfiles a connection holds before back pressure stops its source. */
+    public void setBackPressure(final String connectionId, final long objects) throws IOException {
+        final JsonNode connection = get("/connections/" + connectionId);
+        final ObjectNode entity = entity(connection.path("revision").path("version").asLong());
+        entity.putObject("component").put("id", connectionId).put("backPressureObjectThreshold", objects);
+        send("PUT", "/connections/" + connectionId, entity);
+    }
+
     /** Balances a connection's flowfiles across the cluster's nodes, round robin. */
     public void loadBalanceRoundRobin(final String connectionId) throws IOException {
         final JsonNode connection = get("/connections/" + connectionId);
@@ -339,6 +347,17 @@ public final class NiFiRestClient {
             byNode.put(node.path("apiPort").asInt(), node.path("statusSnapshot").path("flowFilesIn").asInt());
         }
         return byNode;
+    }
+
+    /** Drops every flowfile queued in a connection and waits until they are gone. */
+    public void emptyQueue(final String connectionId) throws IOException {
+        JsonNode drop = send("POST", "/flowfile-queues/" + connectionId + "/drop-requests", null).path("dropRequest");
+        final String requestId = drop.path("id").asText();
+        while (!drop.path("finished").asBoolean()) {
+            sleep(100);
+            drop = get("/flowfile-queues/" + connectionId + "/drop-requests/" + requestId).path("dropRequest");
+        }
+        send("DELETE", "/flowfile-queues/" + connectionId + "/drop-requests/" + requestId, null);
     }
 
     /** Bulletins currently shown for a process group. */

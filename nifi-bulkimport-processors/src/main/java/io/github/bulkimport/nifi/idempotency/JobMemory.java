@@ -62,12 +62,16 @@ public final class JobMemory {
     static final String PREFIX = "k.";
     private static final String PENDING = "?";
     private static final int REPLACE_ATTEMPTS = 10;
+    /** How often a write looks for expired entries: an entry a little past its age does no harm, a scan of every entry per write costs. */
+    private static final long EXPIRY_SCAN_MILLIS = 30_000;
 
     private final StateManager stateManager;
     private final Scope scope;
     private final int maxEntries;
     private final Duration maxAge;
     private final Clock clock;
+    /** When the last write looked for expired entries. */
+    private volatile long lastExpiryScan = Long.MIN_VALUE;
     /** Shares whose session has committed since their mark was written: the next write forgets their marks. */
     private final Queue<String> committed = new ConcurrentLinkedQueue<>();
 
@@ -173,11 +177,18 @@ public final class JobMemory {
     /**
      * Drops expired entries of both kinds (a pending entry outlives its session only when NiFi went
      * down and the flowfiles never came back), then the oldest started ones down to half the bound, so
-     * that pruning is rare. The entries being added are kept whatever their number: they protect the
+     * that pruning is rare. Expired entries are looked for at most every 30 seconds, unless the bound
+     * is reached. The entries being added are kept whatever their number: they protect the
      * flowfiles not yet committed. Keys this memory did not write are left alone.
      */
     private void prune(final Map<String, String> state, final Collection<String> adding) {
-        final long oldest = clock.millis() - maxAge.toMillis();
+        final long now = clock.millis();
+        final boolean scanDue = lastExpiryScan == Long.MIN_VALUE || now - lastExpiryScan >= EXPIRY_SCAN_MILLIS || now < lastExpiryScan;
+        if (!scanDue && state.size() + adding.size() <= maxEntries) {
+            return;
+        }
+        lastExpiryScan = now;
+        final long oldest = now - maxAge.toMillis();
         final List<String> expired = new ArrayList<>();
         final List<Map.Entry<String, Long>> startedByAge = new ArrayList<>(state.size());
         for (final Map.Entry<String, String> item : state.entrySet()) {

@@ -28,6 +28,11 @@ public final class SecretRedactor {
 
     /** Every {@link #RUN}-character piece of every form of every secret at least that long. */
     private final Set<String> pieces = new HashSet<>();
+    /**
+     * The hash codes of the pieces, folded into 2^16 bits: a window of text whose hash is not set
+     * here is no piece, which {@link #redact} learns without making a string of it.
+     */
+    private final long[] pieceHashes = new long[1 << 10];
     /** Forms of secrets shorter than {@link #RUN}: masked only whole, longest first. */
     private final List<String> shortForms;
 
@@ -42,7 +47,10 @@ public final class SecretRedactor {
                     shortOnes.add(form);
                 } else {
                     for (int i = 0; i + RUN <= form.length(); i++) {
-                        pieces.add(form.substring(i, i + RUN));
+                        final String piece = form.substring(i, i + RUN);
+                        pieces.add(piece);
+                        final int bit = fold(piece.hashCode());
+                        pieceHashes[bit >>> 6] |= 1L << bit;
                     }
                 }
             }
@@ -100,13 +108,29 @@ public final class SecretRedactor {
         return secret == null ? "unset" : MASK;
     }
 
+    private static int fold(final int hash) {
+        return (hash ^ hash >>> 16) & 0xFFFF;
+    }
+
+    /** 31 to the power {@link #RUN} - 1, to take the first character out of a window's String hash code. */
+    private static final int FIRST_WEIGHT = 31 * 31 * 31 * 31 * 31 * 31 * 31;
+
     public String redact(final String text) {
         if (text == null || text.isEmpty() || pieces.isEmpty() && shortForms.isEmpty()) {
             return text;
         }
         boolean[] masked = null;
+        // the String hash code of each window, rolled along the text: a substring only where it may be a piece
+        int hash = 0;
+        for (int i = 0; i < Math.min(RUN, text.length()); i++) {
+            hash = 31 * hash + text.charAt(i);
+        }
         for (int i = 0; i + RUN <= text.length(); i++) {
-            if (pieces.contains(text.substring(i, i + RUN))) {
+            if (i > 0) {
+                hash = 31 * (hash - FIRST_WEIGHT * text.charAt(i - 1)) + text.charAt(i + RUN - 1);
+            }
+            final int bit = fold(hash);
+            if ((pieceHashes[bit >>> 6] & 1L << bit) != 0 && pieces.contains(text.substring(i, i + RUN))) {
                 if (masked == null) {
                     masked = new boolean[text.length()];
                 }
