@@ -127,10 +127,15 @@ final class TriggerRouting {
         return unknown.size() == batch.size() ? batch : Batch.of(unknown);
     }
 
-    /** Puts flowfiles back in the queue untouched: not sent in this run. */
+    /**
+     * Puts flowfiles back in the queue untouched: not sent in this run. Their pending marks stay in
+     * the job memory after the session commits, since nothing in the flowfiles says which request
+     * they belong to (after a crash, only the memory knows).
+     */
     void backToQueue(final Batch batch) {
         for (final FlowFileShare member : batch.members()) {
             unrouted.remove(member.flowFile().getId());
+            pending.remove(member.memoryKey());
             session.transfer(member.flowFile());
         }
     }
@@ -232,6 +237,8 @@ final class TriggerRouting {
         final String message = service.visibleText("Unexpected error while starting a bulk import (" + e.getClass().getSimpleName() + ": "
                 + e.getMessage() + "); the flowfile was not sent, or its outcome is unknown");
         log.error(message);
+        // which of them left in a request is not known here: every mark of this run stays in the job memory
+        pending.clear();
         for (final FlowFile flowFile : List.copyOf(unrouted.values())) {
             unrouted.remove(flowFile.getId());
             AbstractBulkImportProcessor.routeWithError(session, flowFile, ErrorAttributes.of(ErrorAttributes.UNEXPECTED, message), TriggerBulkImport.REL_FAILURE);

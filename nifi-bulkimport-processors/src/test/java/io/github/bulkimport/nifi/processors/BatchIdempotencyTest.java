@@ -154,6 +154,42 @@ class BatchIdempotencyTest {
         assertNoFileInTwoJobs();
     }
 
+    /**
+     * Found by the model check (concurrent tasks): after a crash, a request bound only by the job
+     * memory that goes back to the queue untouched (an earlier request of the run met a transient
+     * error) must stay bound, although the session that took it commits; here a later run's write
+     * comes first, as another task's would.
+     */
+    @Test
+    void aBoundRequestPutBackUntouchedStaysBoundAfterOtherWrites() throws IOException {
+        emulator = Emulators.milvus().start();
+        final TestRunner beforeCrash = trigger(2, 0);
+        final List<MockFlowFile> originals = List.of(upload(beforeCrash, "a"), upload(beforeCrash, "b"), upload(beforeCrash, "c"),
+                upload(beforeCrash, "d"));
+        beforeCrash.run();
+        assertEquals(2, emulator.jobCount());
+        final Map<String, String> stored = state(beforeCrash);
+
+        final TestRunner afterRestart = trigger(2, 0);
+        afterRestart.setProperty(TriggerBulkImport.MAX_REQUESTS_IN_FLIGHT, "1");
+        afterRestart.getStateManager().setState(stored, Scope.LOCAL);
+        originals.forEach(original -> afterRestart.enqueue(new MockFlowFile(original.getId() + 1_000, original)));
+        // enough new flowfiles that the first run leaves some queued ahead of c and d, and the second run writes before they are taken
+        final int fresh = (TriggerBulkImport.MAX_JOBS_PER_TRIGGER - 2) * 2 + TriggerBulkImport.MAX_JOBS_PER_TRIGGER * 2 + 3;
+        for (int i = 0; i < fresh; i++) {
+            upload(afterRestart, "new-" + i);
+        }
+        emulator.faults().add(Fault.on("create", FaultType.HTTP_502, 1));
+        afterRestart.run(1, false, true);
+        afterRestart.assertTransferCount(TriggerBulkImport.REL_RETRY, 2);
+        for (int run = 0; run < 10 && afterRestart.getQueueSize().getObjectCount() > 0; run++) {
+            afterRestart.run(1, false, false);
+        }
+
+        assertEquals(0, afterRestart.getQueueSize().getObjectCount());
+        assertNoFileInTwoJobs();
+    }
+
     @Test
     void flowFilesNamingTheSameObjectMakeOneJobThatListsItOnce() {
         emulator = Emulators.milvus().start();
