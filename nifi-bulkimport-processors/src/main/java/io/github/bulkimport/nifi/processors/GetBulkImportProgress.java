@@ -1,13 +1,12 @@
 package io.github.bulkimport.nifi.processors;
 
 import io.github.bulkimport.nifi.api.BulkImportConnectionService;
-import io.github.bulkimport.nifi.api.ErrorKind;
 import io.github.bulkimport.nifi.api.ImportApiException;
 import io.github.bulkimport.nifi.api.JobProgress;
 import io.github.bulkimport.nifi.api.JobReference;
 import io.github.bulkimport.nifi.api.JobState;
 import io.github.bulkimport.nifi.api.JobSummary;
-import io.github.bulkimport.nifi.api.Operation;
+import io.github.bulkimport.nifi.processors.ProgressRouting.Checked;
 import org.apache.nifi.annotation.behavior.InputRequirement;
 import org.apache.nifi.annotation.behavior.ReadsAttribute;
 import org.apache.nifi.annotation.behavior.ReadsAttributes;
@@ -24,7 +23,6 @@ import org.apache.nifi.components.ConfigVerificationResult.Outcome;
 import org.apache.nifi.components.PropertyDescriptor;
 import org.apache.nifi.expression.ExpressionLanguageScope;
 import org.apache.nifi.flowfile.FlowFile;
-import org.apache.nifi.flowfile.attributes.CoreAttributes;
 import org.apache.nifi.logging.ComponentLog;
 import org.apache.nifi.migration.RelationshipConfiguration;
 import org.apache.nifi.processor.ProcessContext;
@@ -32,14 +30,11 @@ import org.apache.nifi.processor.ProcessSession;
 import org.apache.nifi.processor.Relationship;
 import org.apache.nifi.processor.util.StandardValidators;
 
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 import static io.github.bulkimport.nifi.processors.BulkImportAttributes.*;
 
@@ -196,10 +191,11 @@ public class GetBulkImportProgress extends AbstractBulkImportProcessor {
         }
         final BulkImportConnectionService service = connectionService(context);
         final String checkedAt = now();
+        final ProgressRouting routing = new ProgressRouting(context, session, service, this, getLogger(), checkedAt);
         final Map<Group, List<Checked>> groups = new LinkedHashMap<>();
         for (final FlowFile flowFile : flowFiles) {
             try {
-                final Check check = Check.of(context, flowFile);
+                final JobCheck check = JobCheck.of(context, flowFile);
                 groups.computeIfAbsent(new Group(flowFile.getAttribute(COLLECTION), check.database()), group -> new ArrayList<>())
                         .add(new Checked(session.putAttribute(flowFile, CHECKED_AT, checkedAt), check));
             } catch (final InvalidInputException e) {
@@ -209,27 +205,30 @@ public class GetBulkImportProgress extends AbstractBulkImportProcessor {
                         REL_FAILURE);
             }
         }
-        groups.forEach((group, checks) -> poll(context, session, service, group, checks, checkedAt));
+        groups.forEach((group, checks) -> poll(session, service, routing, group, checks));
     }
 
     /** Flowfiles whose jobs one list answer shows: same collection (from the attribute), same database. */
     private record Group(String collection, String database) {
     }
 
-    private record Checked(FlowFile flowFile, Check check) {
-    }
-
     /** Checks the jobs of one group: from one listing when there are several, then describe where the listing is not enough. */
-    private void poll(final ProcessContext context, final ProcessSession session, final BulkImportConnectionService service, final Group group,
-                      final List<Checked> checks, final String checkedAt) {
+    private void poll(final ProcessSession session, final BulkImportConnectionService service, final ProgressRouting routing, final Group group,
+                      final List<Checked> checks) {
         Map<String, JobSummary> listed = Map.of();
         if (checks.size() > 1) {
             try {
                 listed = JobListing.find(service, group.collection(), group.database(), checks.stream().map(c -> c.check().jobId()).toList(),
                         calls -> session.adjustCounter(Counters.HTTP_CALLS, calls, false));
             } catch (final ImportApiException e) {
-                checks.forEach(checked -> routeCheckFailure(context, session, service, checked, e));
-                return;
+                if (e.getKind().isRetryable()) {
+                    checks.forEach(checked -> routing.checkFailed(checked, e));
+                    return;
+                }
+                // a listing is only a shortcut: when it is refused (a collection dropped since, a key allowed to describe but not to
+                // list), each job's own describe decides
+                getLogger().warn(service.visibleText("Listing the jobs of collection " + group.collection() + " was refused, so each of its "
+                        + checks.size() + " jobs is described instead: " + e.getMessage()));
             }
         }
         for (final Checked checked : checks) {
@@ -237,9 +236,9 @@ public class GetBulkImportProgress extends AbstractBulkImportProcessor {
                 final JobSummary summary = listed.get(checked.check().jobId());
                 if (summary == null || summary.state() == JobState.COMPLETED || summary.state() == JobState.FAILED
                         || summary.state() == JobState.UNCOMMITTED) {
-                    describe(context, session, service, checked, checkedAt);
+                    describe(session, service, routing, checked);
                 } else {
-                    routeStillRunning(session, service, checked, summary.state(), summary.rawState(), listedAttributes(summary, checkedAt));
+                    routing.listedRunning(checked, summary);
                 }
             } catch (final RuntimeException unexpected) {
                 routeUnexpected(session, service, checked.flowFile(), unexpected, "checking a bulk-import job", REL_FAILURE);
@@ -247,127 +246,17 @@ public class GetBulkImportProgress extends AbstractBulkImportProcessor {
         }
     }
 
-    private static Map<String, String> listedAttributes(final JobSummary summary, final String checkedAt) {
-        final Map<String, String> attributes = new HashMap<>(4);
-        attributes.put(STATE, summary.state().displayName(summary.rawState()));
-        putIfPresent(attributes, PROGRESS, summary.progress());
-        attributes.put(CHECKED_AT, checkedAt);
-        return attributes;
-    }
-
-    /** What a check needs from the flowfile, evaluated before anything is sent or changed. */
-    private record Check(String jobId, String database, Instant deadline) {
-
-        static Check of(final ProcessContext context, final FlowFile flowFile) throws InvalidInputException {
-            final List<String> jobIds = JobInput.jobIds(context, JOB_ID, flowFile);
-            if (jobIds.size() > 1) {
-                throw new InvalidInputException("Job ID names " + jobIds.size() + " jobs; GetBulkImportProgress checks one job per flowfile");
-            }
-            return new Check(jobIds.getFirst(), JobInput.database(context, flowFile),
-                    JobInput.deadline(flowFile, context.getProperty(MAXIMUM_WAIT_TIME).asTimePeriod(TimeUnit.MILLISECONDS)));
-        }
-    }
-
-    private void describe(final ProcessContext context, final ProcessSession session, final BulkImportConnectionService service, final Checked checked,
-                          final String checkedAt) {
-        final Check check = checked.check();
-        final String jobId = service.visibleText(check.jobId());
+    private static void describe(final ProcessSession session, final BulkImportConnectionService service, final ProgressRouting routing,
+                                 final Checked checked) {
         final JobProgress progress;
         try {
             session.adjustCounter(Counters.HTTP_CALLS, 1, false);
-            progress = service.describeJob(new JobReference(check.jobId(), check.database()));
+            progress = service.describeJob(new JobReference(checked.check().jobId(), checked.check().database()));
         } catch (final ImportApiException e) {
-            routeCheckFailure(context, session, service, checked, e);
+            routing.checkFailed(checked, e);
             return;
         }
-
-        FlowFile described = session.removeAllAttributes(checked.flowFile(), PROGRESS_REPORT);
-        described = session.putAllAttributes(described, JobReport.attributes(progress, checkedAt));
-        if (JOB_DESCRIPTION.getValue().equals(context.getProperty(OUTPUT_CONTENT).getValue())) {
-            final byte[] description = JobReport.json(progress);
-            described = session.putAttribute(session.write(described, out -> out.write(description)), CoreAttributes.MIME_TYPE.key(), "application/json");
-        }
-        final String transitUri = service.addressOf(Operation.DESCRIBE);
-        final boolean countsTheJob = countsTheJob(described);
-        switch (progress.state()) {
-            case COMPLETED -> {
-                if (countsTheJob) {
-                    session.adjustCounter(Counters.JOBS_COMPLETED, 1, false);
-                    session.adjustCounter(Counters.ROWS_IMPORTED, progress.importedRows() == null ? 0 : progress.importedRows(), false);
-                }
-                described = session.removeAllAttributes(described, ERRORS);
-                session.getProvenanceReporter().invokeRemoteProcess(described, transitUri, "Bulk-import job " + jobId + " Completed");
-                session.transfer(described, REL_SUCCESS);
-            }
-            case UNCOMMITTED -> {
-                described = session.removeAllAttributes(described, ERRORS);
-                session.getProvenanceReporter().invokeRemoteProcess(described, transitUri, "Bulk-import job " + jobId + " is Uncommitted");
-                session.transfer(described, REL_UNCOMMITTED);
-            }
-            case FAILED -> {
-                if (countsTheJob) {
-                    session.adjustCounter(Counters.JOBS_FAILED, 1, false);
-                }
-                final String message = service.visibleText("Bulk-import job " + jobId + " Failed: " + JobReport.reason(progress));
-                getLogger().error(message);
-                session.getProvenanceReporter().invokeRemoteProcess(described, transitUri, "Bulk-import job " + jobId + " Failed");
-                routeWithError(session, described, ErrorAttributes.of(JOB_FAILED, message), REL_FAILURE);
-            }
-            default -> routeStillRunning(session, service, new Checked(described, check), progress.state(), progress.rawState(), Map.of());
-        }
-    }
-
-    /** A job counts once on the counters, though several flowfiles share it: by the first of its batch. */
-    private static boolean countsTheJob(final FlowFile flowFile) {
-        final String index = flowFile.getAttribute(BATCH_INDEX);
-        return index == null || "0".equals(index);
-    }
-
-    /** Routes a flowfile whose job has not finished: running, penalized, or expired once past the deadline. */
-    private void routeStillRunning(final ProcessSession session, final BulkImportConnectionService service, final Checked checked, final JobState state,
-                                   final String rawState, final Map<String, String> listed) {
-        final String jobId = service.visibleText(checked.check().jobId());
-        FlowFile flowFile = checked.flowFile();
-        if (!listed.isEmpty()) {
-            flowFile = session.putAllAttributes(session.removeAllAttributes(flowFile, PROGRESS_REPORT), listed);
-        }
-        if (state == JobState.UNKNOWN) {
-            getLogger().warn(service.visibleText("Job " + jobId + " reports state " + rawState + ", which this bundle does not know; treating it as running"));
-        }
-        if (Instant.now().isAfter(checked.check().deadline())) {
-            routeExpired(session, service, flowFile, jobId, checked.check().deadline(), "it is still " + state.displayName(rawState));
-        } else {
-            session.transfer(session.penalize(session.removeAllAttributes(flowFile, ERRORS)), REL_RUNNING);
-        }
-    }
-
-    /** Routes a flowfile whose check could not be made. */
-    private void routeCheckFailure(final ProcessContext context, final ProcessSession session, final BulkImportConnectionService service,
-                                   final Checked checked, final ImportApiException e) {
-        final String jobId = service.visibleText(checked.check().jobId());
-        if (e.getKind().isRetryable() && Instant.now().isAfter(checked.check().deadline())) {
-            throttleGate.slowDown(context, e);
-            routeExpired(session, service, checked.flowFile(), jobId, checked.check().deadline(), "the last check failed: " + e.getMessage());
-        } else if (e.getKind() == ErrorKind.JOB_NOT_FOUND) {
-            final String message = service.visibleText("Job " + jobId + " is unknown to the server (it never existed, or finished jobs were "
-                    + "cleaned up, after 3 hours by default on Milvus): " + e.getMessage());
-            getLogger().error(message);
-            final Map<String, String> errors = ErrorAttributes.of(e);
-            errors.put(ERROR_CODE, "JOB_NOT_FOUND");
-            errors.put(ERROR_MESSAGE, message);
-            routeWithError(session, checked.flowFile(), errors, REL_FAILURE);
-        } else {
-            routeFailedCall(context, session, service, checked.flowFile(), e, REL_RETRY, REL_FAILURE, "Checking job " + jobId);
-        }
-    }
-
-    private void routeExpired(final ProcessSession session, final BulkImportConnectionService service, final FlowFile flowFile, final String jobId,
-                              final Instant deadline, final String detail) {
-        final String message = service.visibleText("Job " + jobId + " did not finish by " + deadline + " (Maximum Wait Time after "
-                + SUBMITTED_AT + "); " + detail);
-        getLogger().warn(service.visibleText("Routing flowfile " + flowFile.getAttribute("uuid") + " to expired: " + message));
-        session.adjustCounter(Counters.JOBS_EXPIRED, 1, false);
-        routeWithError(session, flowFile, ErrorAttributes.of(EXPIRED, message), REL_EXPIRED);
+        routing.described(checked, progress);
     }
 
     @Override

@@ -630,6 +630,24 @@ class GetBulkImportProgressTest {
     }
 
     @Test
+    void aRefusedListingLeavesEachJobToItsDescribe() {
+        enqueueJobs("job-a", "job-b");
+        api.envelopeError(100, "collection not found[collection=documents]");
+        describes("""
+                {"jobId":"job-a","state":"Completed","progress":100,"importedRows":10,"totalRows":10}""");
+        describes("""
+                {"jobId":"job-b","state":"Importing","progress":10}""");
+
+        runner.run();
+
+        runner.assertTransferCount(GetBulkImportProgress.REL_SUCCESS, 1);
+        runner.assertTransferCount(GetBulkImportProgress.REL_RUNNING, 1);
+        assertEquals(3, api.requestCount(), "the refused list, then a describe each");
+        assertEquals(3, runner.getCounterValue(Counters.HTTP_CALLS));
+        assertTrue(runner.getLogger().getWarnMessages().stream().anyMatch(m -> m.getMsg().contains("described instead")));
+    }
+
+    @Test
     void aPollBatchSizeOfOneDescribesEachJob() {
         runner.setProperty(GetBulkImportProgress.POLL_BATCH_SIZE, "1");
         enqueueJobs("job-a", "job-b");
