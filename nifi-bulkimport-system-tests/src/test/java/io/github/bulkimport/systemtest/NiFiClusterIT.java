@@ -127,11 +127,12 @@ class NiFiClusterIT {
             Thread.sleep(50);
         }
         final int victim = 1 - cluster.primary();
+        final int startedAtKill = jobs("cluster_node_crash").size();
         cluster.node(victim).kill();
         final Duration back = cluster.node(victim).start(NODE_TIMEOUT);
         cluster.awaitConnected(2, NODE_TIMEOUT);
         System.out.printf("CLUSTER: node %d killed with %d of %d jobs started, back and connected %.1f s later%n", victim + 1,
-                jobs("cluster_node_crash").size(), made, back.toMillis() / 1000.0);
+                startedAtKill, made, back.toMillis() / 1000.0);
 
         BulkImportFlow.awaitQueued(cluster.rest(), flow.done(), made, FLOW_TIMEOUT);
         assertEquals(0, cluster.rest().queued(flow.notStarted()));
