@@ -227,8 +227,9 @@ public class GetBulkImportProgress extends AbstractBulkImportProcessor {
                 }
                 // a listing is only a shortcut: when it is refused (a collection dropped since, a key allowed to describe but not to
                 // list), each job's own describe decides
-                getLogger().warn(service.visibleText("Listing the jobs of collection " + group.collection() + " was refused, so each of its "
-                        + checks.size() + " jobs is described instead: " + e.getMessage()));
+                final String which = group.collection() == null ? "every collection" : "collection " + group.collection();
+                getLogger().warn(service.visibleText("Listing the jobs of " + which + " was refused, so each of its " + checks.size()
+                        + " jobs is described instead: " + e.getMessage()));
             }
         }
         for (final Checked checked : checks) {
