@@ -56,11 +56,16 @@ final class ApiHandler {
     }
 
     Outcome handle(final HttpRequest request) {
+        return handle(request, false);
+    }
+
+    /** Handles a request; a listing is {@code shifted} as if one job before its page had been removed meanwhile. */
+    Outcome handle(final HttpRequest request, final boolean shifted) {
         final String operation = operation(request.path());
         final Function<JsonNode, Outcome> route = switch (operation) {
             case "create" -> body -> create(request, body);
             case "describe", "getProgress", "get_progress" -> this::describe;
-            case "list" -> this::list;
+            case "list" -> body -> list(body, shifted);
             case "commit" -> body -> commitOrAbort(body, true);
             case "abort" -> body -> commitOrAbort(body, false);
             default -> null;
@@ -348,7 +353,7 @@ final class ApiHandler {
         return "[" + String.join(" ", group) + "]";
     }
 
-    private Outcome list(final JsonNode body) {
+    private Outcome list(final JsonNode body, final boolean shifted) {
         final String collection = text(body, "collectionName");
         final long now = config.clock().getAsLong();
         final List<Job> matching = new ArrayList<>();
@@ -361,14 +366,17 @@ final class ApiHandler {
         envelope.put("code", 0);
         final ObjectNode data = envelope.putObject("data");
         List<Job> page = matching;
+        final int shift = shifted && !matching.isEmpty() ? 1 : 0;
         if (config.deployment() == Deployment.ZILLIZ_CLOUD) {
             final int pageSize = Math.max(1, Math.min(100, body.path("pageSize").asInt(10)));
             final int currentPage = Math.max(1, body.path("currentPage").asInt(1));
-            final int from = Math.min(matching.size(), (currentPage - 1) * pageSize);
+            final int from = Math.min(matching.size(), (currentPage - 1) * pageSize + shift);
             page = matching.subList(from, Math.min(matching.size(), from + pageSize));
             data.put("count", matching.size());
             data.put("currentPage", currentPage);
             data.put("pageSize", pageSize);
+        } else {
+            page = matching.subList(shift, matching.size());
         }
         final ArrayNode records = data.putArray("records");
         for (final Job job : page) {
@@ -390,6 +398,13 @@ final class ApiHandler {
         return record;
     }
 
+    /**
+     * Commit and abort as Milvus answers them (its REST contract tests, pull requests 50692 and 51083):
+     * a repeated commit of a job Committing or Completed succeeds, an abort of a Failed job (aborted
+     * before, or failed by itself) succeeds, an abort of a job Committing or Completed is refused with
+     * 2100. With {@code strictActions}, as servers before those changes: a repeated commit and an abort
+     * of a Failed job are refused too.
+     */
     private Outcome commitOrAbort(final JsonNode body, final boolean commit) {
         final JobLookup lookup = findJob(body);
         if (lookup.error() != null) {
@@ -399,6 +414,10 @@ final class ApiHandler {
         final String jobId = job.id();
         final long now = config.clock().getAsLong();
         final String state = job.snapshot(now).state();
+        final boolean repeated = commit ? job.committedAt() >= 0 : "Failed".equals(state);
+        if (repeated && !config.strictActions()) {
+            return done(jobId);
+        }
         if (commit) {
             if (!job.isTwoPhase()) {
                 return error(IMPORT_FAILED, "job " + jobId + " was not created with auto_commit=false and cannot be committed: importing data failed");
@@ -411,8 +430,12 @@ final class ApiHandler {
             if (!"Uncommitted".equals(state) && !"Pending".equals(state) && !"Importing".equals(state)) {
                 return error(IMPORT_FAILED, "job " + jobId + " is " + state + ", only an unfinished job can be aborted: importing data failed");
             }
-            job.abort();
+            job.abort(now);
         }
+        return done(jobId);
+    }
+
+    private Outcome done(final String jobId) {
         final ObjectNode envelope = mapper.createObjectNode();
         envelope.put("code", 0);
         envelope.putObject("data");

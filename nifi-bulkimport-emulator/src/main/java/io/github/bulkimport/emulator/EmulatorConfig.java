@@ -21,6 +21,7 @@ import java.util.function.LongSupplier;
  * @param idempotencyTtl   how long a key maps to its job
  * @param recordLimit      how many requests are kept for inspection (oldest dropped first); 0 keeps none
  * @param clock            milliseconds since the epoch
+ * @param strictActions    refuse a repeated commit and an abort of a Failed job, as servers did before Milvus made both succeed
  */
 public record EmulatorConfig(
         Deployment deployment,
@@ -35,5 +36,6 @@ public record EmulatorConfig(
         boolean idempotency,
         Duration idempotencyTtl,
         int recordLimit,
-        LongSupplier clock) {
+        LongSupplier clock,
+        boolean strictActions) {
 }

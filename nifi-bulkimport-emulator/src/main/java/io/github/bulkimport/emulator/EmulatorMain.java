@@ -21,11 +21,13 @@ public final class EmulatorMain {
               --fail-marker TEXT          files whose path contains TEXT fail (default bad-schema)
               --max-active-jobs N         unfinished jobs before the job-limit error (default 1024)
               --idempotency true|false    honour Idempotency-Key (default true)
+              --strict-actions true|false refuse a repeated commit and an abort of a Failed job, as servers did
+                                          before Milvus answered both with success (default false)
               --record N                  requests kept for GET /_emulator/requests (default 10000)
               --fault SPEC                queue a fault, repeatable: type[,times=N][,path=create][,retryAfter=S][,delayMs=M]
                                           types: http500 http502 http503 http429 job_limit rate_limit non_json huge_body
                                                  drop slow lost_reply truncated echo_secrets drip huge_declared
-                                                 hostile_values
+                                                 hostile_values secret_job_id cut_json shifted_page
             At run time: POST /_emulator/faults {"type":"http503","times":3,"path":"create"},
             GET /_emulator/requests, GET /_emulator/jobs, POST /_emulator/reset, GET /_emulator/health.
             """;
@@ -56,6 +58,7 @@ public final class EmulatorMain {
                 case "--fail-marker" -> builder.failureMarker(value);
                 case "--max-active-jobs" -> builder.maxActiveJobs(Integer.parseInt(value));
                 case "--idempotency" -> builder.idempotency(Boolean.parseBoolean(value));
+                case "--strict-actions" -> builder.strictActions(Boolean.parseBoolean(value));
                 case "--record" -> builder.recordLimit(Integer.parseInt(value));
                 case "--fault" -> builder.fault(Fault.parse(value));
                 default -> fail("unknown option " + option);

@@ -44,7 +44,23 @@ public enum FaultType {
      * Processed normally, but the answer's job ID, state, times and reason carry control characters,
      * ANSI escapes and forged log lines, and its numbers are out of range.
      */
-    HOSTILE_VALUES(true);
+    HOSTILE_VALUES(true),
+    /**
+     * Processed normally, then the answer names a credential of the request as a job ID: {@code create}
+     * answers with the bearer token as its {@code jobId}, {@code list} adds a record whose {@code jobId}
+     * is the token.
+     */
+    SECRET_JOB_ID(true),
+    /**
+     * Processed normally, then the answer's JSON is cut in half and delivered as a whole HTTP answer
+     * (its Content-Length that of the cut body), as a proxy that truncates bodies does.
+     */
+    CUT_JSON(true),
+    /**
+     * Processed normally, but {@code list} answers as if one job listed before the page had been removed
+     * meanwhile: a Zilliz Cloud page starts one record later, a Milvus listing misses its first job.
+     */
+    SHIFTED_PAGE(true);
 
     private final boolean processes;
 

@@ -2,6 +2,7 @@ package io.github.bulkimport.emulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.bulkimport.emulator.http.HttpRequest;
 import io.github.bulkimport.emulator.http.HttpResponse;
@@ -10,13 +11,15 @@ import java.io.IOException;
 import java.math.BigInteger;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The answers of a server that misbehaves in ways a client must survive: it echoes credentials
- * back ({@link FaultType#ECHO_SECRETS}), or fills its answers with control characters, forged
- * log lines and out-of-range numbers ({@link FaultType#HOSTILE_VALUES}).
+ * back ({@link FaultType#ECHO_SECRETS}, {@link FaultType#SECRET_JOB_ID}), fills its answers with
+ * control characters, forged log lines and out-of-range numbers ({@link FaultType#HOSTILE_VALUES}),
+ * or cuts them off ({@link FaultType#CUT_JSON}).
  */
 final class HostileAnswers {
 
@@ -73,6 +76,39 @@ final class HostileAnswers {
         } catch (final IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The answer with the request's bearer token as its job ID, or, for a listing, with one more record named so. */
+    HttpResponse secretAsJobId(final HttpRequest request, final HttpResponse answer) {
+        final String authorization = String.valueOf(request.header("authorization"));
+        final String token = authorization.startsWith("Bearer ") ? authorization.substring("Bearer ".length()).strip() : authorization;
+        final JsonNode envelope;
+        try {
+            envelope = mapper.readTree(answer.body());
+        } catch (final IOException notJson) {
+            return answer;
+        }
+        if (envelope == null || !envelope.path("data").isObject()) {
+            return answer;
+        }
+        final ObjectNode data = (ObjectNode) envelope.path("data");
+        if (data.has("jobId")) {
+            data.put("jobId", token);
+        }
+        if (data.path("records").isArray()) {
+            ((ArrayNode) data.path("records")).addObject().put("jobId", token).put("state", "Completed");
+        }
+        try {
+            return HttpResponse.of(answer.status(), "application/json", mapper.writeValueAsBytes(envelope));
+        } catch (final IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The answer's body cut in half, sent as a whole answer of that length. */
+    static HttpResponse cutJson(final HttpResponse answer) {
+        return new HttpResponse(answer.status(), answer.headers(), Arrays.copyOf(answer.body(), answer.body().length / 2), answer.effect(),
+                answer.delayMillis());
     }
 
     private static void spoil(final ObjectNode node) {

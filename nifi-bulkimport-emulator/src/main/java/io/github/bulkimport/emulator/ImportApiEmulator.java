@@ -141,7 +141,7 @@ public final class ImportApiEmulator implements Closeable {
             record(request, operation, response.effect() == HttpResponse.Effect.DROP ? 0 : response.status(), codeOf(fault), null, false, fault.type(), receivedAt);
             return response;
         }
-        final ApiHandler.Outcome outcome = api.handle(request);
+        final ApiHandler.Outcome outcome = api.handle(request, fault != null && fault.type() == FaultType.SHIFTED_PAGE);
         HttpResponse response = outcome.response();
         int status = response.status();
         if (fault != null) {
@@ -154,6 +154,9 @@ public final class ImportApiEmulator implements Closeable {
                 case TRUNCATED -> response = response.withEffect(HttpResponse.Effect.TRUNCATE);
                 case DRIP -> response = response.dripped(fault.delayMillis());
                 case HOSTILE_VALUES -> response = hostile.hostile(response);
+                case SECRET_JOB_ID -> response = hostile.secretAsJobId(request, response);
+                case CUT_JSON -> response = HostileAnswers.cutJson(response);
+                case SHIFTED_PAGE -> { }
                 default -> throw new IllegalStateException("unexpected processing fault " + fault.type());
             }
         }
@@ -290,6 +293,7 @@ public final class ImportApiEmulator implements Closeable {
         private Duration idempotencyTtl = Duration.ofHours(24);
         private int recordLimit = 10_000;
         private LongSupplier clock = System::currentTimeMillis;
+        private boolean strictActions;
         private final List<Fault> faults = new ArrayList<>();
 
         public Builder deployment(final Deployment value) {
@@ -357,6 +361,12 @@ public final class ImportApiEmulator implements Closeable {
             return this;
         }
 
+        /** Refuse a repeated commit and an abort of a Failed job, as servers did before Milvus made both succeed. */
+        public Builder strictActions(final boolean value) {
+            this.strictActions = value;
+            return this;
+        }
+
         public Builder fault(final Fault fault) {
             faults.add(fault);
             return this;
@@ -364,7 +374,7 @@ public final class ImportApiEmulator implements Closeable {
 
         public EmulatorConfig config() {
             return new EmulatorConfig(deployment, address, port, token, clusterId, Set.copyOf(collections), importDuration, failureMarker,
-                    maxActiveJobs, idempotency, idempotencyTtl, recordLimit, clock);
+                    maxActiveJobs, idempotency, idempotencyTtl, recordLimit, clock, strictActions);
         }
 
         public ImportApiEmulator start() {

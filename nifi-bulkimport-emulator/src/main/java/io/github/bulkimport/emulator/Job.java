@@ -15,6 +15,8 @@ public final class Job {
 
     static final long ROWS_PER_FILE = 1_000;
     static final long BYTES_PER_FILE = 1_048_576;
+    /** The reason Milvus gives a job a client aborted (a stable one, that tells it from a job that failed by itself). */
+    static final String ABORTED_REASON = "import job aborted by user";
 
     private final String id;
     private final String collection;
@@ -29,7 +31,7 @@ public final class Job {
     private final String failureReason;
     private final boolean twoPhase;
     private volatile long committedAt = -1;
-    private volatile boolean aborted;
+    private volatile long abortedAt = -1;
 
     /**
      * @param volume        the Zilliz Cloud volume the files are in, or {@code null}
@@ -90,6 +92,13 @@ public final class Job {
 
     /** When the job stops counting against the active-job limit. */
     long finishesAt() {
+        if (abortedAt >= 0) {
+            return Math.min(abortedAt, plannedFinish());
+        }
+        return plannedFinish();
+    }
+
+    private long plannedFinish() {
         return failureReason != null ? createdAt + durationMillis / 2 : createdAt + durationMillis;
     }
 
@@ -108,23 +117,31 @@ public final class Job {
     }
 
     public boolean aborted() {
-        return aborted;
+        return abortedAt >= 0;
+    }
+
+    /** When the job became Failed (aborted, or failed halfway), or -1 when it never does. */
+    public long failedAt() {
+        if (abortedAt >= 0) {
+            return abortedAt;
+        }
+        return failureReason == null ? -1 : createdAt + durationMillis / 2;
     }
 
     void commit(final long now) {
         committedAt = now;
     }
 
-    void abort() {
-        aborted = true;
+    void abort(final long now) {
+        abortedAt = now;
     }
 
     /** The job as seen at {@code now}. */
     public Snapshot snapshot(final long now) {
         final long total = ROWS_PER_FILE * files.size();
         final long size = BYTES_PER_FILE * files.size();
-        if (aborted) {
-            return new Snapshot("Failed", 0, 0, total, size, "import aborted by the client", now);
+        if (abortedAt >= 0) {
+            return new Snapshot("Failed", 0, 0, total, size, ABORTED_REASON, abortedAt);
         }
         final long elapsed = now - createdAt;
         if (failureReason != null && elapsed >= durationMillis / 2) {

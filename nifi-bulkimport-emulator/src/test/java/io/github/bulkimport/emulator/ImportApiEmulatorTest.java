@@ -11,6 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -208,26 +209,49 @@ class ImportApiEmulatorTest {
     }
 
     @Test
-    void twoPhaseJobsWaitForCommitOrAbort() throws Exception {
+    void twoPhaseJobsWaitForCommitOrAbortAndRepeatsSucceedAsOnMilvus() throws Exception {
         milvus();
         final String committed = create("{\"collectionName\":\"c\",\"files\":[[\"a\"]],\"options\":{\"auto_commit\":\"false\"}}");
         final String aborted = create("{\"collectionName\":\"c\",\"files\":[[\"b\"]],\"options\":{\"auto_commit\":\"false\"}}");
-        assertEquals(2100, json(post("commit", "{\"jobId\":\"" + committed + "\"}")).path("code").asInt(), "Pending cannot be committed");
+        final String failing = create("{\"collectionName\":\"c\",\"files\":[[\"bad-schema\"]],\"options\":{\"auto_commit\":\"false\"}}");
+        assertEquals(2100, code("commit", committed), "Pending cannot be committed");
         now.addAndGet(10_000);
         assertEquals("Uncommitted", state(committed));
-        assertEquals(0, json(post("commit", "{\"jobId\":\"" + committed + "\"}")).path("code").asInt());
+        assertEquals(0, code("commit", committed));
         assertEquals("Committing", state(committed));
+        assertEquals(0, code("commit", committed), "a repeated commit succeeds (Milvus's REST contract tests)");
+        assertEquals(0, code("abort", aborted));
+        now.addAndGet(1_000);
+        assertEquals("Completed", state(committed));
+        assertEquals(0, code("commit", committed));
+        assertEquals("Failed", state(aborted));
+        assertEquals("import job aborted by user", describe(aborted).path("reason").asText(), "a stable reason tells an abort from a failure");
+        assertEquals(0, code("abort", aborted), "a repeated abort succeeds (milvus pull request 50692)");
+        assertEquals("Failed", state(failing));
+        assertEquals(0, code("abort", failing), "so does an abort of a job that failed by itself (pull request 51083)");
+        assertTrue(describe(failing).path("reason").asText().contains("is missing in the file"), "and it keeps its own reason");
+        assertEquals(2100, code("abort", committed), "a Completed job cannot be aborted");
+        assertEquals(1802, json(post("commit", "{}")).path("code").asInt());
+        assertTrue(json(post("abort", "{\"jobId\":\"9\"}")).path("message").asText().contains("import job does not exist"));
+    }
+
+    @Test
+    void strictActionsRefuseRepeatsAsServersDidBefore() throws Exception {
+        emulator = ImportApiEmulator.builder().deployment(Deployment.MILVUS).token(TOKEN).importDuration(Duration.ofSeconds(10)).clock(now::get)
+                .strictActions(true).start();
+        final String committed = create("{\"collectionName\":\"c\",\"files\":[[\"a\"]],\"options\":{\"auto_commit\":\"false\"}}");
+        final String aborted = create("{\"collectionName\":\"c\",\"files\":[[\"b\"]],\"options\":{\"auto_commit\":\"false\"}}");
+        now.addAndGet(10_000);
+        assertEquals(0, code("commit", committed));
         final JsonNode again = json(post("commit", "{\"jobId\":\"" + committed + "\"}"));
         assertEquals(2100, again.path("code").asInt());
         assertTrue(again.path("message").asText().contains("is Committing"), again.toString());
-        assertEquals(0, json(post("abort", "{\"jobId\":\"" + aborted + "\"}")).path("code").asInt());
-        now.addAndGet(1_000);
-        assertEquals("Completed", state(committed));
-        assertEquals("Failed", state(aborted));
-        assertEquals(2100, json(post("abort", "{\"jobId\":\"" + aborted + "\"}")).path("code").asInt(), "a Failed job cannot be aborted again");
-        assertEquals(2100, json(post("abort", "{\"jobId\":\"" + committed + "\"}")).path("code").asInt(), "a Completed job cannot be aborted");
-        assertEquals(1802, json(post("commit", "{}")).path("code").asInt());
-        assertTrue(json(post("abort", "{\"jobId\":\"9\"}")).path("message").asText().contains("import job does not exist"));
+        assertEquals(0, code("abort", aborted));
+        assertEquals(2100, code("abort", aborted), "a Failed job cannot be aborted again");
+    }
+
+    private int code(final String operation, final String jobId) throws Exception {
+        return json(post(operation, "{\"jobId\":\"" + jobId + "\"}")).path("code").asInt();
     }
 
     @Test
@@ -347,6 +371,28 @@ class ImportApiEmulatorTest {
         assertTrue(System.nanoTime() - start >= 300_000_000L);
         assertThrows(IOException.class, () -> post("list", "{}"));
         assertEquals(10 * 1024 * 1024, post("list", "{}").body().length());
+    }
+
+    @Test
+    void aSecretAsJobIdACutJsonAndAShiftedPage() throws Exception {
+        zilliz();
+        for (int i = 0; i < 3; i++) {
+            create("{\"clusterId\":\"in01-abc\",\"collectionName\":\"docs\",\"objectUrls\":[[\"s3://b/" + i + "\"]]}");
+        }
+        emulator.faults().add(Fault.on("create", FaultType.SECRET_JOB_ID, 1)).add(Fault.on("list", FaultType.SECRET_JOB_ID, 1))
+                .add(Fault.on("create", FaultType.CUT_JSON, 1)).add(Fault.on("list", FaultType.SHIFTED_PAGE, 1));
+        final String body = "{\"clusterId\":\"in01-abc\",\"collectionName\":\"docs\",\"objectUrls\":[[\"s3://b/k\"]]}";
+        assertEquals("api-key", json(post("create", body)).path("data").path("jobId").asText());
+        final JsonNode listed = json(post("list", "{\"clusterId\":\"in01-abc\",\"pageSize\":2,\"currentPage\":1}")).path("data").path("records");
+        assertEquals("api-key", listed.get(listed.size() - 1).path("jobId").asText());
+        final HttpResponse<String> cut = post("create", body);
+        assertEquals(200, cut.statusCode(), "a whole HTTP answer");
+        assertThrows(IOException.class, () -> JSON.readTree(cut.body()), "whose JSON is cut off: " + cut.body());
+        assertEquals(5, emulator.jobCount(), "both requests took effect");
+        final List<String> ids = emulator.jobs().stream().map(Job::id).toList();
+        final JsonNode shifted = json(post("list", "{\"clusterId\":\"in01-abc\",\"pageSize\":2,\"currentPage\":1}")).path("data").path("records");
+        assertEquals(List.of(ids.get(1), ids.get(2)), List.of(shifted.get(0).path("jobId").asText(), shifted.get(1).path("jobId").asText()),
+                "the page starts one job later, as if one before it had gone");
     }
 
     @Test

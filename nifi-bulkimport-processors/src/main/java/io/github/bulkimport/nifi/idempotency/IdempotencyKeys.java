@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Deterministic {@code Idempotency-Key} values. A flowfile's key depends only on what survives a
@@ -23,7 +22,6 @@ public final class IdempotencyKeys {
 
     private static final String VERSION = "nifi-bulkimport/1";
     private static final HexFormat HEX = HexFormat.of();
-    private static final Pattern DERIVED = Pattern.compile("[0-9a-f]{64}");
     /** Looking a digest up costs more than the digest itself; digest() resets it for the next use. */
     private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(IdempotencyKeys::newSha256);
 
@@ -82,11 +80,36 @@ public final class IdempotencyKeys {
         return sha256(text.toString());
     }
 
-    /** A short, fixed-length digest of a key, used to remember it in state. */
-    public static String memoryKey(final String key) {
-        // a derived key is already a digest: its first half is as good as a digest of it
-        final String digest = DERIVED.matcher(key).matches() ? key : sha256(key);
-        return digest.substring(0, 32);
+    /**
+     * The key a custom Idempotency Key sends. A flowfile sent back after its job Failed (or was
+     * aborted) needs a new job, and servers return the failed job for a key they have seen: its key is
+     * then derived from the custom one and the failed job, so that it changes whatever the expression.
+     *
+     * @param previousFailedJobId the job this flowfile started before and that Failed, or {@code null}
+     */
+    public static String forCustomKey(final String customKey, final String previousFailedJobId) {
+        if (previousFailedJobId == null) {
+            return customKey;
+        }
+        final StringBuilder text = new StringBuilder(customKey.length() + 64);
+        field(text, VERSION + "/custom");
+        field(text, customKey);
+        field(text, previousFailedJobId);
+        return sha256(text.toString());
+    }
+
+    /**
+     * A short, fixed-length digest of a key, used to remember it in state and in attributes. Scoped
+     * as servers scope keys, to the collection and its database, whatever the key: a custom key
+     * reused for another collection names another job.
+     */
+    public static String memoryKey(final ImportTarget target, final String key) {
+        final StringBuilder text = new StringBuilder(key.length() + 96);
+        field(text, VERSION + "/memory");
+        field(text, target.database());
+        field(text, target.collection());
+        field(text, key);
+        return sha256(text.toString()).substring(0, 32);
     }
 
     private static void field(final StringBuilder text, final String value) {

@@ -16,12 +16,17 @@ import org.apache.nifi.annotation.documentation.SeeAlso;
 import org.apache.nifi.annotation.documentation.Tags;
 import org.apache.nifi.annotation.documentation.UseCase;
 
+import java.util.regex.Pattern;
+
 import static io.github.bulkimport.nifi.processors.BulkImportAttributes.*;
 
 @Tags({"milvus", "zilliz", "vector", "bulk import", "import", "abort", "cancel", "two-phase"})
 @CapabilityDescription("Aborts bulk-import jobs that have not finished, on Milvus: a two-phase job (auto_commit = false) that is Uncommitted, or "
-        + "a job still running; its rows never become visible and it ends Failed. One flowfile may name several jobs. Safe on replay: a job "
-        + "already Failed counts as aborted; a job already Completed cannot be aborted and goes to failure. Zilliz Cloud does not abort jobs.")
+        + "a job still running; its rows never become visible and it ends Failed. One flowfile may name several jobs, each aborted once. Each "
+        + "job's state is asked first and decides what is reported: a job already Failed is where an abort leads (already aborted, or already "
+        + "failed when it failed by itself), so a replay is safe; a job Committing or Completed cannot be aborted and goes to failure. The "
+        + "flowfile's own job (bulkimport.job.id) aborted, bulkimport.state becomes Failed, so that sent back to TriggerBulkImport it starts a "
+        + "new job. Zilliz Cloud does not abort jobs.")
 @InputRequirement(InputRequirement.Requirement.INPUT_REQUIRED)
 @ReadsAttributes({
         @ReadsAttribute(attribute = JOB_ID, description = "The job to abort (the default of Job ID)."),
@@ -29,6 +34,7 @@ import static io.github.bulkimport.nifi.processors.BulkImportAttributes.*;
 })
 @WritesAttributes({
         @WritesAttribute(attribute = ACTION, description = ACTION_DESC),
+        @WritesAttribute(attribute = STATE, description = "Failed, when the flowfile's own job (bulkimport.job.id) is among the jobs aborted."),
         @WritesAttribute(attribute = ERROR_CODE, description = ERROR_CODE_DESC),
         @WritesAttribute(attribute = ERROR_MESSAGE, description = ERROR_MESSAGE_DESC),
         @WritesAttribute(attribute = HTTP_STATUS, description = HTTP_STATUS_DESC)
@@ -41,6 +47,8 @@ import static io.github.bulkimport.nifi.processors.BulkImportAttributes.*;
                 Connect success to wherever the abort is reported, retry back to this processor, failure to an alert.
                 """)
 public class AbortBulkImport extends AbstractJobActionProcessor {
+
+    private static final Pattern ABORTED = Pattern.compile("abort", Pattern.CASE_INSENSITIVE);
 
     @Override
     Operation operation() {
@@ -62,13 +70,36 @@ public class AbortBulkImport extends AbstractJobActionProcessor {
         return "abort";
     }
 
+    /**
+     * A Failed job is where an abort leads. Its reason tells an earlier abort (Milvus writes a reason of
+     * its own for a job aborted by a client) from a job that failed by itself.
+     */
     @Override
-    boolean alreadyDone(final JobProgress progress) {
-        return progress.state() == JobState.FAILED;
+    String alreadyThere(final JobProgress progress) {
+        if (progress.state() != JobState.FAILED) {
+            return null;
+        }
+        final String reason = progress.reason();
+        return reason != null && ABORTED.matcher(reason).find() ? "already aborted" : "already failed";
+    }
+
+    /** Aborting a failed two-phase job releases its copy on a replicating (CDC) peer; servers answer it with success, or refuse it harmlessly. */
+    @Override
+    boolean callWhenAlreadyThere() {
+        return true;
     }
 
     @Override
     String never(final JobProgress progress) {
-        return progress.state() == JobState.COMPLETED ? ": its rows are visible already" : "";
+        return switch (progress.state()) {
+            case COMPLETED -> "its rows are visible already";
+            case COMMITTING -> "it is being committed, its rows becoming visible";
+            default -> null;
+        };
+    }
+
+    @Override
+    String stateOfOwnJobWhenDone() {
+        return JobState.FAILED.apiName();
     }
 }

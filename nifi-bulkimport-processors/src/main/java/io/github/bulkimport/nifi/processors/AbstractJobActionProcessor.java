@@ -21,14 +21,15 @@ import org.apache.nifi.processor.util.StandardValidators;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * What CommitBulkImport and AbortBulkImport share: the jobs a flowfile names (in attributes or, one
- * per line, in its content), one call per job, and routing that is safe on replay: a job already in
- * the state the action leads to counts as done.
+ * per line, in its content), each acted on once, and routing that is safe on replay: each job's state,
+ * asked before acting, says whether it is where the action leads already, and that is reported.
  */
 abstract class AbstractJobActionProcessor extends AbstractBulkImportProcessor {
 
@@ -74,9 +75,6 @@ abstract class AbstractJobActionProcessor extends AbstractBulkImportProcessor {
     private static final List<PropertyDescriptor> PROPERTIES = List.of(CONNECTION_SERVICE, JOB_ID_SOURCE, JOB_ID, DATABASE_NAME);
     private static final Set<Relationship> RELATIONSHIPS = Set.of(REL_SUCCESS, REL_RETRY, REL_FAILURE);
 
-    /** What became of one job: done by this call, or found done already. */
-    enum Done { NOW, BEFORE }
-
     /** The operation, for provenance. */
     abstract Operation operation();
 
@@ -89,11 +87,20 @@ abstract class AbstractJobActionProcessor extends AbstractBulkImportProcessor {
     /** The action's verb in messages: "commit" or "abort". */
     abstract String verb();
 
-    /** Whether a job is where the action leads already. */
-    abstract boolean alreadyDone(JobProgress progress);
+    /**
+     * What a job's state says was done before this processor came: the outcome to report ("already
+     * committed"...) when the job is where the action leads already, or {@code null} when it is not.
+     */
+    abstract String alreadyThere(JobProgress progress);
 
-    /** Why a job in this state can never be taken where the action leads, or "" when it might. */
+    /** Whether to call the server for a job that is where the action leads already (an abort releases a replicating peer). */
+    abstract boolean callWhenAlreadyThere();
+
+    /** Why a job in this state can never be taken where the action leads, or {@code null} when it might. */
     abstract String never(JobProgress progress);
+
+    /** What {@code bulkimport.state} becomes when the flowfile's own job is done, or {@code null} to leave it. */
+    abstract String stateOfOwnJobWhenDone();
 
     @Override
     protected List<PropertyDescriptor> getSupportedPropertyDescriptors() {
@@ -133,10 +140,10 @@ abstract class AbstractJobActionProcessor extends AbstractBulkImportProcessor {
         final List<String> outcomes = new ArrayList<>(jobs.size());
         for (final JobReference job : jobs) {
             try {
-                final Done done = actOn(session, service, job);
-                outcomes.add(done == Done.NOW ? done() : "already " + done());
+                final String outcome = actOn(session, service, job);
+                outcomes.add(outcome);
                 session.getProvenanceReporter().invokeRemoteProcess(flowFile, service.addressOf(operation()),
-                        service.visibleText("Bulk-import job " + job.jobId() + (done == Done.NOW ? " " : " was already ") + done()));
+                        service.visibleText("Bulk-import job " + job.jobId() + " " + outcome));
             } catch (final ImportApiException e) {
                 final String which = "Job " + job.jobId() + " could not be " + done()
                         + (jobs.size() > 1 ? " (" + outcomes.size() + " of " + jobs.size() + " jobs done before it)" : "");
@@ -146,32 +153,80 @@ abstract class AbstractJobActionProcessor extends AbstractBulkImportProcessor {
         }
         FlowFile updated = session.removeAllAttributes(flowFile, BulkImportAttributes.ERRORS);
         updated = session.putAttribute(updated, BulkImportAttributes.ACTION, String.join(", ", outcomes));
+        final String ownJob = flowFile.getAttribute(BulkImportAttributes.JOB_ID);
+        if (stateOfOwnJobWhenDone() != null && jobs.stream().anyMatch(job -> job.jobId().equals(ownJob))) {
+            // sent back to TriggerBulkImport, the flowfile then starts a new job, as after a failure, rather than re-attach to this one
+            updated = session.putAttribute(updated, BulkImportAttributes.STATE, stateOfOwnJobWhenDone());
+        }
         session.transfer(updated, REL_SUCCESS);
     }
 
-    private Done actOn(final ProcessSession session, final BulkImportConnectionService service, final JobReference job) throws ImportApiException {
+    /**
+     * Takes one job where the action leads, deciding from its state rather than from the answer's code:
+     * servers answer a repeated commit, or an abort of a failed job, alike with success. Returns what was
+     * done, as {@code bulkimport.action} says it.
+     */
+    private String actOn(final ProcessSession session, final BulkImportConnectionService service, final JobReference job) throws ImportApiException {
+        final JobProgress before = describe(session, service, job);
+        final String already = alreadyThere(before);
+        if (already != null) {
+            if (callWhenAlreadyThere()) {
+                try {
+                    call(session, service, job);
+                } catch (final ImportApiException refusal) {
+                    if (refusal.getKind().isRetryable()) {
+                        throw refusal;
+                    }
+                    // a server that refuses to act on a job already there: it is there all the same
+                }
+            }
+            return already;
+        }
+        final String never = never(before);
+        if (never != null) {
+            throw refused(before, never, null);
+        }
         try {
-            session.adjustCounter(Counters.HTTP_CALLS, 1, false);
-            act(service, job);
-            return Done.NOW;
+            call(session, service, job);
+            return done();
         } catch (final ImportApiException refusal) {
             if (refusal.getKind().isRetryable()) {
                 throw refusal;
             }
-            // a replay, or a job that finished meanwhile: ask where the job is before calling it a failure
-            session.adjustCounter(Counters.HTTP_CALLS, 1, false);
-            final JobProgress progress = service.describeJob(job);
-            if (alreadyDone(progress)) {
-                return Done.BEFORE;
+            // the job moved between the describe and the call, or the answer was unreadable: where is it now?
+            final JobProgress after = describe(session, service, job);
+            final String alreadyNow = alreadyThere(after);
+            if (alreadyNow != null) {
+                return alreadyNow;
             }
             if (refusal.isOutcomeUnknown()) {
                 // the answer was unreadable, not a refusal: it is the error to report
                 throw refusal;
             }
-            throw new ImportApiException(ErrorKind.TERMINAL, "The server refused to " + verb() + " job " + progress.jobId() + ", which is "
-                    + progress.state().displayName(progress.rawState()) + never(progress) + ": " + refusal.getMessage(),
-                    refusal.getHttpStatus().orElse(null), refusal.getErrorCode().orElse(null), null, false);
+            throw refused(after, never(after), refusal);
         }
+    }
+
+    private void call(final ProcessSession session, final BulkImportConnectionService service, final JobReference job) throws ImportApiException {
+        session.adjustCounter(Counters.HTTP_CALLS, 1, false);
+        act(service, job);
+    }
+
+    private static JobProgress describe(final ProcessSession session, final BulkImportConnectionService service, final JobReference job)
+            throws ImportApiException {
+        session.adjustCounter(Counters.HTTP_CALLS, 1, false);
+        return service.describeJob(job);
+    }
+
+    /** A job whose state keeps it from where the action leads: {@code refusal} is the server's answer, or {@code null} when none was asked for. */
+    private ImportApiException refused(final JobProgress progress, final String never, final ImportApiException refusal) {
+        final String state = progress.state().displayName(progress.rawState());
+        if (refusal == null) {
+            return new ImportApiException(ErrorKind.TERMINAL, "Job " + progress.jobId() + " is " + state + ": " + never, null, "JOB_STATE", null, false);
+        }
+        return new ImportApiException(ErrorKind.TERMINAL, "The server refused to " + verb() + " job " + progress.jobId() + ", which is " + state
+                + (never == null ? "" : " (" + never + ")") + ": " + refusal.getMessage(), refusal.getHttpStatus().orElse(null),
+                refusal.getErrorCode().orElse(null), null, false);
     }
 
     /** The same failure, its message naming the job: a flowfile may name several. */
@@ -199,7 +254,8 @@ abstract class AbstractJobActionProcessor extends AbstractBulkImportProcessor {
         } else {
             ids = JobInput.jobIds(context, JOB_ID, flowFile);
         }
-        return ids.stream().map(id -> new JobReference(id, database)).toList();
+        // a job named twice is acted on once
+        return new LinkedHashSet<>(ids).stream().map(id -> new JobReference(id, database)).toList();
     }
 
     @Override

@@ -28,6 +28,10 @@ public final class BulkImportAttributes {
     public static final String BATCH_INDEX_DESC = "This flowfile's position in the request, from 0.";
     public static final String IDEMPOTENCY_KEY = "bulkimport.idempotency.key";
     public static final String IDEMPOTENCY_KEY_DESC = "The Idempotency-Key of the request that started the job.";
+    public static final String FLOWFILE_KEY = "bulkimport.flowfile.key";
+    public static final String FLOWFILE_KEY_DESC = "A digest of what makes this flowfile's import (its upload's identity, else its uuid; "
+            + "collection, database, options and files; a job it replaces): a flowfile that comes back with the same key gets its job back or "
+            + "joins its request again, one re-uploaded or sent elsewhere starts a new job.";
     public static final String REATTACHED = "bulkimport.reattached";
     public static final String REATTACHED_DESC = "true when the flowfile was given back a job it had already started (a replay after a crash, a rollback "
             + "or a loop) instead of starting another.";
@@ -60,8 +64,9 @@ public final class BulkImportAttributes {
     public static final String FAILED_FILES = "bulkimport.failed.files";
     public static final String FAILED_FILES_DESC = "The files that failed and why, one \"file: reason\" per line, at most 10 of them and 1,000 characters.";
     public static final String ACTION = "bulkimport.action";
-    public static final String ACTION_DESC = "What CommitBulkImport or AbortBulkImport did with each job named, in order and separated by \", \": "
-            + "committed, already committed, aborted or already aborted.";
+    public static final String ACTION_DESC = "What CommitBulkImport or AbortBulkImport found and did, per distinct job named, in order and "
+            + "separated by \", \", decided from each job's state: committed, already committed (Committing or Completed before), aborted, already "
+            + "aborted (Failed by an earlier abort) or already failed (Failed by itself).";
     public static final String CHECKED_AT = "bulkimport.checked.at";
     public static final String CHECKED_AT_DESC = "When the server was last asked about the job, ISO-8601 UTC.";
 

@@ -22,8 +22,9 @@ import static io.github.bulkimport.nifi.processors.BulkImportAttributes.*;
 
 @Tags({"milvus", "zilliz", "vector", "bulk import", "import", "commit", "two-phase"})
 @CapabilityDescription("Commits two-phase bulk-import jobs (started with the import option auto_commit = false) that GetBulkImportProgress found "
-        + "Uncommitted, so that their rows become visible. One flowfile may name several jobs: a dataset is committed in one step. Safe on "
-        + "replay: a job already Committing or Completed counts as committed.")
+        + "Uncommitted, so that their rows become visible. One flowfile may name several jobs: a dataset is committed in one step, each job "
+        + "once. Each job's state is asked first and decides what is reported, not the answer's code (servers answer a repeated commit with "
+        + "success too): a job already Committing or Completed is already committed, so a replay is safe; a Failed job goes to failure.")
 @InputRequirement(InputRequirement.Requirement.INPUT_REQUIRED)
 @ReadsAttributes({
         @ReadsAttribute(attribute = JOB_ID, description = "The job to commit (the default of Job ID)."),
@@ -85,7 +86,7 @@ import static io.github.bulkimport.nifi.processors.BulkImportAttributes.*;
                                 """),
                 @ProcessorConfiguration(processorClass = AbortBulkImport.class,
                         configuration = """
-                                Set Job ID Source to Content. A job that failed by itself counts as aborted ("already aborted").
+                                Set Job ID Source to Content. A job that failed by itself is where an abort leads ("already failed").
                                 Connect retry back to AbortBulkImport, failure to an alert.
                                 """)
         })
@@ -112,12 +113,22 @@ public class CommitBulkImport extends AbstractJobActionProcessor {
     }
 
     @Override
-    boolean alreadyDone(final JobProgress progress) {
-        return progress.state() == JobState.COMMITTING || progress.state() == JobState.COMPLETED;
+    String alreadyThere(final JobProgress progress) {
+        return progress.state() == JobState.COMMITTING || progress.state() == JobState.COMPLETED ? "already committed" : null;
+    }
+
+    @Override
+    boolean callWhenAlreadyThere() {
+        return false;
     }
 
     @Override
     String never(final JobProgress progress) {
-        return progress.state() == JobState.FAILED ? " and can never be committed" : "";
+        return progress.state() == JobState.FAILED ? "a Failed job can never be committed" : null;
+    }
+
+    @Override
+    String stateOfOwnJobWhenDone() {
+        return null;
     }
 }

@@ -15,7 +15,6 @@ import org.apache.nifi.processor.util.StandardValidators;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 import static io.github.bulkimport.nifi.processors.AbstractBulkImportProcessor.blankToNull;
 
@@ -31,9 +30,11 @@ final class FlowFileShares {
     static final PropertyDescriptor IDEMPOTENCY_KEY = new PropertyDescriptor.Builder()
             .name("Idempotency Key")
             .description("The Idempotency-Key sent with each request (printable ASCII, at most 256 characters). Leave empty to derive it from "
-                    + "the flowfile's uuid and the request, so that a flowfile replayed after a crash or rollback gets back the job it "
-                    + "already started, while a flowfile whose job Failed (bulkimport.state = Failed) starts a new one. When set, it must "
-                    + "change whenever a new job is wanted, for example ${s3.etag}-${bulkimport.job.id}.")
+                    + "the upload (s3.etag, s3.version, gcs.etag, gcs.generation, azure.etag; else the flowfile's uuid) and the request, so that "
+                    + "a flowfile replayed after a crash or rollback, or copied by a load-balanced connection, gets back the job it already "
+                    + "started, while a new upload, or a flowfile whose job Failed or was aborted (bulkimport.state = Failed), starts a new one. "
+                    + "When set, it must change whenever a new upload is to be imported, for example ${s3.etag}; servers scope keys to the "
+                    + "collection, and so does this processor. A flowfile whose job Failed sends a key derived from this one and the failed job.")
             .required(false)
             .expressionLanguageSupported(ExpressionLanguageScope.FLOWFILE_ATTRIBUTES)
             .addValidator(StandardValidators.NON_EMPTY_VALIDATOR)
@@ -57,15 +58,18 @@ final class FlowFileShares {
                     ? attributes.get(BulkImportAttributes.JOB_ID)
                     : attributes.get(BulkImportAttributes.REPLACES_JOB_ID);
             final String key = context.getProperty(IDEMPOTENCY_KEY).isSet()
-                    ? customKey(context, flowFile)
+                    ? IdempotencyKeys.forCustomKey(customKey(context, flowFile), replacesJob)
                     : IdempotencyKeys.forFlowFile(attributes.get("uuid"), UploadAttributes.uploadIdentity(attributes), input.target(), input.volume(),
                     input.files(), replacesJob);
-            final String memoryKey = IdempotencyKeys.memoryKey(key);
-            String boundRequest = attributes.get(BulkImportAttributes.REQUEST_KEY);
+            final String memoryKey = IdempotencyKeys.memoryKey(input.target(), key);
+            // what the flowfile's attributes say of earlier passes holds only for the same import: not after a new upload or another target
+            final String keyBefore = attributes.get(BulkImportAttributes.FLOWFILE_KEY);
+            String boundRequest = keyBefore == null || keyBefore.equals(memoryKey) ? attributes.get(BulkImportAttributes.REQUEST_KEY) : null;
             if (boundRequest == null && memory != null) {
                 boundRequest = memory.pendingRequest(memoryKey).orElse(null);
             }
-            return new FlowFileShare(flowFile, input, key, memoryKey, replacesJob, boundRequest, startedBefore(attributes, input), null);
+            final RememberedJob started = memoryKey.equals(keyBefore) ? startedBefore(attributes) : null;
+            return new FlowFileShare(flowFile, input, key, memoryKey, replacesJob, boundRequest, started, null);
         } catch (final InvalidInputException e) {
             return FlowFileShare.rejected(flowFile, e.getMessage());
         } catch (final RuntimeException e) {
@@ -75,21 +79,13 @@ final class FlowFileShares {
     }
 
     /**
-     * The job this processor already started for the same share, when the flowfile comes back after
-     * success (looped back for another reason): its attributes name the job, the same target and the
-     * same files, and its job has not Failed.
+     * The job this processor already started for the same import, when the flowfile comes back after
+     * success (looped back for another reason) with the key it had then: its attributes name the job,
+     * and the job has not Failed.
      */
-    private static RememberedJob startedBefore(final Map<String, String> attributes, final ImportRequest input) {
+    private static RememberedJob startedBefore(final Map<String, String> attributes) {
         final String jobId = attributes.get(BulkImportAttributes.JOB_ID);
-        if (jobId == null || attributes.get(BulkImportAttributes.IDEMPOTENCY_KEY) == null
-                || JobState.FAILED.apiName().equals(attributes.get(BulkImportAttributes.STATE))) {
-            return null;
-        }
-        final boolean sameShare = input.target().collection().equals(attributes.get(BulkImportAttributes.COLLECTION))
-                && Objects.equals(input.target().partition(), attributes.get(BulkImportAttributes.PARTITION))
-                && Objects.equals(input.target().database(), attributes.get(BulkImportAttributes.DATABASE))
-                && TriggerRouting.objectUrls(input.files()).equals(attributes.get(BulkImportAttributes.OBJECT_URLS));
-        if (!sameShare) {
+        if (jobId == null || JobState.FAILED.apiName().equals(attributes.get(BulkImportAttributes.STATE))) {
             return null;
         }
         try {

@@ -30,8 +30,10 @@ import org.apache.nifi.processor.ProcessSession;
 import org.apache.nifi.processor.Relationship;
 import org.apache.nifi.processor.util.StandardValidators;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -43,8 +45,9 @@ import static io.github.bulkimport.nifi.processors.BulkImportAttributes.*;
         + "job's state: success when Completed, uncommitted when a two-phase import waits for its commit, running while Pending, Importing or "
         + "Committing (penalized, so a loop from running back to this processor "
         + "polls at the Penalty Duration), failure when Failed or unknown to the server, retry on transient errors, and expired when the job "
-        + "has not finished within Maximum Wait Time of bulkimport.submitted.at. It never waits inside the processor, and leaves the content as it is "
-        + "unless Output Content asks for the job's description.")
+        + "has not finished (or, two-phase, been committed or aborted) within Maximum Wait Time of bulkimport.submitted.at. A job shared by "
+        + "several flowfiles is described once per run. It never waits inside the processor, and leaves the content as it is unless Output "
+        + "Content asks for the job's description.")
 @InputRequirement(InputRequirement.Requirement.INPUT_REQUIRED)
 @DefaultSettings(penaltyDuration = "10 sec")
 @ReadsAttributes({
@@ -92,8 +95,9 @@ public class GetBulkImportProgress extends AbstractBulkImportProcessor {
 
     public static final PropertyDescriptor MAXIMUM_WAIT_TIME = new PropertyDescriptor.Builder()
             .name("Maximum Wait Time")
-            .description("How long after " + SUBMITTED_AT + " a job may still be unfinished; after that the flowfile goes to "
-                    + "expired. Counted from attributes, so it survives restarts. Milvus forgets finished jobs after 3 hours by default.")
+            .description("How long after " + SUBMITTED_AT + " a job may still be unfinished, or Uncommitted (a two-phase job that nothing "
+                    + "commits or aborts); after that the flowfile goes to expired. Counted from attributes, so it survives restarts. Milvus "
+                    + "forgets finished jobs after 3 hours by default.")
             .required(true)
             .defaultValue("24 hours")
             .addValidator(StandardValidators.TIME_PERIOD_VALIDATOR)
@@ -102,7 +106,9 @@ public class GetBulkImportProgress extends AbstractBulkImportProcessor {
     static final AllowableValue ORIGINAL_CONTENT = new AllowableValue("Original Content", "Original Content",
             "Leave the content as it is: after an upload processor it is the uploaded file.");
     static final AllowableValue JOB_DESCRIPTION = new AllowableValue("Job Description", "Job Description",
-            "Replace the content with the job as the server describes it, every file with its state and reason, as JSON.");
+            "Once the flowfile leaves the polling loop (success, uncommitted, failure or expired after a check), replace the content with "
+                    + "the job as the server describes it, every file with its state and reason, as JSON; running flowfiles keep their content. "
+                    + "The same whatever Poll Batch Size.");
 
     public static final PropertyDescriptor OUTPUT_CONTENT = new PropertyDescriptor.Builder()
             .name("Output Content")
@@ -131,7 +137,8 @@ public class GetBulkImportProgress extends AbstractBulkImportProcessor {
     public static final Relationship REL_UNCOMMITTED = new Relationship.Builder()
             .name("uncommitted")
             .description("The job is Uncommitted: a two-phase import (option auto_commit = false) whose rows are staged and wait for "
-                    + "CommitBulkImport, or AbortBulkImport. Not penalized.")
+                    + "CommitBulkImport, or AbortBulkImport. Penalized, so that a flow looping it back polls at the Penalty Duration; past "
+                    + "Maximum Wait Time the job goes to expired instead.")
             .build();
 
     public static final Relationship REL_RUNNING = new Relationship.Builder()
@@ -162,6 +169,8 @@ public class GetBulkImportProgress extends AbstractBulkImportProcessor {
             POLL_BATCH_SIZE);
     private static final Set<Relationship> RELATIONSHIPS = Set.of(REL_SUCCESS, REL_UNCOMMITTED, REL_RUNNING, REL_FAILURE, REL_RETRY, REL_EXPIRED);
 
+    private final ProgressCounters counters = new ProgressCounters();
+
     @Override
     protected List<PropertyDescriptor> getSupportedPropertyDescriptors() {
         return PROPERTIES;
@@ -191,7 +200,7 @@ public class GetBulkImportProgress extends AbstractBulkImportProcessor {
         }
         final BulkImportConnectionService service = connectionService(context);
         final String checkedAt = now();
-        final ProgressRouting routing = new ProgressRouting(context, session, service, this, getLogger(), checkedAt);
+        final ProgressRouting routing = new ProgressRouting(context, session, service, this, getLogger(), checkedAt, counters);
         final Map<Group, List<Checked>> groups = new LinkedHashMap<>();
         for (final FlowFile flowFile : flowFiles) {
             try {
@@ -205,20 +214,26 @@ public class GetBulkImportProgress extends AbstractBulkImportProcessor {
                         REL_FAILURE);
             }
         }
-        groups.forEach((group, checks) -> poll(session, service, routing, group, checks));
+        final JobAnswers answers = new JobAnswers(service, calls -> session.adjustCounter(Counters.HTTP_CALLS, calls, false));
+        groups.forEach((group, checks) -> poll(session, service, routing, group, checks, answers));
     }
 
     /** Flowfiles whose jobs one list answer shows: same collection (from the attribute), same database. */
     private record Group(String collection, String database) {
     }
 
-    /** Checks the jobs of one group: from one listing when there are several, then describe where the listing is not enough. */
+    /**
+     * Checks the jobs of one group: from one listing when there are several, then describe where the
+     * listing is not enough: a job finished, Uncommitted, past its deadline or not listed.
+     */
     private void poll(final ProcessSession session, final BulkImportConnectionService service, final ProgressRouting routing, final Group group,
-                      final List<Checked> checks) {
+                      final List<Checked> checks, final JobAnswers answers) {
         Map<String, JobSummary> listed = Map.of();
-        if (checks.size() > 1) {
+        final Set<String> jobIds = new LinkedHashSet<>();
+        checks.forEach(checked -> jobIds.add(checked.check().jobId()));
+        if (jobIds.size() > 1) {
             try {
-                listed = JobListing.find(service, group.collection(), group.database(), checks.stream().map(c -> c.check().jobId()).toList(),
+                listed = JobListing.find(service, group.collection(), group.database(), jobIds,
                         calls -> session.adjustCounter(Counters.HTTP_CALLS, calls, false));
             } catch (final ImportApiException e) {
                 if (e.getKind().isRetryable()) {
@@ -228,16 +243,17 @@ public class GetBulkImportProgress extends AbstractBulkImportProcessor {
                 // a listing is only a shortcut: when it is refused (a collection dropped since, a key allowed to describe but not to
                 // list), each job's own describe decides
                 final String which = group.collection() == null ? "every collection" : "collection " + group.collection();
-                getLogger().warn(service.visibleText("Listing the jobs of " + which + " was refused, so each of its " + checks.size()
+                getLogger().warn(service.visibleText("Listing the jobs of " + which + " was refused, so each of its " + jobIds.size()
                         + " jobs is described instead: " + e.getMessage()));
             }
         }
+        final Instant now = Instant.now();
         for (final Checked checked : checks) {
             try {
                 final JobSummary summary = listed.get(checked.check().jobId());
                 if (summary == null || summary.state() == JobState.COMPLETED || summary.state() == JobState.FAILED
-                        || summary.state() == JobState.UNCOMMITTED) {
-                    describe(session, service, routing, checked);
+                        || summary.state() == JobState.UNCOMMITTED || now.isAfter(checked.check().deadline())) {
+                    answers.of(checked.check().reference()).routeTo(routing, checked);
                 } else {
                     routing.listedRunning(checked, summary);
                 }
@@ -245,19 +261,6 @@ public class GetBulkImportProgress extends AbstractBulkImportProcessor {
                 routeUnexpected(session, service, checked.flowFile(), unexpected, "checking a bulk-import job", REL_FAILURE);
             }
         }
-    }
-
-    private static void describe(final ProcessSession session, final BulkImportConnectionService service, final ProgressRouting routing,
-                                 final Checked checked) {
-        final JobProgress progress;
-        try {
-            session.adjustCounter(Counters.HTTP_CALLS, 1, false);
-            progress = service.describeJob(new JobReference(checked.check().jobId(), checked.check().database()));
-        } catch (final ImportApiException e) {
-            routing.checkFailed(checked, e);
-            return;
-        }
-        routing.described(checked, progress);
     }
 
     @Override

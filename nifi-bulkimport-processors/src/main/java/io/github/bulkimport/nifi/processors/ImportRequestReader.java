@@ -11,6 +11,7 @@ import org.apache.nifi.components.PropertyDescriptor;
 import org.apache.nifi.processor.ProcessContext;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -216,8 +217,10 @@ final class ImportRequestReader {
         return withinLimit(files, source, deployment);
     }
 
-    private static List<ImportFile> withinLimit(final List<ImportFile> files, final String source, final Deployment deployment)
+    /** The files, each once (a file, or a set in any order, named twice is one file of the job), within the deployment's limit. */
+    private static List<ImportFile> withinLimit(final List<ImportFile> named, final String source, final Deployment deployment)
             throws InvalidInputException {
+        final List<ImportFile> files = List.copyOf(new LinkedHashSet<>(named));
         final int limit = deployment.maxFilesPerRequest();
         if (files.size() > limit) {
             throw new InvalidInputException(source + " lists " + files.size() + " files, but " + deployment.getDisplayName()

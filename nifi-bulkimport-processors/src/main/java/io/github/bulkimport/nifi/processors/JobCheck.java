@@ -1,5 +1,6 @@
 package io.github.bulkimport.nifi.processors;
 
+import io.github.bulkimport.nifi.api.JobReference;
 import org.apache.nifi.flowfile.FlowFile;
 import org.apache.nifi.processor.ProcessContext;
 
@@ -17,5 +18,10 @@ record JobCheck(String jobId, String database, Instant deadline) {
         }
         return new JobCheck(jobIds.getFirst(), JobInput.database(context, flowFile),
                 JobInput.deadline(flowFile, context.getProperty(GetBulkImportProgress.MAXIMUM_WAIT_TIME).asTimePeriod(TimeUnit.MILLISECONDS)));
+    }
+
+    /** The job, as describe names it. */
+    JobReference reference() {
+        return new JobReference(jobId, database);
     }
 }

@@ -28,6 +28,7 @@ import org.apache.nifi.expression.ExpressionLanguageScope;
 import org.apache.nifi.flowfile.FlowFile;
 import org.apache.nifi.flowfile.attributes.CoreAttributes;
 import org.apache.nifi.logging.ComponentLog;
+import org.apache.nifi.migration.PropertyConfiguration;
 import org.apache.nifi.processor.ProcessContext;
 import org.apache.nifi.processor.ProcessSession;
 import org.apache.nifi.processor.Relationship;
@@ -58,9 +59,11 @@ import static io.github.bulkimport.nifi.processors.BulkImportAttributes.*;
 @PrimaryNodeOnly
 @TriggerSerially
 @DefaultSchedule(strategy = SchedulingStrategy.TIMER_DRIVEN, period = "1 min")
-@Stateful(scopes = Scope.CLUSTER, description = "In Changes Only mode, the last state seen of every listed job (key job.<jobId>) and when "
-        + "the last listing ran (listed.at). Jobs that no longer appear in the listing are forgotten. Clearing the state makes the next listing "
-        + "a first listing again (see Initial Listing).")
+@Stateful(scopes = Scope.CLUSTER, description = "In Changes Only mode: the last state seen of every unfinished job (key job.<jobId>), kept "
+        + "for 48 hours once listings stop showing it (pages that shift while they are read hide a job now and then); a 48-bit digest of every "
+        + "finished job, kept until no listing has shown it for a day or two (keys finished.*, finished-before.*); and when the last listing ran "
+        + "(listed.at). At most 900 KB, about 100,000 finished jobs. Clearing the state makes the next listing a first listing again (see Initial "
+        + "Listing).")
 @WritesAttributes({
         @WritesAttribute(attribute = JOB_ID, description = JOB_ID_DESC),
         @WritesAttribute(attribute = COLLECTION, description = COLLECTION_DESC),
@@ -80,9 +83,6 @@ import static io.github.bulkimport.nifi.processors.BulkImportAttributes.*;
                 """)
 public class ListBulkImportJobs extends AbstractBulkImportProcessor {
 
-    static final String STATE_KEY_PREFIX = "job.";
-    /** When the last listing ran: tells a first listing from one that found no job. */
-    static final String LISTED_AT_KEY = "listed.at";
     /** A listing stops after this many pages even if the server claims more, to bound one run. */
     static final int MAX_PAGES = 1_000;
 
@@ -137,17 +137,6 @@ public class ListBulkImportJobs extends AbstractBulkImportProcessor {
             .dependsOn(OUTPUT_MODE, CHANGES_ONLY)
             .build();
 
-    public static final PropertyDescriptor MAXIMUM_REMEMBERED_JOBS = new PropertyDescriptor.Builder()
-            .name("Maximum Remembered Jobs")
-            .description("In Changes Only mode, how many jobs' states the cluster state holds; unfinished jobs are always kept, finished "
-                    + "ones as far as they fit. At most 20,000, which keeps the state (at most about 45 bytes per job) under ZooKeeper's 1 MB "
-                    + "limit for one node's data in a cluster. A listing of more jobs emits the finished jobs that did not fit again on every run.")
-            .required(true)
-            .defaultValue("10000")
-            .addValidator(StandardValidators.createLongValidator(100, RememberedStates.MAX_BOUND, true))
-            .dependsOn(OUTPUT_MODE, CHANGES_ONLY)
-            .build();
-
     public static final PropertyDescriptor RECORD_WRITER = ListingRecords.RECORD_WRITER;
 
     public static final Relationship REL_SUCCESS = new Relationship.Builder()
@@ -156,7 +145,9 @@ public class ListBulkImportJobs extends AbstractBulkImportProcessor {
             .build();
 
     private static final List<PropertyDescriptor> PROPERTIES = List.of(CONNECTION_SERVICE, COLLECTION_NAME, DATABASE_NAME, OUTPUT_MODE, INITIAL_LISTING,
-            MAXIMUM_REMEMBERED_JOBS, PAGE_SIZE, RECORD_WRITER);
+            PAGE_SIZE, RECORD_WRITER);
+    /** A property of earlier versions: the bound of remembered jobs, which is now the state's size alone. */
+    private static final String REMOVED_MAXIMUM_REMEMBERED_JOBS = "Maximum Remembered Jobs";
     private static final Set<Relationship> RELATIONSHIPS = Set.of(REL_SUCCESS);
 
     @Override
@@ -170,11 +161,31 @@ public class ListBulkImportJobs extends AbstractBulkImportProcessor {
     }
 
     @Override
+    public void migrateProperties(final PropertyConfiguration config) {
+        config.removeProperty(REMOVED_MAXIMUM_REMEMBERED_JOBS);
+    }
+
+    @Override
     public void onTrigger(final ProcessContext context, final ProcessSession session) {
         if (throttleGate.holdsBack(context)) {
             return;
         }
         final BulkImportConnectionService service = connectionService(context);
+        try {
+            listAndEmit(context, session, service);
+        } catch (final RuntimeException unexpected) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw unexpected;
+            }
+            // the one guard of a source: nothing is emitted and nothing remembered, so the next listing repeats this one
+            session.rollback();
+            getLogger().error(service.visibleText("Unexpected error while listing bulk-import jobs; nothing emitted, the listing will be repeated ("
+                    + unexpected.getClass().getSimpleName() + ": " + unexpected.getMessage() + ")"));
+            context.yield();
+        }
+    }
+
+    private void listAndEmit(final ProcessContext context, final ProcessSession session, final BulkImportConnectionService service) {
         final Collection<JobSummary> jobs;
         try {
             jobs = listAll(context, service, calls -> session.adjustCounter(Counters.HTTP_CALLS, calls, false));
@@ -186,9 +197,9 @@ public class ListBulkImportJobs extends AbstractBulkImportProcessor {
         }
 
         final boolean changesOnly = CHANGES_ONLY.getValue().equals(context.getProperty(OUTPUT_MODE).getValue());
-        final Map<String, String> previous;
+        final ListingMemory memory;
         try {
-            previous = changesOnly ? session.getState(Scope.CLUSTER).toMap() : Map.of();
+            memory = changesOnly ? ListingMemory.of(session.getState(Scope.CLUSTER).toMap(), System.currentTimeMillis()) : null;
         } catch (final IOException e) {
             getLogger().error(service.visibleText("Cannot read the states of previously listed jobs; nothing emitted, the listing will be repeated: "
                     + e.getMessage()));
@@ -196,30 +207,27 @@ public class ListBulkImportJobs extends AbstractBulkImportProcessor {
             return;
         }
         // the first listing after the state was cleared: with From Now On, it only records where every job stands
-        final boolean silent = changesOnly && previous.isEmpty() && FROM_NOW_ON.getValue().equals(context.getProperty(INITIAL_LISTING).getValue());
+        final boolean silent = changesOnly && memory.isFirstListing() && FROM_NOW_ON.getValue().equals(context.getProperty(INITIAL_LISTING).getValue());
         final String listedAt = now();
-        final RememberedStates current = new RememberedStates(context.getProperty(MAXIMUM_REMEMBERED_JOBS).asInteger());
         final List<ListedJob> listed = new ArrayList<>();
         for (final JobSummary job : jobs) {
-            if (job.jobId() == null) {
+            final String state = job.state().displayName(job.rawState());
+            if (!changesOnly) {
+                listed.add(new ListedJob(job, state, null));
                 continue;
             }
-            final String state = job.state().displayName(job.rawState());
-            final String key = STATE_KEY_PREFIX + job.jobId();
-            current.put(key, job.state(), state);
-            final String before = previous.get(key);
-            if (!silent && !(changesOnly && state.equals(before))) {
-                listed.add(new ListedJob(job, state, changesOnly ? before : null));
+            final ListingMemory.Seen seen = memory.see(job.jobId(), state);
+            if (seen.changed() && !silent) {
+                listed.add(new ListedJob(job, state, seen.previousState()));
             }
         }
         try {
             emit(context, session, service, listed, listedAt);
             if (changesOnly) {
-                final Map<String, String> state = current.toState(listedAt);
-                if (current.dropped() > 0) {
-                    getLogger().warn("The listing holds {} jobs, more than the state keeps (Maximum Remembered Jobs {}, or 900 KB): {} jobs are not "
-                            + "remembered and will be emitted again by the next listing; set Collection Name or raise Maximum Remembered Jobs",
-                            current.listed(), current.bound(), current.dropped());
+                final Map<String, String> state = memory.toState(listedAt, System.currentTimeMillis());
+                if (memory.dropped() > 0) {
+                    getLogger().warn("The listing holds more jobs than the cluster state keeps (900 KB): {} jobs are not remembered and will be "
+                            + "emitted again if a listing shows them; set Collection Name to list fewer jobs", memory.dropped());
                 }
                 // committed with the session: a crash before commit neither loses nor repeats a change
                 session.setState(state, Scope.CLUSTER);

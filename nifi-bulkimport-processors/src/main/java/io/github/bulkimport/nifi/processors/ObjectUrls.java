@@ -1,5 +1,6 @@
 package io.github.bulkimport.nifi.processors;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.bulkimport.nifi.api.VisibleText;
@@ -68,9 +69,18 @@ public final class ObjectUrls {
             return urls.stream().map(List::of).toList();
         }
         final JsonNode array;
-        try {
-            array = JSON.readTree(trimmed);
-        } catch (final IOException e) {
+        try (JsonParser parser = JSON.createParser(trimmed)) {
+            try {
+                array = JSON.readTree(parser);
+            } catch (final IOException e) {
+                throw new InvalidInputException(source + " starts with [ but is not a JSON array; write [[\"a.npy\", \"b.npy\"], ...] or a plain list");
+            }
+            if (nextToken(parser)) {
+                // two arrays one after the other would import only the first: one document or nothing
+                throw new InvalidInputException(source + " holds more after its JSON array (a second array?); put every file in one array: "
+                        + "[[\"a.npy\", \"b.npy\"], [\"c.npy\", \"d.npy\"]]");
+            }
+        } catch (final IOException closing) {
             throw new InvalidInputException(source + " starts with [ but is not a JSON array; write [[\"a.npy\", \"b.npy\"], ...] or a plain list");
         }
         final List<List<String>> groups = new ArrayList<>();
@@ -97,6 +107,15 @@ public final class ObjectUrls {
             throw new InvalidInputException(source + " holds an empty JSON array; give at least one file");
         }
         return groups;
+    }
+
+    /** Whether anything but whitespace follows the document the parser has read. */
+    private static boolean nextToken(final JsonParser parser) {
+        try {
+            return parser.nextToken() != null;
+        } catch (final IOException garbage) {
+            return true;
+        }
     }
 
     /** Checks a path inside a Zilliz Cloud volume: relative, no scheme, no control character. */

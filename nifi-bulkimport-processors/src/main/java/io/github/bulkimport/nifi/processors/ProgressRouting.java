@@ -17,7 +17,6 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 
-import static io.github.bulkimport.nifi.processors.BulkImportAttributes.BATCH_INDEX;
 import static io.github.bulkimport.nifi.processors.BulkImportAttributes.CHECKED_AT;
 import static io.github.bulkimport.nifi.processors.BulkImportAttributes.ERRORS;
 import static io.github.bulkimport.nifi.processors.BulkImportAttributes.ERROR_CODE;
@@ -51,53 +50,61 @@ final class ProgressRouting {
     private final AbstractBulkImportProcessor processor;
     private final ComponentLog log;
     private final String checkedAt;
+    private final ProgressCounters counters;
     private final boolean describedAsContent;
 
     ProgressRouting(final ProcessContext context, final ProcessSession session, final BulkImportConnectionService service,
-                    final AbstractBulkImportProcessor processor, final ComponentLog log, final String checkedAt) {
+                    final AbstractBulkImportProcessor processor, final ComponentLog log, final String checkedAt, final ProgressCounters counters) {
         this.context = context;
         this.session = session;
         this.service = service;
         this.processor = processor;
         this.log = log;
         this.checkedAt = checkedAt;
+        this.counters = counters;
         this.describedAsContent = GetBulkImportProgress.JOB_DESCRIPTION.getValue().equals(context.getProperty(GetBulkImportProgress.OUTPUT_CONTENT).getValue());
     }
 
-    /** Routes a flowfile by its job's describe answer: every figure and per-file result is written. */
+    /**
+     * Routes a flowfile by its job's describe answer: every figure and per-file result is written, and
+     * with Output Content = Job Description, once the flowfile leaves the loop, the answer is its content
+     * (the same whether the job was read from a listing or described alone: a running flowfile keeps its content).
+     */
     void described(final Checked checked, final JobProgress progress) {
         final String jobId = service.visibleText(checked.check().jobId());
         FlowFile described = session.removeAllAttributes(checked.flowFile(), PROGRESS_REPORT);
         described = session.putAllAttributes(described, JobReport.attributes(progress, checkedAt));
-        if (describedAsContent) {
+        final boolean running = progress.state() != JobState.COMPLETED && progress.state() != JobState.FAILED;
+        final boolean expired = running && Instant.now().isAfter(checked.check().deadline());
+        if (describedAsContent && (!running || expired || progress.state() == JobState.UNCOMMITTED)) {
             final byte[] description = JobReport.json(progress);
             described = session.putAttribute(session.write(described, out -> out.write(description)), CoreAttributes.MIME_TYPE.key(), "application/json");
         }
         final String transitUri = service.addressOf(Operation.DESCRIBE);
-        final boolean countsTheJob = countsTheJob(described);
         switch (progress.state()) {
             case COMPLETED -> {
-                if (countsTheJob) {
-                    session.adjustCounter(Counters.JOBS_COMPLETED, 1, false);
-                    session.adjustCounter(Counters.ROWS_IMPORTED, progress.importedRows() == null ? 0 : progress.importedRows(), false);
-                }
+                counters.completed(session, checked.check().jobId(), progress.importedRows());
                 described = session.removeAllAttributes(described, ERRORS);
                 session.getProvenanceReporter().invokeRemoteProcess(described, transitUri, "Bulk-import job " + jobId + " Completed");
                 session.transfer(described, REL_SUCCESS);
             }
-            case UNCOMMITTED -> {
-                described = session.removeAllAttributes(described, ERRORS);
-                session.getProvenanceReporter().invokeRemoteProcess(described, transitUri, "Bulk-import job " + jobId + " is Uncommitted");
-                session.transfer(described, REL_UNCOMMITTED);
-            }
             case FAILED -> {
-                if (countsTheJob) {
-                    session.adjustCounter(Counters.JOBS_FAILED, 1, false);
-                }
+                counters.failed(session, checked.check().jobId());
                 final String message = service.visibleText("Bulk-import job " + jobId + " Failed: " + JobReport.reason(progress));
                 log.error(message);
                 session.getProvenanceReporter().invokeRemoteProcess(described, transitUri, "Bulk-import job " + jobId + " Failed");
                 AbstractBulkImportProcessor.routeWithError(session, described, ErrorAttributes.of(JOB_FAILED, message), REL_FAILURE);
+            }
+            case UNCOMMITTED -> {
+                if (expired) {
+                    // a two-phase job nobody commits or aborts would otherwise be polled for ever
+                    expired(new Checked(described, checked.check()), jobId, "it is still Uncommitted: nothing committed or aborted it");
+                } else {
+                    described = session.removeAllAttributes(described, ERRORS);
+                    session.getProvenanceReporter().invokeRemoteProcess(described, transitUri, "Bulk-import job " + jobId + " is Uncommitted");
+                    // penalized like running: a flow that loops it back polls at the Penalty Duration, not once per trigger
+                    session.transfer(session.penalize(described), REL_UNCOMMITTED);
+                }
             }
             default -> stillRunning(new Checked(described, checked.check()), progress.state(), progress.rawState());
         }
@@ -118,7 +125,7 @@ final class ProgressRouting {
         final String jobId = service.visibleText(checked.check().jobId());
         if (e.getKind().isRetryable() && Instant.now().isAfter(checked.check().deadline())) {
             processor.throttleGate.slowDown(context, e);
-            expired(checked.flowFile(), jobId, checked.check().deadline(), "the last check failed: " + e.getMessage());
+            expired(checked, jobId, "the last check failed: " + e.getMessage());
         } else if (e.getKind() == ErrorKind.JOB_NOT_FOUND) {
             final String message = service.visibleText("Job " + jobId + " is unknown to the server (it never existed, or finished jobs were "
                     + "cleaned up, after 3 hours by default on Milvus): " + e.getMessage());
@@ -139,23 +146,17 @@ final class ProgressRouting {
             log.warn(service.visibleText("Job " + jobId + " reports state " + rawState + ", which this bundle does not know; treating it as running"));
         }
         if (Instant.now().isAfter(checked.check().deadline())) {
-            expired(checked.flowFile(), jobId, checked.check().deadline(), "it is still " + state.displayName(rawState));
+            expired(checked, jobId, "it is still " + state.displayName(rawState));
         } else {
             session.transfer(session.penalize(session.removeAllAttributes(checked.flowFile(), ERRORS)), REL_RUNNING);
         }
     }
 
-    private void expired(final FlowFile flowFile, final String jobId, final Instant deadline, final String detail) {
-        final String message = service.visibleText("Job " + jobId + " did not finish by " + deadline + " (Maximum Wait Time after "
+    private void expired(final Checked checked, final String jobId, final String detail) {
+        final String message = service.visibleText("Job " + jobId + " did not finish by " + checked.check().deadline() + " (Maximum Wait Time after "
                 + SUBMITTED_AT + "); " + detail);
-        log.warn(service.visibleText("Routing flowfile " + flowFile.getAttribute("uuid") + " to expired: " + message));
-        session.adjustCounter(Counters.JOBS_EXPIRED, 1, false);
-        AbstractBulkImportProcessor.routeWithError(session, flowFile, ErrorAttributes.of(EXPIRED, message), REL_EXPIRED);
-    }
-
-    /** A job counts once on the counters, though several flowfiles share it: by the first of its batch. */
-    private static boolean countsTheJob(final FlowFile flowFile) {
-        final String index = flowFile.getAttribute(BATCH_INDEX);
-        return index == null || "0".equals(index);
+        log.warn(service.visibleText("Routing flowfile " + checked.flowFile().getAttribute("uuid") + " to expired: " + message));
+        counters.expired(session, checked.check().jobId());
+        AbstractBulkImportProcessor.routeWithError(session, checked.flowFile(), ErrorAttributes.of(EXPIRED, message), REL_EXPIRED);
     }
 }

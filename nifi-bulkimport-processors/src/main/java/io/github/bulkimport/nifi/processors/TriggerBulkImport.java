@@ -54,7 +54,12 @@ import static io.github.bulkimport.nifi.processors.BulkImportAttributes.*;
         @ReadsAttribute(attribute = "s3.bucket, s3.key", description = "Written by PutS3Object; become s3://bucket/key when Object URLs is not set."),
         @ReadsAttribute(attribute = "gcs.bucket, gcs.key", description = "Written by PutGCSObject; become gs://bucket/key when Object URLs is not set."),
         @ReadsAttribute(attribute = "azure.primaryUri", description = "Written by PutAzureBlobStorage_v12; used as is when Object URLs is not set."),
-        @ReadsAttribute(attribute = "uuid", description = "Part of the default idempotency key, so that a replayed flowfile re-attaches to its job."),
+        @ReadsAttribute(attribute = "s3.etag, s3.version, gcs.etag, gcs.generation, azure.etag", description = "What identifies the upload: part of "
+                + "the default idempotency key, so that a copy of the flowfile gets its twin's job and a new upload of the object starts a new one."),
+        @ReadsAttribute(attribute = "uuid", description = "Part of the default idempotency key when the flowfile has no upload identity, so that "
+                + "a replayed flowfile re-attaches to its job."),
+        @ReadsAttribute(attribute = FLOWFILE_KEY, description = "Written on an earlier pass: the job and request the flowfile's attributes name "
+                + "are its own only while its key is the same."),
         @ReadsAttribute(attribute = STATE + ", " + JOB_ID + ", " + REPLACES_JOB_ID, description = "When bulkimport.state is Failed, the failed "
                 + "job's ID becomes part of the default idempotency key, so that sending the flowfile back starts a new job."),
         @ReadsAttribute(attribute = REQUEST_KEY, description = REQUEST_KEY_DESC)
@@ -70,6 +75,7 @@ import static io.github.bulkimport.nifi.processors.BulkImportAttributes.*;
         @WritesAttribute(attribute = BATCH_SIZE, description = BATCH_SIZE_DESC),
         @WritesAttribute(attribute = BATCH_INDEX, description = BATCH_INDEX_DESC),
         @WritesAttribute(attribute = IDEMPOTENCY_KEY, description = IDEMPOTENCY_KEY_DESC),
+        @WritesAttribute(attribute = FLOWFILE_KEY, description = FLOWFILE_KEY_DESC),
         @WritesAttribute(attribute = REATTACHED, description = REATTACHED_DESC),
         @WritesAttribute(attribute = REPLACES_JOB_ID, description = REPLACES_JOB_ID_DESC),
         @WritesAttribute(attribute = REQUEST_KEY, description = REQUEST_KEY_DESC),
@@ -167,7 +173,9 @@ public class TriggerBulkImport extends AbstractBulkImportProcessor {
 
     private final ImportRequestReader reader = new ImportRequestReader();
     private final FlowFileShares shares = new FlowFileShares(reader);
-    private final WaitingRequests waiting = new WaitingRequests();
+    private final WaitingRequests waiting = new WaitingRequests(() -> nanoTime.getAsLong());
+    private final JobTally jobsStarted = new JobTally();
+    private final SharesInFlight sharesInFlight = new SharesInFlight();
     private volatile JobMemory jobMemory;
     private volatile List<PropertyDescriptor> optionProperties = List.of();
     private volatile RequestsInFlight requestsInFlight;
@@ -227,13 +235,13 @@ public class TriggerBulkImport extends AbstractBulkImportProcessor {
         }
         final long startedAt = System.nanoTime();
         final BulkImportConnectionService service = connectionService(context);
-        final TriggerRouting routing = new TriggerRouting(context, session, service, getLogger(), throttleGate);
+        final TriggerRouting routing = new TriggerRouting(context, session, service, getLogger(), throttleGate, jobsStarted);
         try {
             final int maxMembers = context.getProperty(MAX_FLOWFILES_PER_JOB).asInteger();
             final JobMemory.Snapshot memory = jobMemory.remembersJobs() || maxMembers > 1 ? readMemory() : null;
             final List<Batch> taken = new BatchTaker(shares, context, session, optionProperties, service.getDeployment(), memory, routing)
                     .take(maxMembers, MAX_JOBS_PER_TRIGGER, MAX_FLOWFILES_PER_TRIGGER);
-            final List<Batch> toSend = routing.toSend(taken, memory, waiting);
+            final List<Batch> toSend = routing.toSend(taken, memory, waiting, sharesInFlight);
             markPending(session, routing, toSend, maxMembers > 1, service);
             // after a transient error, or once the time is up, the rest wait in the queue, untouched
             requestsInFlight.sendAll(toSend, batch -> service.startJob(batch.request(), batch.key()),
@@ -250,6 +258,7 @@ public class TriggerBulkImport extends AbstractBulkImportProcessor {
         } finally {
             // before the session commits: a crash from here on replays flowfiles that will find their job
             remember(session, routing.started(), service);
+            sharesInFlight.release(routing.claims());
         }
         if (!routing.pending().isEmpty()) {
             // once committed, the flowfiles' own attributes say which request each belongs to

@@ -41,19 +41,22 @@ final class TriggerRouting {
     private final BulkImportConnectionService service;
     private final ComponentLog log;
     private final ThrottleGate throttleGate;
+    private final JobTally jobsStarted;
     private final Map<Long, FlowFile> unrouted = new LinkedHashMap<>();
     private final Map<String, RememberedJob> started = new HashMap<>();
     private final Map<String, String> pending = new HashMap<>();
+    private final Set<String> claims = new HashSet<>();
     private int routed;
     private int waited;
 
     TriggerRouting(final ProcessContext context, final ProcessSession session, final BulkImportConnectionService service, final ComponentLog log,
-                   final ThrottleGate throttleGate) {
+                   final ThrottleGate throttleGate, final JobTally jobsStarted) {
         this.context = context;
         this.session = session;
         this.service = service;
         this.log = log;
         this.throttleGate = throttleGate;
+        this.jobsStarted = jobsStarted;
     }
 
     void took(final FlowFile flowFile) {
@@ -77,42 +80,108 @@ final class TriggerRouting {
 
     /**
      * What to send of the batches taken: members whose job is already known are routed to success
-     * without a request; a bound request whose flowfiles are not all back waits for the others, until
-     * that has lasted too long.
+     * without a request; a copy of a share that another request of this run carries joins that
+     * request; a share another task is sending waits for its job; a bound request whose flowfiles
+     * are not all back waits for the others, until that has lasted too long.
      */
-    List<Batch> toSend(final List<Batch> taken, final JobMemory.Snapshot memory, final WaitingRequests waiting) {
+    List<Batch> toSend(final List<Batch> taken, final JobMemory.Snapshot memory, final WaitingRequests waiting, final SharesInFlight inFlight) {
         final List<Batch> toSend = new ArrayList<>(taken.size());
-        final Set<String> keys = new HashSet<>();
+        // where each share of this run's requests is: its request's position in toSend
+        final Map<String, Integer> requestOfShare = new HashMap<>();
         for (final Batch batch : taken) {
-            final Batch unknown = reattachKnown(batch, memory);
+            Batch unknown = reattachKnown(batch, memory);
+            if (unknown != null && !unknown.isBound()) {
+                unknown = withoutCopies(unknown, toSend, requestOfShare);
+            }
             if (unknown == null) {
                 continue;
             }
-            if (!keys.add(unknown.key())) {
-                // a copy of a flowfile sent in this run (same upload, new uuid): it takes the job its twin starts, next run
-                backToQueue(unknown);
+            if (!unknown.isComplete()) {
+                final String requestKey = unknown.members().getFirst().boundRequest();
+                if (waiting.overdue(requestKey)) {
+                    waiting.settled(requestKey);
+                    gaveUpWaiting(unknown, requestKey);
+                } else {
+                    waited++;
+                    backToQueue(unknown);
+                }
                 continue;
             }
-            if (unknown.isComplete()) {
-                waiting.settled(unknown.key());
+            waiting.settled(unknown.key());
+            unknown = claimed(unknown, inFlight);
+            if (unknown != null) {
+                for (final FlowFileShare member : unknown.members()) {
+                    requestOfShare.put(member.memoryKey(), toSend.size());
+                }
                 toSend.add(unknown);
-                continue;
-            }
-            final String requestKey = unknown.members().getFirst().boundRequest();
-            if (waiting.overdue(requestKey)) {
-                waiting.settled(requestKey);
-                gaveUpWaiting(unknown, requestKey);
-            } else {
-                waited++;
-                backToQueue(unknown);
             }
         }
         return toSend;
     }
 
+    /**
+     * The batch without the copies of shares that an earlier request of this run carries: each joins
+     * that request when it can unchanged, or waits in the queue for the job it starts. Returns the rest,
+     * or {@code null} when nothing is left.
+     */
+    private Batch withoutCopies(final Batch batch, final List<Batch> toSend, final Map<String, Integer> requestOfShare) {
+        final List<FlowFileShare> rest = new ArrayList<>(batch.flowFiles());
+        for (final FlowFileShare member : batch.members()) {
+            final Integer request = requestOfShare.get(member.memoryKey());
+            if (request == null) {
+                rest.add(member);
+            } else if (toSend.get(request).takesAlong(member)) {
+                toSend.set(request, toSend.get(request).with(member));
+            } else {
+                backToQueue(Batch.of(List.of(member)));
+            }
+        }
+        if (rest.isEmpty()) {
+            return null;
+        }
+        return rest.size() == batch.flowFiles() ? batch : Batch.of(rest);
+    }
+
+    /**
+     * Claims the batch's shares for this task. Shares another task is sending go back to the queue,
+     * to find their job in the job memory once it is answered (a bound request goes back whole: it is
+     * only ever sent as it was). Returns what this task may send, or {@code null}.
+     */
+    private Batch claimed(final Batch batch, final SharesInFlight inFlight) {
+        final List<FlowFileShare> mine = new ArrayList<>(batch.flowFiles());
+        final List<FlowFileShare> taken = new ArrayList<>();
+        final Set<String> claimedNow = new HashSet<>();
+        for (final FlowFileShare member : batch.members()) {
+            if (claimedNow.contains(member.memoryKey()) || inFlight.claim(member.memoryKey())) {
+                claimedNow.add(member.memoryKey());
+                mine.add(member);
+            } else {
+                taken.add(member);
+            }
+        }
+        if (taken.isEmpty()) {
+            claims.addAll(claimedNow);
+            return batch;
+        }
+        waited++;
+        if (batch.isBound() || mine.isEmpty()) {
+            inFlight.release(claimedNow);
+            backToQueue(batch);
+            return null;
+        }
+        claims.addAll(claimedNow);
+        backToQueue(Batch.of(taken));
+        return Batch.of(mine);
+    }
+
+    /** The shares this run claimed: released once its requests are answered and remembered. */
+    Set<String> claims() {
+        return claims;
+    }
+
     /** Routes the members whose job is already known to success; returns the batch of the others, or {@code null}. */
     private Batch reattachKnown(final Batch batch, final JobMemory.Snapshot memory) {
-        final List<FlowFileShare> unknown = new ArrayList<>(batch.size());
+        final List<FlowFileShare> unknown = new ArrayList<>(batch.flowFiles());
         for (final FlowFileShare member : batch.members()) {
             final RememberedJob known = member.started() != null ? member.started() : memory == null ? null : memory.recall(member.memoryKey()).orElse(null);
             if (known == null) {
@@ -124,7 +193,7 @@ final class TriggerRouting {
         if (unknown.isEmpty()) {
             return null;
         }
-        return unknown.size() == batch.size() ? batch : Batch.of(unknown);
+        return unknown.size() == batch.flowFiles() ? batch : Batch.of(unknown);
     }
 
     /**
@@ -146,9 +215,11 @@ final class TriggerRouting {
         final String submittedAtText = Instant.ofEpochMilli(submittedAt).toString();
         final String transitUri = service.addressOf(Operation.START);
         final String details = service.visibleText("Started bulk-import job " + jobId + " into collection " + batch.request().target().collection()
-                + " with " + batch.request().files().size() + " file(s) for " + batch.size() + " flowfile(s)");
+                + " with " + batch.request().files().size() + " file(s) for " + batch.flowFiles() + " flowfile(s)");
         session.adjustCounter(Counters.HTTP_CALLS, 1, false);
-        session.adjustCounter(Counters.JOBS_STARTED, 1, false);
+        if (jobsStarted.firstTime(jobId)) {
+            session.adjustCounter(Counters.JOBS_STARTED, 1, false);
+        }
         for (final FlowFileShare member : batch.members()) {
             final RememberedJob job = new RememberedJob(jobId, submittedAt, batch.indexOf(member), batch.size());
             started.put(member.memoryKey(), job);
@@ -186,7 +257,7 @@ final class TriggerRouting {
         throttleGate.slowDown(context, e);
         session.adjustCounter(Counters.HTTP_CALLS, 1, false);
         final boolean retryable = e.getKind().isRetryable();
-        final String message = service.visibleText("Starting a bulk import for " + batch.size() + " flowfile(s) "
+        final String message = service.visibleText("Starting a bulk import for " + batch.flowFiles() + " flowfile(s) "
                 + (retryable ? "will be retried: " : "failed: ") + e.getMessage());
         if (retryable) {
             log.warn(message);
@@ -199,7 +270,8 @@ final class TriggerRouting {
             FlowFile flowFile = member.flowFile();
             if (bind) {
                 flowFile = session.putAllAttributes(flowFile, Map.of(BulkImportAttributes.REQUEST_KEY, batch.key(),
-                        BulkImportAttributes.BATCH_SIZE, String.valueOf(batch.size()), BulkImportAttributes.BATCH_INDEX, String.valueOf(batch.indexOf(member))));
+                        BulkImportAttributes.FLOWFILE_KEY, member.memoryKey(), BulkImportAttributes.BATCH_SIZE, String.valueOf(batch.size()),
+                        BulkImportAttributes.BATCH_INDEX, String.valueOf(batch.indexOf(member))));
             } else if (flowFile.getAttribute(BulkImportAttributes.REQUEST_KEY) != null) {
                 flowFile = session.removeAttribute(flowFile, BulkImportAttributes.REQUEST_KEY);
             }
@@ -212,13 +284,14 @@ final class TriggerRouting {
     /** The flowfiles of a bound request waited too long for the others: failure, still bound. */
     private void gaveUpWaiting(final Batch batch, final String requestKey) {
         final String message = service.visibleText("This flowfile was sent with other flowfiles in one request (Idempotency-Key " + requestKey
-                + ") whose outcome is unknown, so it is only sent again in that same request; " + batch.size() + " of them came back within "
+                + ") whose outcome is unknown, so it is only sent again in that same request; " + batch.flowFiles() + " of them came back within "
                 + WaitingRequests.PATIENCE.toMinutes() + " minutes, not all. Bring the others back together, or, after checking that the server has "
                 + "no job for these files, remove attribute " + BulkImportAttributes.REQUEST_KEY + " to start a new job.");
         log.error(message);
         for (final FlowFileShare member : batch.members()) {
             pending.put(member.memoryKey(), requestKey);
-            final FlowFile flowFile = session.putAttribute(member.flowFile(), BulkImportAttributes.REQUEST_KEY, requestKey);
+            final FlowFile flowFile = session.putAllAttributes(member.flowFile(), Map.of(BulkImportAttributes.REQUEST_KEY, requestKey,
+                    BulkImportAttributes.FLOWFILE_KEY, member.memoryKey()));
             transfer(session.penalize(AbstractBulkImportProcessor.withErrors(session, flowFile,
                     ErrorAttributes.of(TriggerBulkImport.INCOMPLETE_REQUEST, message))), TriggerBulkImport.REL_FAILURE);
         }
@@ -269,6 +342,7 @@ final class TriggerRouting {
     private static Map<String, String> successAttributes(final FlowFileShare member, final RememberedJob job, final String submittedAt) {
         final Map<String, String> attributes = new HashMap<>(16);
         attributes.put(BulkImportAttributes.JOB_ID, job.jobId());
+        attributes.put(BulkImportAttributes.FLOWFILE_KEY, member.memoryKey());
         attributes.put(BulkImportAttributes.COLLECTION, member.target().collection());
         AbstractBulkImportProcessor.putIfPresent(attributes, BulkImportAttributes.PARTITION, member.target().partition());
         AbstractBulkImportProcessor.putIfPresent(attributes, BulkImportAttributes.DATABASE, member.target().database());

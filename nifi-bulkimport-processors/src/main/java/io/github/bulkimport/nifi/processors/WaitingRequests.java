@@ -3,6 +3,7 @@ package io.github.bulkimport.nifi.processors;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 
 /**
  * Remembers since when the flowfiles of a bound request have been coming back without all of the
@@ -15,10 +16,16 @@ final class WaitingRequests {
     static final Duration PATIENCE = Duration.ofMinutes(10);
 
     private final Map<String, Long> waitingSince = new ConcurrentHashMap<>();
+    private final LongSupplier nanoTime;
+
+    /** @param nanoTime the processor's clock, which tests set */
+    WaitingRequests(final LongSupplier nanoTime) {
+        this.nanoTime = nanoTime;
+    }
 
     /** Notes that the request is still incomplete; returns whether it has waited longer than {@link #PATIENCE}. */
     boolean overdue(final String requestKey) {
-        final long now = System.nanoTime();
+        final long now = nanoTime.getAsLong();
         // requests whose flowfiles never came back at all are forgotten after a while
         waitingSince.values().removeIf(since -> now - since > 2 * PATIENCE.toNanos());
         final Long since = waitingSince.putIfAbsent(requestKey, now);

@@ -150,8 +150,42 @@ class JobMemoryTest {
         assertNotEquals(key, key("uuid-1", ImportTarget.of("docs", "p", null, Map.of("timeout", "300s")), "a.parquet", null));
         assertNotEquals(key, key("uuid-1", target, "a.parquet", "job-9"));
         assertEquals(IdempotencyKeys.forBatch(List.of("x", "y")), IdempotencyKeys.forBatch(List.of("y", "x")));
-        assertEquals(key.substring(0, 32), IdempotencyKeys.memoryKey(key));
-        assertEquals(32, IdempotencyKeys.memoryKey("custom-key").length());
+        assertEquals(32, IdempotencyKeys.memoryKey(target, key).length());
+    }
+
+    @Test
+    void theMemoryIsScopedAsServersScopeKeysWhateverTheKey() {
+        final ImportTarget docs = ImportTarget.of("docs", null, null, Map.of());
+        final String custom = "etag-0123456789abcdef";
+        final String memoryKey = IdempotencyKeys.memoryKey(docs, custom);
+        assertEquals(memoryKey, IdempotencyKeys.memoryKey(ImportTarget.of("docs", "another_partition", null, Map.of("timeout", "1s")), custom),
+                "servers scope a key to its collection, not to partitions or options");
+        assertNotEquals(memoryKey, IdempotencyKeys.memoryKey(ImportTarget.of("images", null, null, Map.of()), custom), "another collection");
+        assertNotEquals(memoryKey, IdempotencyKeys.memoryKey(ImportTarget.of("docs", null, "db2", Map.of()), custom), "another database");
+        // a custom key that looks like a derived one is scoped all the same
+        final String hexKey = "a".repeat(64);
+        assertNotEquals(IdempotencyKeys.memoryKey(docs, hexKey), IdempotencyKeys.memoryKey(ImportTarget.of("images", null, null, Map.of()), hexKey));
+    }
+
+    @Test
+    void aCustomKeyChangesOnlyWhenAFailedJobIsReplaced() {
+        assertEquals("etag-1", IdempotencyKeys.forCustomKey("etag-1", null));
+        final String replacing = IdempotencyKeys.forCustomKey("etag-1", "job-9");
+        assertNotEquals("etag-1", replacing);
+        assertEquals(replacing, IdempotencyKeys.forCustomKey("etag-1", "job-9"));
+        assertNotEquals(replacing, IdempotencyKeys.forCustomKey("etag-1", "job-10"));
+        assertTrue(replacing.matches("[0-9a-f]{64}"), "printable ASCII within the servers' 256 bytes: " + replacing);
+    }
+
+    @Test
+    void aSetIsASetWhateverTheOrderItsFilesAreNamedIn() {
+        final ImportTarget target = ImportTarget.of("docs", null, null, Map.of());
+        final ImportFile set = new ImportFile(List.of("b/vector.npy", "b/id.npy"));
+        assertEquals(new ImportFile(List.of("b/id.npy", "b/vector.npy")), set);
+        assertEquals(new ImportFile(List.of("b/id.npy", "b/vector.npy", "b/id.npy")), set, "a file named twice in a set is one file");
+        assertEquals(List.of("b/id.npy", "b/vector.npy"), set.paths());
+        assertEquals(IdempotencyKeys.forFlowFile("uuid-1", null, target, null, List.of(set), null),
+                IdempotencyKeys.forFlowFile("uuid-1", null, target, null, List.of(new ImportFile(List.of("b/id.npy", "b/vector.npy"))), null));
     }
 
     @Test

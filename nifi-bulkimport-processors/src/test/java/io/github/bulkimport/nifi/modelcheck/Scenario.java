@@ -14,9 +14,37 @@ import java.util.Random;
  * @param serverKeys     whether the server honours Idempotency-Key
  * @param jobMemorySize  TriggerBulkImport's Job Memory Size (0: off)
  * @param twoPhase       whether jobs are started with auto_commit = false, to be committed or aborted
+ * @param options        the rest of the configuration
  */
 record Scenario(long seed, Deployment deployment, boolean serverKeys, Secrets secrets, int maxFlowFilesPerJob, int maxInFlight, int threads,
-                int jobMemorySize, boolean changesOnly, boolean twoPhase, List<Step> steps) {
+                int jobMemorySize, boolean changesOnly, boolean twoPhase, Options options, List<Step> steps) {
+
+    /**
+     * @param collections   1, or 2 when uploads go to either of two collections
+     * @param customKey     whether Idempotency Key is set, to the upload's identity
+     * @param numpy         whether files are NumPy sets named through Object URLs
+     * @param maxWaitMillis GetBulkImportProgress's Maximum Wait Time
+     * @param pageSize      ListBulkImportJobs' Page Size (Zilliz Cloud pages)
+     * @param fromNowOn     whether the first listing only records where jobs stand
+     * @param recordWriter  whether the listing is written by a Record Writer
+     * @param strictActions whether the server refuses a repeated commit and an abort of a Failed job
+     */
+    record Options(int collections, boolean customKey, boolean numpy, long maxWaitMillis, int pageSize, boolean fromNowOn, boolean recordWriter,
+                   boolean strictActions) {
+
+        static Options draw(final Random random) {
+            return new Options(random.nextInt(3) == 0 ? 2 : 1, random.nextInt(3) == 0, random.nextInt(4) == 0,
+                    random.nextInt(4) == 0 ? 150 : 24L * 60 * 60 * 1000, pick(random, 2, 3, 100), random.nextInt(3) == 0, random.nextInt(4) == 0,
+                    random.nextBoolean());
+        }
+
+        @Override
+        public String toString() {
+            return "collections=" + collections + (customKey ? ", custom key" : "") + (numpy ? ", NumPy sets" : "") + ", Maximum Wait Time="
+                    + maxWaitMillis + " ms, Page Size=" + pageSize + (fromNowOn ? ", From Now On" : "") + (recordWriter ? ", Record Writer" : "")
+                    + (strictActions ? ", strict actions" : "");
+        }
+    }
 
     /** Faults that make TestRunner wait for real time are drawn less often. */
     private static final List<FaultType> SLOW_FAULTS = List.of(FaultType.SLOW, FaultType.DRIP, FaultType.HUGE_DECLARED);
@@ -32,25 +60,25 @@ record Scenario(long seed, Deployment deployment, boolean serverKeys, Secrets se
         }
         return new Scenario(seed, deployment, random.nextInt(4) != 0, Secrets.draw(random, deployment),
                 pick(random, 1, 1, 2, 4, 10), pick(random, 1, 2, 4), pick(random, 1, 1, 2, 4), pick(random, 0, 1_000, 1_000),
-                random.nextBoolean(), twoPhase, List.copyOf(steps));
+                random.nextBoolean(), twoPhase, Options.draw(random), List.copyOf(steps));
     }
 
     Scenario withSteps(final List<Step> fewer) {
         return new Scenario(seed, deployment, serverKeys, secrets, maxFlowFilesPerJob, maxInFlight, threads, jobMemorySize, changesOnly, twoPhase,
-                List.copyOf(fewer));
+                options, List.copyOf(fewer));
     }
 
     private static Step step(final Random random, final boolean first, final boolean twoPhase) {
         final int roll = first ? 0 : random.nextInt(100);
-        if (roll < 22) {
+        if (roll < 20) {
             final List<Step.Upload> uploads = new ArrayList<>();
             final int count = 1 + random.nextInt(6);
             for (int i = 0; i < count; i++) {
                 uploads.add(upload(random));
             }
-            return new Step.Enqueue(uploads, random.nextInt(10) == 0 ? 2 + random.nextInt(3) : 1);
+            return new Step.Enqueue(uploads, random.nextInt(10) == 0 ? 2 + random.nextInt(3) : 1, random.nextInt(16));
         }
-        if (roll < 40) {
+        if (roll < 36) {
             FaultType type = FaultType.values()[random.nextInt(FaultType.values().length)];
             if (SLOW_FAULTS.contains(type) && random.nextInt(3) != 0) {
                 type = FaultType.LOST_REPLY;
@@ -64,28 +92,34 @@ record Scenario(long seed, Deployment deployment, boolean serverKeys, Secrets se
             };
             return new Step.Misbehave(type, operation, 1 + random.nextInt(2));
         }
-        if (twoPhase && roll >= 52 && roll < 62) {
+        if (twoPhase && roll >= 48 && roll < 58) {
             return new Step.RunAction(random.nextInt(10) < 6, random.nextBoolean());
         }
-        if (roll < 62) {
+        if (roll < 58) {
             return new Step.RunTrigger(1 + random.nextInt(3));
         }
-        if (roll < 70) {
+        if (roll < 65) {
             return new Step.Crash(random.nextBoolean());
         }
-        if (roll < 82) {
+        if (roll < 75) {
             return new Step.Replay(random.nextInt(4) == 0, random.nextInt(3) == 0);
         }
-        if (twoPhase && roll >= 82 && roll < 87) {
+        if (twoPhase && roll < 78) {
             return new Step.RunProgress(1, false);
         }
-        if (roll < 92) {
+        if (roll < 85) {
             return new Step.RunProgress(1 + random.nextInt(2), random.nextBoolean());
         }
-        if (roll < 97) {
+        if (roll < 89) {
             return new Step.RunList();
         }
-        return new Step.Verify(upload(random));
+        if (roll < 94) {
+            return new Step.Copy(Step.Place.values()[random.nextInt(Step.Place.values().length)], random.nextInt(8));
+        }
+        if (roll < 98) {
+            return new Step.SendAgain(Step.Again.values()[random.nextInt(Step.Again.values().length)], random.nextInt(8));
+        }
+        return random.nextBoolean() ? new Step.Verify(upload(random)) : new Step.BreakWriter();
     }
 
     private static Step.Upload upload(final Random random) {
@@ -112,7 +146,8 @@ record Scenario(long seed, Deployment deployment, boolean serverKeys, Secrets se
         text.append("seed=").append(seed).append(' ').append(deployment).append(serverKeys ? " server honours keys" : " server ignores keys")
                 .append(", Max Flowfiles per Job=").append(maxFlowFilesPerJob).append(", Max Requests in Flight=").append(maxInFlight)
                 .append(", tasks=").append(threads).append(", Job Memory Size=").append(jobMemorySize)
-                .append(changesOnly ? ", Changes Only" : ", All Jobs").append(twoPhase ? ", two-phase" : "").append(", secrets=").append(secrets).append('\n');
+                .append(changesOnly ? ", Changes Only" : ", All Jobs").append(twoPhase ? ", two-phase" : "").append(", ").append(options)
+                .append(", secrets=").append(secrets).append('\n');
         for (int i = 0; i < steps.size(); i++) {
             text.append("  ").append(i + 1).append(". ").append(steps.get(i)).append('\n');
         }

@@ -14,9 +14,38 @@ sealed interface Step {
 
     /**
      * New flowfiles for TriggerBulkImport. Each object is named by {@code copies} flowfiles at once
-     * (more than one: a forked flowfile, or a GenerateFlowFile batch sharing attributes).
+     * (more than one: a forked flowfile, or a GenerateFlowFile batch sharing attributes); with NumPy
+     * sets, the bits of {@code order} say which copies name the set's files in reverse order.
      */
-    record Enqueue(List<Upload> uploads, int copies) implements Step {
+    record Enqueue(List<Upload> uploads, int copies, int order) implements Step {
+    }
+
+    /** Where a flowfile waits: before TriggerBulkImport, in its retry loop, or on its way to GetBulkImportProgress. */
+    enum Place { TRIGGER_QUEUE, RETRIED, STARTED }
+
+    /**
+     * A load-balanced connection delivers a flowfile twice: a copy with a new uuid and the same
+     * attributes (the same upload) next to the {@code pick}-th flowfile waiting at {@code place}.
+     */
+    record Copy(Place place, int pick) implements Step {
+    }
+
+    /** Why a flowfile whose job is done comes back to TriggerBulkImport. */
+    enum Again {
+        /** Uploaded again (a new ETag or generation): a new import. */
+        REUPLOAD,
+        /** Sent to the other collection, with the same upload (and so, with a custom key, the same key). */
+        OTHER_COLLECTION,
+        /** AbortBulkImport aborted its job. */
+        ABORTED
+    }
+
+    /** The {@code pick}-th flowfile whose job Completed (or, for {@link Again#ABORTED}, was aborted) comes back to TriggerBulkImport. */
+    record SendAgain(Again why, int pick) implements Step {
+    }
+
+    /** ListBulkImportJobs' Record Writer throws during the next listing, as a defective writer would. */
+    record BreakWriter() implements Step {
     }
 
     /** The emulator misbehaves on the next {@code times} calls of {@code operation}. */

@@ -9,12 +9,15 @@ import io.github.bulkimport.nifi.api.Deployment;
 import io.github.bulkimport.nifi.processors.AbortBulkImport;
 import io.github.bulkimport.nifi.processors.CommitBulkImport;
 import io.github.bulkimport.nifi.processors.GetBulkImportProgress;
+import io.github.bulkimport.nifi.processors.JsonLinesRecordWriter;
 import io.github.bulkimport.nifi.processors.ListBulkImportJobs;
 import io.github.bulkimport.nifi.processors.TriggerBulkImport;
 import io.github.bulkimport.nifi.service.StandardBulkImportConnectionService;
 import org.apache.nifi.annotation.behavior.Stateful;
 import org.apache.nifi.components.ConfigVerificationResult;
 import org.apache.nifi.components.state.Scope;
+import org.apache.nifi.processor.ProcessContext;
+import org.apache.nifi.processor.ProcessSession;
 import org.apache.nifi.processor.Processor;
 import org.apache.nifi.processor.Relationship;
 import org.apache.nifi.processor.VerifiableProcessor;
@@ -52,8 +55,17 @@ import java.util.stream.Stream;
  *     it, and no job lists a file twice (with a server that ignores keys, objects whose request was
  *     answered ambiguously are exempt: no client can tell that job exists);</li>
  *     <li>no run of 8 characters of a secret, in any form, in an attribute, a log message (a bulletin),
- *     a provenance event or a verification result;</li>
- *     <li>every message is at most 1,000 characters, without control characters.</li>
+ *     a provenance event, a verification result or a processor's state;</li>
+ *     <li>every message is at most 1,000 characters, without control characters;</li>
+ *     <li>a flowfile TriggerBulkImport routes to success names a job of the collection it asked for, that
+ *     holds its object and was started after its upload; never the job of its previous upload, nor
+ *     the Failed or aborted job it was sent back from;</li>
+ *     <li>GetBulkImportProgress describes a job once per run, and routes to running or uncommitted only
+ *     penalized flowfiles whose Maximum Wait Time has not passed; CommitBulkImport and AbortBulkImport
+ *     act on a job once per flowfile;</li>
+ *     <li>each counter counts a job once by its ID, whatever the flowfiles (a batch, copies, replays);</li>
+ *     <li>in Changes Only mode, a job is emitted as new once, and never again in the same state; with
+ *     From Now On, no job of the first listing is emitted as new.</li>
  * </ul>
  */
 final class World implements AutoCloseable {
@@ -63,7 +75,9 @@ final class World implements AutoCloseable {
     private static final String CLUSTER_ID = "in01-0123456789abcdef";
     private static final int MAX_MESSAGE = 1_000;
     private static final long IMPORT_MILLIS = 60;
-    private static final Pattern OBJECT = Pattern.compile("/(o\\d+)[.-]");
+    private static final Pattern OBJECT = Pattern.compile("/(o\\d+)[./-]");
+    private static final Pattern JOB_ID_IN_BODY = Pattern.compile("\"jobId\"\\s*:\\s*\"([^\"]+)\"");
+    static final String OTHER_COLLECTION = "docs2";
     /** Attributes that list one item per line: each line is held to the rules of a message. */
     private static final Set<String> MULTI_LINE_ATTRIBUTES = Set.of("bulkimport.object.urls", "bulkimport.failed.files");
     /** Flowfiles made by the model get ids far above those a runner hands out itself. */
@@ -78,6 +92,25 @@ final class World implements AutoCloseable {
     private final Map<String, Integer> namers = new HashMap<>();
     private final Set<String> exempt = new HashSet<>();
     private final Map<String, String> lastListed = new HashMap<>();
+    /** When each flowfile's upload was made (a copy's is its twin's), by uuid. */
+    private final Map<String, Long> uploadedAt = new HashMap<>();
+    /** The object each flowfile names, by uuid. */
+    private final Map<String, String> objectOf = new HashMap<>();
+    /** How many times each object was uploaded: its ETag or generation. */
+    private final Map<String, Integer> uploads = new HashMap<>();
+    /** The job a flowfile had when it was sent back to TriggerBulkImport, which it must not get again, by uuid. */
+    private final Map<String, String> sentBackFrom = new HashMap<>();
+    /** Jobs TriggerBulkImport's current runner started (not re-attached), as its counter must count them. */
+    private final Set<String> startedByRunner = new HashSet<>();
+    private final Set<String> completedJobs = new HashSet<>();
+    private long completedRows;
+    private final Set<String> failedJobs = new HashSet<>();
+    private final Set<String> expiredJobs = new HashSet<>();
+    /** Jobs a listing emitted as new. */
+    private final Set<String> listedAsNew = new HashSet<>();
+    /** The jobs of the first listing (in From Now On mode), when no fault kept it from seeing every job. */
+    private Set<String> history;
+    private JsonLinesRecordWriter recordWriter;
     private int objects;
     private int step;
     private String currentStep = "setup";
@@ -100,6 +133,8 @@ final class World implements AutoCloseable {
     private final List<MockFlowFile> finished = new ArrayList<>();
     private final List<MockFlowFile> uncommitted = new ArrayList<>();
     private final List<MockFlowFile> actionQueue = new ArrayList<>();
+    /** Flowfiles AbortBulkImport routed to success: their jobs are aborted. */
+    private final List<MockFlowFile> aborted = new ArrayList<>();
 
     World(final Scenario scenario) {
         this.scenario = scenario;
@@ -110,6 +145,7 @@ final class World implements AutoCloseable {
                 .clusterId(zilliz() ? CLUSTER_ID : null)
                 .importDuration(Duration.ofMillis(IMPORT_MILLIS))
                 .idempotency(scenario.serverKeys())
+                .strictActions(scenario.options().strictActions())
                 .start();
         this.trigger = newTrigger();
     }
@@ -149,6 +185,13 @@ final class World implements AutoCloseable {
             case Step.RunAction action -> runAction(action.commit(), action.everyOther());
             case Step.RunList ignored -> runList();
             case Step.Verify verify -> verify(verify.upload());
+            case Step.Copy copy -> copy(copy.place(), copy.pick());
+            case Step.SendAgain again -> sendAgain(again.why(), again.pick());
+            case Step.BreakWriter ignored -> {
+                if (recordWriter != null) {
+                    recordWriter.throwAfterTheFirstRecord();
+                }
+            }
         }
     }
 
@@ -165,40 +208,133 @@ final class World implements AutoCloseable {
     private void enqueue(final Step.Enqueue enqueue) {
         for (final Step.Upload upload : enqueue.uploads()) {
             final String object = "o" + ++objects;
-            final Map<String, String> attributes = attributes(upload, object);
+            uploads.put(object, 1);
+            final String collection = scenario.options().collections() > 1 && objects % 2 == 0 ? OTHER_COLLECTION : COLLECTION;
             for (int copy = 0; copy < enqueue.copies(); copy++) {
+                final Map<String, String> attributes = attributes(upload, object, collection, (enqueue.order() >> copy & 1) == 1);
                 final MockFlowFile flowFile = new MockFlowFile(IDS.incrementAndGet());
                 flowFile.putAttributes(attributes);
                 everyFlowFile.add(uuid(flowFile));
+                uploadedAt.put(uuid(flowFile), System.currentTimeMillis());
+                objectOf.put(uuid(flowFile), object);
                 namers.merge(object, 1, Integer::sum);
                 toTrigger(flowFile);
             }
         }
     }
 
-    private Map<String, String> attributes(final Step.Upload upload, final String object) {
+    /**
+     * The attributes of one upload, as the upload processors write them, with the identity of its
+     * {@link #uploads}-th upload; with NumPy sets, {@code import.urls} names the set, its files in
+     * reverse order when {@code reversed}.
+     */
+    private Map<String, String> attributes(final Step.Upload upload, final String object, final String collection, final boolean reversed) {
         final Map<String, String> attributes = new HashMap<>();
         attributes.put("filename", object + ".parquet");
+        attributes.put("target.collection", collection);
+        final String generation = String.valueOf(uploads.getOrDefault(object, 1));
+        final String stem = upload == Step.Upload.FAILING_FILE ? object + "-bad-schema" : object;
         switch (upload) {
-            case S3, BAD_EXPRESSION -> {
+            case S3, BAD_EXPRESSION, FAILING_FILE -> {
                 attributes.put("s3.bucket", "bkt");
-                attributes.put("s3.key", "dir/" + object + ".parquet");
+                attributes.put("s3.key", "dir/" + stem + ".parquet");
+                attributes.put("s3.etag", "etag-" + object + "-" + generation);
                 if (upload == Step.Upload.BAD_EXPRESSION) {
                     attributes.put("import.timeout", "no date");
                 }
             }
-            case FAILING_FILE -> {
-                attributes.put("s3.bucket", "bkt");
-                attributes.put("s3.key", "dir/" + object + "-bad-schema.parquet");
-            }
             case GCS -> {
                 attributes.put("gcs.bucket", "bkt");
                 attributes.put("gcs.key", "dir/" + object + ".json");
+                // a generation is unique to one version of one object
+                attributes.put("gcs.generation", String.valueOf(1_700_000_000_000_000L + Long.parseLong(object.substring(1)) * 1_000 + Long.parseLong(generation)));
             }
-            case AZURE -> attributes.put("azure.primaryUri", "https://acct.blob.core.windows.net/bkt/dir/" + object + ".parquet");
+            case AZURE -> {
+                attributes.put("azure.primaryUri", "https://acct.blob.core.windows.net/bkt/dir/" + object + ".parquet");
+                attributes.put("azure.etag", "0x8D-" + object + "-" + generation);
+            }
             case HALF_S3 -> attributes.put("s3.bucket", "bkt");
         }
+        if (scenario.options().numpy() && upload != Step.Upload.HALF_S3) {
+            final List<String> set = new ArrayList<>(List.of("s3://bkt/dir/" + stem + "/id.npy", "s3://bkt/dir/" + stem + "/vector.npy"));
+            if (reversed) {
+                java.util.Collections.reverse(set);
+            }
+            attributes.put("import.urls", "[[\"" + String.join("\", \"", set) + "\"]]");
+        }
         return attributes;
+    }
+
+    /** A load-balanced connection delivers a flowfile twice: the copy has a new uuid, and is the same upload. */
+    private void copy(final Step.Place place, final int pick) {
+        final List<MockFlowFile> from = switch (place) {
+            case TRIGGER_QUEUE -> triggerQueue;
+            case RETRIED -> retried;
+            case STARTED -> started;
+        };
+        if (from.isEmpty()) {
+            return;
+        }
+        final MockFlowFile twin = from.get(pick % from.size());
+        final MockFlowFile copy = new MockFlowFile(IDS.incrementAndGet(), twin);
+        copy.putAttributes(Map.of("uuid", java.util.UUID.randomUUID().toString()));
+        everyFlowFile.add(uuid(copy));
+        uploadedAt.put(uuid(copy), uploadedAt.get(uuid(twin)));
+        objectOf.put(uuid(copy), objectOf.get(uuid(twin)));
+        if (sentBackFrom.containsKey(uuid(twin))) {
+            sentBackFrom.put(uuid(copy), sentBackFrom.get(uuid(twin)));
+        }
+        if (scenario.jobMemorySize() == 0 && (scenario.maxFlowFilesPerJob() > 1 || !scenario.serverKeys())) {
+            // with no job memory, a copy that comes after its twin's request is only known to a server that honours the key of that
+            // very request: its twin's own, unless the twin was sent in a request for several
+            exempt.add(objectOf.get(uuid(twin)));
+        }
+        if (place == Step.Place.TRIGGER_QUEUE) {
+            toTrigger(copy);
+        } else {
+            from.add(copy);
+        }
+    }
+
+    /** A flowfile whose job is done comes back to TriggerBulkImport: a new upload, another collection, or after its job was aborted. */
+    private void sendAgain(final Step.Again why, final int pick) {
+        final List<MockFlowFile> candidates = why == Step.Again.ABORTED ? aborted
+                : finished.stream().filter(f -> "Completed".equals(f.getAttribute("bulkimport.state"))).toList();
+        if (candidates.isEmpty() || why == Step.Again.OTHER_COLLECTION && scenario.options().collections() < 2) {
+            return;
+        }
+        final MockFlowFile flowFile = candidates.get(pick % candidates.size());
+        final String object = objectOf.get(uuid(flowFile));
+        switch (why) {
+            case REUPLOAD -> {
+                uploads.merge(object, 1, Integer::sum);
+                final Map<String, String> upload = attributes(uploadOf(flowFile), object, flowFile.getAttribute("target.collection"), false);
+                flowFile.putAttributes(Map.of("s3.etag", upload.getOrDefault("s3.etag", ""), "gcs.generation", upload.getOrDefault("gcs.generation", ""),
+                        "azure.etag", upload.getOrDefault("azure.etag", "")));
+                uploadedAt.put(uuid(flowFile), System.currentTimeMillis());
+                namers.merge(object, 1, Integer::sum);
+            }
+            case OTHER_COLLECTION -> {
+                flowFile.putAttributes(Map.of("target.collection", COLLECTION.equals(flowFile.getAttribute("target.collection")) ? OTHER_COLLECTION : COLLECTION));
+                namers.merge(object, 1, Integer::sum);
+            }
+            case ABORTED -> { }
+        }
+        sentBackFrom.put(uuid(flowFile), flowFile.getAttribute("bulkimport.job.id"));
+        finished.remove(flowFile);
+        aborted.remove(flowFile);
+        toTrigger(flowFile);
+    }
+
+    /** Which kind of upload a flowfile carries, read back from its attributes. */
+    private static Step.Upload uploadOf(final MockFlowFile flowFile) {
+        if (flowFile.getAttribute("gcs.key") != null) {
+            return Step.Upload.GCS;
+        }
+        if (flowFile.getAttribute("azure.primaryUri") != null) {
+            return Step.Upload.AZURE;
+        }
+        return String.valueOf(flowFile.getAttribute("s3.key")).contains("bad-schema") ? Step.Upload.FAILING_FILE : Step.Upload.S3;
     }
 
     private void runTrigger(final int iterations) {
@@ -217,12 +353,43 @@ final class World implements AutoCloseable {
             final String relationship = flowFile.getAttribute(RELATIONSHIP);
             flowFile.removeAttributes(Set.of(RELATIONSHIP));
             switch (relationship) {
-                case "success" -> started.add(flowFile);
+                case "success" -> {
+                    checkStartedJob(flowFile);
+                    started.add(flowFile);
+                }
                 case "retry" -> retried.add(flowFile);
                 default -> failed.add(flowFile);
             }
         }
         exemptAmbiguousCreates();
+        checkCounter(trigger, "Bulk-import jobs started", startedByRunner.size());
+        checkState(trigger, "TriggerBulkImport");
+    }
+
+    /** A flowfile TriggerBulkImport routed to success names the right job. */
+    private void checkStartedJob(final MockFlowFile flowFile) {
+        final String jobId = flowFile.getAttribute("bulkimport.job.id");
+        final Job job = jobId == null ? null : emulator.job(jobId).orElse(null);
+        if (job == null) {
+            violation("TriggerBulkImport routed flowfile " + uuid(flowFile) + " to success with job " + jobId + ", which the server does not know");
+            return;
+        }
+        if (!"true".equals(flowFile.getAttribute("bulkimport.reattached"))) {
+            startedByRunner.add(jobId);
+        }
+        final String object = objectOf.get(uuid(flowFile));
+        if (!job.collection().equals(flowFile.getAttribute("target.collection"))) {
+            violation("TriggerBulkImport gave flowfile " + uuid(flowFile) + " for collection " + flowFile.getAttribute("target.collection")
+                    + " job " + jobId + " of collection " + job.collection());
+        } else if (!objectsOf(job).contains(object)) {
+            violation("TriggerBulkImport gave flowfile " + uuid(flowFile) + " of " + object + " job " + jobId + ", which imports " + objectsOf(job));
+        } else if (job.createdAt() < uploadedAt.getOrDefault(uuid(flowFile), 0L)) {
+            violation("TriggerBulkImport gave flowfile " + uuid(flowFile) + " job " + jobId + ", started before its upload: a new upload is a new import");
+        } else if (jobId.equals(sentBackFrom.get(uuid(flowFile)))) {
+            violation("TriggerBulkImport gave flowfile " + uuid(flowFile) + " back job " + jobId + ", which it was sent back from (" + (job.aborted()
+                    ? "aborted" : job.snapshot(System.currentTimeMillis()).state()) + ")");
+        }
+        sentBackFrom.remove(uuid(flowFile));
     }
 
     /**
@@ -259,6 +426,7 @@ final class World implements AutoCloseable {
 
         trigger = newTrigger();
         triggerScheduled = false;
+        startedByRunner.clear();
         setState(trigger, state);
         triggerQueue.clear();
         before.forEach(this::toTrigger);
@@ -277,9 +445,10 @@ final class World implements AutoCloseable {
 
     private void runProgress(final boolean resendFailed) {
         if (progress == null) {
-            progress = newRunner(new GetBulkImportProgress());
+            progress = newRunner(new TracedProgress());
             progress.setProperty(GetBulkImportProgress.DATABASE_NAME,
                     "${bulkimport.database:replaceEmpty(${db.hint:toDate('yyyy'):format('yyyy')})}");
+            progress.setProperty(GetBulkImportProgress.MAXIMUM_WAIT_TIME, scenario.options().maxWaitMillis() + " ms");
         }
         final List<MockFlowFile> waiting = new ArrayList<>(started);
         waiting.addAll(polling);
@@ -293,6 +462,7 @@ final class World implements AutoCloseable {
         if (progressQueue.isEmpty()) {
             return;
         }
+        final long runStart = System.currentTimeMillis();
         try {
             progress.run(Math.min(progressQueue.size(), 60), false, !progressScheduled);
         } catch (final Throwable e) {
@@ -302,11 +472,13 @@ final class World implements AutoCloseable {
         for (final MockFlowFile flowFile : takeOutputs(progress, progressQueue, "GetBulkImportProgress")) {
             final String relationship = flowFile.getAttribute(RELATIONSHIP);
             flowFile.removeAttributes(Set.of(RELATIONSHIP));
+            checkProgressRouting(flowFile, relationship, runStart);
             switch (relationship) {
                 case "running", "retry" -> polling.add(flowFile);
                 case "uncommitted" -> uncommitted.add(flowFile);
                 case "failure" -> {
                     if (resendFailed && "Failed".equals(flowFile.getAttribute("bulkimport.state"))) {
+                        sentBackFrom.put(uuid(flowFile), flowFile.getAttribute("bulkimport.job.id"));
                         toTrigger(flowFile);
                     } else {
                         finished.add(flowFile);
@@ -319,6 +491,83 @@ final class World implements AutoCloseable {
         polling.addAll(progressQueue);
         progressQueue.clear();
         progress.clearQueue();
+        checkCounter(progress, "Bulk-import jobs completed", completedJobs.size());
+        checkCounter(progress, "Bulk-import rows imported", completedRows);
+        checkCounter(progress, "Bulk-import jobs failed", failedJobs.size());
+        checkCounter(progress, "Bulk-import jobs expired", expiredJobs.size());
+    }
+
+    /** Where GetBulkImportProgress routes a flowfile: penalized when it loops, never past its deadline; each job counted once. */
+    private void checkProgressRouting(final MockFlowFile flowFile, final String relationship, final long runStart) {
+        final String jobId = flowFile.getAttribute("bulkimport.job.id");
+        switch (relationship) {
+            case "running", "uncommitted" -> {
+                if (!flowFile.isPenalized()) {
+                    violation("GetBulkImportProgress routed flowfile " + uuid(flowFile) + " to " + relationship + " unpenalized: its loop would spin");
+                }
+                final String submittedAt = flowFile.getAttribute("bulkimport.submitted.at");
+                if (submittedAt != null && java.time.Instant.parse(submittedAt).toEpochMilli() + scenario.options().maxWaitMillis() < runStart) {
+                    violation("GetBulkImportProgress routed flowfile " + uuid(flowFile) + " to " + relationship + " after its Maximum Wait Time");
+                }
+            }
+            case "success" -> {
+                if (completedJobs.add(jobId)) {
+                    completedRows += Long.parseLong(java.util.Objects.requireNonNullElse(flowFile.getAttribute("bulkimport.imported.rows"), "0"));
+                }
+            }
+            case "failure" -> {
+                if ("JOB_FAILED".equals(flowFile.getAttribute("bulkimport.error.code"))) {
+                    failedJobs.add(jobId);
+                }
+            }
+            case "expired" -> expiredJobs.add(jobId);
+            default -> { }
+        }
+    }
+
+    /** GetBulkImportProgress, watched: within one run, no job is described twice. */
+    private final class TracedProgress extends GetBulkImportProgress {
+        @Override
+        public void onTrigger(final ProcessContext context, final ProcessSession session) {
+            final long before = emulator.requestCount();
+            super.onTrigger(context, session);
+            noJobTwice("describe", before, "GetBulkImportProgress described");
+        }
+    }
+
+    /** CommitBulkImport, watched: within one run, no job is committed twice. */
+    private final class TracedCommit extends CommitBulkImport {
+        @Override
+        public void onTrigger(final ProcessContext context, final ProcessSession session) {
+            final long before = emulator.requestCount();
+            super.onTrigger(context, session);
+            noJobTwice("commit", before, "CommitBulkImport committed");
+        }
+    }
+
+    /** AbortBulkImport, watched: within one run, no job is aborted twice. */
+    private final class TracedAbort extends AbortBulkImport {
+        @Override
+        public void onTrigger(final ProcessContext context, final ProcessSession session) {
+            final long before = emulator.requestCount();
+            super.onTrigger(context, session);
+            noJobTwice("abort", before, "AbortBulkImport aborted");
+        }
+    }
+
+    /** Of the requests since {@code before} (one run's, on a single task), none of {@code operation} names a job twice. */
+    private void noJobTwice(final String operation, final long before, final String what) {
+        final List<RecordedCall> all = emulator.requests();
+        final int since = (int) Math.min(all.size(), emulator.requestCount() - before);
+        final Set<String> jobs = new HashSet<>();
+        for (final RecordedCall call : all.subList(all.size() - since, all.size())) {
+            if (operation.equals(call.operation())) {
+                final Matcher jobId = JOB_ID_IN_BODY.matcher(call.body());
+                if (jobId.find() && !jobs.add(jobId.group(1))) {
+                    violation(what + " job " + jobId.group(1) + " twice in one run");
+                }
+            }
+        }
     }
 
     /**
@@ -335,8 +584,8 @@ final class World implements AutoCloseable {
             runProgress(false);
         }
         if (commit == null) {
-            commit = newRunner(new CommitBulkImport());
-            abort = newRunner(new AbortBulkImport());
+            commit = newRunner(new TracedCommit());
+            abort = newRunner(new TracedAbort());
         }
         final TestRunner runner = committing ? commit : abort;
         final String processor = committing ? "CommitBulkImport" : "AbortBulkImport";
@@ -368,9 +617,9 @@ final class World implements AutoCloseable {
                 uncommitted.add(flowFile);
                 continue;
             }
-            finished.add(flowFile);
             final String jobId = flowFile.getAttribute("bulkimport.job.id");
             final Job job = emulator.job(jobId).orElse(null);
+            (!committing && "success".equals(relationship) ? aborted : finished).add(flowFile);
             if ("success".equals(relationship) && job == null) {
                 violation(processor + " routed flowfile " + uuid(flowFile) + " to success for job " + jobId + ", which the server does not know");
             } else if ("success".equals(relationship) && committing && (job.committedAt() < 0 || job.aborted())) {
@@ -389,31 +638,83 @@ final class World implements AutoCloseable {
         if (list == null) {
             list = newRunner(new ListBulkImportJobs());
             list.setProperty(ListBulkImportJobs.OUTPUT_MODE, scenario.changesOnly() ? "Changes Only" : "All Jobs");
+            list.setProperty(ListBulkImportJobs.PAGE_SIZE, String.valueOf(scenario.options().pageSize()));
+            if (scenario.options().fromNowOn()) {
+                list.setProperty(ListBulkImportJobs.INITIAL_LISTING, "From Now On");
+            }
+            if (scenario.options().recordWriter()) {
+                recordWriter = new JsonLinesRecordWriter();
+                try {
+                    list.addControllerService("writer", recordWriter);
+                } catch (final InitializationException e) {
+                    throw new IllegalStateException(e);
+                }
+                list.enableControllerService(recordWriter);
+                list.setProperty(ListBulkImportJobs.RECORD_WRITER, "writer");
+            }
         }
+        final boolean first = !stateOf(list).containsKey("listed.at");
+        final long before = emulator.requestCount();
+        final Set<String> existing = new HashSet<>(statesNow().keySet());
         try {
             list.run(1, false, !listScheduled);
         } catch (final Throwable e) {
             violation("an exception left ListBulkImportJobs.onTrigger: " + e);
         }
         listScheduled = true;
+        if (recordWriter != null) {
+            recordWriter.heal();
+        }
+        final boolean sawEveryJob = emulator.requests().stream().skip(Math.max(0, emulator.requests().size() - (emulator.requestCount() - before)))
+                .noneMatch(call -> call.fault() != null);
+        if (first && stateOf(list).containsKey("listed.at") && scenario.changesOnly() && scenario.options().fromNowOn() && sawEveryJob) {
+            history = existing;
+        }
         for (final MockFlowFile flowFile : list.getFlowFilesForRelationship(ListBulkImportJobs.REL_SUCCESS)) {
             checkAttributes(flowFile, "ListBulkImportJobs success");
-            checkText("content of a listed job", flowFile.getContent());
-            final String jobId = flowFile.getAttribute("bulkimport.job.id");
-            final String state = flowFile.getAttribute("bulkimport.state");
-            if (scenario.changesOnly() && state != null && state.equals(lastListed.get(jobId))) {
-                violation("ListBulkImportJobs emitted job " + jobId + " again in state " + state + " in Changes Only mode");
+            // one job per flowfile, or one record per line
+            flowFile.getContent().lines().forEach(line -> checkText("content of a listed job", line));
+            if (recordWriter == null) {
+                checkListed(flowFile.getAttribute("bulkimport.job.id"), flowFile.getAttribute("bulkimport.state"), flowFile.getAttribute("bulkimport.previous.state"));
+            } else {
+                flowFile.getContent().lines().map(io.github.bulkimport.nifi.testing.Json::parse).forEach(record -> checkListed(record.path("jobId").asText(),
+                        record.path("state").asText(), record.hasNonNull("previousState") ? record.path("previousState").asText() : null));
             }
-            lastListed.put(jobId, state);
         }
         checkLogs(list.getLogger());
         checkLogs(list.getControllerServiceLogger(SERVICE_ID));
         checkProvenance(list);
+        checkState(list, "ListBulkImportJobs");
         list.clearTransferState();
     }
 
+    /** One job a listing emitted: in Changes Only mode, new once and never again in the same state; never a job of the first listing as new. */
+    private void checkListed(final String jobId, final String state, final String previousState) {
+        if (!scenario.changesOnly()) {
+            return;
+        }
+        if (state != null && state.equals(lastListed.get(jobId))) {
+            violation("ListBulkImportJobs emitted job " + jobId + " again in state " + state + " in Changes Only mode");
+        }
+        lastListed.put(jobId, state);
+        if (previousState == null && !listedAsNew.add(jobId)) {
+            violation("ListBulkImportJobs emitted job " + jobId + " as new a second time (state " + state + ")");
+        }
+        if (previousState == null && history != null && history.contains(jobId)) {
+            violation("ListBulkImportJobs emitted job " + jobId + " of its first listing as new, with Initial Listing = From Now On");
+        }
+    }
+
+    /** Every job the server holds, with its state now. */
+    private Map<String, String> statesNow() {
+        final long now = System.currentTimeMillis();
+        final Map<String, String> states = new HashMap<>();
+        emulator.jobs().forEach(job -> states.put(job.id(), job.snapshot(now).state()));
+        return states;
+    }
+
     private void verify(final Step.Upload upload) {
-        final Map<String, String> attributes = attributes(upload, "o" + ++objects);
+        final Map<String, String> attributes = attributes(upload, "o" + ++objects, COLLECTION, false);
         final List<ConfigVerificationResult> results;
         try {
             results = ((VerifiableProcessor) trigger.getProcessor()).verify(trigger.getProcessContext(), trigger.getLogger(), attributes);
@@ -430,7 +731,13 @@ final class World implements AutoCloseable {
 
     private TestRunner newTrigger() {
         final TestRunner runner = newRunner(new TriggerBulkImport());
-        runner.setProperty(TriggerBulkImport.COLLECTION_NAME, COLLECTION);
+        runner.setProperty(TriggerBulkImport.COLLECTION_NAME, "${target.collection}");
+        if (scenario.options().customKey()) {
+            runner.setProperty(TriggerBulkImport.IDEMPOTENCY_KEY, "${s3.etag:replaceEmpty(${gcs.generation}):replaceEmpty(${azure.etag})}");
+        }
+        if (scenario.options().numpy()) {
+            runner.setProperty(TriggerBulkImport.OBJECT_URLS, "${import.urls}");
+        }
         runner.setProperty(TriggerBulkImport.MAX_FLOWFILES_PER_JOB, String.valueOf(scenario.maxFlowFilesPerJob()));
         runner.setProperty(TriggerBulkImport.MAX_REQUESTS_IN_FLIGHT, String.valueOf(scenario.maxInFlight()));
         runner.setProperty(TriggerBulkImport.JOB_MEMORY_SIZE, String.valueOf(scenario.jobMemorySize()));
@@ -558,6 +865,22 @@ final class World implements AutoCloseable {
         checkNoJobBothCommittedAndAborted();
     }
 
+    /** A counter of a runner holds {@code expected}: each job counted once, by its ID. */
+    private void checkCounter(final TestRunner runner, final String counter, final long expected) {
+        final Long value = runner.getCounterValue(counter);
+        if ((value == null ? 0 : value) != expected) {
+            violation("counter '" + counter + "' holds " + value + " where the flowfiles name " + expected + " distinct jobs (or their rows)");
+        }
+    }
+
+    /** No secret in what a processor keeps in state, keys or values. */
+    private void checkState(final TestRunner runner, final String processor) {
+        stateOf(runner).forEach((key, value) -> {
+            checkSecrets(processor + " state key", key);
+            checkSecrets(processor + " state value", value);
+        });
+    }
+
     private void checkNoJobBothCommittedAndAborted() {
         for (final Job job : emulator.jobs()) {
             if (job.committedAt() >= 0 && job.aborted()) {
@@ -568,7 +891,7 @@ final class World implements AutoCloseable {
 
     private void checkEveryFlowFileInOnePlace() {
         final Map<String, Integer> places = new HashMap<>();
-        Stream.of(triggerQueue, retried, failed, started, progressQueue, polling, finished, uncommitted, actionQueue).flatMap(List::stream)
+        Stream.of(triggerQueue, retried, failed, started, progressQueue, polling, finished, uncommitted, actionQueue, aborted).flatMap(List::stream)
                 .forEach(flowFile -> places.merge(uuid(flowFile), 1, Integer::sum));
         places.forEach((uuid, count) -> {
             if (count > 1) {

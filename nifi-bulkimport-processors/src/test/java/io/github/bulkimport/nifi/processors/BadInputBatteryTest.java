@@ -57,6 +57,11 @@ class BadInputBatteryTest {
             cases.add(bad("ftp scheme", deployment, Map.of("Object URLs", "ftp://files.example.com/a.parquet"), Map.of(), "ftp://"));
             cases.add(bad("hdfs scheme", deployment, Map.of("Object URLs", "hdfs://namenode/a.parquet"), Map.of(), "hdfs://"));
             cases.add(bad("file scheme", deployment, Map.of("Object URLs", "file:///tmp/a.parquet"), Map.of(), "file://"));
+            cases.add(bad("two JSON arrays one after the other", deployment, Map.of("Object URLs", "${u}"),
+                    Map.of("u", "[[\"s3://b/1/id.npy\", \"s3://b/1/v.npy\"]] [[\"s3://b/2/id.npy\", \"s3://b/2/v.npy\"]]"),
+                    "holds more after its JSON array"));
+            cases.add(bad("a JSON array and trailing text", deployment, Map.of("Object URLs", "${u}"), Map.of("u", "[\"s3://b/a.parquet\"], s3://b/c.parquet"),
+                    "holds more after its JSON array"));
             cases.add(bad("credentials in url", deployment, Map.of("Object URLs", "s3://" + Secrets.ACCESS_KEY + ":" + Secrets.SECRET_KEY + "@b/a.parquet"),
                     Map.of(), "credentials embedded"));
             cases.add(bad("user in https url", deployment, Map.of("Object URLs", "https://user:" + Secrets.SECRET_KEY + "@acct.blob.core.windows.net/c/a.parquet"),

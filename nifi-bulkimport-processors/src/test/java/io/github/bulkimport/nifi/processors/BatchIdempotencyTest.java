@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -235,5 +236,99 @@ class BatchIdempotencyTest {
         } catch (final IOException e) {
             throw new AssertionError(e);
         }
+    }
+
+    /** Trust round 2, item 5: a set is a set. */
+    @Test
+    void theSameNumpySetNamedInAnotherOrderIsOneFileOfTheJob() {
+        emulator = Emulators.milvus().start();
+        final TestRunner runner = trigger(10, 1_000);
+        runner.setProperty(TriggerBulkImport.OBJECT_URLS, "${urls}");
+        runner.enqueue(new byte[0], Map.of("urls", "[[\"s3://b/1/id.npy\", \"s3://b/1/vector.npy\"]]"));
+        runner.enqueue(new byte[0], Map.of("urls", "[[\"s3://b/1/vector.npy\", \"s3://b/1/id.npy\"]]"));
+        runner.run();
+
+        runner.assertAllFlowFilesTransferred(TriggerBulkImport.REL_SUCCESS, 2);
+        assertEquals(1, emulator.jobCount());
+        assertEquals(List.of(List.of("1/id.npy", "1/vector.npy")), emulator.jobs().getFirst().files(), "listed once, rows imported once");
+    }
+
+    /**
+     * Trust round 2, item 6: a flowfile bound to a request is delivered twice (a load-balanced copy with a
+     * new uuid, and the original): the request is the same request, not an incomplete one.
+     */
+    @Test
+    void aBoundFlowFileDeliveredTwiceStillMakesItsRequestComplete() {
+        emulator = Emulators.milvus().start();
+        final TestRunner runner = trigger(4, 0);
+        final MockFlowFile a = runner.enqueue(new byte[0], Map.of("s3.bucket", "bucket", "s3.key", "data/a.parquet", "s3.etag", "etag-a"));
+        runner.enqueue(new byte[0], Map.of("s3.bucket", "bucket", "s3.key", "data/b.parquet", "s3.etag", "etag-b"));
+        emulator.faults().add(Fault.on("create", FaultType.LOST_REPLY, 1));
+        runner.run();
+        runner.assertAllFlowFilesTransferred(TriggerBulkImport.REL_RETRY, 2);
+        final List<MockFlowFile> retried = runner.getFlowFilesForRelationship(TriggerBulkImport.REL_RETRY);
+
+        runner.clearTransferState();
+        retried.forEach(runner::enqueue);
+        final MockFlowFile boundA = retried.stream().filter(f -> f.getAttribute("uuid").equals(a.getAttribute("uuid"))).findFirst().orElseThrow();
+        final MockFlowFile copy = new MockFlowFile(boundA.getId() + 1_000, boundA);
+        copy.putAttributes(Map.of("uuid", java.util.UUID.randomUUID().toString()));
+        runner.enqueue(copy);
+        runner.run();
+
+        runner.assertAllFlowFilesTransferred(TriggerBulkImport.REL_SUCCESS, 3);
+        assertEquals(1, emulator.jobCount(), "the job the lost answer started, for all three");
+        assertEquals(1, runner.getFlowFilesForRelationship(TriggerBulkImport.REL_SUCCESS).stream()
+                .map(f -> f.getAttribute(BulkImportAttributes.JOB_ID)).distinct().count());
+        assertEquals(2, emulator.requests("create").size());
+        assertEquals(emulator.requests("create").get(0).header("Idempotency-Key"), emulator.requests("create").get(1).header("Idempotency-Key"),
+                "the same request again");
+        assertTrue(emulator.requests("create").get(1).replayed());
+    }
+
+    /** The patience of a bound request runs on the processor's clock: ten minutes pass without anyone waiting them out. */
+    @Test
+    void aBoundRequestWaitsForItsOtherFlowFilesTenMinutesOfTheProcessorsClock() {
+        emulator = Emulators.milvus().start();
+        final TestRunner runner = trigger(4, 0);
+        final AtomicLong clock = new AtomicLong();
+        ((TriggerBulkImport) runner.getProcessor()).nanoTime = clock::get;
+        upload(runner, "a");
+        upload(runner, "b");
+        emulator.faults().add(Fault.on("create", FaultType.LOST_REPLY, 1));
+        runner.run();
+        final MockFlowFile one = runner.getFlowFilesForRelationship(TriggerBulkImport.REL_RETRY).getFirst();
+
+        runner.clearTransferState();
+        runner.enqueue(one);
+        runner.run(1, false, false);
+        assertEquals(1, runner.getQueueSize().getObjectCount(), "put back to wait for the other");
+        clock.addAndGet(WaitingRequests.PATIENCE.plusSeconds(1).toNanos());
+        runner.run(1, false, false);
+
+        runner.assertAllFlowFilesTransferred(TriggerBulkImport.REL_FAILURE, 1);
+        runner.getFlowFilesForRelationship(TriggerBulkImport.REL_FAILURE).getFirst()
+                .assertAttributeEquals(BulkImportAttributes.ERROR_CODE, TriggerBulkImport.INCOMPLETE_REQUEST);
+        assertEquals(1, emulator.requests("create").size(), "nothing sent while waiting");
+    }
+
+    /** Found by the model check: a copy taken in the same run as its twin, but into another batch, started a second job. */
+    @Test
+    void aCopyTakenInTheSameRunAsItsTwinJoinsItsRequest() {
+        emulator = Emulators.milvus().start();
+        final TestRunner runner = trigger(2, 0);
+        final Map<String, String> a = Map.of("s3.bucket", "bucket", "s3.key", "data/a.parquet", "s3.etag", "etag-a");
+        runner.enqueue(new byte[0], a);
+        runner.enqueue(new byte[0], Map.of("s3.bucket", "bucket", "s3.key", "data/b.parquet", "s3.etag", "etag-b"));
+        runner.enqueue(new byte[0], Map.of("s3.bucket", "bucket", "s3.key", "data/c.parquet", "s3.etag", "etag-c"));
+        runner.enqueue(new byte[0], a);
+        runner.run();
+
+        runner.assertAllFlowFilesTransferred(TriggerBulkImport.REL_SUCCESS, 4);
+        assertNoFileInTwoJobs();
+        final List<MockFlowFile> ofA = runner.getFlowFilesForRelationship(TriggerBulkImport.REL_SUCCESS).stream()
+                .filter(f -> "etag-a".equals(f.getAttribute("s3.etag"))).toList();
+        assertEquals(ofA.get(0).getAttribute(BulkImportAttributes.JOB_ID), ofA.get(1).getAttribute(BulkImportAttributes.JOB_ID));
+        assertEquals(ofA.get(0).getAttribute(BulkImportAttributes.BATCH_INDEX), ofA.get(1).getAttribute(BulkImportAttributes.BATCH_INDEX));
     }
 }

@@ -58,6 +58,8 @@ class FaultBatteryTest {
             cases.add(Arguments.of(deployment, new Fault(FaultType.DRIP, 1, "create", -1, 100), TriggerBulkImport.REL_RETRY, true));
             cases.add(Arguments.of(deployment, new Fault(FaultType.HUGE_DECLARED, 1, "create", -1, 0), TriggerBulkImport.REL_RETRY, false));
             cases.add(Arguments.of(deployment, new Fault(FaultType.HOSTILE_VALUES, 1, "create", -1, 0), TriggerBulkImport.REL_FAILURE, false));
+            cases.add(Arguments.of(deployment, new Fault(FaultType.SECRET_JOB_ID, 1, "create", -1, 0), TriggerBulkImport.REL_FAILURE, false));
+            cases.add(Arguments.of(deployment, new Fault(FaultType.CUT_JSON, 1, "create", -1, 0), TriggerBulkImport.REL_RETRY, false));
         }
         return cases.stream();
     }

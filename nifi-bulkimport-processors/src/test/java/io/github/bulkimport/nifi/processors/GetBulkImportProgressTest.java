@@ -1,6 +1,8 @@
 package io.github.bulkimport.nifi.processors;
 
+import io.github.bulkimport.emulator.ImportApiEmulator;
 import io.github.bulkimport.nifi.service.client.ImportApiClient;
+import io.github.bulkimport.nifi.testing.Emulators;
 import io.github.bulkimport.nifi.testing.MockApi;
 import io.github.bulkimport.nifi.testing.Runners;
 import io.github.bulkimport.nifi.testing.Secrets;
@@ -16,6 +18,8 @@ import org.apache.nifi.util.TestRunner;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -25,6 +29,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -391,7 +396,7 @@ class GetBulkImportProgressTest {
                 {"jobId":"job-30","state":"Uncommitted","progress":100,"importedRows":1000,"totalRows":1000}""");
         MockFlowFile out = check(started("job-30", Instant.now()));
         runner.assertAllFlowFilesTransferred(GetBulkImportProgress.REL_UNCOMMITTED, 1);
-        runner.assertPenalizeCount(0);
+        runner.assertPenalizeCount(1);
         out.assertAttributeEquals(BulkImportAttributes.STATE, "Uncommitted");
 
         describes("""
@@ -568,32 +573,30 @@ class GetBulkImportProgressTest {
     }
 
     @Test
-    void finishedAndUnlistedJobsAreDescribedTheOthersAreNot() {
-        final Map<String, String> second = started("job-b", Instant.now());
+    void finishedAndUnlistedJobsAreDescribedTheOthersAreNotAndAJobOnceWhateverItsFlowFiles() {
+        final Map<String, String> second = started("job-a", Instant.now());
         second.put(BulkImportAttributes.BATCH_INDEX, "1");
         runner.enqueue(CONTENT, started("job-a", Instant.now()));
         runner.enqueue(CONTENT, second);
         runner.enqueue(CONTENT, started("job-c", Instant.now()));
         runner.enqueue(CONTENT, started("job-d", Instant.now()));
-        listPage(3, listed("job-a", "Completed", 100), listed("job-b", "Completed", 100), listed("job-c", "Importing", 50));
+        listPage(2, listed("job-a", "Completed", 100), listed("job-c", "Importing", 50));
         describes("""
                 {"jobId":"job-a","state":"Completed","progress":100,"importedRows":1000,"totalRows":1000}""");
-        describes("""
-                {"jobId":"job-b","state":"Completed","progress":100,"importedRows":1000,"totalRows":1000}""");
         api.envelopeError(2100, "import job does not exist, jobID=job-d: importing data failed");
 
         runner.run();
 
-        assertEquals(4, api.requestCount(), "one list, and a describe for each finished job and the one the list does not show");
+        assertEquals(3, api.requestCount(), "one list, and one describe for the finished job its two flowfiles share and for the one the list does not show");
         runner.assertTransferCount(GetBulkImportProgress.REL_SUCCESS, 2);
         runner.assertTransferCount(GetBulkImportProgress.REL_RUNNING, 1);
         runner.assertTransferCount(GetBulkImportProgress.REL_FAILURE, 1);
         runner.getFlowFilesForRelationship(GetBulkImportProgress.REL_SUCCESS)
                 .forEach(f -> f.assertAttributeEquals(BulkImportAttributes.IMPORTED_ROWS, "1000"));
         runner.getFlowFilesForRelationship(GetBulkImportProgress.REL_FAILURE).getFirst().assertAttributeEquals(BulkImportAttributes.ERROR_CODE, "JOB_NOT_FOUND");
-        assertEquals(1, runner.getCounterValue(Counters.JOBS_COMPLETED), "job-b shares its job: only the first of a batch counts it");
+        assertEquals(1, runner.getCounterValue(Counters.JOBS_COMPLETED), "two flowfiles share job-a: it counts once");
         assertEquals(1000, runner.getCounterValue(Counters.ROWS_IMPORTED));
-        assertEquals(4, runner.getCounterValue(Counters.HTTP_CALLS));
+        assertEquals(3, runner.getCounterValue(Counters.HTTP_CALLS));
     }
 
     @Test
@@ -664,15 +667,88 @@ class GetBulkImportProgressTest {
     }
 
     @Test
-    void listedJobsPastTheirDeadlineExpire() {
+    void listedJobsPastTheirDeadlineAreDescribedAndExpire() {
         runner.enqueue(CONTENT, started("job-a", Instant.now().minus(Duration.ofDays(2))));
         runner.enqueue(CONTENT, started("job-b", Instant.now()));
         listPage(2, listed("job-a", "Importing", 10), listed("job-b", "Importing", 10));
+        describes("""
+                {"jobId":"job-a","state":"Importing","progress":10,"importedRows":100,"totalRows":1000}""");
 
         runner.run();
 
         runner.assertTransferCount(GetBulkImportProgress.REL_EXPIRED, 1);
         runner.assertTransferCount(GetBulkImportProgress.REL_RUNNING, 1);
         assertEquals(1, runner.getCounterValue(Counters.JOBS_EXPIRED));
+        runner.getFlowFilesForRelationship(GetBulkImportProgress.REL_EXPIRED).getFirst().assertAttributeEquals(BulkImportAttributes.IMPORTED_ROWS, "100");
+        assertEquals(2, api.requestCount(), "the list, and the describe of the expired job");
+    }
+
+    /** Trust round 2, item 11: a job shared by many flowfiles counts once as expired, and is described once. */
+    @Test
+    void aJobSharedByFlowFilesThatExpireCountsOnceAndIsDescribedOnce() {
+        for (int i = 0; i < 3; i++) {
+            final Map<String, String> attributes = started("job-x", Instant.now().minus(Duration.ofDays(2)));
+            attributes.put(BulkImportAttributes.BATCH_INDEX, String.valueOf(i));
+            runner.enqueue(CONTENT, attributes);
+        }
+        describes("""
+                {"jobId":"job-x","state":"Importing","progress":10}""");
+
+        runner.run();
+
+        runner.assertAllFlowFilesTransferred(GetBulkImportProgress.REL_EXPIRED, 3);
+        assertEquals(1, runner.getCounterValue(Counters.JOBS_EXPIRED));
+        assertEquals(1, api.requestCount(), "one describe for the job the three flowfiles share");
+    }
+
+    /** Trust round 2, item 12: an upload and its load-balanced copy, checked in different runs, count the job and its rows once. */
+    @Test
+    void anUploadAndItsCopyCountTheJobAndItsRowsOnce() {
+        for (int run = 0; run < 2; run++) {
+            describes("""
+                    {"jobId":"job-y","state":"Completed","progress":100,"importedRows":1000,"totalRows":1000}""");
+            final Map<String, String> attributes = started("job-y", Instant.now());
+            attributes.put(BulkImportAttributes.BATCH_INDEX, "0");
+            runner.enqueue(CONTENT, attributes);
+            runner.run();
+        }
+        runner.assertAllFlowFilesTransferred(GetBulkImportProgress.REL_SUCCESS, 2);
+        assertEquals(1, runner.getCounterValue(Counters.JOBS_COMPLETED));
+        assertEquals(1000, runner.getCounterValue(Counters.ROWS_IMPORTED));
+    }
+
+    /** Trust round 2, item 15: Output Content = Job Description gives the same answer whatever Poll Batch Size. */
+    @ParameterizedTest(name = "Poll Batch Size {0}")
+    @ValueSource(ints = {1, 1000})
+    void theJobDescriptionIsTheContentWhateverThePollBatchSize(final int pollBatchSize) {
+        final AtomicLong now = new AtomicLong(1_800_000_000_000L);
+        try (ImportApiEmulator emulator = Emulators.zilliz().importDuration(Duration.ofSeconds(10)).clock(now::get).start()) {
+            final TestRunner trigger = Runners.zilliz(new TriggerBulkImport(), emulator.url());
+            trigger.setProperty(TriggerBulkImport.COLLECTION_NAME, "documents");
+            trigger.enqueue(CONTENT, Map.of("s3.bucket", "b", "s3.key", "a.parquet"));
+            trigger.enqueue(CONTENT, Map.of("s3.bucket", "b", "s3.key", "b.parquet"));
+            trigger.run(2);
+            final List<MockFlowFile> started = trigger.getFlowFilesForRelationship(TriggerBulkImport.REL_SUCCESS);
+            final TestRunner progress = Runners.zilliz(new GetBulkImportProgress(), emulator.url());
+            progress.setProperty(GetBulkImportProgress.OUTPUT_CONTENT, GetBulkImportProgress.JOB_DESCRIPTION.getValue());
+            progress.setProperty(GetBulkImportProgress.POLL_BATCH_SIZE, String.valueOf(pollBatchSize));
+
+            now.addAndGet(5_000);
+            started.forEach(flowFile -> progress.enqueue(new MockFlowFile(flowFile.getId() + 100, flowFile)));
+            progress.run(2);
+            progress.assertAllFlowFilesTransferred(GetBulkImportProgress.REL_RUNNING, 2);
+            progress.getFlowFilesForRelationship(GetBulkImportProgress.REL_RUNNING).forEach(f -> f.assertContentEquals(CONTENT));
+
+            now.addAndGet(10_000);
+            final List<MockFlowFile> running = progress.getFlowFilesForRelationship(GetBulkImportProgress.REL_RUNNING);
+            progress.clearTransferState();
+            running.forEach(flowFile -> progress.enqueue(new MockFlowFile(flowFile.getId() + 100, flowFile)));
+            progress.run(2);
+            progress.assertAllFlowFilesTransferred(GetBulkImportProgress.REL_SUCCESS, 2);
+            for (final MockFlowFile done : progress.getFlowFilesForRelationship(GetBulkImportProgress.REL_SUCCESS)) {
+                done.assertAttributeEquals("mime.type", "application/json");
+                assertTrue(done.getContent().contains("\"state\":\"Completed\"") && done.getContent().contains("\"files\":[{"), done.getContent());
+            }
+        }
     }
 }

@@ -300,4 +300,105 @@ class IdempotencyTest {
         third.assertAttributeEquals(BulkImportAttributes.REATTACHED, "true");
         assertEquals(2, emulator.jobCount(), "no third job");
     }
+
+    /** Trust round 2, item 1: a new upload is a new import, whatever the attributes of the old one say. */
+    @Test
+    void aFlowFileReUploadedAfterItsJobCompletedStartsANewJob() {
+        emulator = Emulators.milvus().idempotency(false).start();
+        final TestRunner runner = newRunner();
+        final Map<String, String> uploaded = new HashMap<>(UPLOADED);
+        uploaded.put("s3.etag", "etag-1");
+        runner.enqueue(new byte[0], uploaded);
+        runner.run();
+        final MockFlowFile first = only(runner);
+
+        // the job Completed; the same flowfile goes through PutS3Object again: a new ETag, and every bulkimport.* of the old job
+        final MockFlowFile reUploaded = new MockFlowFile(first.getId() + 1, first);
+        reUploaded.putAttributes(Map.of("s3.etag", "etag-2", BulkImportAttributes.STATE, "Completed"));
+        runner.clearTransferState();
+        runner.enqueue(reUploaded);
+        runner.run();
+
+        final MockFlowFile second = only(runner);
+        assertNotEquals(first.getAttribute(BulkImportAttributes.JOB_ID), second.getAttribute(BulkImportAttributes.JOB_ID));
+        second.assertAttributeNotExists(BulkImportAttributes.REATTACHED);
+        assertEquals(2, emulator.jobCount());
+
+        // looped back unchanged, it is the same import: its job again, without a request
+        runner.clearTransferState();
+        runner.enqueue(new MockFlowFile(second.getId() + 1, second));
+        runner.run();
+        only(runner).assertAttributeEquals(BulkImportAttributes.JOB_ID, second.getAttribute(BulkImportAttributes.JOB_ID));
+        only(runner).assertAttributeEquals(BulkImportAttributes.REATTACHED, "true");
+        assertEquals(2, emulator.requests("create").size());
+    }
+
+    /** Trust round 2, item 3: the job memory is scoped as servers scope keys, whatever the key. */
+    @Test
+    void aCustomKeyReusedForAnotherCollectionNamesAnotherJob() {
+        emulator = Emulators.milvus().idempotency(false).start();
+        final TestRunner runner = newRunner();
+        runner.setProperty(TriggerBulkImport.COLLECTION_NAME, "${target}");
+        runner.setProperty(TriggerBulkImport.IDEMPOTENCY_KEY, "${s3.etag}");
+        final Map<String, String> toDocs = new HashMap<>(UPLOADED);
+        toDocs.putAll(Map.of("s3.etag", "etag-1", "target", "documents"));
+        final Map<String, String> toImages = new HashMap<>(toDocs);
+        toImages.put("target", "images");
+        runner.enqueue(new byte[0], toDocs);
+        runner.run();
+        runner.enqueue(new byte[0], toImages);
+        runner.run();
+
+        runner.assertAllFlowFilesTransferred(TriggerBulkImport.REL_SUCCESS, 2);
+        assertEquals(2, emulator.jobCount());
+        for (final MockFlowFile flowFile : runner.getFlowFilesForRelationship(TriggerBulkImport.REL_SUCCESS)) {
+            flowFile.assertAttributeNotExists(BulkImportAttributes.REATTACHED);
+            assertEquals(flowFile.getAttribute("target"), emulator.job(flowFile.getAttribute(BulkImportAttributes.JOB_ID)).orElseThrow().collection());
+        }
+    }
+
+    /** A neighbour of item 2: with a custom key too, a flowfile sent back after its job Failed starts a new job. */
+    @Test
+    void aCustomKeyFlowFileSentBackAfterAFailureStartsANewJob() {
+        emulator = Emulators.milvus().idempotency(true).start();
+        final TestRunner runner = newRunner();
+        runner.setProperty(TriggerBulkImport.IDEMPOTENCY_KEY, "${s3.etag}");
+        final Map<String, String> uploaded = new HashMap<>(UPLOADED);
+        uploaded.put("s3.etag", "etag-1");
+        runner.enqueue(new byte[0], uploaded);
+        runner.run();
+        final MockFlowFile first = only(runner);
+        first.assertAttributeEquals(BulkImportAttributes.IDEMPOTENCY_KEY, "etag-1");
+
+        final MockFlowFile failed = new MockFlowFile(first.getId() + 1, first);
+        failed.putAttributes(Map.of(BulkImportAttributes.STATE, "Failed"));
+        runner.clearTransferState();
+        runner.enqueue(failed);
+        runner.run();
+
+        final MockFlowFile second = only(runner);
+        assertNotEquals(first.getAttribute(BulkImportAttributes.JOB_ID), second.getAttribute(BulkImportAttributes.JOB_ID));
+        assertNotEquals("etag-1", second.getAttribute(BulkImportAttributes.IDEMPOTENCY_KEY), "servers return the failed job for its key");
+        second.assertAttributeEquals(BulkImportAttributes.REPLACES_JOB_ID, first.getAttribute(BulkImportAttributes.JOB_ID));
+        assertEquals(2, emulator.jobCount());
+    }
+
+    /** Trust round 2, item 12: a copy that gets its twin's job again from the server counts no second job started. */
+    @Test
+    void aJobCountsOnceAsStartedWhateverTheFlowFilesThatGetIt() {
+        emulator = Emulators.milvus().idempotency(true).start();
+        final TestRunner runner = newRunner();
+        runner.setProperty(TriggerBulkImport.JOB_MEMORY_SIZE, "0");
+        final Map<String, String> uploaded = new HashMap<>(UPLOADED);
+        uploaded.put("s3.etag", "etag-1");
+        runner.enqueue(new byte[0], uploaded);
+        runner.run();
+        runner.enqueue(new byte[0], uploaded);
+        runner.run();
+
+        runner.assertAllFlowFilesTransferred(TriggerBulkImport.REL_SUCCESS, 2);
+        assertEquals(1, emulator.jobCount());
+        assertEquals(2, runner.getCounterValue(Counters.HTTP_CALLS));
+        assertEquals(1, runner.getCounterValue(Counters.JOBS_STARTED));
+    }
 }

@@ -1,6 +1,7 @@
 package io.github.bulkimport.nifi.processors;
 
 import io.github.bulkimport.nifi.service.client.ImportApiClient;
+import io.github.bulkimport.nifi.testing.Json;
 import io.github.bulkimport.nifi.testing.MockApi;
 import io.github.bulkimport.nifi.testing.Runners;
 import mockwebserver3.MockResponse;
@@ -15,6 +16,7 @@ import org.apache.nifi.util.TestRunner;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -68,8 +70,9 @@ class JobActionsTest {
     }
 
     @Test
-    void commitSendsTheJobAndTheClusterAsPymilvusDoes() {
+    void commitAsksTheStateThenSendsTheJobAndTheClusterAsPymilvusDoes() {
         commit();
+        describes("job-1", "Uncommitted");
         ok();
 
         final MockFlowFile out = runOn("", Map.of(BulkImportAttributes.JOB_ID, "job-1", BulkImportAttributes.ERROR_CODE, "HTTP_503"),
@@ -77,6 +80,7 @@ class JobActionsTest {
 
         out.assertAttributeEquals(BulkImportAttributes.ACTION, "committed");
         out.assertAttributeNotExists(BulkImportAttributes.ERROR_CODE);
+        assertEquals(ImportApiClient.DESCRIBE_PATH, api.take().getTarget());
         final RecordedRequest request = api.take();
         assertEquals(ImportApiClient.COMMIT_PATH, request.getTarget());
         assertJsonEquals("""
@@ -84,17 +88,21 @@ class JobActionsTest {
         final ProvenanceEventRecord event = runner.getProvenanceEvents().getFirst();
         assertEquals(ProvenanceEventType.REMOTE_INVOCATION, event.getEventType());
         assertTrue(event.getTransitUri().endsWith(ImportApiClient.COMMIT_PATH), event.getTransitUri());
+        assertEquals(2, runner.getCounterValue(Counters.HTTP_CALLS));
     }
 
     @Test
-    void abortOnMilvusSendsTheDatabaseInTheBodyAndTheHeader() {
+    void abortOnMilvusSendsTheDatabaseInTheBodyAndTheHeaderAndMarksTheFlowFilesJobFailed() {
         abort();
+        describes("4552", "Uncommitted");
         ok();
 
-        final MockFlowFile out = runOn("", Map.of(BulkImportAttributes.JOB_ID, "4552", BulkImportAttributes.DATABASE, "tenant_a"),
-                AbstractJobActionProcessor.REL_SUCCESS);
+        final MockFlowFile out = runOn("", Map.of(BulkImportAttributes.JOB_ID, "4552", BulkImportAttributes.DATABASE, "tenant_a",
+                BulkImportAttributes.STATE, "Uncommitted"), AbstractJobActionProcessor.REL_SUCCESS);
 
         out.assertAttributeEquals(BulkImportAttributes.ACTION, "aborted");
+        out.assertAttributeEquals(BulkImportAttributes.STATE, "Failed");
+        assertEquals(ImportApiClient.DESCRIBE_PATH, api.take().getTarget());
         final RecordedRequest request = api.take();
         assertEquals(ImportApiClient.ABORT_PATH, request.getTarget());
         assertEquals("tenant_a", request.getHeaders().get("DB-Name"));
@@ -103,58 +111,97 @@ class JobActionsTest {
     }
 
     @Test
-    void aReplayedCommitFindsTheJobCommittedAndSucceeds() {
+    void aReplayedCommitFindsTheJobCommittedWithoutCallingAgain() {
         commit();
+        describes("job-1", "Committing");
+
+        final MockFlowFile out = runOn("", Map.of(BulkImportAttributes.JOB_ID, "job-1"), AbstractJobActionProcessor.REL_SUCCESS);
+
+        out.assertAttributeEquals(BulkImportAttributes.ACTION, "already committed");
+        assertEquals(ImportApiClient.DESCRIBE_PATH, api.take().getTarget());
+        assertEquals(1, api.requestCount(), "a job committed already is not committed again");
+    }
+
+    @Test
+    void aReplayedAbortAndAJobThatFailedByItselfAreToldApartByTheirReason() {
+        abort();
+        api.json("""
+                {"code":0,"data":{"jobId":"4552","state":"Failed","progress":0,"reason":"import job aborted by user"}}""");
+        // Milvus answers an abort of a Failed job with success (and a strict server refuses it): either way, the state decides
+        ok();
+        final MockFlowFile replayed = runOn("", Map.of(BulkImportAttributes.JOB_ID, "4552"), AbstractJobActionProcessor.REL_SUCCESS);
+        replayed.assertAttributeEquals(BulkImportAttributes.ACTION, "already aborted");
+
+        runner.clearTransferState();
+        api.json("""
+                {"code":0,"data":{"jobId":"4553","state":"Failed","progress":40,"reason":"the field 'vector' is missing in the file"}}""");
+        refused("job 4553 is Failed, only an unfinished job can be aborted");
+        final MockFlowFile failedByItself = runOn("", Map.of(BulkImportAttributes.JOB_ID, "4553"), AbstractJobActionProcessor.REL_SUCCESS);
+        failedByItself.assertAttributeEquals(BulkImportAttributes.ACTION, "already failed");
+        failedByItself.assertAttributeEquals(BulkImportAttributes.STATE, "Failed");
+        assertEquals(4, api.requestCount(), "a Failed job is aborted all the same: on a replicating Milvus that releases its copy on the peer");
+    }
+
+    @Test
+    void aFailedJobIsNeverCommittedNorAskedTo() {
+        commit();
+        describes("job-1", "Failed");
+
+        final MockFlowFile out = runOn("", Map.of(BulkImportAttributes.JOB_ID, "job-1"), AbstractJobActionProcessor.REL_FAILURE);
+
+        runner.assertPenalizeCount(1);
+        out.assertAttributeEquals(BulkImportAttributes.ERROR_CODE, "JOB_STATE");
+        assertTrue(out.getAttribute(BulkImportAttributes.ERROR_MESSAGE).contains("Job job-1 is Failed: a Failed job can never be committed"),
+                out.getAttribute(BulkImportAttributes.ERROR_MESSAGE));
+        out.assertAttributeNotExists(BulkImportAttributes.ACTION);
+        assertEquals(1, api.requestCount());
+    }
+
+    @Test
+    void aCompletedOrCommittingJobCannotBeAborted() {
+        abort();
+        describes("4552", "Completed");
+        final MockFlowFile completed = runOn("", Map.of(BulkImportAttributes.JOB_ID, "4552"), AbstractJobActionProcessor.REL_FAILURE);
+        assertTrue(completed.getAttribute(BulkImportAttributes.ERROR_MESSAGE).contains("its rows are visible already"));
+        completed.assertAttributeNotExists(BulkImportAttributes.STATE);
+
+        runner.clearTransferState();
+        describes("4552", "Committing");
+        final MockFlowFile committing = runOn("", Map.of(BulkImportAttributes.JOB_ID, "4552"), AbstractJobActionProcessor.REL_FAILURE);
+        assertTrue(committing.getAttribute(BulkImportAttributes.ERROR_MESSAGE).contains("being committed"));
+        assertEquals(2, api.requestCount(), "no abort is sent for either");
+    }
+
+    @Test
+    void aJobThatMovedBetweenTheQuestionAndTheCallIsReportedWhereItIsNow() {
+        commit();
+        describes("job-1", "Uncommitted");
         refused("job job-1 is Committing, only an Uncommitted job can be committed");
         describes("job-1", "Committing");
 
         final MockFlowFile out = runOn("", Map.of(BulkImportAttributes.JOB_ID, "job-1"), AbstractJobActionProcessor.REL_SUCCESS);
 
         out.assertAttributeEquals(BulkImportAttributes.ACTION, "already committed");
-        assertEquals(ImportApiClient.COMMIT_PATH, api.take().getTarget());
-        assertEquals(ImportApiClient.DESCRIBE_PATH, api.take().getTarget());
     }
 
     @Test
-    void aReplayedAbortFindsTheJobFailedAndSucceeds() {
-        abort();
-        refused("job 4552 is Failed, only an unfinished job can be aborted");
-        describes("4552", "Failed");
-
-        final MockFlowFile out = runOn("", Map.of(BulkImportAttributes.JOB_ID, "4552"), AbstractJobActionProcessor.REL_SUCCESS);
-
-        out.assertAttributeEquals(BulkImportAttributes.ACTION, "already aborted");
-    }
-
-    @Test
-    void aFailedJobCanNeverBeCommitted() {
+    void aRefusalForAJobNotReadyYetNamesItsState() {
         commit();
-        refused("job job-1 is Failed, only an Uncommitted job can be committed");
-        describes("job-1", "Failed");
+        describes("job-1", "Importing");
+        refused("job job-1 is Importing, only an Uncommitted job can be committed");
+        describes("job-1", "Importing");
 
         final MockFlowFile out = runOn("", Map.of(BulkImportAttributes.JOB_ID, "job-1"), AbstractJobActionProcessor.REL_FAILURE);
 
-        runner.assertPenalizeCount(1);
         out.assertAttributeEquals(BulkImportAttributes.ERROR_CODE, "2100");
-        assertTrue(out.getAttribute(BulkImportAttributes.ERROR_MESSAGE).contains("which is Failed and can never be committed"),
+        assertTrue(out.getAttribute(BulkImportAttributes.ERROR_MESSAGE).contains("The server refused to commit job job-1, which is Importing"),
                 out.getAttribute(BulkImportAttributes.ERROR_MESSAGE));
-        out.assertAttributeNotExists(BulkImportAttributes.ACTION);
-    }
-
-    @Test
-    void aCompletedJobCannotBeAborted() {
-        abort();
-        refused("job 4552 is Completed, only an unfinished job can be aborted");
-        describes("4552", "Completed");
-
-        final MockFlowFile out = runOn("", Map.of(BulkImportAttributes.JOB_ID, "4552"), AbstractJobActionProcessor.REL_FAILURE);
-
-        assertTrue(out.getAttribute(BulkImportAttributes.ERROR_MESSAGE).contains("its rows are visible already"));
     }
 
     @Test
     void anUnreadableAnswerIsReportedAsItselfNotAsARefusal() {
         commit();
+        describes("job-1", "Uncommitted");
         api.enqueue(new MockResponse.Builder().code(200).setHeader("Content-Type", "text/html").body("<html>proxy</html>").build());
         describes("job-1", "Uncommitted");
 
@@ -168,16 +215,17 @@ class JobActionsTest {
     void anUnknownJobGoesToFailure() {
         commit();
         refused("import job does not exist, jobID=job-9");
-        refused("import job does not exist, jobID=job-9");
 
         final MockFlowFile out = runOn("", Map.of(BulkImportAttributes.JOB_ID, "job-9"), AbstractJobActionProcessor.REL_FAILURE);
 
         assertTrue(out.getAttribute(BulkImportAttributes.ERROR_MESSAGE).contains("Job job-9 could not be committed"));
+        out.assertAttributeEquals(BulkImportAttributes.ERROR_CODE, "2100");
     }
 
     @Test
     void transientErrorsGoToRetry() {
         commit();
+        describes("job-1", "Uncommitted");
         api.json(503, """
                 {"code":503,"message":"unavailable"}""");
 
@@ -185,24 +233,30 @@ class JobActionsTest {
 
         runner.assertPenalizeCount(1);
         out.assertAttributeEquals(BulkImportAttributes.HTTP_STATUS, "503");
-        assertEquals(1, api.requestCount(), "a transient error is not mistaken for a refusal");
+        assertEquals(2, api.requestCount(), "a transient error is not mistaken for a refusal");
     }
 
     @Test
-    void aDatasetNamedInTheContentIsCommittedJobByJob() {
+    void aDatasetNamedInTheContentIsCommittedJobByJobEachOnce() {
         commit();
         runner.setProperty(AbstractJobActionProcessor.JOB_ID_SOURCE, AbstractJobActionProcessor.FROM_CONTENT.getValue());
+        describes("job-1", "Uncommitted");
         ok();
-        refused("job job-2 is Completed, only an Uncommitted job can be committed");
         describes("job-2", "Completed");
+        describes("job-3", "Uncommitted");
         ok();
 
-        final MockFlowFile out = runOn("job-1 Uncommitted\r\njob-2 Uncommitted\n\n  job-3\tUncommitted\n", Map.of(), AbstractJobActionProcessor.REL_SUCCESS);
+        final MockFlowFile out = runOn("job-1 Uncommitted\r\njob-2 Uncommitted\n\n  job-3\tUncommitted\njob-1 Uncommitted\n".repeat(3), Map.of(),
+                AbstractJobActionProcessor.REL_SUCCESS);
 
         out.assertAttributeEquals(BulkImportAttributes.ACTION, "committed, already committed, committed");
-        final List<String> committed = List.of(body(api.take()), body(api.take()), body(api.take()), body(api.take()));
-        assertTrue(committed.get(0).contains("\"job-1\"") && committed.get(1).contains("\"job-2\"") && committed.get(3).contains("\"job-3\""),
-                committed.toString());
+        final List<String> calls = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            final RecordedRequest request = api.take();
+            calls.add(request.getTarget().substring(request.getTarget().lastIndexOf('/') + 1) + " " + Json.parse(body(request)).get("jobId").asText());
+        }
+        assertEquals(List.of("describe job-1", "commit job-1", "describe job-2", "describe job-3", "commit job-3"), calls);
+        assertEquals(5, api.requestCount(), "a job named on several lines is acted on once");
         assertEquals(3, runner.getProvenanceEvents().size(), "one event per job");
     }
 
@@ -210,6 +264,7 @@ class JobActionsTest {
     void aDatasetHalfDoneIsFinishedOnReplay() {
         commit();
         runner.setProperty(AbstractJobActionProcessor.JOB_ID, "job-1, job-2");
+        describes("job-1", "Uncommitted");
         ok();
         api.json(503, """
                 {"code":503,"message":"unavailable"}""");
@@ -219,8 +274,8 @@ class JobActionsTest {
                 retried.getAttribute(BulkImportAttributes.ERROR_MESSAGE));
 
         runner.clearTransferState();
-        refused("job job-1 is Committing, only an Uncommitted job can be committed");
         describes("job-1", "Committing");
+        describes("job-2", "Uncommitted");
         ok();
         runner.enqueue(retried);
         runner.run();

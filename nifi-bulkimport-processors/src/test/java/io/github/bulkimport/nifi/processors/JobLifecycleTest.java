@@ -11,28 +11,40 @@ import org.apache.nifi.util.TestRunner;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A job's whole life against the emulator, processor after processor as a flow chains them:
- * start, poll, commit or abort, and what a failed file leaves on the flowfile.
+ * start, poll, commit or abort, and what a failed file leaves on the flowfile. Against a server that
+ * answers a repeated commit and an abort of a Failed job with success, as Milvus does, and against one
+ * that refuses both, as servers did before.
  */
+@ParameterizedClass(name = "strict actions: {0}")
+@ValueSource(booleans = {false, true})
 class JobLifecycleTest {
+
+    @Parameter
+    boolean strictActions;
 
     private final AtomicLong now = new AtomicLong(1_800_000_000_000L);
     private ImportApiEmulator emulator;
 
     @BeforeEach
     void start() {
-        emulator = Emulators.milvus().importDuration(Duration.ofSeconds(10)).clock(now::get).start();
+        emulator = Emulators.milvus().importDuration(Duration.ofSeconds(10)).clock(now::get).strictActions(strictActions).start();
     }
 
     @AfterEach
@@ -97,7 +109,9 @@ class JobLifecycleTest {
         final MockFlowFile uncommitted = pass(runner(new GetBulkImportProgress()), started, GetBulkImportProgress.REL_UNCOMMITTED);
 
         final TestRunner abort = runner(new AbortBulkImport());
-        pass(abort, uncommitted, AbstractJobActionProcessor.REL_SUCCESS).assertAttributeEquals(BulkImportAttributes.ACTION, "aborted");
+        final MockFlowFile aborted = pass(abort, uncommitted, AbstractJobActionProcessor.REL_SUCCESS);
+        aborted.assertAttributeEquals(BulkImportAttributes.ACTION, "aborted");
+        aborted.assertAttributeEquals(BulkImportAttributes.STATE, "Failed");
         pass(abort, uncommitted, AbstractJobActionProcessor.REL_SUCCESS).assertAttributeEquals(BulkImportAttributes.ACTION, "already aborted");
         final MockFlowFile refused = pass(runner(new CommitBulkImport()), uncommitted, AbstractJobActionProcessor.REL_FAILURE);
         assertTrue(refused.getAttribute(BulkImportAttributes.ERROR_MESSAGE).contains("can never be committed"));
@@ -105,6 +119,53 @@ class JobLifecycleTest {
         final Job job = emulator.jobs().getFirst();
         assertTrue(job.aborted());
         assertEquals(-1, job.committedAt());
+    }
+
+    @Test
+    void aJobThatFailedByItselfIsReportedSoByAbortNotAsAborted() {
+        final MockFlowFile started = started("s3://bucket/bad-schema.parquet", Map.of("auto_commit", "false"));
+        now.addAndGet(10_000);
+        final MockFlowFile failed = pass(runner(new GetBulkImportProgress()), started, GetBulkImportProgress.REL_FAILURE);
+        final MockFlowFile out = pass(runner(new AbortBulkImport()), failed, AbstractJobActionProcessor.REL_SUCCESS);
+        out.assertAttributeEquals(BulkImportAttributes.ACTION, "already failed");
+        assertFalse(emulator.jobs().getFirst().aborted());
+    }
+
+    @Test
+    void aFlowFileWhoseJobWasAbortedStartsANewJobWhenSentBack() {
+        final MockFlowFile started = started("s3://bucket/rows.parquet", Map.of("auto_commit", "false"));
+        now.addAndGet(10_000);
+        final MockFlowFile uncommitted = pass(runner(new GetBulkImportProgress()), started, GetBulkImportProgress.REL_UNCOMMITTED);
+        final MockFlowFile aborted = pass(runner(new AbortBulkImport()), uncommitted, AbstractJobActionProcessor.REL_SUCCESS);
+
+        final TestRunner trigger = runner(new TriggerBulkImport());
+        trigger.setProperty(TriggerBulkImport.COLLECTION_NAME, "documents");
+        trigger.setProperty(TriggerBulkImport.OBJECT_URLS, "s3://bucket/rows.parquet");
+        trigger.setProperty("auto_commit", "false");
+        final MockFlowFile again = pass(trigger, aborted, TriggerBulkImport.REL_SUCCESS);
+
+        final String abortedJob = started.getAttribute(BulkImportAttributes.JOB_ID);
+        assertNotEquals(abortedJob, again.getAttribute(BulkImportAttributes.JOB_ID), "not re-attached to the aborted job");
+        again.assertAttributeEquals(BulkImportAttributes.REPLACES_JOB_ID, abortedJob);
+        again.assertAttributeNotExists(BulkImportAttributes.REATTACHED);
+        assertEquals(2, emulator.jobCount());
+    }
+
+    @Test
+    void anUncommittedJobNobodyCommitsExpiresAndIsPolledAtThePenaltyMeanwhile() {
+        final MockFlowFile started = started("s3://bucket/rows.parquet", Map.of("auto_commit", "false"));
+        now.addAndGet(10_000);
+        final TestRunner progress = runner(new GetBulkImportProgress());
+        progress.setProperty(GetBulkImportProgress.MAXIMUM_WAIT_TIME, "1 hour");
+        final MockFlowFile uncommitted = pass(progress, started, GetBulkImportProgress.REL_UNCOMMITTED);
+        assertTrue(uncommitted.isPenalized(), "a loop of uncommitted back into the processor polls at the Penalty Duration");
+
+        final MockFlowFile late = new MockFlowFile(uncommitted.getId() + 1, uncommitted);
+        late.putAttributes(Map.of(BulkImportAttributes.SUBMITTED_AT, Instant.now().minus(Duration.ofHours(2)).toString()));
+        final MockFlowFile expired = pass(progress, late, GetBulkImportProgress.REL_EXPIRED);
+        expired.assertAttributeEquals(BulkImportAttributes.ERROR_CODE, "EXPIRED");
+        assertTrue(expired.getAttribute(BulkImportAttributes.ERROR_MESSAGE).contains("still Uncommitted"), expired.getAttribute(BulkImportAttributes.ERROR_MESSAGE));
+        assertEquals(1, progress.getCounterValue(Counters.JOBS_EXPIRED));
     }
 
     @Test

@@ -18,16 +18,29 @@ import java.util.Map;
 
 /**
  * A Record Writer for tests: one JSON object per line, fields in schema order, nulls left out. It can
- * be told to fail after its first record, as a writer whose stream breaks would.
+ * be told to fail after its first record, as a writer whose stream breaks would, or to throw as a
+ * defective one would.
  */
-class JsonLinesRecordWriter extends AbstractControllerService implements RecordSetWriterFactory {
+public class JsonLinesRecordWriter extends AbstractControllerService implements RecordSetWriterFactory {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private volatile boolean failing;
+    private volatile boolean throwing;
 
-    void failAfterTheFirstRecord() {
+    /** Writes well again. */
+    public void heal() {
+        failing = false;
+        throwing = false;
+    }
+
+    public void failAfterTheFirstRecord() {
         failing = true;
+    }
+
+    /** As a writer with a defect would: an unchecked exception after the first record. */
+    public void throwAfterTheFirstRecord() {
+        throwing = true;
     }
 
     @Override
@@ -61,6 +74,9 @@ class JsonLinesRecordWriter extends AbstractControllerService implements RecordS
             public WriteResult write(final Record record) throws IOException {
                 if (failing && count == 1) {
                     throw new IOException("the stream broke");
+                }
+                if (throwing && count == 1) {
+                    throw new IllegalStateException("a defect in the writer");
                 }
                 final Map<String, Object> values = new LinkedHashMap<>();
                 for (final String field : schema.getFieldNames()) {

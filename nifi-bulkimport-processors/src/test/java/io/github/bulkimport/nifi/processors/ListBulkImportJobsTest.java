@@ -1,6 +1,5 @@
 package io.github.bulkimport.nifi.processors;
 
-import io.github.bulkimport.nifi.api.JobState;
 import io.github.bulkimport.nifi.service.client.ImportApiClient;
 import io.github.bulkimport.nifi.testing.MockApi;
 import io.github.bulkimport.nifi.testing.Runners;
@@ -9,6 +8,7 @@ import org.apache.nifi.annotation.behavior.PrimaryNodeOnly;
 import org.apache.nifi.components.state.Scope;
 import org.apache.nifi.provenance.ProvenanceEventType;
 import org.apache.nifi.util.MockFlowFile;
+import org.apache.nifi.util.MockPropertyConfiguration;
 import org.apache.nifi.util.TestRunner;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -62,16 +62,37 @@ class ListBulkImportJobsTest {
                 {"code":0,"data":{"count":%d,"currentPage":%d,"pageSize":%d,"records":[%s]}}""".formatted(count, current, size, String.join(",", jobs)));
     }
 
-    /** The remembered job states, without the time of the last listing. */
-    private Map<String, String> jobStates() {
+    /** What the listing remembers of each job: its state when unfinished, "finished" when finished, nothing when forgotten. */
+    private Map<String, String> remembered(final String... jobIds) {
         final Map<String, String> state;
         try {
             state = new HashMap<>(runner.getStateManager().getState(Scope.CLUSTER).toMap());
         } catch (final IOException e) {
             throw new UncheckedIOException(e);
         }
-        assertNotNull(state.remove(ListBulkImportJobs.LISTED_AT_KEY), "every listing records when it ran");
-        return state;
+        assertNotNull(state.get(ListingMemory.LISTED_AT_KEY), "every listing records when it ran");
+        final String digests = state.entrySet().stream().filter(e -> e.getKey().startsWith(ListingMemory.FINISHED_PREFIX)
+                || e.getKey().startsWith(ListingMemory.OLDER_PREFIX)).filter(e -> !e.getKey().equals(ListingMemory.GENERATION_KEY))
+                .map(Map.Entry::getValue).collect(Collectors.joining());
+        final Map<String, String> jobs = new HashMap<>();
+        for (final String jobId : jobIds) {
+            final String unfinished = state.get(ListingMemory.JOB_PREFIX + jobId);
+            if (unfinished != null) {
+                jobs.put(jobId, unfinished.replaceAll("\t\\d+$", " (missing)"));
+            } else if (contains(digests, ListingMemory.digest(jobId))) {
+                jobs.put(jobId, "finished");
+            }
+        }
+        return jobs;
+    }
+
+    private static boolean contains(final String packed, final String digest) {
+        for (int i = 0; i + digest.length() <= packed.length(); i += digest.length()) {
+            if (packed.startsWith(digest, i)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Map<String, MockFlowFile> emittedById() {
@@ -118,11 +139,11 @@ class ListBulkImportJobsTest {
     }
 
     @Test
-    void changesOnlyEmitsNewAndChangedJobsAndForgetsVanishedOnes() {
+    void changesOnlyEmitsNewAndChangedJobsOnceEvenAcrossAListingThatMissesThem() {
         page(3, 1, 100, job("a", "Importing"), job("b", "Pending"), job("c", "Completed"));
         runner.run();
         runner.assertAllFlowFilesTransferred(ListBulkImportJobs.REL_SUCCESS, 3);
-        assertEquals(Map.of("job.a", "Importing", "job.b", "Pending", "job.c", "Completed"), jobStates());
+        assertEquals(Map.of("a", "Importing", "b", "Pending", "c", "finished"), remembered("a", "b", "c"));
 
         runner.clearTransferState();
         page(3, 1, 100, job("a", "Importing"), job("b", "Pending"), job("c", "Completed"));
@@ -130,15 +151,33 @@ class ListBulkImportJobsTest {
         runner.assertTransferCount(ListBulkImportJobs.REL_SUCCESS, 0);
         assertTrue(runner.isYieldCalled(), "nothing new: yield");
 
+        // b and c are not shown this time (the pages shifted while they were read, or c was cleaned up)
         runner.clearTransferState();
-        page(3, 1, 100, job("a", "Failed"), job("b", "Pending"), job("d", "Pending"));
+        page(3, 1, 100, job("a", "Failed"), job("d", "Pending"));
         runner.run();
         final Map<String, MockFlowFile> emitted = emittedById();
         assertEquals(Map.of("a", "Failed", "d", "Pending"), emitted.entrySet().stream()
                 .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().getAttribute(BulkImportAttributes.STATE))));
         emitted.get("a").assertAttributeEquals(BulkImportAttributes.PREVIOUS_STATE, "Importing");
         emitted.get("d").assertAttributeNotExists(BulkImportAttributes.PREVIOUS_STATE);
-        assertEquals(Map.of("job.a", "Failed", "job.b", "Pending", "job.d", "Pending"), jobStates());
+        assertEquals(Map.of("a", "finished", "b", "Pending (missing)", "c", "finished", "d", "Pending"), remembered("a", "b", "c", "d"));
+
+        // shown again, as they were: no job is news twice
+        runner.clearTransferState();
+        page(4, 1, 100, job("a", "Failed"), job("b", "Pending"), job("c", "Completed"), job("d", "Pending"));
+        runner.run();
+        runner.assertTransferCount(ListBulkImportJobs.REL_SUCCESS, 0);
+        assertEquals(Map.of("a", "finished", "b", "Pending", "c", "finished", "d", "Pending"), remembered("a", "b", "c", "d"));
+    }
+
+    @Test
+    void aJobNoListingShowsIsForgottenOnceServersForgetFinishedJobs() throws IOException {
+        runner.getStateManager().setState(Map.of(ListingMemory.LISTED_AT_KEY, "2026-11-29T00:00:00Z",
+                ListingMemory.JOB_PREFIX + "gone", "Importing\t" + (System.currentTimeMillis() - ListingMemory.MISSING_GRACE_MILLIS - 1),
+                ListingMemory.JOB_PREFIX + "hidden", "Importing\t" + (System.currentTimeMillis() - 60_000)), Scope.CLUSTER);
+        page(0, 1, 100);
+        runner.run();
+        assertEquals(Map.of("hidden", "Importing (missing)"), remembered("gone", "hidden"));
     }
 
     @Test
@@ -159,6 +198,21 @@ class ListBulkImportJobsTest {
         restarted.assertTransferCount(ListBulkImportJobs.REL_SUCCESS, 1);
         restarted.getFlowFilesForRelationship(ListBulkImportJobs.REL_SUCCESS).getFirst()
                 .assertAttributeEquals(BulkImportAttributes.PREVIOUS_STATE, "Importing");
+    }
+
+    @Test
+    void aRecordWriterThatThrowsEmitsNothingAndKeepsTheState() throws Exception {
+        recordWriter().throwAfterTheFirstRecord();
+        runner.getStateManager().setState(Map.of("job.a", "Importing"), Scope.CLUSTER);
+        page(2, 1, 100, job("a", "Completed"), job("b", "Failed"));
+
+        runner.run();
+
+        runner.assertTransferCount(ListBulkImportJobs.REL_SUCCESS, 0);
+        runner.getStateManager().assertStateEquals(Map.of("job.a", "Importing"), Scope.CLUSTER);
+        assertTrue(runner.isYieldCalled());
+        final String error = runner.getLogger().getErrorMessages().getFirst().getMsg();
+        assertTrue(error.contains("IllegalStateException: a defect in the writer") && error.contains("will be repeated"), error);
     }
 
     @Test
@@ -259,7 +313,7 @@ class ListBulkImportJobsTest {
         page(2, 1, 100, job("old-done", "Completed"), job("old-running", "Importing"));
         runner.run();
         runner.assertTransferCount(ListBulkImportJobs.REL_SUCCESS, 0);
-        assertEquals(Map.of("job.old-done", "Completed", "job.old-running", "Importing"), jobStates());
+        assertEquals(Map.of("old-done", "finished", "old-running", "Importing"), remembered("old-done", "old-running"));
 
         page(3, 1, 100, job("old-done", "Completed"), job("old-running", "Failed"), job("new", "Pending"));
         runner.run();
@@ -342,52 +396,96 @@ class ListBulkImportJobsTest {
     }
 
     @Test
-    void theRememberedStatesAreBoundedKeepingUnfinishedJobsFirst() {
-        runner.setProperty(ListBulkImportJobs.MAXIMUM_REMEMBERED_JOBS, "100");
-        final List<String> jobs = new ArrayList<>();
-        for (int i = 0; i < 147; i++) {
-            jobs.add(job("done-" + i, "Completed"));
+    void fromNowOnNeverReportsHistoryHoweverLong() {
+        runner = Runners.milvus(new ListBulkImportJobs(), api.url());
+        runInCluster(runner);
+        runner.setProperty(ListBulkImportJobs.INITIAL_LISTING, ListBulkImportJobs.FROM_NOW_ON);
+        final List<String> history = new ArrayList<>();
+        for (int i = 0; i < 30_000; i++) {
+            history.add(job(String.valueOf(455_000_000_000_000_000L + i), i % 7 == 0 ? "Failed" : "Completed"));
         }
-        jobs.add(job("running-1", "Importing"));
-        jobs.add(job("running-2", "Pending"));
-        jobs.add(job("running-3", "Importing"));
-        listing(jobs);
+        history.add(job("running-1", "Importing"));
+        milvusListing(history);
         runner.run();
+        runner.assertTransferCount(ListBulkImportJobs.REL_SUCCESS, 0);
 
-        runner.assertTransferCount(ListBulkImportJobs.REL_SUCCESS, 150);
-        final Map<String, String> remembered = jobStates();
-        assertEquals(100, remembered.size());
-        assertTrue(remembered.keySet().containsAll(List.of("job.running-1", "job.running-2", "job.running-3")), "unfinished jobs are kept");
-        assertTrue(runner.getLogger().getWarnMessages().getFirst().getMsg().contains("Maximum Remembered Jobs"));
+        for (int listing = 0; listing < 2; listing++) {
+            milvusListing(history);
+            runner.run();
+            runner.assertTransferCount(ListBulkImportJobs.REL_SUCCESS, 0);
+        }
+        assertTrue(runner.getLogger().getWarnMessages().isEmpty(), "everything fits: " + runner.getLogger().getWarnMessages());
 
-        runner.clearTransferState();
-        listing(jobs);
+        final List<String> later = new ArrayList<>(history);
+        later.set(later.size() - 1, job("running-1", "Completed"));
+        later.add(job("new-1", "Pending"));
+        milvusListing(later);
         runner.run();
-        runner.assertTransferCount(ListBulkImportJobs.REL_SUCCESS, 50);
-        assertTrue(emittedById().keySet().stream().allMatch(id -> id.startsWith("done-")), "only finished jobs that did not fit come again");
+        assertEquals(Map.of("new-1", "Pending", "running-1", "Completed"), emittedById().entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().getAttribute(BulkImportAttributes.STATE))));
     }
 
-    /** The jobs in pages of 100. */
-    private void listing(final List<String> jobs) {
-        for (int from = 0; from < jobs.size(); from += 100) {
-            page(jobs.size(), from / 100 + 1, 100, jobs.subList(from, Math.min(jobs.size(), from + 100)).toArray(String[]::new));
-        }
+    private void milvusListing(final List<String> jobs) {
+        api.json("""
+                {"code":0,"data":{"records":[%s]}}""".formatted(String.join(",", jobs)));
     }
 
     @Test
     void theStateStaysUnderZooKeepersLimitWhateverTheJobIds() {
-        runner.setProperty(ListBulkImportJobs.MAXIMUM_REMEMBERED_JOBS, String.valueOf(RememberedStates.MAX_BOUND + 1));
-        runner.assertNotValid();
+        final long now = System.currentTimeMillis();
+        final ListingMemory memory = ListingMemory.of(Map.of(), now);
         // the longest job IDs the client accepts, all unfinished: far more than 1 MB if all were kept
-        final RememberedStates states = new RememberedStates(RememberedStates.MAX_BOUND);
-        for (int i = 0; i < RememberedStates.MAX_BOUND; i++) {
-            states.put(ListBulkImportJobs.STATE_KEY_PREFIX + String.format("%0128d", i), JobState.UNCOMMITTED, "Uncommitted");
+        for (int i = 0; i < 20_000; i++) {
+            memory.see(String.format("%0128d", i), "Uncommitted");
         }
-        final Map<String, String> state = states.toState("2026-11-29T00:00:00Z");
+        for (int i = 0; i < 100_000; i++) {
+            memory.see("done-" + i, "Completed");
+        }
+        final Map<String, String> state = memory.toState("2026-11-29T00:00:00Z", now);
+        assertTrue(bytes(state) <= ListingMemory.MAX_BYTES && bytes(state) > ListingMemory.MAX_BYTES - 200, bytes(state) + " bytes");
+        assertTrue(memory.dropped() > 100_000, "what does not fit is counted: " + memory.dropped());
+        assertTrue(state.values().stream().allMatch(value -> value.length() < 65_535), "each value fits one UTF string");
+
+        final ListingMemory finishedOnly = ListingMemory.of(Map.of(), now);
+        for (int i = 0; i < 100_000; i++) {
+            finishedOnly.see("job-" + i, i % 2 == 0 ? "Completed" : "Failed");
+        }
+        final Map<String, String> compact = finishedOnly.toState("2026-11-29T00:00:00Z", now);
+        assertEquals(0, finishedOnly.dropped(), "100,000 finished jobs, more than a listing returns, fit");
+        final ListingMemory readBack = ListingMemory.of(compact, now + 60_000);
+        for (int i = 0; i < 100_000; i += 997) {
+            assertEquals(false, readBack.see("job-" + i, "Completed").changed(), "job-" + i + " is remembered");
+        }
+    }
+
+    private static long bytes(final Map<String, String> state) {
         // ZooKeeperStateProvider's encoding: per entry a UTF key and value with their lengths, and a presence flag
-        final long bytes = state.entrySet().stream().mapToLong(e -> 2 + e.getKey().length() + 1 + 2 + e.getValue().length()).sum();
-        assertTrue(bytes <= RememberedStates.MAX_BYTES && bytes > RememberedStates.MAX_BYTES - 200, bytes + " bytes");
-        assertEquals(RememberedStates.MAX_BOUND - (state.size() - 1), states.dropped());
+        return state.entrySet().stream().mapToLong(e -> 2 + e.getKey().length() + 1 + 2 + e.getValue().length()).sum();
+    }
+
+    @Test
+    void finishedJobsNoListingShowsAreForgottenAfterTwoGenerations() {
+        final long start = System.currentTimeMillis();
+        final ListingMemory first = ListingMemory.of(Map.of(), start);
+        first.see("old", "Completed");
+        Map<String, String> state = first.toState("t1", start);
+        final long dayLater = start + ListingMemory.GENERATION_MILLIS;
+        final ListingMemory second = ListingMemory.of(state, dayLater);
+        assertEquals(true, second.see("still-listed", "Completed").changed());
+        state = second.toState("t2", dayLater);
+        assertEquals(false, ListingMemory.of(state, dayLater + 1).see("old", "Completed").changed(), "kept a generation more");
+        final ListingMemory third = ListingMemory.of(state, dayLater + ListingMemory.GENERATION_MILLIS);
+        state = third.toState("t3", dayLater + ListingMemory.GENERATION_MILLIS);
+        assertEquals(true, ListingMemory.of(state, dayLater + ListingMemory.GENERATION_MILLIS + 1).see("old", "Completed").changed(),
+                "two generations after no listing showed it, it is forgotten");
+        assertEquals(false, ListingMemory.of(state, dayLater + ListingMemory.GENERATION_MILLIS + 1).see("still-listed", "Completed").changed());
+    }
+
+    @Test
+    void aFlowSavedWithMaximumRememberedJobsLosesTheProperty() {
+        final MockPropertyConfiguration saved = new MockPropertyConfiguration(Map.of("Maximum Remembered Jobs", "10000", "Page Size", "50"));
+        new ListBulkImportJobs().migrateProperties(saved);
+        assertEquals(Map.of("Page Size", "50"), saved.getRawProperties());
     }
 
     @Test

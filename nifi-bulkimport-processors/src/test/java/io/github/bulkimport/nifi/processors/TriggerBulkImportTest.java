@@ -486,7 +486,8 @@ class TriggerBulkImportTest {
         api.jobCreated("job-next");
 
         runner.enqueue(new byte[0], AFTER_PUT_S3);
-        runner.enqueue(new byte[0], AFTER_PUT_S3);
+        // another upload: a copy of the first (same ETag) would join its request and share its answer
+        runner.enqueue(new byte[0], Map.of("s3.bucket", "vectors-bucket", "s3.key", "embeddings/2026/part-0002.parquet", "s3.etag", "def"));
         runner.run(2);
 
         assertTrue(runner.isYieldCalled());

@@ -9,10 +9,12 @@ import io.github.bulkimport.nifi.api.JobProgress;
 import io.github.bulkimport.nifi.api.JobReference;
 import io.github.bulkimport.nifi.api.Operation;
 import io.github.bulkimport.nifi.api.PageRequest;
+import io.github.bulkimport.nifi.api.VisibleText;
 import io.github.bulkimport.nifi.service.client.ClientConfig;
 import io.github.bulkimport.nifi.service.client.CloudLocation;
 import io.github.bulkimport.nifi.service.client.ImportApiClient;
 import io.github.bulkimport.nifi.service.client.ProxySettings;
+import io.github.bulkimport.nifi.service.client.SecretRedactor;
 import io.github.bulkimport.nifi.service.client.StorageCredentials;
 import org.apache.nifi.annotation.documentation.CapabilityDescription;
 import org.apache.nifi.annotation.documentation.SeeAlso;
@@ -336,7 +338,9 @@ public class StandardBulkImportConnectionService extends AbstractControllerServi
         try {
             config = clientConfig(context);
         } catch (final RuntimeException e) {
-            results.add(result("Build Client", Outcome.FAILED, "Cannot build an HTTP client from the configuration: " + e.getMessage()));
+            // the configuration is what failed, so its secrets are gathered without it
+            results.add(result("Build Client", Outcome.FAILED, visibleWithout(configuredSecrets(context),
+                    "Cannot build an HTTP client from the configuration: " + e.getMessage())));
             return results;
         }
         results.add(result("Build Client", Outcome.SUCCESSFUL, "Built a client for " + config.deployment().getDisplayName()));
@@ -350,6 +354,31 @@ public class StandardBulkImportConnectionService extends AbstractControllerServi
             results.add(result("List Import Jobs", Outcome.FAILED, e.getMessage()));
         }
         return results;
+    }
+
+    /** The secret values the properties hold, read one by one, so that a configuration that cannot be built still has them masked. */
+    private static List<String> configuredSecrets(final PropertyContext context) {
+        final List<String> secrets = new ArrayList<>();
+        for (final PropertyDescriptor property : List.of(API_KEY, STORAGE_ACCESS_KEY, STORAGE_SECRET_KEY, STORAGE_SESSION_TOKEN)) {
+            final String value = context.getProperty(property).getValue();
+            if (value != null) {
+                secrets.add(value);
+            }
+        }
+        try {
+            final ProxySettings proxy = proxySettings(context);
+            if (proxy != null && proxy.password() != null) {
+                secrets.add(proxy.password());
+                secrets.add(proxy.user() + ":" + proxy.password());
+            }
+        } catch (final RuntimeException unreadableProxy) {
+            // no proxy password can be shown when none can be read
+        }
+        return secrets;
+    }
+
+    private static String visibleWithout(final List<String> secrets, final String text) {
+        return new VisibleText(new SecretRedactor(secrets)::redact).of(text);
     }
 
     private static ConfigVerificationResult result(final String step, final Outcome outcome, final String explanation) {

@@ -268,6 +268,25 @@ class StandardBulkImportConnectionServiceTest {
         LeakCheck.assertNoSecrets("client configuration", config.toString());
     }
 
+    /** Trust round 2, item 16: the DEBUG log of an enabled service shows its configuration, never a key written into the endpoint. */
+    @Test
+    void theDebugLogOfAnEnabledServiceNeverShowsAKeyInTheEndpointPath() {
+        runner.setProperty(service, StandardBulkImportConnectionService.ENDPOINT_URL, api.url() + "/" + Secrets.API_KEY);
+        runner.enableControllerService(service);
+        final List<String> debug = runner.getControllerServiceLogger(ID).getDebugMessages().stream()
+                .map(message -> message.getMsg() + " " + java.util.Arrays.deepToString(message.getArgs())).toList();
+        assertTrue(debug.stream().anyMatch(text -> text.contains("Enabled with") && text.contains("ClientConfig[endpoint=")), debug.toString());
+        debug.forEach(text -> LeakCheck.assertNoSecrets("debug log", text));
+    }
+
+    @Test
+    void verifyOfAnEndpointThatCannotBeParsedNeverQuotesTheKeyInIt() {
+        final List<ConfigVerificationResult> results = verifyWith(Map.of(StandardBulkImportConnectionService.ENDPOINT_URL,
+                "https://gateway.example.com/" + Secrets.API_KEY + " /v2"));
+        assertEquals(List.of(Outcome.FAILED), outcomes(results));
+        LeakCheck.assertNoSecrets("verification result", results.getFirst().getExplanation());
+    }
+
     @Test
     void aFlowSavedWithTheOldProxyPropertyNameKeepsItsProxy() {
         final String current = StandardBulkImportConnectionService.PROXY_CONFIGURATION_SERVICE.getName();

@@ -1,15 +1,18 @@
 package io.github.bulkimport.nifi.service.client;
 
 import io.github.bulkimport.nifi.api.Deployment;
+import io.github.bulkimport.nifi.api.VisibleText;
 
 import javax.net.ssl.SSLContext;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.stream.Stream;
 
 /**
- * Everything an {@link ImportApiClient} needs. {@link #toString()} never shows a secret.
+ * Everything an {@link ImportApiClient} needs. {@link #toString()} is visible text: it never shows a
+ * secret, not even one written into the endpoint's path.
  *
  * @param endpoint        base URL, e.g. {@code https://api.cloud.zilliz.com} or {@code http://127.0.0.1:19530}
  * @param deployment      which server answers, and so how to speak to it
@@ -54,16 +57,16 @@ public record ClientConfig(
     public List<String> secrets() {
         final String proxyPassword = proxy == null ? null : proxy.password();
         final String proxyCredentials = proxyPassword == null || !proxy.hasCredentials() ? null : proxy.user() + ":" + proxyPassword;
-        return java.util.stream.Stream.of(apiKey, storage.accessKey(), storage.secretKey(), storage.sessionToken(), proxyPassword, proxyCredentials)
+        return Stream.of(apiKey, storage.accessKey(), storage.secretKey(), storage.sessionToken(), proxyPassword, proxyCredentials)
                 .filter(Objects::nonNull)
                 .toList();
     }
 
     @Override
     public String toString() {
-        return "ClientConfig[endpoint=" + endpoint + ", deployment=" + deployment + ", apiKey=" + SecretRedactor.shown(apiKey)
+        return new VisibleText(new SecretRedactor(secrets())::redact).of("ClientConfig[endpoint=" + endpoint + ", deployment=" + deployment + ", apiKey=" + SecretRedactor.shown(apiKey)
                 + ", location=" + location + ", storage=" + storage + ", connectTimeout=" + connectTimeout
                 + ", responseTimeout=" + responseTimeout + ", maxConnections=" + maxConnections
-                + ", tls=" + (sslContext == null ? "JDK default" : sslContext.getProtocol()) + ", proxy=" + proxy + "]";
+                + ", tls=" + (sslContext == null ? "JDK default" : sslContext.getProtocol()) + ", proxy=" + proxy + "]");
     }
 }

@@ -3,6 +3,7 @@ package io.github.bulkimport.nifi.service.client;
 import io.github.bulkimport.nifi.api.VisibleText;
 import io.github.bulkimport.nifi.api.ImportApiException;
 import io.github.bulkimport.nifi.api.ErrorKind;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
@@ -72,7 +73,8 @@ public final class ImportApiClient implements Closeable {
     /** Server-provided names of states and times are short; longer ones are cut. */
     private static final int MAX_SHORT_TEXT = 64;
 
-    private static final ObjectReader JSON_READER = new ObjectMapper().reader();
+    /** An answer is exactly one JSON document: anything after it makes it no answer of this API. */
+    private static final ObjectReader JSON_READER = new ObjectMapper().reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private final ClientConfig config;
     private final CloseableHttpClient http;
@@ -155,6 +157,11 @@ public final class ImportApiClient implements Closeable {
             throw interpreter.failure(ErrorKind.TERMINAL, "create: the server reported success but its job ID is not a plain identifier (\""
                     + VisibleText.bound(jobId, MAX_SHORT_TEXT) + "\")", 200, "BAD_JOB_ID", null, true);
         }
+        if (holdsSecret(jobId)) {
+            // quoted nowhere: it would carry a credential into attributes, content and state keys
+            throw interpreter.failure(ErrorKind.TERMINAL, "create: the server reported success but its job ID holds characters of a credential "
+                    + "this service sends (API key, storage keys or token); it is not used", 200, "BAD_JOB_ID", null, true);
+        }
         return jobId;
     }
 
@@ -215,8 +222,7 @@ public final class ImportApiClient implements Closeable {
 
     /**
      * Lists jobs, one page at a time. Milvus ignores paging and returns every job at once. Records
-     * whose job ID is not a plain identifier are left out.
-     *
+     * whose job ID is not a plain identifier, or holds characters of a secret, are left out.
      */
     public JobPage listJobs(final PageRequest page) throws ImportApiException {
         final JsonNode data = post("list", LIST_PATH, bodies.list(page), page.database(), null);
@@ -228,7 +234,7 @@ public final class ImportApiClient implements Closeable {
         final List<JobSummary> jobs = new ArrayList<>();
         for (final JsonNode record : records) {
             final String jobId = JsonValues.text(record.get("jobId"));
-            if (jobId == null || !JOB_ID.matcher(jobId).matches()) {
+            if (jobId == null || !JOB_ID.matcher(jobId).matches() || holdsSecret(jobId)) {
                 continue;
             }
             final String rawState = shortText(record.get("state"));
@@ -359,6 +365,11 @@ public final class ImportApiClient implements Closeable {
     private static String simpleMessage(final Throwable e) {
         final String message = e.getMessage();
         return message == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + message;
+    }
+
+    /** Whether a plain identifier the server sent would be masked as visible text: it holds a run of a secret. */
+    private boolean holdsSecret(final String identifier) {
+        return !identifier.equals(interpreter.visible(identifier));
     }
 
     private String visible(final JsonNode node) {

@@ -3,6 +3,7 @@ package io.github.bulkimport.nifi.service.client;
 import io.github.bulkimport.nifi.api.VisibleText;
 import io.github.bulkimport.nifi.api.ImportApiException;
 import io.github.bulkimport.nifi.api.ErrorKind;
+import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.MissingNode;
@@ -52,10 +53,17 @@ final class ResponseInterpreter {
      */
     JsonNode data(final RawResponse response, final String operation) throws ImportApiException {
         final int status = response.status();
-        final JsonNode envelope = parseEnvelope(response.body());
+        final Envelope parsed = parseEnvelope(response.body());
+        final JsonNode envelope = parsed.node();
         final Duration retryAfter = RetryAfter.parse(response.retryAfter(), clock);
 
         if (status == 200 || status == 201) {
+            if (parsed.cutOff()) {
+                // a JSON answer cut off on the way: the server may well have acted on the request
+                throw failure(ErrorKind.TRANSIENT, operation + ": the server's answer (HTTP " + status + ", " + response.body().length
+                        + " bytes) ends in the middle of its JSON, cut off on the way; the request may have been carried out, so it is sent "
+                        + "again as it was", status, "TRUNCATED", null, true);
+            }
             if (envelope == null) {
                 // the server (or something in front of it) may have acted on the request all the same
                 throw failure(ErrorKind.TERMINAL, operation + ": the server answered HTTP " + status + " with a body that is not a JSON envelope ("
@@ -123,15 +131,24 @@ final class ResponseInterpreter {
         return new ImportApiException(kind, visible.of(message), status, code == null ? null : visible.of(code), retryAfter, outcomeUnknown);
     }
 
-    private JsonNode parseEnvelope(final byte[] body) {
+    /**
+     * The envelope of an answer, or {@code null} when the body is not exactly one JSON object; and
+     * whether the body is JSON that ends before its document does (an answer cut off on the way).
+     */
+    private record Envelope(JsonNode node, boolean cutOff) {
+    }
+
+    private Envelope parseEnvelope(final byte[] body) {
         if (body == null || body.length == 0) {
-            return null;
+            return new Envelope(null, false);
         }
         try {
             final JsonNode node = reader.readTree(body);
-            return node != null && node.isObject() ? node : null;
+            return new Envelope(node != null && node.isObject() ? node : null, false);
+        } catch (final JsonEOFException cutOff) {
+            return new Envelope(null, true);
         } catch (final IOException notJson) {
-            return null;
+            return new Envelope(null, false);
         }
     }
 

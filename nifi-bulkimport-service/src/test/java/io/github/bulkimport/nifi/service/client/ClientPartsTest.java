@@ -62,4 +62,15 @@ class ClientPartsTest {
         assertFalse(text.contains("AKIA-ACCESS") || text.contains("SECRET-KEY") || text.contains("TOKEN-VALUE") || text.contains("PROXY-PASSWORD"), text);
         assertTrue(text.contains(SecretRedactor.MASK));
     }
+
+    @Test
+    void aConfigurationDescriptionMasksAKeyWrittenIntoTheEndpoint() {
+        final String key = "sk-PATHKEY-0123456789abcdef";
+        final ClientConfig config = new ClientConfig(java.net.URI.create("https://gateway.example.com/" + key + "/milvus"),
+                io.github.bulkimport.nifi.api.Deployment.MILVUS, key, CloudLocation.NONE, StorageCredentials.NONE, Duration.ofSeconds(1),
+                Duration.ofSeconds(1), 1, null, null);
+        final String text = config.toString();
+        assertFalse(text.contains("PATHKEY"), text);
+        assertTrue(text.contains("https://gateway.example.com/" + SecretRedactor.MASK + "/milvus"), text);
+    }
 }

@@ -25,6 +25,7 @@ import java.util.List;
 
 import static io.github.bulkimport.nifi.testing.Json.assertJsonEquals;
 import static io.github.bulkimport.nifi.testing.MockApi.body;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -157,6 +158,51 @@ class ImportApiClientTest {
         try (ImportApiClient client = client(Deployment.MILVUS, "")) {
             assertEquals(ErrorKind.UNAVAILABLE, assertThrows(ImportApiException.class, () -> client.listJobs(new PageRequest(null, null, 1, 1))).getKind());
             assertEquals(ErrorKind.UNAVAILABLE, assertThrows(ImportApiException.class, () -> client.listJobs(new PageRequest(null, null, 1, 1))).getKind());
+        }
+    }
+
+    @Test
+    void aJobIdThatHoldsACredentialIsRefusedAndNeverQuoted() throws Exception {
+        api.jobCreated("token-value-123");
+        api.json("""
+                {"code":0,"data":{"records":[{"jobId":"x-token-value-123","state":"Completed"},{"jobId":"7","state":"Pending"}]}}""");
+        try (ImportApiClient client = client(Deployment.MILVUS, "")) {
+            final ImportApiException e = assertThrows(ImportApiException.class, () -> client.createJob(
+                    new ImportRequest(ImportTarget.of("c", null, null, null), List.of(ImportFile.of("a.parquet"))), "key-1"));
+            assertEquals("BAD_JOB_ID", e.getErrorCode().orElseThrow());
+            assertTrue(e.isOutcomeUnknown(), "the server did act: the flowfiles stay bound to the request");
+            assertFalse(e.getMessage().contains("token-value"), e.getMessage());
+            assertEquals(List.of("7"), client.listJobs(new PageRequest(null, null, 1, 100)).jobs().stream().map(job -> job.jobId()).toList(),
+                    "a listed job whose ID carries the credential is left out");
+        }
+    }
+
+    @Test
+    void anAnswerCutOffInItsJsonIsTransientAndMayHaveActed() {
+        api.json("{\"code\": 0, \"data\": {\"jobId\"");
+        try (ImportApiClient client = client(Deployment.MILVUS, "")) {
+            final ImportApiException e = assertThrows(ImportApiException.class, () -> client.createJob(
+                    new ImportRequest(ImportTarget.of("c", null, null, null), List.of(ImportFile.of("a.parquet"))), "key-1"));
+            assertEquals(ErrorKind.TRANSIENT, e.getKind());
+            assertEquals("TRUNCATED", e.getErrorCode().orElseThrow());
+            assertTrue(e.isOutcomeUnknown());
+            assertFalse(e.getMessage().contains("Endpoint URL"), "a cut-off answer says nothing of the address: " + e.getMessage());
+        }
+    }
+
+    @Test
+    void anAnswerIsExactlyOneJsonDocument() {
+        api.json("""
+                {"code":0,"data":{"jobId":"1"}}{"code":0,"data":{"jobId":"2"}}""");
+        api.json("""
+                {"code":0,"data":{"jobId":"1"}}
+                """);
+        try (ImportApiClient client = client(Deployment.MILVUS, "")) {
+            final ImportRequest request = new ImportRequest(ImportTarget.of("c", null, null, null), List.of(ImportFile.of("a.parquet")));
+            final ImportApiException e = assertThrows(ImportApiException.class, () -> client.createJob(request, "key-1"));
+            assertEquals("NOT_JSON", e.getErrorCode().orElseThrow());
+            assertTrue(e.isOutcomeUnknown());
+            assertDoesNotThrow(() -> assertEquals("1", client.createJob(request, "key-1")), "whitespace after the document is no second document");
         }
     }
 }
