@@ -366,7 +366,8 @@ final class ApiHandler {
         envelope.put("code", 0);
         final ObjectNode data = envelope.putObject("data");
         List<Job> page = matching;
-        final int shift = shifted && !matching.isEmpty() ? 1 : 0;
+        // as if one job listed on an earlier page had gone meanwhile: a later page starts one record later
+        final int shift = shifted && body.path("currentPage").asInt(1) > 1 ? 1 : 0;
         if (config.deployment() == Deployment.ZILLIZ_CLOUD) {
             final int pageSize = Math.max(1, Math.min(100, body.path("pageSize").asInt(10)));
             final int currentPage = Math.max(1, body.path("currentPage").asInt(1));
@@ -375,8 +376,9 @@ final class ApiHandler {
             data.put("count", matching.size());
             data.put("currentPage", currentPage);
             data.put("pageSize", pageSize);
-        } else {
-            page = matching.subList(shift, matching.size());
+        } else if (shifted && !matching.isEmpty()) {
+            // Milvus answers every job at once: a listing taken a moment earlier does not show the newest job yet
+            page = matching.subList(0, matching.size() - 1);
         }
         final ArrayNode records = data.putArray("records");
         for (final Job job : page) {

@@ -57,8 +57,9 @@ public enum FaultType {
      */
     CUT_JSON(true),
     /**
-     * Processed normally, but {@code list} answers as if one job listed before the page had been removed
-     * meanwhile: a Zilliz Cloud page starts one record later, a Milvus listing misses its first job.
+     * Processed normally, but {@code list} misses a job: a Zilliz Cloud page after the first starts one
+     * record later, as if a job on an earlier page had been removed meanwhile (the job at the boundary is
+     * never shown); a Milvus listing does not show its newest job.
      */
     SHIFTED_PAGE(true);
 

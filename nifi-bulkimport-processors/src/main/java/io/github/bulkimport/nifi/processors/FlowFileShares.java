@@ -68,7 +68,9 @@ final class FlowFileShares {
             if (boundRequest == null && memory != null) {
                 boundRequest = memory.pendingRequest(memoryKey).orElse(null);
             }
-            final RememberedJob started = memoryKey.equals(keyBefore) ? startedBefore(attributes) : null;
+            // a flowfile bound to a request has no job yet: the job its attributes name is an earlier one
+            final RememberedJob started = memoryKey.equals(keyBefore) && attributes.get(BulkImportAttributes.REQUEST_KEY) == null
+                    ? startedBefore(attributes) : null;
             return new FlowFileShare(flowFile, input, key, memoryKey, replacesJob, boundRequest, started, null);
         } catch (final InvalidInputException e) {
             return FlowFileShare.rejected(flowFile, e.getMessage());
@@ -80,8 +82,8 @@ final class FlowFileShares {
 
     /**
      * The job this processor already started for the same import, when the flowfile comes back after
-     * success (looped back for another reason) with the key it had then: its attributes name the job,
-     * and the job has not Failed.
+     * success (looped back for another reason) with the key it had then and bound to no request: its
+     * attributes name the job, and the job has not Failed.
      */
     private static RememberedJob startedBefore(final Map<String, String> attributes) {
         final String jobId = attributes.get(BulkImportAttributes.JOB_ID);

@@ -90,6 +90,10 @@ record Scenario(long seed, Deployment deployment, boolean serverKeys, Secrets se
                 case 7 -> "abort";
                 default -> "create";
             };
+            if ("list".equals(operation) && random.nextBoolean()) {
+                // the listing's own trouble: pages that shift while they are read
+                type = FaultType.SHIFTED_PAGE;
+            }
             return new Step.Misbehave(type, operation, 1 + random.nextInt(2));
         }
         if (twoPhase && roll >= 48 && roll < 58) {
@@ -107,17 +111,20 @@ record Scenario(long seed, Deployment deployment, boolean serverKeys, Secrets se
         if (twoPhase && roll < 78) {
             return new Step.RunProgress(1, false);
         }
-        if (roll < 85) {
+        if (roll < 80) {
             return new Step.RunProgress(1 + random.nextInt(2), random.nextBoolean());
         }
-        if (roll < 89) {
+        if (roll < 88) {
             return new Step.RunList();
         }
-        if (roll < 94) {
+        if (roll < 92) {
             return new Step.Copy(Step.Place.values()[random.nextInt(Step.Place.values().length)], random.nextInt(8));
         }
         if (roll < 98) {
-            return new Step.SendAgain(Step.Again.values()[random.nextInt(Step.Again.values().length)], random.nextInt(8));
+            // in two-phase sequences, jobs are aborted: their flowfiles come back
+            final Step.Again why = twoPhase && random.nextBoolean() ? Step.Again.ABORTED
+                    : Step.Again.values()[random.nextInt(Step.Again.values().length)];
+            return new Step.SendAgain(why, random.nextInt(8));
         }
         return random.nextBoolean() ? new Step.Verify(upload(random)) : new Step.BreakWriter();
     }

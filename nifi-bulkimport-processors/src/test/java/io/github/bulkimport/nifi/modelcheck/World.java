@@ -298,8 +298,9 @@ final class World implements AutoCloseable {
 
     /** A flowfile whose job is done comes back to TriggerBulkImport: a new upload, another collection, or after its job was aborted. */
     private void sendAgain(final Step.Again why, final int pick) {
-        final List<MockFlowFile> candidates = why == Step.Again.ABORTED ? aborted
-                : finished.stream().filter(f -> "Completed".equals(f.getAttribute("bulkimport.state"))).toList();
+        // a job done, or still running: what the flowfile's attributes say of it must not stick to a new import
+        final List<MockFlowFile> candidates = why == Step.Again.ABORTED ? aborted : Stream.of(finished, started, polling).flatMap(List::stream)
+                .filter(f -> f.getAttribute("bulkimport.job.id") != null && !"Failed".equals(f.getAttribute("bulkimport.state"))).toList();
         if (candidates.isEmpty() || why == Step.Again.OTHER_COLLECTION && scenario.options().collections() < 2) {
             return;
         }
@@ -320,9 +321,10 @@ final class World implements AutoCloseable {
             }
             case ABORTED -> { }
         }
-        sentBackFrom.put(uuid(flowFile), flowFile.getAttribute("bulkimport.job.id"));
-        finished.remove(flowFile);
-        aborted.remove(flowFile);
+        if (why != Step.Again.OTHER_COLLECTION) {
+            sentBackFrom.put(uuid(flowFile), flowFile.getAttribute("bulkimport.job.id"));
+        }
+        Stream.of(finished, started, polling, aborted).forEach(place -> place.remove(flowFile));
         toTrigger(flowFile);
     }
 

@@ -401,4 +401,37 @@ class IdempotencyTest {
         assertEquals(2, runner.getCounterValue(Counters.HTTP_CALLS));
         assertEquals(1, runner.getCounterValue(Counters.JOBS_STARTED));
     }
+
+    /**
+     * Found by the model check: a re-uploaded flowfile whose new request lost its answer was bound to
+     * that request with its new key, and the next pass took the old job its attributes still named.
+     */
+    @Test
+    void aReUploadedFlowFileBoundToItsNewRequestIsNeverGivenItsOldJob() {
+        emulator = Emulators.milvus().idempotency(true).start();
+        final TestRunner runner = newRunner();
+        runner.setProperty(TriggerBulkImport.JOB_MEMORY_SIZE, "0");
+        final Map<String, String> uploaded = new HashMap<>(UPLOADED);
+        uploaded.put("s3.etag", "etag-1");
+        runner.enqueue(new byte[0], uploaded);
+        runner.run();
+        final MockFlowFile first = only(runner);
+
+        final MockFlowFile reUploaded = new MockFlowFile(first.getId() + 1, first);
+        reUploaded.putAttributes(Map.of("s3.etag", "etag-2"));
+        emulator.faults().add(Fault.on("create", FaultType.LOST_REPLY, 1));
+        runner.clearTransferState();
+        runner.enqueue(reUploaded);
+        runner.run();
+        runner.assertAllFlowFilesTransferred(TriggerBulkImport.REL_RETRY, 1);
+        final MockFlowFile bound = runner.getFlowFilesForRelationship(TriggerBulkImport.REL_RETRY).getFirst();
+
+        runner.clearTransferState();
+        runner.enqueue(bound);
+        runner.run();
+        final MockFlowFile second = only(runner);
+        assertNotEquals(first.getAttribute(BulkImportAttributes.JOB_ID), second.getAttribute(BulkImportAttributes.JOB_ID));
+        assertEquals(emulator.jobs().get(1).id(), second.getAttribute(BulkImportAttributes.JOB_ID), "the job its lost answer started");
+        assertEquals(2, emulator.jobCount());
+    }
 }
