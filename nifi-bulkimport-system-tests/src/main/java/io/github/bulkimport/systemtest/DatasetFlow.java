@@ -10,14 +10,17 @@ import java.util.Map;
  * README's "Two-phase imports" describes it:
  * <pre>
  * GenerateFlowFile (a manifest: one file per line) → SplitText → ExtractText (dataset.file) → TriggerBulkImport (auto_commit = false)
- *   → GetBulkImportProgress ─uncommitted, failure, expired─▶ ReplaceText ("job state") → MergeContent (Defragment, one line per job)
+ *   → GetBulkImportProgress ─uncommitted, failure, expired─▶ ReplaceText ("job state")
+ *   → MergeContent (Defragment, one line per job; its input partitioned by fragment.identifier, so that in a cluster every fragment
+ *     of a dataset meets on one node)
  *   → RouteOnContent ─complete (every line Uncommitted)─▶ CommitBulkImport (Job ID Source = Content) → committed
  *                    └─unmatched─────────────────────────▶ AbortBulkImport (Job ID Source = Content)  → aborted
  * </pre>
  * Everything that needs a person ends in the "needs attention" funnel. Components sit to the right
  * of the canvas's palettes, and every connection's label at its own bend point.
  */
-public record DatasetFlow(String groupId, String manifestId, String committed, String aborted, List<String> attention) {
+public record DatasetFlow(String groupId, String manifestId, String triggerId, String toTrigger, String committed, String aborted,
+                          List<String> attention) {
 
     public static final String COMMIT_TYPE = "io.github.bulkimport.nifi.processors.CommitBulkImport";
     public static final String ABORT_TYPE = "io.github.bulkimport.nifi.processors.AbortBulkImport";
@@ -30,8 +33,13 @@ public record DatasetFlow(String groupId, String manifestId, String committed, S
     private static final double[] ROWS = {40, 300, 560, 820};
     private static final double LABEL_GAP_X = 134;
 
+    /**
+     * @param clustered in a cluster, as "Running in a cluster" advises: the manifest is read on the
+     *                  primary node, and its files are spread over the nodes, round robin, on their
+     *                  way to TriggerBulkImport
+     */
     public static DatasetFlow create(final NiFiRestClient rest, final String parentGroupId, final double x, final double y,
-                                     final BulkImportFlow.Settings settings) throws IOException {
+                                     final BulkImportFlow.Settings settings, final boolean clustered) throws IOException {
         final String group = rest.createProcessGroup(parentGroupId, settings.name(), x, y);
         final String service = rest.createControllerService(group, BulkImportFlow.SERVICE_TYPE, "Milvus connection", Map.of(
                 "Deployment", "MILVUS",
@@ -75,13 +83,15 @@ public record DatasetFlow(String groupId, String manifestId, String committed, S
 
         rest.connect(group, manifest, split, "PROCESSOR", List.of("success"), between(0, 0));
         rest.connect(group, split, extract, "PROCESSOR", List.of("splits"), between(0, 1));
-        rest.connect(group, extract, trigger, "PROCESSOR", List.of("matched"), between(0, 2));
+        final String toTrigger = rest.connect(group, extract, trigger, "PROCESSOR", List.of("matched"), between(0, 2));
         rest.connect(group, trigger, trigger, "PROCESSOR", List.of("retry"), under(0));
         rest.connect(group, trigger, progress, "PROCESSOR", List.of("success"), new double[] {COLUMNS[0] + 352 + LABEL_GAP_X, ROWS[3] + 64});
         rest.connect(group, progress, progress, "PROCESSOR", List.of("running", "retry"), under(1));
         // a Completed job means a server that ignored auto_commit = false: its line is not Uncommitted, and the dataset is aborted
         rest.connect(group, progress, line, "PROCESSOR", List.of("uncommitted", "success", "failure", "expired"), between(1, 2));
-        rest.connect(group, line, merge, "PROCESSOR", List.of("success"), between(1, 1));
+        final String toMerge = rest.connect(group, line, merge, "PROCESSOR", List.of("success"), between(1, 1));
+        // a dataset's fragments must meet in one bin: in a cluster, on one node
+        rest.loadBalanceByAttribute(toMerge, "fragment.identifier");
         rest.connect(group, merge, route, "PROCESSOR", List.of("merged"), between(1, 0));
         final double routeX = COLUMNS[1] + 352 + LABEL_GAP_X;
         rest.connect(group, route, commit, "PROCESSOR", List.of("complete"), new double[] {routeX, ROWS[0] + 64});
@@ -103,6 +113,10 @@ public record DatasetFlow(String groupId, String manifestId, String committed, S
                 rest.connect(group, commit, stuckFunnel, "FUNNEL", List.of("failure"), new double[] {resultX, ROWS[1]}),
                 rest.connect(group, abort, stuckFunnel, "FUNNEL", List.of("failure"), new double[] {resultX, ROWS[1] + 130}));
 
+        if (clustered) {
+            rest.setExecutionNode(manifest, "PRIMARY");
+            rest.loadBalanceRoundRobin(toTrigger);
+        }
         final List<String> processors = List.of(split, extract, trigger, progress, line, merge, route, commit, abort);
         for (final String processor : processors) {
             final List<String> problems = rest.validationErrors(processor);
@@ -113,7 +127,7 @@ public record DatasetFlow(String groupId, String manifestId, String committed, S
         for (final String processor : processors) {
             rest.setProcessorState(processor, "RUNNING");
         }
-        return new DatasetFlow(group, manifest, committed, aborted, attention);
+        return new DatasetFlow(group, manifest, trigger, toTrigger, committed, aborted, attention);
     }
 
     /** The bend of a connection from the processor in {@code column}, {@code row} to the one below it: in the gap between them. */

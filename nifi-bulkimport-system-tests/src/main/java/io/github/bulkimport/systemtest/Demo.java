@@ -79,7 +79,7 @@ public final class Demo {
                 new BulkImportFlow.Settings("1. One job per uploaded file", emulatorUrl, TOKEN, "demo_vectors", "milvus-bucket", Duration.ofSeconds(2)));
         final DatasetFlow dataset = DatasetFlow.create(rest, canvas, 960, 80,
                 new BulkImportFlow.Settings("2. A dataset, all or nothing (two-phase)", emulatorUrl, TOKEN, "demo_dataset", "milvus-bucket",
-                        Duration.ofSeconds(2)));
+                        Duration.ofSeconds(2)), false);
         files.generate(rest, FLOWFILES - 1);
         files.generate(rest, FAILING_FILE);
         files.start(rest);

@@ -177,6 +177,18 @@ public final class NiFiRestClient {
         send("PUT", "/connections/" + connectionId, entity);
     }
 
+    /**
+     * Sends every flowfile with the same value of {@code attribute} to the same node of the cluster,
+     * as MergeContent's input needs for a dataset's fragments.
+     */
+    public void loadBalanceByAttribute(final String connectionId, final String attribute) throws IOException {
+        final JsonNode connection = get("/connections/" + connectionId);
+        final ObjectNode entity = entity(connection.path("revision").path("version").asLong());
+        entity.putObject("component").put("id", connectionId).put("loadBalanceStrategy", "PARTITION_BY_ATTRIBUTE")
+                .put("loadBalancePartitionAttribute", attribute);
+        send("PUT", "/connections/" + connectionId, entity);
+    }
+
     /** Where a stopped processor runs in a cluster: ALL or PRIMARY. */
     public void setExecutionNode(final String processorId, final String executionNode) throws IOException {
         updateProcessorConfig(processorId, Map.of("executionNode", executionNode));

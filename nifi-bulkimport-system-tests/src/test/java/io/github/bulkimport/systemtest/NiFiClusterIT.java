@@ -272,8 +272,36 @@ class NiFiClusterIT {
         emulator.faults().clear();
     }
 
+    /**
+     * The all-or-nothing recipe with the files of a dataset spread over both nodes: MergeContent's input
+     * is partitioned by fragment.identifier, so every fragment meets in one bin and the good dataset is
+     * committed whole (merged on the node where half of them are, it would wait for the others until
+     * Max Bin Age and be aborted).
+     */
     @Test
     @Order(5)
+    void aDatasetWhoseFilesEndOnBothNodesIsCommittedWhole() throws Exception {
+        final NiFiRestClient rest = cluster.rest();
+        final DatasetFlow flow = DatasetFlow.create(rest, root, 0, 5200,
+                new BulkImportFlow.Settings("cluster_dataset", emulator.url(), TOKEN, "cluster_dataset", "milvus-bucket", Duration.ofMillis(500)), true);
+        final List<String> files = List.of("d/part-1.parquet", "d/part-2.parquet", "d/part-3.parquet", "d/part-4.parquet", "d/part-5.parquet",
+                "d/part-6.parquet");
+        flow.importDataset(rest, files);
+
+        BulkImportFlow.awaitQueued(rest, flow.committed(), 1, FLOW_TIMEOUT);
+        final Map<String, String> committed = rest.queuedAttributes(flow.committed()).getFirst();
+        assertEquals(String.join(", ", java.util.Collections.nCopies(files.size(), "committed")), committed.get("bulkimport.action"));
+        assertEquals(files.size(), jobs("cluster_dataset").size(), "one job per file");
+        assertTrue(jobs("cluster_dataset").stream().allMatch(job -> job.committedAt() >= 0 && !job.aborted()), "every job committed, none aborted");
+        assertEquals(0, rest.queued(flow.aborted()));
+        assertEquals(0, flow.needingAttention(rest));
+        final Map<Integer, Integer> byNode = rest.flowFilesInByNode(flow.triggerId());
+        assertTrue(byNode.size() == 2 && byNode.values().stream().allMatch(in -> in > 0), "the dataset's files were started on both nodes: " + byNode);
+        System.out.printf("CLUSTER: a dataset of %d files started on both nodes (%s) committed whole%n", files.size(), byNode.values());
+    }
+
+    @Test
+    @Order(6)
     void throughputOfTriggerBulkImportInTheCluster() throws Exception {
         final BulkImportFlow flow = flow("cluster_throughput", 6000);
         flow.generateBatchOnPrimary(cluster.rest(), 2_000);

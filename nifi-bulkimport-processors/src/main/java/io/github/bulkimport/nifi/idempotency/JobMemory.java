@@ -34,9 +34,11 @@ import java.util.function.Consumer;
  *     commits, so that a flowfile replayed after a crash re-attaches to its job without any request,
  *     even on a server that ignores Idempotency-Key.</li>
  * </ul>
- * Started entries are bounded in number and in age, the oldest going first. Pending entries are
- * forgotten by the first write after the session that sent the request has committed (no write of
- * their own), or once they are older than the age bound. Every write is a compare-and-set, retried
+ * Started entries are bounded in number and in age, the oldest going first. A pending entry is
+ * replaced by the started one when its request is answered with a job; the entry of a request answered
+ * with a refusal is forgotten by the first write after its session has committed (no write of its
+ * own); the entry of a request whose outcome is unknown is kept, for a copy of a flowfile made before
+ * it was bound, until the request is answered or the entry is older than the age bound. Every write is a compare-and-set, retried
  * when another task wrote first.
  */
 public final class JobMemory {

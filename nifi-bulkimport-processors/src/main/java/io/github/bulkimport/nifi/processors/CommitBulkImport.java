@@ -64,6 +64,8 @@ import static io.github.bulkimport.nifi.processors.BulkImportAttributes.*;
                         configuration = """
                                 Connect running and retry back to GetBulkImportProgress.
                                 Connect uncommitted, success, failure and expired to ReplaceText: every job of the dataset reports in.
+                                Maximum Wait Time bounds how long a job may wait Uncommitted: a flowfile of an aborted dataset replayed
+                                later starts a lone two-phase job, which goes to expired; abort it from there.
                                 """),
                 @ProcessorConfiguration(processorClassName = "org.apache.nifi.processors.standard.ReplaceText",
                         configuration = """
@@ -74,6 +76,9 @@ import static io.github.bulkimport.nifi.processors.BulkImportAttributes.*;
                                 Set Merge Strategy to Defragment, Delimiter Strategy to Text and Demarcator to a line break: one flowfile
                                 per dataset, one line per job. Set Max Bin Age to how long a dataset may take; a dataset that does not
                                 complete goes to failure, from where AbortBulkImport (Job ID Source = Job ID) aborts each of its jobs.
+                                In a cluster, set the Load Balance Strategy of MergeContent's incoming connection to Partition by
+                                attribute, with fragment.identifier: a dataset's files are started on every node, and its fragments
+                                must meet in one bin, on one node, or a good dataset is aborted after Max Bin Age.
                                 """),
                 @ProcessorConfiguration(processorClassName = "org.apache.nifi.processors.standard.RouteOnContent",
                         configuration = """

@@ -65,7 +65,9 @@ final class FlowFileShares {
             // what the flowfile's attributes say of earlier passes holds only for the same import: not after a new upload or another target
             final String keyBefore = attributes.get(BulkImportAttributes.FLOWFILE_KEY);
             String boundRequest = keyBefore == null || keyBefore.equals(memoryKey) ? attributes.get(BulkImportAttributes.REQUEST_KEY) : null;
-            if (boundRequest == null && memory != null) {
+            if (boundRequest == null && memory != null && !memoryKey.equals(keyBefore)) {
+                // the attributes know nothing of this import (a replay after a crash, a copy made before its twin was bound): the memory
+                // does; a flowfile that says it is this import and bound to nothing is free (bulkimport.request.key removed on purpose)
                 boundRequest = memory.pendingRequest(memoryKey).orElse(null);
             }
             // a flowfile bound to a request has no job yet: the job its attributes name is an earlier one

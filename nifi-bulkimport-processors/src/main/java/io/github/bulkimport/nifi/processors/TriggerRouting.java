@@ -269,6 +269,9 @@ final class TriggerRouting {
         for (final FlowFileShare member : batch.members()) {
             FlowFile flowFile = member.flowFile();
             if (bind) {
+                // the mark outlives the session: a copy of this flowfile made before it was bound (a load-balanced connection delivers at
+                // least once) carries none of what is written here, and must join this same request, not make another
+                pending.remove(member.memoryKey());
                 flowFile = session.putAllAttributes(flowFile, Map.of(BulkImportAttributes.REQUEST_KEY, batch.key(),
                         BulkImportAttributes.FLOWFILE_KEY, member.memoryKey(), BulkImportAttributes.BATCH_SIZE, String.valueOf(batch.size()),
                         BulkImportAttributes.BATCH_INDEX, String.valueOf(batch.indexOf(member))));

@@ -331,4 +331,59 @@ class BatchIdempotencyTest {
         assertEquals(ofA.get(0).getAttribute(BulkImportAttributes.JOB_ID), ofA.get(1).getAttribute(BulkImportAttributes.JOB_ID));
         assertEquals(ofA.get(0).getAttribute(BulkImportAttributes.BATCH_INDEX), ofA.get(1).getAttribute(BulkImportAttributes.BATCH_INDEX));
     }
+
+    /**
+     * Found by the model check (random seed, four tasks): a copy made before its twin's request lost its
+     * answer knows nothing of that request; the job memory's mark binds it to the request all the same.
+     */
+    @Test
+    void aCopyMadeBeforeItsTwinWasBoundJoinsItsTwinsRequest() {
+        emulator = Emulators.milvus().start();
+        final TestRunner runner = trigger(4, 1_000);
+        final Map<String, String> a = Map.of("s3.bucket", "bucket", "s3.key", "data/a.parquet", "s3.etag", "etag-a");
+        runner.enqueue(new byte[0], a);
+        runner.enqueue(new byte[0], Map.of("s3.bucket", "bucket", "s3.key", "data/b.parquet", "s3.etag", "etag-b"));
+        emulator.faults().add(Fault.on("create", FaultType.LOST_REPLY, 1));
+        runner.run();
+        runner.assertAllFlowFilesTransferred(TriggerBulkImport.REL_RETRY, 2);
+        final List<MockFlowFile> retried = runner.getFlowFilesForRelationship(TriggerBulkImport.REL_RETRY);
+        // another job starts meanwhile: the job memory is written again
+        runner.clearTransferState();
+        upload(runner, "c");
+        runner.run();
+        runner.assertAllFlowFilesTransferred(TriggerBulkImport.REL_SUCCESS, 1);
+
+        // the copy arrives alone: it waits for the request it is part of rather than start another
+        runner.clearTransferState();
+        runner.enqueue(new byte[0], a);
+        runner.run();
+        assertEquals(1, runner.getQueueSize().getObjectCount(), "put back to wait for its request's other flowfiles");
+        assertEquals(2, emulator.requests("create").size(), "a and b's request, and c's: none for the copy");
+
+        retried.forEach(runner::enqueue);
+        runner.run();
+        runner.assertAllFlowFilesTransferred(TriggerBulkImport.REL_SUCCESS, 3);
+        assertEquals(2, emulator.jobCount(), "the job the lost answer started, for the copy too, and c's");
+        assertNoFileInTwoJobs();
+    }
+
+    /** Removing bulkimport.request.key on purpose frees a flowfile, whatever the job memory remembers of its request. */
+    @Test
+    void aFlowFileWhoseRequestKeyWasRemovedStartsANewJob() {
+        emulator = Emulators.milvus().idempotency(false).start();
+        final TestRunner runner = trigger(4, 1_000);
+        upload(runner, "a");
+        upload(runner, "b");
+        emulator.faults().add(Fault.on("create", FaultType.DROP, 1));
+        runner.run();
+        final MockFlowFile bound = runner.getFlowFilesForRelationship(TriggerBulkImport.REL_RETRY).getFirst();
+        final MockFlowFile freed = new MockFlowFile(bound.getId() + 1_000, bound);
+        freed.removeAttributes(java.util.Set.of(BulkImportAttributes.REQUEST_KEY));
+
+        runner.clearTransferState();
+        runner.enqueue(freed);
+        runner.run();
+        runner.assertAllFlowFilesTransferred(TriggerBulkImport.REL_SUCCESS, 1);
+        assertEquals(1, emulator.jobCount());
+    }
 }
