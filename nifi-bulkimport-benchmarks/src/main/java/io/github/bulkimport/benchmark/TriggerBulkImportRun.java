@@ -1,7 +1,9 @@
 package io.github.bulkimport.benchmark;
 
 import io.github.bulkimport.nifi.api.Deployment;
-import io.github.bulkimport.nifi.processors.TriggerBulkImport;
+import io.github.bulkimport.nifi.processors.trigger.TriggerBulkImport;
+import io.github.bulkimport.nifi.processors.trigger.TriggerRouting;
+import io.github.bulkimport.nifi.processors.trigger.request.ImportRequestReader;
 import io.github.bulkimport.nifi.service.StandardBulkImportConnectionService;
 import org.apache.nifi.reporting.InitializationException;
 import org.apache.nifi.util.TestRunner;
@@ -39,10 +41,10 @@ final class TriggerBulkImportRun {
         runner.setProperty(service, StandardBulkImportConnectionService.API_KEY, EmulatorProcess.TOKEN);
         runner.enableControllerService(service);
         runner.setProperty("Connection Service", "service");
-        runner.setProperty(TriggerBulkImport.COLLECTION_NAME, "bench");
-        runner.setProperty(TriggerBulkImport.MAX_FLOWFILES_PER_JOB, String.valueOf(maxFlowFilesPerJob));
+        runner.setProperty(ImportRequestReader.COLLECTION_NAME, "bench");
+        runner.setProperty("Max Flowfiles per Job", String.valueOf(maxFlowFilesPerJob));
         if (requestsInFlight != null) {
-            runner.setProperty(TriggerBulkImport.MAX_REQUESTS_IN_FLIGHT, requestsInFlight.toString());
+            runner.setProperty("Max Requests in Flight", requestsInFlight.toString());
         }
         runner.setValidateExpressionUsage(false);
     }
@@ -76,11 +78,11 @@ final class TriggerBulkImportRun {
             runner.run(100, false, !initialized);
             initialized = true;
         }
-        final int succeeded = runner.getFlowFilesForRelationship(TriggerBulkImport.REL_SUCCESS).size();
+        final int succeeded = runner.getFlowFilesForRelationship(TriggerRouting.REL_SUCCESS).size();
         if (succeeded != expected) {
             throw new IllegalStateException("expected " + expected + " successes, got " + succeeded + "; retry "
-                    + runner.getFlowFilesForRelationship(TriggerBulkImport.REL_RETRY).size() + ", failure "
-                    + runner.getFlowFilesForRelationship(TriggerBulkImport.REL_FAILURE).size());
+                    + runner.getFlowFilesForRelationship(TriggerRouting.REL_RETRY).size() + ", failure "
+                    + runner.getFlowFilesForRelationship(TriggerRouting.REL_FAILURE).size());
         }
         // a TestRunner keeps every flowfile and event it saw; a NiFi queue would have moved them on
         runner.clearTransferState();

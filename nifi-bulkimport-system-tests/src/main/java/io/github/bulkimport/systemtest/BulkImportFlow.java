@@ -26,8 +26,8 @@ public record BulkImportFlow(
         String notStarted,
         String failed) {
 
-    public static final String TRIGGER_TYPE = "io.github.bulkimport.nifi.processors.TriggerBulkImport";
-    public static final String PROGRESS_TYPE = "io.github.bulkimport.nifi.processors.GetBulkImportProgress";
+    public static final String TRIGGER_TYPE = "io.github.bulkimport.nifi.processors.trigger.TriggerBulkImport";
+    public static final String PROGRESS_TYPE = "io.github.bulkimport.nifi.processors.progress.GetBulkImportProgress";
     public static final String SERVICE_TYPE = "io.github.bulkimport.nifi.service.StandardBulkImportConnectionService";
     public static final String GENERATE_TYPE = "org.apache.nifi.processors.standard.GenerateFlowFile";
     private static final String NUMBERED_KEY = "vectors/part-${nextInt():toString():padLeft(5, '0')}.parquet";

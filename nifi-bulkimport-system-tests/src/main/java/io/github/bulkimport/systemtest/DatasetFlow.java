@@ -22,8 +22,8 @@ import java.util.Map;
 public record DatasetFlow(String groupId, String manifestId, String triggerId, String toTrigger, String committed, String aborted,
                           List<String> attention) {
 
-    public static final String COMMIT_TYPE = "io.github.bulkimport.nifi.processors.CommitBulkImport";
-    public static final String ABORT_TYPE = "io.github.bulkimport.nifi.processors.AbortBulkImport";
+    public static final String COMMIT_TYPE = "io.github.bulkimport.nifi.processors.action.CommitBulkImport";
+    public static final String ABORT_TYPE = "io.github.bulkimport.nifi.processors.action.AbortBulkImport";
     private static final String STANDARD = "org.apache.nifi.processors.standard.";
     /**
      * A processor is drawn 352 × 128 pixels and a connection's label about 240 × 50 at its bend: columns

@@ -103,11 +103,11 @@ class NarContentsTest {
     void everyComponentIsDeclaredInTheBundle() {
         assertEquals(List.of(
                 "CONTROLLER_SERVICE io.github.bulkimport.nifi.service.StandardBulkImportConnectionService",
-                "PROCESSOR io.github.bulkimport.nifi.processors.AbortBulkImport",
-                "PROCESSOR io.github.bulkimport.nifi.processors.CommitBulkImport",
-                "PROCESSOR io.github.bulkimport.nifi.processors.GetBulkImportProgress",
-                "PROCESSOR io.github.bulkimport.nifi.processors.ListBulkImportJobs",
-                "PROCESSOR io.github.bulkimport.nifi.processors.TriggerBulkImport"), BUNDLE.components());
+                "PROCESSOR io.github.bulkimport.nifi.processors.action.AbortBulkImport",
+                "PROCESSOR io.github.bulkimport.nifi.processors.action.CommitBulkImport",
+                "PROCESSOR io.github.bulkimport.nifi.processors.progress.GetBulkImportProgress",
+                "PROCESSOR io.github.bulkimport.nifi.processors.listing.ListBulkImportJobs",
+                "PROCESSOR io.github.bulkimport.nifi.processors.trigger.TriggerBulkImport"), BUNDLE.components());
         assertEquals(BUNDLE.components().stream().map(component -> component.substring(component.indexOf(' ') + 1)).sorted().toList(),
                 BUNDLE.documented(), "every component has its additionalDetails.md");
         assertTrue(BUNDLE.extensions().contains("<systemApiVersion>2.0.0</systemApiVersion>"), "built against nifi-api 2.0.0");

@@ -39,7 +39,7 @@ class NiFiClusterIT {
     private static final String TOKEN = "root:Milvus-cluster-test";
     private static final Duration FLOW_TIMEOUT = Duration.ofMinutes(3);
     private static final Duration NODE_TIMEOUT = Duration.ofMinutes(4);
-    private static final String LIST_TYPE = "io.github.bulkimport.nifi.processors.ListBulkImportJobs";
+    private static final String LIST_TYPE = "io.github.bulkimport.nifi.processors.listing.ListBulkImportJobs";
     /** Milvus's default database, named so that the listing's calls can be told apart from the polls' (which name none). */
     private static final String LISTING_DATABASE = "default";
 

@@ -1,5 +1,8 @@
 package io.github.bulkimport.nifi.modelcheck;
 
+import io.github.bulkimport.nifi.processors.listing.ListBulkImportJobs;
+import io.github.bulkimport.nifi.processors.progress.GetBulkImportProgress;
+import io.github.bulkimport.nifi.processors.trigger.TriggerBulkImport;
 import io.github.bulkimport.nifi.api.Deployment;
 import io.github.bulkimport.emulator.FaultType;
 

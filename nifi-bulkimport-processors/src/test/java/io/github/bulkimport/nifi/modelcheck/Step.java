@@ -1,5 +1,10 @@
 package io.github.bulkimport.nifi.modelcheck;
 
+import io.github.bulkimport.nifi.processors.action.AbortBulkImport;
+import io.github.bulkimport.nifi.processors.action.CommitBulkImport;
+import io.github.bulkimport.nifi.processors.listing.ListBulkImportJobs;
+import io.github.bulkimport.nifi.processors.progress.GetBulkImportProgress;
+import io.github.bulkimport.nifi.processors.trigger.TriggerBulkImport;
 import io.github.bulkimport.emulator.FaultType;
 
 import java.util.List;

@@ -1,17 +1,21 @@
 package io.github.bulkimport.nifi.modelcheck;
 
+import io.github.bulkimport.nifi.processors.action.AbortBulkImport;
+import io.github.bulkimport.nifi.processors.action.CommitBulkImport;
+import io.github.bulkimport.nifi.processors.common.JobInput;
+import io.github.bulkimport.nifi.processors.listing.JsonLinesRecordWriter;
+import io.github.bulkimport.nifi.processors.listing.ListBulkImportJobs;
+import io.github.bulkimport.nifi.processors.progress.GetBulkImportProgress;
+import io.github.bulkimport.nifi.processors.trigger.TriggerBulkImport;
+import io.github.bulkimport.nifi.processors.trigger.memory.JobMemory;
+import io.github.bulkimport.nifi.processors.trigger.request.FlowFileShares;
+import io.github.bulkimport.nifi.processors.trigger.request.ImportRequestReader;
 import io.github.bulkimport.emulator.Fault;
 import io.github.bulkimport.emulator.FaultType;
 import io.github.bulkimport.emulator.ImportApiEmulator;
 import io.github.bulkimport.emulator.Job;
 import io.github.bulkimport.emulator.RecordedCall;
 import io.github.bulkimport.nifi.api.Deployment;
-import io.github.bulkimport.nifi.processors.AbortBulkImport;
-import io.github.bulkimport.nifi.processors.CommitBulkImport;
-import io.github.bulkimport.nifi.processors.GetBulkImportProgress;
-import io.github.bulkimport.nifi.processors.JsonLinesRecordWriter;
-import io.github.bulkimport.nifi.processors.ListBulkImportJobs;
-import io.github.bulkimport.nifi.processors.TriggerBulkImport;
 import io.github.bulkimport.nifi.service.StandardBulkImportConnectionService;
 import org.apache.nifi.annotation.behavior.Stateful;
 import org.apache.nifi.components.ConfigVerificationResult;
@@ -448,9 +452,9 @@ final class World implements AutoCloseable {
     private void runProgress(final boolean resendFailed) {
         if (progress == null) {
             progress = newRunner(new TracedProgress());
-            progress.setProperty(GetBulkImportProgress.DATABASE_NAME,
+            progress.setProperty(JobInput.DATABASE_NAME,
                     "${bulkimport.database:replaceEmpty(${db.hint:toDate('yyyy'):format('yyyy')})}");
-            progress.setProperty(GetBulkImportProgress.MAXIMUM_WAIT_TIME, scenario.options().maxWaitMillis() + " ms");
+            progress.setProperty("Maximum Wait Time", scenario.options().maxWaitMillis() + " ms");
         }
         final List<MockFlowFile> waiting = new ArrayList<>(started);
         waiting.addAll(polling);
@@ -652,7 +656,7 @@ final class World implements AutoCloseable {
                     throw new IllegalStateException(e);
                 }
                 list.enableControllerService(recordWriter);
-                list.setProperty(ListBulkImportJobs.RECORD_WRITER, "writer");
+                list.setProperty("Record Writer", "writer");
             }
         }
         final boolean first = !stateOf(list).containsKey("listed.at");
@@ -733,16 +737,16 @@ final class World implements AutoCloseable {
 
     private TestRunner newTrigger() {
         final TestRunner runner = newRunner(new TriggerBulkImport());
-        runner.setProperty(TriggerBulkImport.COLLECTION_NAME, "${target.collection}");
+        runner.setProperty(ImportRequestReader.COLLECTION_NAME, "${target.collection}");
         if (scenario.options().customKey()) {
-            runner.setProperty(TriggerBulkImport.IDEMPOTENCY_KEY, "${s3.etag:replaceEmpty(${gcs.generation}):replaceEmpty(${azure.etag})}");
+            runner.setProperty(FlowFileShares.IDEMPOTENCY_KEY, "${s3.etag:replaceEmpty(${gcs.generation}):replaceEmpty(${azure.etag})}");
         }
         if (scenario.options().numpy()) {
-            runner.setProperty(TriggerBulkImport.OBJECT_URLS, "${import.urls}");
+            runner.setProperty(ImportRequestReader.OBJECT_URLS, "${import.urls}");
         }
-        runner.setProperty(TriggerBulkImport.MAX_FLOWFILES_PER_JOB, String.valueOf(scenario.maxFlowFilesPerJob()));
-        runner.setProperty(TriggerBulkImport.MAX_REQUESTS_IN_FLIGHT, String.valueOf(scenario.maxInFlight()));
-        runner.setProperty(TriggerBulkImport.JOB_MEMORY_SIZE, String.valueOf(scenario.jobMemorySize()));
+        runner.setProperty("Max Flowfiles per Job", String.valueOf(scenario.maxFlowFilesPerJob()));
+        runner.setProperty("Max Requests in Flight", String.valueOf(scenario.maxInFlight()));
+        runner.setProperty(JobMemory.SIZE, String.valueOf(scenario.jobMemorySize()));
         runner.setProperty("timeout", "${import.timeout:toDate('yyyy'):format('yyyy'):replaceEmpty('300')}s");
         if (scenario.twoPhase()) {
             runner.setProperty("auto_commit", "false");

@@ -1,5 +1,15 @@
 package io.github.bulkimport.nifi.processors;
 
+import io.github.bulkimport.nifi.processors.action.AbortBulkImport;
+import io.github.bulkimport.nifi.processors.action.AbstractJobActionProcessor;
+import io.github.bulkimport.nifi.processors.action.CommitBulkImport;
+import io.github.bulkimport.nifi.processors.common.BulkImportAttributes;
+import io.github.bulkimport.nifi.processors.common.Counters;
+import io.github.bulkimport.nifi.processors.progress.GetBulkImportProgress;
+import io.github.bulkimport.nifi.processors.progress.ProgressRouting;
+import io.github.bulkimport.nifi.processors.trigger.TriggerBulkImport;
+import io.github.bulkimport.nifi.processors.trigger.TriggerRouting;
+import io.github.bulkimport.nifi.processors.trigger.request.ImportRequestReader;
 import io.github.bulkimport.emulator.ImportApiEmulator;
 import io.github.bulkimport.emulator.Job;
 import io.github.bulkimport.nifi.testing.Emulators;
@@ -67,13 +77,13 @@ class JobLifecycleTest {
 
     private MockFlowFile started(final String file, final Map<String, String> options) {
         final TestRunner trigger = runner(new TriggerBulkImport());
-        trigger.setProperty(TriggerBulkImport.COLLECTION_NAME, "documents");
-        trigger.setProperty(TriggerBulkImport.OBJECT_URLS, file);
+        trigger.setProperty(ImportRequestReader.COLLECTION_NAME, "documents");
+        trigger.setProperty(ImportRequestReader.OBJECT_URLS, file);
         options.forEach(trigger::setProperty);
         trigger.enqueue("rows");
         trigger.run();
-        trigger.assertAllFlowFilesTransferred(TriggerBulkImport.REL_SUCCESS, 1);
-        return trigger.getFlowFilesForRelationship(TriggerBulkImport.REL_SUCCESS).getFirst();
+        trigger.assertAllFlowFilesTransferred(TriggerRouting.REL_SUCCESS, 1);
+        return trigger.getFlowFilesForRelationship(TriggerRouting.REL_SUCCESS).getFirst();
     }
 
     @Test
@@ -84,19 +94,19 @@ class JobLifecycleTest {
 
         final TestRunner progress = runner(new GetBulkImportProgress());
         final TestRunner commit = runner(new CommitBulkImport());
-        MockFlowFile flowFile = pass(progress, started, GetBulkImportProgress.REL_RUNNING);
+        MockFlowFile flowFile = pass(progress, started, ProgressRouting.REL_RUNNING);
         now.addAndGet(10_000);
-        flowFile = pass(progress, flowFile, GetBulkImportProgress.REL_UNCOMMITTED);
+        flowFile = pass(progress, flowFile, ProgressRouting.REL_UNCOMMITTED);
         flowFile.assertAttributeEquals(BulkImportAttributes.STATE, "Uncommitted");
 
         flowFile = pass(commit, flowFile, AbstractJobActionProcessor.REL_SUCCESS);
         flowFile.assertAttributeEquals(BulkImportAttributes.ACTION, "committed");
-        flowFile = pass(progress, flowFile, GetBulkImportProgress.REL_RUNNING);
+        flowFile = pass(progress, flowFile, ProgressRouting.REL_RUNNING);
         flowFile.assertAttributeEquals(BulkImportAttributes.STATE, "Committing");
         flowFile = pass(commit, flowFile, AbstractJobActionProcessor.REL_SUCCESS);
         flowFile.assertAttributeEquals(BulkImportAttributes.ACTION, "already committed");
         now.addAndGet(1_000);
-        flowFile = pass(progress, flowFile, GetBulkImportProgress.REL_SUCCESS);
+        flowFile = pass(progress, flowFile, ProgressRouting.REL_SUCCESS);
         flowFile.assertAttributeEquals(BulkImportAttributes.STATE, "Completed");
         flowFile.assertContentEquals("rows");
         assertTrue(job.committedAt() >= 0);
@@ -106,7 +116,7 @@ class JobLifecycleTest {
     void anUncommittedJobCanBeAbortedOnceAndReplayedSafely() {
         final MockFlowFile started = started("s3://bucket/rows.parquet", Map.of("auto_commit", "false"));
         now.addAndGet(10_000);
-        final MockFlowFile uncommitted = pass(runner(new GetBulkImportProgress()), started, GetBulkImportProgress.REL_UNCOMMITTED);
+        final MockFlowFile uncommitted = pass(runner(new GetBulkImportProgress()), started, ProgressRouting.REL_UNCOMMITTED);
 
         final TestRunner abort = runner(new AbortBulkImport());
         final MockFlowFile aborted = pass(abort, uncommitted, AbstractJobActionProcessor.REL_SUCCESS);
@@ -125,7 +135,7 @@ class JobLifecycleTest {
     void aJobThatFailedByItselfIsReportedSoByAbortNotAsAborted() {
         final MockFlowFile started = started("s3://bucket/bad-schema.parquet", Map.of("auto_commit", "false"));
         now.addAndGet(10_000);
-        final MockFlowFile failed = pass(runner(new GetBulkImportProgress()), started, GetBulkImportProgress.REL_FAILURE);
+        final MockFlowFile failed = pass(runner(new GetBulkImportProgress()), started, ProgressRouting.REL_FAILURE);
         final MockFlowFile out = pass(runner(new AbortBulkImport()), failed, AbstractJobActionProcessor.REL_SUCCESS);
         out.assertAttributeEquals(BulkImportAttributes.ACTION, "already failed");
         assertFalse(emulator.jobs().getFirst().aborted());
@@ -135,14 +145,14 @@ class JobLifecycleTest {
     void aFlowFileWhoseJobWasAbortedStartsANewJobWhenSentBack() {
         final MockFlowFile started = started("s3://bucket/rows.parquet", Map.of("auto_commit", "false"));
         now.addAndGet(10_000);
-        final MockFlowFile uncommitted = pass(runner(new GetBulkImportProgress()), started, GetBulkImportProgress.REL_UNCOMMITTED);
+        final MockFlowFile uncommitted = pass(runner(new GetBulkImportProgress()), started, ProgressRouting.REL_UNCOMMITTED);
         final MockFlowFile aborted = pass(runner(new AbortBulkImport()), uncommitted, AbstractJobActionProcessor.REL_SUCCESS);
 
         final TestRunner trigger = runner(new TriggerBulkImport());
-        trigger.setProperty(TriggerBulkImport.COLLECTION_NAME, "documents");
-        trigger.setProperty(TriggerBulkImport.OBJECT_URLS, "s3://bucket/rows.parquet");
+        trigger.setProperty(ImportRequestReader.COLLECTION_NAME, "documents");
+        trigger.setProperty(ImportRequestReader.OBJECT_URLS, "s3://bucket/rows.parquet");
         trigger.setProperty("auto_commit", "false");
-        final MockFlowFile again = pass(trigger, aborted, TriggerBulkImport.REL_SUCCESS);
+        final MockFlowFile again = pass(trigger, aborted, TriggerRouting.REL_SUCCESS);
 
         final String abortedJob = started.getAttribute(BulkImportAttributes.JOB_ID);
         assertNotEquals(abortedJob, again.getAttribute(BulkImportAttributes.JOB_ID), "not re-attached to the aborted job");
@@ -156,13 +166,13 @@ class JobLifecycleTest {
         final MockFlowFile started = started("s3://bucket/rows.parquet", Map.of("auto_commit", "false"));
         now.addAndGet(10_000);
         final TestRunner progress = runner(new GetBulkImportProgress());
-        progress.setProperty(GetBulkImportProgress.MAXIMUM_WAIT_TIME, "1 hour");
-        final MockFlowFile uncommitted = pass(progress, started, GetBulkImportProgress.REL_UNCOMMITTED);
+        progress.setProperty("Maximum Wait Time", "1 hour");
+        final MockFlowFile uncommitted = pass(progress, started, ProgressRouting.REL_UNCOMMITTED);
         assertTrue(uncommitted.isPenalized(), "a loop of uncommitted back into the processor polls at the Penalty Duration");
 
         final MockFlowFile late = new MockFlowFile(uncommitted.getId() + 1, uncommitted);
         late.putAttributes(Map.of(BulkImportAttributes.SUBMITTED_AT, Instant.now().minus(Duration.ofHours(2)).toString()));
-        final MockFlowFile expired = pass(progress, late, GetBulkImportProgress.REL_EXPIRED);
+        final MockFlowFile expired = pass(progress, late, ProgressRouting.REL_EXPIRED);
         expired.assertAttributeEquals(BulkImportAttributes.ERROR_CODE, "EXPIRED");
         assertTrue(expired.getAttribute(BulkImportAttributes.ERROR_MESSAGE).contains("still Uncommitted"), expired.getAttribute(BulkImportAttributes.ERROR_MESSAGE));
         assertEquals(1, progress.getCounterValue(Counters.JOBS_EXPIRED));
@@ -173,9 +183,9 @@ class JobLifecycleTest {
         final MockFlowFile started = started("s3://bucket/good.parquet, s3://bucket/bad-schema.parquet", Map.of());
         now.addAndGet(5_000);
         final TestRunner progress = runner(new GetBulkImportProgress());
-        progress.setProperty(GetBulkImportProgress.OUTPUT_CONTENT, GetBulkImportProgress.JOB_DESCRIPTION.getValue());
+        progress.setProperty(ProgressRouting.OUTPUT_CONTENT, ProgressRouting.JOB_DESCRIPTION.getValue());
 
-        final MockFlowFile failed = pass(progress, started, GetBulkImportProgress.REL_FAILURE);
+        final MockFlowFile failed = pass(progress, started, ProgressRouting.REL_FAILURE);
 
         failed.assertAttributeEquals(BulkImportAttributes.FAILED_COUNT, "1");
         final String named = failed.getAttribute(BulkImportAttributes.FAILED_FILES);

@@ -52,9 +52,9 @@ import java.util.concurrent.TimeUnit;
 @CapabilityDescription("Holds the endpoint and credentials of a Zilliz Cloud cluster or a self-hosted Milvus instance, and one pooled "
         + "HTTP client shared by the bulk-import processors. The API key, the storage keys and the session token live only here.")
 @SeeAlso(classNames = {
-        "io.github.bulkimport.nifi.processors.TriggerBulkImport",
-        "io.github.bulkimport.nifi.processors.GetBulkImportProgress",
-        "io.github.bulkimport.nifi.processors.ListBulkImportJobs"})
+        "io.github.bulkimport.nifi.processors.trigger.TriggerBulkImport",
+        "io.github.bulkimport.nifi.processors.progress.GetBulkImportProgress",
+        "io.github.bulkimport.nifi.processors.listing.ListBulkImportJobs"})
 public class StandardBulkImportConnectionService extends AbstractControllerService
         implements BulkImportConnectionService, VerifiableControllerService {
 

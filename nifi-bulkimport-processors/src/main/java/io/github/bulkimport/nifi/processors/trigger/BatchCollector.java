@@ -1,0 +1,97 @@
+package io.github.bulkimport.nifi.processors.trigger;
+
+import io.github.bulkimport.nifi.processors.trigger.request.FlowFileShare;
+import io.github.bulkimport.nifi.api.ImportTarget;
+import org.apache.nifi.flowfile.FlowFile;
+import org.apache.nifi.processor.FlowFileFilter;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * Picks queued flowfiles that make one request. A flowfile bound to an earlier request takes along
+ * every queued flowfile bound to the same one, whatever the limits, and no other. Otherwise, the
+ * flowfiles must have the same target (collection, partition, database and options), the same volume
+ * and no binding, up to a number of flowfiles and files. Invalid flowfiles are taken too, to be routed to failure.
+ * Each flowfile is evaluated once; the result is kept for the caller.
+ */
+final class BatchCollector implements FlowFileFilter {
+
+    /** How many non-matching flowfiles to look past before giving up on filling a new batch. */
+    private static final int LOOK_AHEAD = 1_000;
+    /** How far to look for the other flowfiles of a bound request. */
+    private static final int BOUND_LOOK_AHEAD = 10_000;
+
+    private final Function<FlowFile, FlowFileShare> prepare;
+    private final int maxMembers;
+    private final int maxFiles;
+    private final Map<Long, FlowFileShare> prepared = new HashMap<>();
+    /** Whether only the flowfiles bound to {@link #boundRequest} are wanted, valid or not. */
+    private final boolean matesOnly;
+    private ImportTarget target;
+    private String volume;
+    private String boundRequest;
+    private int members;
+    private int files;
+    private int skipped;
+
+    BatchCollector(final Function<FlowFile, FlowFileShare> prepare, final int maxMembers, final int maxFiles) {
+        this.prepare = prepare;
+        this.maxMembers = maxMembers;
+        this.maxFiles = maxFiles;
+        this.matesOnly = false;
+    }
+
+    private BatchCollector(final Function<FlowFile, FlowFileShare> prepare, final String boundRequest) {
+        this.prepare = prepare;
+        this.maxMembers = Integer.MAX_VALUE;
+        this.maxFiles = Integer.MAX_VALUE;
+        this.matesOnly = true;
+        this.boundRequest = boundRequest;
+        this.members = 1;
+    }
+
+    /** Takes the queued flowfiles bound to the same request as one already taken, and nothing else. */
+    static BatchCollector matesOf(final Function<FlowFile, FlowFileShare> prepare, final String boundRequest) {
+        return new BatchCollector(prepare, boundRequest);
+    }
+
+    @Override
+    public FlowFileFilterResult filter(final FlowFile flowFile) {
+        final FlowFileShare candidate = prepare.apply(flowFile);
+        if (candidate.isRejected() && !matesOnly) {
+            prepared.put(flowFile.getId(), candidate);
+            return FlowFileFilterResult.ACCEPT_AND_CONTINUE;
+        }
+        if (members == 0) {
+            target = candidate.target();
+            volume = candidate.volume();
+            boundRequest = candidate.boundRequest();
+        } else if (!fits(candidate)) {
+            final int lookAhead = boundRequest == null ? LOOK_AHEAD : BOUND_LOOK_AHEAD;
+            return ++skipped >= lookAhead ? FlowFileFilterResult.REJECT_AND_TERMINATE : FlowFileFilterResult.REJECT_AND_CONTINUE;
+        }
+        prepared.put(flowFile.getId(), candidate);
+        files += candidate.files().size();
+        members++;
+        final boolean full = boundRequest == null && members >= maxMembers;
+        return full ? FlowFileFilterResult.ACCEPT_AND_TERMINATE : FlowFileFilterResult.ACCEPT_AND_CONTINUE;
+    }
+
+    private boolean fits(final FlowFileShare candidate) {
+        if (candidate.isRejected()) {
+            return false;
+        }
+        if (boundRequest != null || candidate.isBound()) {
+            return Objects.equals(boundRequest, candidate.boundRequest());
+        }
+        return target.equals(candidate.target()) && Objects.equals(volume, candidate.volume()) && files + candidate.files().size() <= maxFiles;
+    }
+
+    /** The evaluation of a flowfile this filter accepted. */
+    FlowFileShare preparedFor(final FlowFile flowFile) {
+        return prepared.get(flowFile.getId());
+    }
+}

@@ -1,0 +1,263 @@
+package io.github.bulkimport.nifi.processors.trigger.memory;
+
+import org.apache.nifi.components.PropertyDescriptor;
+import org.apache.nifi.components.state.Scope;
+import org.apache.nifi.components.state.StateManager;
+import org.apache.nifi.components.state.StateMap;
+import org.apache.nifi.processor.ProcessContext;
+import org.apache.nifi.processor.util.StandardValidators;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Consumer;
+
+/**
+ * What TriggerBulkImport keeps in NiFi state about its requests, by the memory key of each
+ * flowfile's share:
+ * <ul>
+ *     <li>a <b>pending</b> entry, written before a request for several flowfiles leaves: after a crash,
+ *     the flowfiles come back without the attributes of that run, and the entry tells each one which
+ *     request it was part of, so that the same request is sent again (same content, same
+ *     Idempotency-Key) rather than a new one made of other flowfiles;</li>
+ *     <li>a <b>started</b> entry, written once the server has answered with a job and before the session
+ *     commits, so that a flowfile replayed after a crash re-attaches to its job without any request,
+ *     even on a server that ignores Idempotency-Key.</li>
+ * </ul>
+ * Started entries are bounded in number and in age, the oldest going first. A pending entry is
+ * replaced by the started one when its request is answered with a job; the entry of a request answered
+ * with a refusal is forgotten by the first write after its session has committed (no write of its
+ * own); the entry of a request whose outcome is unknown is kept, for a copy of a flowfile made before
+ * it was bound, until the request is answered or the entry is older than the age bound. Every write is a compare-and-set, retried
+ * when another task wrote first.
+ */
+public final class JobMemory {
+
+    public static final PropertyDescriptor SIZE = new PropertyDescriptor.Builder()
+            .name("Job Memory Size")
+            .description("How many started jobs to remember in each node's local state, by idempotency key, so that a replayed flowfile "
+                    + "re-attaches to its job even when the server ignores Idempotency-Key (Milvus before 2.6.24). About 80 bytes each. 0 turns "
+                    + "the memory off.")
+            .required(true)
+            .defaultValue("1000")
+            .addValidator(StandardValidators.createLongValidator(0, 20_000, true))
+            .build();
+
+    public static final PropertyDescriptor AGE = new PropertyDescriptor.Builder()
+            .name("Job Memory Age")
+            .description("How long a started job is remembered. Milvus keeps idempotency keys for about 24 hours.")
+            .required(true)
+            .defaultValue("24 hours")
+            .addValidator(StandardValidators.TIME_PERIOD_VALIDATOR)
+            .build();
+
+    static final String PREFIX = "k.";
+    private static final String PENDING = "?";
+    private static final int REPLACE_ATTEMPTS = 10;
+    /** How often a write looks for expired entries: an entry a little past its age does no harm, a scan of every entry per write costs. */
+    private static final long EXPIRY_SCAN_MILLIS = 30_000;
+
+    private final StateManager stateManager;
+    private final Scope scope;
+    private final int maxEntries;
+    private final Duration maxAge;
+    private final Clock clock;
+    /** When the last write looked for expired entries. */
+    private volatile long lastExpiryScan = Long.MIN_VALUE;
+    /** Shares whose session has committed since their mark was written: the next write forgets their marks. */
+    private final Queue<String> committed = new ConcurrentLinkedQueue<>();
+
+    public JobMemory(final StateManager stateManager, final Scope scope, final int maxEntries, final Duration maxAge, final Clock clock) {
+        this.stateManager = stateManager;
+        this.scope = scope;
+        this.maxEntries = maxEntries;
+        this.maxAge = maxAge;
+        this.clock = clock;
+    }
+
+    /** The memory a processor's Job Memory Size and Job Memory Age describe, kept in its state of the given scope. */
+    public static JobMemory of(final ProcessContext context, final Scope scope) {
+        return new JobMemory(context.getStateManager(), scope, context.getProperty(SIZE).asInteger(),
+                Duration.ofMillis(context.getProperty(AGE).asTimePeriod(TimeUnit.MILLISECONDS)), Clock.systemUTC());
+    }
+
+    /** Whether started jobs are remembered at all (Job Memory Size above 0). */
+    public boolean remembersJobs() {
+        return maxEntries > 0;
+    }
+
+    /** Reads what is remembered. */
+    public Snapshot snapshot() throws IOException {
+        return new Snapshot(stateManager.getState(scope).toMap());
+    }
+
+    /**
+     * Marks shares as part of a request about to leave: memory key to the request's Idempotency-Key.
+     *
+     * @return whether state was written
+     */
+    public boolean markPending(final Map<String, String> requestKeys) throws IOException {
+        if (requestKeys.isEmpty()) {
+            return false;
+        }
+        final String writtenAt = String.valueOf(clock.millis());
+        final List<String> forget = drainCommitted();
+        return update(state -> {
+            forget.forEach(memoryKey -> removePending(state, memoryKey));
+            requestKeys.forEach((memoryKey, requestKey) -> state.put(PREFIX + memoryKey, PENDING + requestKey + "|" + writtenAt));
+        }, List.of());
+    }
+
+    /**
+     * Remembers started jobs, replacing their shares' pending entries. Writes nothing when jobs are not remembered at all.
+     *
+     * @return whether state was written
+     */
+    public boolean remember(final Map<String, RememberedJob> started) throws IOException {
+        if (!remembersJobs() || started.isEmpty()) {
+            return false;
+        }
+        final List<String> forget = drainCommitted();
+        return update(state -> {
+            forget.forEach(memoryKey -> removePending(state, memoryKey));
+            started.forEach((memoryKey, job) -> state.put(PREFIX + memoryKey, job.encode()));
+        }, started.keySet());
+    }
+
+    /**
+     * The session that marked these shares has committed: from now on the flowfiles' own attributes
+     * tell which request each belongs to. Their marks are forgotten by the next write, not by one of
+     * their own (should that write fail, they expire with age).
+     */
+    public void sessionCommitted(final Collection<String> memoryKeys) {
+        committed.addAll(memoryKeys);
+    }
+
+    private List<String> drainCommitted() {
+        final List<String> drained = new ArrayList<>();
+        for (String memoryKey = committed.poll(); memoryKey != null; memoryKey = committed.poll()) {
+            drained.add(memoryKey);
+        }
+        return drained;
+    }
+
+    private static void removePending(final Map<String, String> state, final String memoryKey) {
+        final String value = state.get(PREFIX + memoryKey);
+        if (value != null && value.startsWith(PENDING)) {
+            state.remove(PREFIX + memoryKey);
+        }
+    }
+
+    /** Applies a change and prunes, keeping {@code adding}, in one compare-and-set write; returns whether it wrote. */
+    private boolean update(final Consumer<Map<String, String>> change, final Collection<String> adding) throws IOException {
+        for (int attempt = 0; attempt < REPLACE_ATTEMPTS; attempt++) {
+            final StateMap stored = stateManager.getState(scope);
+            final Map<String, String> updated = new HashMap<>(stored.toMap());
+            change.accept(updated);
+            prune(updated, adding);
+            if (updated.equals(stored.toMap())) {
+                return false;
+            }
+            // a compare-and-set even for the very first write: two first writers must not lose each other's entries
+            if (stateManager.replace(stored, updated, scope)) {
+                return true;
+            }
+        }
+        throw new IOException("state kept changing under " + REPLACE_ATTEMPTS + " attempts to write it");
+    }
+
+    /**
+     * Drops expired entries of both kinds (a pending entry outlives its session only when NiFi went
+     * down and the flowfiles never came back), then the oldest started ones down to half the bound, so
+     * that pruning is rare. Expired entries are looked for at most every 30 seconds, unless the bound
+     * is reached. The entries being added are kept whatever their number: they protect the
+     * flowfiles not yet committed. Keys this memory did not write are left alone.
+     */
+    private void prune(final Map<String, String> state, final Collection<String> adding) {
+        final long now = clock.millis();
+        final boolean scanDue = lastExpiryScan == Long.MIN_VALUE || now - lastExpiryScan >= EXPIRY_SCAN_MILLIS || now < lastExpiryScan;
+        if (!scanDue && state.size() + adding.size() <= maxEntries) {
+            return;
+        }
+        lastExpiryScan = now;
+        final long oldest = now - maxAge.toMillis();
+        final List<String> expired = new ArrayList<>();
+        final List<Map.Entry<String, Long>> startedByAge = new ArrayList<>(state.size());
+        for (final Map.Entry<String, String> item : state.entrySet()) {
+            final String key = item.getKey();
+            if (!key.startsWith(PREFIX) || adding.contains(key.substring(PREFIX.length()))) {
+                continue;
+            }
+            final long since = item.getValue().startsWith(PENDING) ? pendingSince(item.getValue()) : startedAt(item.getValue());
+            if (since < oldest) {
+                expired.add(key);
+            } else if (!item.getValue().startsWith(PENDING)) {
+                startedByAge.add(Map.entry(key, since));
+            }
+        }
+        expired.forEach(state::remove);
+        if (startedByAge.size() + adding.size() <= maxEntries) {
+            return;
+        }
+        startedByAge.sort(Map.Entry.comparingByValue(Comparator.naturalOrder()));
+        final int surplus = Math.min(startedByAge.size(), startedByAge.size() + adding.size() - maxEntries / 2);
+        for (int i = 0; i < surplus; i++) {
+            state.remove(startedByAge.get(i).getKey());
+        }
+    }
+
+    private static long pendingSince(final String value) {
+        try {
+            return Long.parseLong(value.substring(value.lastIndexOf('|') + 1));
+        } catch (final NumberFormatException e) {
+            return Long.MIN_VALUE;
+        }
+    }
+
+    private static long startedAt(final String value) {
+        final RememberedJob job = RememberedJob.decode(value);
+        return job == null ? Long.MIN_VALUE : job.submittedAtMillis();
+    }
+
+    /** What was remembered when the snapshot was taken. */
+    public final class Snapshot {
+        private final Map<String, String> stored;
+
+        private Snapshot(final Map<String, String> stored) {
+            this.stored = stored;
+        }
+
+        /** The job remembered for a share, if it is young enough. */
+        public Optional<RememberedJob> recall(final String memoryKey) {
+            final String value = stored.get(PREFIX + memoryKey);
+            if (value == null || value.startsWith(PENDING)) {
+                return Optional.empty();
+            }
+            final RememberedJob job = RememberedJob.decode(value);
+            if (job == null || job.submittedAtMillis() < clock.millis() - maxAge.toMillis()) {
+                return Optional.empty();
+            }
+            return Optional.of(job);
+        }
+
+        /** The Idempotency-Key of the request a share was part of when NiFi went down, if any. */
+        public Optional<String> pendingRequest(final String memoryKey) {
+            final String value = stored.get(PREFIX + memoryKey);
+            if (value == null || !value.startsWith(PENDING)) {
+                return Optional.empty();
+            }
+            final int bar = value.lastIndexOf('|');
+            return bar <= 1 ? Optional.empty() : Optional.of(value.substring(1, bar));
+        }
+    }
+}

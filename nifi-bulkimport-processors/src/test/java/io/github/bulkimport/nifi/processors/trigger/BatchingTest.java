@@ -1,0 +1,213 @@
+package io.github.bulkimport.nifi.processors.trigger;
+
+import io.github.bulkimport.nifi.processors.common.BulkImportAttributes;
+import io.github.bulkimport.nifi.processors.trigger.request.ImportRequestReader;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.bulkimport.emulator.Fault;
+import io.github.bulkimport.emulator.FaultType;
+import io.github.bulkimport.emulator.ImportApiEmulator;
+import io.github.bulkimport.emulator.Job;
+import io.github.bulkimport.emulator.RecordedCall;
+import io.github.bulkimport.nifi.testing.Emulators;
+import io.github.bulkimport.nifi.testing.Json;
+import io.github.bulkimport.nifi.testing.Runners;
+import org.apache.nifi.util.MockFlowFile;
+import org.apache.nifi.util.TestRunner;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Many flowfiles, one job: only flowfiles with the same target share a job, within the file limit.
+ */
+class BatchingTest {
+
+    private ImportApiEmulator emulator;
+    private TestRunner runner;
+
+    @AfterEach
+    void tearDown() {
+        emulator.close();
+    }
+
+    private TestRunner milvus(final int maxPerJob) {
+        emulator = Emulators.milvus().start();
+        runner = Runners.milvus(new TriggerBulkImport(), emulator.url());
+        runner.setProperty(ImportRequestReader.COLLECTION_NAME, "${collection}");
+        runner.setProperty(BatchTaker.MAX_FLOWFILES_PER_JOB, String.valueOf(maxPerJob));
+        return runner;
+    }
+
+    private static Map<String, String> file(final String collection, final int i) {
+        return Map.of("collection", collection, "s3.bucket", "b", "s3.key", collection + "/part-" + i + ".parquet");
+    }
+
+    private List<MockFlowFile> succeeded() {
+        return runner.getFlowFilesForRelationship(TriggerRouting.REL_SUCCESS);
+    }
+
+    @Test
+    void queuedFlowFilesShareJobsUpToTheLimit() {
+        milvus(4);
+        for (int i = 0; i < 10; i++) {
+            runner.enqueue(new byte[0], file("docs", i));
+        }
+        runner.run();
+
+        runner.assertAllFlowFilesTransferred(TriggerRouting.REL_SUCCESS, 10);
+        final List<RecordedCall> creates = emulator.requests("create");
+        // requests are in flight together, so they may arrive in any order
+        assertEquals(List.of(2, 4, 4), creates.stream().map(c -> Json.parse(c.body()).get("files").size()).sorted().toList());
+        final Map<String, List<MockFlowFile>> byJob = succeeded().stream().collect(Collectors.groupingBy(f -> f.getAttribute(BulkImportAttributes.JOB_ID)));
+        assertEquals(3, byJob.size());
+        for (final List<MockFlowFile> members : byJob.values()) {
+            final Set<String> indexes = new HashSet<>();
+            for (final MockFlowFile member : members) {
+                member.assertAttributeEquals(BulkImportAttributes.BATCH_SIZE, String.valueOf(members.size()));
+                indexes.add(member.getAttribute(BulkImportAttributes.BATCH_INDEX));
+                member.assertAttributeEquals(BulkImportAttributes.OBJECT_COUNT, "1");
+            }
+            assertEquals(IntStream.range(0, members.size()).mapToObj(String::valueOf).collect(Collectors.toSet()), indexes);
+        }
+        // every file of a job came from one of its flowfiles, in batch order
+        for (final Job job : emulator.jobs()) {
+            final List<String> expected = byJob.get(job.id()).stream()
+                    .sorted((a, b) -> Integer.compare(Integer.parseInt(a.getAttribute(BulkImportAttributes.BATCH_INDEX)),
+                            Integer.parseInt(b.getAttribute(BulkImportAttributes.BATCH_INDEX))))
+                    .map(f -> f.getAttribute(BulkImportAttributes.OBJECT_URLS)).toList();
+            assertEquals(expected, job.files().stream().map(List::getFirst).toList());
+        }
+    }
+
+    @Test
+    void flowFilesWithDifferentTargetsNeverShareAJob() {
+        milvus(100);
+        runner.setProperty(ImportRequestReader.PARTITION_NAME, "${partition}");
+        runner.setProperty("timeout", "${timeout}");
+        int n = 0;
+        for (final String collection : List.of("docs", "images")) {
+            for (final String partition : List.of("p1", "p2")) {
+                for (final String timeout : List.of("300s", "600s")) {
+                    for (int i = 0; i < 3; i++) {
+                        final Map<String, String> attributes = new HashMap<>(file(collection, n++));
+                        attributes.put("partition", partition);
+                        attributes.put("timeout", timeout);
+                        runner.enqueue(new byte[0], attributes);
+                    }
+                }
+            }
+        }
+        runner.run();
+
+        runner.assertAllFlowFilesTransferred(TriggerRouting.REL_SUCCESS, 24);
+        assertEquals(8, emulator.jobCount());
+        final Map<String, Set<String>> targetsPerJob = new HashMap<>();
+        for (final MockFlowFile flowFile : succeeded()) {
+            targetsPerJob.computeIfAbsent(flowFile.getAttribute(BulkImportAttributes.JOB_ID), k -> new HashSet<>())
+                    .add(flowFile.getAttribute("collection") + "/" + flowFile.getAttribute("partition") + "/" + flowFile.getAttribute("timeout"));
+        }
+        targetsPerJob.values().forEach(targets -> assertEquals(1, targets.size(), targets.toString()));
+        for (final RecordedCall create : emulator.requests("create")) {
+            final JsonNode body = Json.parse(create.body());
+            assertEquals(3, body.get("files").size());
+            assertTrue(body.get("files").toString().contains(body.get("collectionName").asText() + "/"));
+        }
+    }
+
+    @Test
+    void aBatchNeverExceedsTheFilesPerJobLimit() {
+        emulator = Emulators.zilliz().start();
+        runner = Runners.zilliz(new TriggerBulkImport(), emulator.url());
+        runner.setProperty(ImportRequestReader.COLLECTION_NAME, "docs");
+        runner.setProperty(ImportRequestReader.OBJECT_URLS, "${urls}");
+        runner.setProperty(BatchTaker.MAX_FLOWFILES_PER_JOB, "10");
+        for (int f = 0; f < 3; f++) {
+            final int flowFile = f;
+            runner.enqueue(new byte[0], Map.of("urls", IntStream.range(0, 400).mapToObj(i -> "s3://b/" + flowFile + "/" + i + ".parquet")
+                    .collect(Collectors.joining("\n"))));
+        }
+        runner.run();
+
+        runner.assertAllFlowFilesTransferred(TriggerRouting.REL_SUCCESS, 3);
+        assertEquals(List.of(400, 800), emulator.requests("create").stream().map(c -> Json.parse(c.body()).get("objectUrls").size()).sorted().toList());
+    }
+
+    @Test
+    void aThousandFlowFilesBecomeOneRequest() {
+        emulator = Emulators.zilliz().start();
+        runner = Runners.zilliz(new TriggerBulkImport(), emulator.url());
+        runner.setProperty(ImportRequestReader.COLLECTION_NAME, "docs");
+        runner.setProperty(BatchTaker.MAX_FLOWFILES_PER_JOB, "1000");
+        for (int i = 0; i < 1_000; i++) {
+            runner.enqueue(new byte[0], Map.of("s3.bucket", "b", "s3.key", "k/" + i + ".parquet"));
+        }
+        runner.run();
+
+        runner.assertAllFlowFilesTransferred(TriggerRouting.REL_SUCCESS, 1_000);
+        assertEquals(1, emulator.requests("create").size());
+        assertEquals(1, succeeded().stream().map(f -> f.getAttribute(BulkImportAttributes.JOB_ID)).distinct().count());
+    }
+
+    @Test
+    void aRefusedBatchFailsEveryMemberWithTheSameReason() {
+        emulator = Emulators.milvus().collections("docs").start();
+        runner = Runners.milvus(new TriggerBulkImport(), emulator.url());
+        runner.setProperty(ImportRequestReader.COLLECTION_NAME, "${collection}");
+        runner.setProperty(BatchTaker.MAX_FLOWFILES_PER_JOB, "5");
+        for (int i = 0; i < 5; i++) {
+            runner.enqueue(new byte[0], file("unknown_collection", i));
+        }
+        runner.run();
+
+        runner.assertAllFlowFilesTransferred(TriggerRouting.REL_FAILURE, 5);
+        runner.assertPenalizeCount(5);
+        assertEquals(1, runner.getFlowFilesForRelationship(TriggerRouting.REL_FAILURE).stream()
+                .map(f -> f.getAttribute(BulkImportAttributes.ERROR_MESSAGE)).distinct().count());
+        assertEquals(1, emulator.requests("create").size());
+        assertEquals(1, runner.getLogger().getErrorMessages().size(), "one bulletin per batch, not per flowfile");
+    }
+
+    @Test
+    void aTransientErrorRetriesTheWholeBatchAndTheRetryCreatesOneJob() {
+        milvus(5);
+        emulator.faults().add(Fault.on("create", FaultType.HTTP_503, 1));
+        for (int i = 0; i < 5; i++) {
+            runner.enqueue(new byte[0], file("docs", i));
+        }
+        runner.run();
+        runner.assertAllFlowFilesTransferred(TriggerRouting.REL_RETRY, 5);
+
+        final List<MockFlowFile> retried = runner.getFlowFilesForRelationship(TriggerRouting.REL_RETRY);
+        runner.clearTransferState();
+        retried.forEach(runner::enqueue);
+        runner.run();
+
+        runner.assertAllFlowFilesTransferred(TriggerRouting.REL_SUCCESS, 5);
+        assertEquals(1, emulator.jobCount());
+    }
+
+    @Test
+    void invalidFlowFilesAreSetAsideWhileTheOthersShareAJob() {
+        milvus(10);
+        for (int i = 0; i < 4; i++) {
+            runner.enqueue(new byte[0], file("docs", i));
+        }
+        runner.enqueue(new byte[0], Map.of("collection", "docs"));
+        runner.enqueue(new byte[0], Map.of("collection", "bad-name!", "s3.bucket", "b", "s3.key", "k"));
+        runner.run();
+
+        runner.assertTransferCount(TriggerRouting.REL_SUCCESS, 4);
+        runner.assertTransferCount(TriggerRouting.REL_FAILURE, 2);
+        assertEquals(1, emulator.jobCount());
+    }
+}
