@@ -1,19 +1,18 @@
 package io.github.bulkimport.nifi.service.client;
 
+import org.apache.hc.client5.http.utils.DateUtils;
+
 import java.time.Clock;
 import java.time.Duration;
-import java.time.ZonedDateTime;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeFormatterBuilder;
-import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoField;
-import java.util.List;
-import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * Reads an HTTP {@code Retry-After} header (delta-seconds, or an HTTP-date in any of the three
- * forms HTTP allows) and bounds the result, so that a confused server cannot stop a flow for hours.
+ * Reads an HTTP {@code Retry-After} header (delta-seconds, or an HTTP-date in any of the three forms
+ * HTTP allows, read by HttpClient's {@link DateUtils}) and bounds the result, so that a confused
+ * server cannot stop a flow for hours.
  */
 public final class RetryAfter {
 
@@ -22,13 +21,9 @@ public final class RetryAfter {
     private static final Pattern SECONDS = Pattern.compile("\\d+");
     /** More digits than this cannot fit in a long, and mean "a very long time" anyway. */
     private static final int MAX_DIGITS = 18;
-    /** IMF-fixdate (RFC 1123), the obsolete RFC 850 form, and ANSI C's asctime() form. */
-    private static final List<DateTimeFormatter> HTTP_DATES = List.of(
-            DateTimeFormatter.RFC_1123_DATE_TIME,
-            new DateTimeFormatterBuilder().parseCaseInsensitive().appendPattern("EEEE, dd-MMM-")
-                    .appendValueReduced(ChronoField.YEAR, 2, 2, 1970).appendPattern(" HH:mm:ss zzz").toFormatter(Locale.ENGLISH),
-            new DateTimeFormatterBuilder().parseCaseInsensitive().appendPattern("EEE MMM ppd HH:mm:ss yyyy").toFormatter(Locale.ENGLISH)
-                    .withZone(java.time.ZoneOffset.UTC));
+    /** asctime() names no zone; HTTP says it is GMT, and DateUtils' own formatter would not resolve an instant. */
+    private static final DateTimeFormatter[] HTTP_DATES = {
+            DateUtils.FORMATTER_RFC1123, DateUtils.FORMATTER_RFC1036, DateUtils.FORMATTER_ASCTIME.withZone(ZoneOffset.UTC)};
 
     private RetryAfter() {
     }
@@ -42,14 +37,8 @@ public final class RetryAfter {
         if (SECONDS.matcher(value).matches()) {
             return value.length() > MAX_DIGITS ? MAXIMUM : bounded(Duration.ofSeconds(Long.parseLong(value)));
         }
-        for (final DateTimeFormatter format : HTTP_DATES) {
-            try {
-                return bounded(Duration.between(clock.instant(), ZonedDateTime.parse(value, format).toInstant()));
-            } catch (final DateTimeParseException notThisForm) {
-                // try the next form
-            }
-        }
-        return null;
+        final Instant date = DateUtils.parseDate(value, HTTP_DATES);
+        return date == null ? null : bounded(Duration.between(clock.instant(), date));
     }
 
     private static Duration bounded(final Duration wait) {
