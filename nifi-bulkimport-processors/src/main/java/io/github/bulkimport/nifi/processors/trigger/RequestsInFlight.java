@@ -6,13 +6,14 @@ import org.apache.nifi.processor.exception.ProcessException;
 import org.apache.nifi.processor.util.StandardValidators;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionService;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -50,11 +51,13 @@ final class RequestsInFlight implements AutoCloseable {
     }
 
     private final int maxInFlight;
-    private final ExecutorService executor;
+    private final Executor executor;
+    private final ExecutorService pool;
 
     RequestsInFlight(final int maxInFlight, final String threadNamePrefix) {
         this.maxInFlight = maxInFlight;
-        this.executor = maxInFlight > 1 ? Executors.newFixedThreadPool(maxInFlight, daemonThreads(threadNamePrefix)) : null;
+        this.pool = maxInFlight > 1 ? Executors.newFixedThreadPool(maxInFlight, daemonThreads(threadNamePrefix)) : null;
+        this.executor = pool == null ? Runnable::run : pool;
     }
 
     /**
@@ -65,60 +68,67 @@ final class RequestsInFlight implements AutoCloseable {
      * @return the batches never sent
      */
     List<Batch> sendAll(final List<Batch> batches, final Sender sender, final AnswerHandler handler, final long deadlineNanos) {
-        final List<CompletableFuture<Answer>> inFlight = new ArrayList<>(maxInFlight);
-        boolean goOn = true;
+        final Round round = new Round(sender, handler);
         int next = 0;
         // the first request always leaves: on a loaded machine, taking the flowfiles alone may outlast the time budget
-        while (next < batches.size() && goOn && (next == 0 || System.nanoTime() - deadlineNanos < 0)) {
-            inFlight.add(send(batches.get(next++), sender));
-            if (inFlight.size() >= maxInFlight) {
-                goOn = handleAnswered(inFlight, handler);
+        while (next < batches.size() && round.goOn && (next == 0 || System.nanoTime() - deadlineNanos < 0)) {
+            round.send(batches.get(next++));
+            if (round.inFlight >= maxInFlight) {
+                round.handleAnswered();
             }
         }
-        while (!inFlight.isEmpty()) {
-            handleAnswered(inFlight, handler);
+        while (round.inFlight > 0) {
+            round.handleAnswered();
         }
         return new ArrayList<>(batches.subList(next, batches.size()));
     }
 
-    private CompletableFuture<Answer> send(final Batch batch, final Sender sender) {
-        if (executor == null) {
-            return CompletableFuture.completedFuture(call(batch, sender));
-        }
-        return CompletableFuture.supplyAsync(() -> call(batch, sender), executor);
-    }
+    /** The requests of one {@link #sendAll} call, handed back in the order they are answered. */
+    private final class Round {
+        private final CompletionService<Answer> answers = new ExecutorCompletionService<>(executor);
+        private final Sender sender;
+        private final AnswerHandler handler;
+        private int inFlight;
+        private boolean goOn = true;
 
-    private static Answer call(final Batch batch, final Sender sender) {
-        try {
-            return new Answer(batch, sender.send(batch), null);
-        } catch (final ImportApiException e) {
-            return new Answer(batch, null, e);
+        Round(final Sender sender, final AnswerHandler handler) {
+            this.sender = sender;
+            this.handler = handler;
         }
-    }
 
-    /** Waits for at least one answer, then hands over every answered one. */
-    private static boolean handleAnswered(final List<CompletableFuture<Answer>> inFlight, final AnswerHandler handler) {
-        try {
-            CompletableFuture.anyOf(inFlight.toArray(CompletableFuture[]::new)).get();
-        } catch (final InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ProcessException("Interrupted while waiting for the server to start a job; the flowfiles will be processed again", e);
-        } catch (final ExecutionException unexpected) {
-            // handed over below, where join() rethrows it
+        void send(final Batch batch) {
+            answers.submit(() -> call(batch));
+            inFlight++;
         }
-        boolean goOn = true;
-        for (final Iterator<CompletableFuture<Answer>> pending = inFlight.iterator(); pending.hasNext(); ) {
-            final CompletableFuture<Answer> answer = pending.next();
-            if (answer.isDone()) {
-                pending.remove();
-                try {
-                    goOn &= handler.handle(answer.join());
-                } catch (final CompletionException e) {
-                    throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
-                }
+
+        private Answer call(final Batch batch) {
+            try {
+                return new Answer(batch, sender.send(batch), null);
+            } catch (final ImportApiException e) {
+                return new Answer(batch, null, e);
             }
         }
-        return goOn;
+
+        /** Waits for one answer, then hands over it and every other answer already in. */
+        void handleAnswered() {
+            try {
+                for (Future<Answer> answer = answers.take(); answer != null; answer = answers.poll()) {
+                    inFlight--;
+                    goOn &= handler.handle(answerOf(answer));
+                }
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ProcessException("Interrupted while waiting for the server to start a job; the flowfiles will be processed again", e);
+            }
+        }
+
+        private static Answer answerOf(final Future<Answer> done) throws InterruptedException {
+            try {
+                return done.get();
+            } catch (final ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException runtime ? runtime : new ProcessException(e.getCause());
+            }
+        }
     }
 
     private static ThreadFactory daemonThreads(final String prefix) {
@@ -132,8 +142,8 @@ final class RequestsInFlight implements AutoCloseable {
 
     @Override
     public void close() {
-        if (executor != null) {
-            executor.shutdown();
+        if (pool != null) {
+            pool.shutdown();
         }
     }
 }
