@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.bulkimport.emulator.http.HttpRequest;
 import io.github.bulkimport.emulator.http.HttpResponse;
-import io.github.bulkimport.emulator.http.MiniHttpServer;
+import io.github.bulkimport.emulator.http.EmulatorHttpServer;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -43,7 +43,7 @@ public final class ImportApiEmulator implements Closeable {
     private final Faults faults = new Faults();
     private final Deque<RecordedCall> recorded = new ArrayDeque<>();
     private final LongAdder served = new LongAdder();
-    private final MiniHttpServer server;
+    private final EmulatorHttpServer server;
     private final HostileAnswers hostile;
     private volatile java.util.function.Consumer<String> requestListener = operation -> { };
 
@@ -52,7 +52,7 @@ public final class ImportApiEmulator implements Closeable {
         this.jobs = new JobStore(config.deployment());
         this.api = new ApiHandler(config, jobs, mapper);
         this.hostile = new HostileAnswers(mapper);
-        this.server = new MiniHttpServer(config.address(), config.port(), this::serve);
+        this.server = new EmulatorHttpServer(config.address(), config.port(), this::serve);
     }
 
     public static Builder builder() {

@@ -23,7 +23,7 @@ public record HttpResponse(int status, Map<String, String> headers, byte[] body,
         DROP,
         /** Headers announce the whole body, half of it is sent, then the connection is closed. */
         TRUNCATE,
-        /** The answer is sent one byte every {@code delayMillis}. */
+        /** The headers are sent at once, then the body one byte every {@code delayMillis}. */
         DRIP,
         /** Headers announce a 20 GB body; filler is streamed until the client hangs up. */
         HUGE_DECLARED
