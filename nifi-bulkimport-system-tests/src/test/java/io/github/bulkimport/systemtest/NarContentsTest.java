@@ -9,9 +9,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
+import java.util.zip.ZipEntry;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -26,8 +28,11 @@ class NarContentsTest {
     private static final List<String> PROVIDED = List.of("nifi-api-", "slf4j-api-", "nifi-ssl-context-service-api-", "nifi-proxy-configuration-api-",
             "nifi-record-serialization-service-api-", "nifi-record-", "nifi-standard-services-api-", "nifi-security-utils-api-", "nifi-framework-api-");
 
-    /** One NAR file: its manifest, its bundled jars, its extension manifest and the components with additional details. */
-    private record Nar(Manifest manifest, List<String> bundled, String extensions, List<String> documented) {
+    /** Our own jars, under the NAR's own license; every other bundled jar is a third party's and is named in the NOTICE. */
+    private static final String OWN_JARS = "nifi-bulkimport-";
+
+    /** One NAR file: its manifest, its bundled jars, its extension manifest, the components with additional details, its licensing. */
+    private record Nar(Manifest manifest, List<String> bundled, String extensions, List<String> documented, String license, String notice) {
 
         static Nar open(final String file) {
             try (JarFile nar = new JarFile(Path.of(file).toFile())) {
@@ -40,12 +45,22 @@ class NarContentsTest {
                         .filter(name -> name.startsWith(details) && name.endsWith("/additionalDetails.md"))
                         .map(name -> name.substring(details.length(), name.length() - "/additionalDetails.md".length()))
                         .sorted().toList();
-                return new Nar(nar.getManifest(), bundled,
-                        new String(nar.getInputStream(nar.getEntry("META-INF/docs/extension-manifest.xml")).readAllBytes(), StandardCharsets.UTF_8),
-                        documented);
+                return new Nar(nar.getManifest(), bundled, text(nar, "META-INF/docs/extension-manifest.xml"), documented,
+                        text(nar, "META-INF/LICENSE"), text(nar, "META-INF/NOTICE"));
             } catch (final IOException e) {
                 throw new UncheckedIOException(e);
             }
+        }
+
+        private static String text(final JarFile nar, final String entry) throws IOException {
+            final ZipEntry found = nar.getEntry(entry);
+            assertNotNull(found, entry + " missing from " + nar.getName());
+            return new String(nar.getInputStream(found).readAllBytes(), StandardCharsets.UTF_8);
+        }
+
+        /** A bundled jar's artifact ID: its file name without the version. */
+        static String artifactId(final String jar) {
+            return jar.replaceFirst("-\\d[^-]*(-SNAPSHOT)?\\.jar$", "");
         }
 
         String attribute(final String name) {
@@ -105,8 +120,8 @@ class NarContentsTest {
                 "CONTROLLER_SERVICE io.github.bulkimport.nifi.service.StandardBulkImportConnectionService",
                 "PROCESSOR io.github.bulkimport.nifi.processors.action.AbortBulkImport",
                 "PROCESSOR io.github.bulkimport.nifi.processors.action.CommitBulkImport",
-                "PROCESSOR io.github.bulkimport.nifi.processors.progress.GetBulkImportProgress",
                 "PROCESSOR io.github.bulkimport.nifi.processors.listing.ListBulkImportJobs",
+                "PROCESSOR io.github.bulkimport.nifi.processors.progress.GetBulkImportProgress",
                 "PROCESSOR io.github.bulkimport.nifi.processors.trigger.TriggerBulkImport"), BUNDLE.components());
         assertEquals(BUNDLE.components().stream().map(component -> component.substring(component.indexOf(' ') + 1)).sorted().toList(),
                 BUNDLE.documented(), "every component has its additionalDetails.md");
@@ -114,5 +129,21 @@ class NarContentsTest {
         assertTrue(BUNDLE.extensions().contains("<providedServiceAPI><className>io.github.bulkimport.nifi.api.BulkImportConnectionService</className>"
                 + "<groupId>io.github.bulkimport</groupId><artifactId>nifi-bulkimport-service-api-nar</artifactId>"),
                 "the service implements the API of the parent NAR");
+    }
+
+    @Test
+    void eachNarCarriesTheApacheLicenseAndANoticeNamingEveryThirdPartyJarItBundles() {
+        for (final Nar nar : List.of(SERVICE_API, BUNDLE)) {
+            assertTrue(nar.license().contains("Apache License") && nar.license().contains("Version 2.0, January 2004"), "Apache-2.0 text in LICENSE");
+            assertTrue(nar.notice().startsWith(nar.attribute("Nar-Id") + "\n"), "NOTICE names its NAR first: " + nar.notice().lines().findFirst());
+            for (final String jar : nar.bundled()) {
+                final String artifactId = Nar.artifactId(jar);
+                assertTrue(jar.startsWith(OWN_JARS) || nar.notice().contains(artifactId), artifactId + " is bundled but not named in the NOTICE");
+            }
+        }
+        assertEquals("jackson-core", Nar.artifactId("jackson-core-2.20.1.jar"));
+        assertEquals("httpcore5-h2", Nar.artifactId("httpcore5-h2-5.4.4.jar"));
+        assertTrue(BUNDLE.bundled().stream().noneMatch(jar -> jar.startsWith("jackson-core-")) || BUNDLE.license().contains("FastDoubleParser"),
+                "jackson-core shades FastDoubleParser (MIT): its license belongs in the LICENSE's subcomponents");
     }
 }
