@@ -208,10 +208,15 @@ public class TriggerBulkImport extends AbstractBulkImportProcessor<TriggerRoutin
         final BulkImportConnectionService service = connectionService(context);
         try {
             final int maxMembers = context.getProperty(BatchTaker.MAX_FLOWFILES_PER_JOB).asInteger();
+            final long releasesSeen = sharesInFlight.releases();
             final JobMemory.Snapshot memory = jobMemory.remembersJobs() || maxMembers > 1 ? readMemory(routing) : null;
             final List<Batch> taken = new BatchTaker(shares, context, session, optionProperties, service.getDeployment(), memory, routing)
                     .take(maxMembers, MAX_JOBS_PER_TRIGGER, MAX_FLOWFILES_PER_TRIGGER);
-            final List<Batch> toSend = routing.toSend(taken, memory, waiting, sharesInFlight);
+            List<Batch> toSend = routing.toSend(taken, memory, waiting, sharesInFlight);
+            if (memory != null && !toSend.isEmpty() && sharesInFlight.releases() != releasesSeen) {
+                // another task remembered jobs and released their shares since this one read the memory: a share just claimed may have its job
+                toSend = routing.reattachRemembered(toSend, memory, readMemory(routing));
+            }
             markPending(session, routing, toSend, maxMembers > 1);
             // after a transient error, or once the time is up, the rest wait in the queue, untouched
             requestsInFlight.sendAll(toSend, batch -> service.startJob(batch.request(), batch.key()),

@@ -185,6 +185,43 @@ public final class TriggerRouting extends Routing {
         return Batch.of(mine);
     }
 
+    /**
+     * The batches to send, read again against the job memory as another task left it after this run first
+     * read it: members whose job it now knows go to success; members another task's request now holds (a
+     * request whose outcome is unknown) wait in the queue, to be bound to it. A bound request is only sent
+     * whole, so what is left of one waits too.
+     */
+    List<Batch> reattachRemembered(final List<Batch> toSend, final JobMemory.Snapshot before, final JobMemory.Snapshot now) {
+        final List<Batch> stillToSend = new ArrayList<>(toSend.size());
+        for (final Batch batch : toSend) {
+            Batch unknown = reattachKnown(batch, now);
+            if (unknown != null && !unknown.isBound()) {
+                unknown = withoutNewlyPending(unknown, before, now);
+            }
+            if (unknown == batch || unknown != null && !batch.isBound()) {
+                stillToSend.add(unknown);
+            } else if (unknown != null) {
+                backToQueue(unknown);
+            }
+        }
+        return stillToSend;
+    }
+
+    private Batch withoutNewlyPending(final Batch batch, final JobMemory.Snapshot before, final JobMemory.Snapshot now) {
+        final List<FlowFileShare> free = new ArrayList<>(batch.flowFiles());
+        for (final FlowFileShare member : batch.members()) {
+            if (now != null && before.pendingRequest(member.memoryKey()).isEmpty() && now.pendingRequest(member.memoryKey()).isPresent()) {
+                backToQueue(Batch.of(List.of(member)));
+            } else {
+                free.add(member);
+            }
+        }
+        if (free.isEmpty()) {
+            return null;
+        }
+        return free.size() == batch.flowFiles() ? batch : Batch.of(free);
+    }
+
     /** The shares this run claimed: released once its requests are answered and remembered. */
     Set<String> claims() {
         return claims;
