@@ -6,13 +6,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The flow the system tests and the demo build through the REST API:
+ * The flow of {@code flows/bulk-import-after-upload.json}, as the system tests, the benchmark and the demo
+ * run it: the committed definition uploaded into a group, fed by a GenerateFlowFile standing in for the
+ * upload processor, its output ports ending in funnels where flowfiles stay queued to be counted.
  * <pre>
- * GenerateFlowFile (attributes as PutS3Object writes them) ─success─▶ TriggerBulkImport ─success─▶ GetBulkImportProgress ─success─▶ (done)
- *                                                   ↺ retry          └─failure─▶ (not started)   ↺ running, retry
- *                                                                                                └─failure, expired, uncommitted─▶ (failed)
+ * [Uploaded files] ─▶ TriggerBulkImport ─success─▶ GetBulkImportProgress ─success─▶ [Imported]
+ *   ↺ retry          └─failure─▶ Alert: import not started ─▶ [Not started]   ↺ running, retry
+ *                                                         └─failure, expired, uncommitted─▶ Alert: import failed ─▶ [Failed]
  * </pre>
- * The three funnels have no way out, so flowfiles stay queued in front of them to be counted.
  */
 public record BulkImportFlow(
         String groupId,
@@ -30,7 +31,18 @@ public record BulkImportFlow(
     public static final String PROGRESS_TYPE = "io.github.bulkimport.nifi.processors.progress.GetBulkImportProgress";
     public static final String SERVICE_TYPE = "io.github.bulkimport.nifi.service.StandardBulkImportConnectionService";
     public static final String GENERATE_TYPE = "org.apache.nifi.processors.standard.GenerateFlowFile";
+    public static final String LOG_MESSAGE_TYPE = "org.apache.nifi.processors.standard.LogMessage";
     private static final String NUMBERED_KEY = "vectors/part-${nextInt():toString():padLeft(5, '0')}.parquet";
+
+    /** The names of the definition's components, by which the harness finds them. */
+    static final String UPLOADED = "Uploaded files";
+    static final String TRIGGER = "TriggerBulkImport";
+    static final String PROGRESS = "GetBulkImportProgress";
+    static final String NOT_STARTED_ALERT = "Alert: import not started";
+    static final String FAILED_ALERT = "Alert: import failed";
+    static final String IMPORTED = "Imported";
+    static final String NOT_STARTED = "Not started";
+    static final String FAILED = "Failed";
 
     /**
      * @param endpoint   the Milvus (or emulator) address
@@ -40,46 +52,120 @@ public record BulkImportFlow(
      * @param penalty    the polling interval of GetBulkImportProgress and the retry delay of TriggerBulkImport
      */
     public record Settings(String name, String endpoint, String token, String collection, String bucket, Duration penalty) {
+
+        /** The definition's parameters for these settings. */
+        Map<String, String> parameters() {
+            return Map.of(FlowDefinition.ENDPOINT_URL, endpoint, FlowDefinition.API_KEY, token, FlowDefinition.COLLECTION, collection);
+        }
+
+        /** How the harness schedules the polling processors: at once, penalized for {@code penalty}. */
+        Map<String, String> polling() {
+            return Map.of("penaltyDuration", penalty.toMillis() + " ms", "yieldDuration", "1 sec", "schedulingPeriod", "0 sec");
+        }
     }
 
+    /** Builds the definition's components in {@code group}, whose connection service is {@code service}. */
+    static void buildDefinition(final NiFiRestClient rest, final String group, final String service) throws IOException {
+        // one column right of the canvas's palettes; alerts and exits to the right, each label at its own bend
+        final double column = 480;
+        final double alerts = column + 800;
+        final double exits = alerts + 560;
+        final double[] rows = {40, 220, 480, 760};
+        final String uploaded = rest.createPort(group, NiFiRestClient.PortType.INPUT, UPLOADED, column + 56, rows[0]);
+        final String trigger = rest.createProcessor(group, TRIGGER_TYPE, TRIGGER, column, rows[1],
+                Map.of("Connection Service", service, "Collection Name", "#{" + FlowDefinition.COLLECTION + "}"), Map.of(), List.of());
+        final String progress = rest.createProcessor(group, PROGRESS_TYPE, PROGRESS, column, rows[2],
+                Map.of("Connection Service", service), Map.of(), List.of());
+        final String notStartedAlert = rest.createProcessor(group, LOG_MESSAGE_TYPE, NOT_STARTED_ALERT, alerts, rows[1],
+                alert("Bulk import not started for ${bulkimport.object.urls:replaceNull(${s3.key})}: ${bulkimport.error.code} ${bulkimport.error.message}"),
+                Map.of(), List.of());
+        final String failedAlert = rest.createProcessor(group, LOG_MESSAGE_TYPE, FAILED_ALERT, alerts, rows[2],
+                alert("Bulk import job ${bulkimport.job.id} ended ${bulkimport.state} for ${bulkimport.object.urls}: "
+                        + "${bulkimport.reason:replaceNull(${bulkimport.error.message})}"),
+                Map.of(), List.of());
+        final String imported = rest.createPort(group, NiFiRestClient.PortType.OUTPUT, IMPORTED, column + 56, rows[3]);
+        final String notStarted = rest.createPort(group, NiFiRestClient.PortType.OUTPUT, NOT_STARTED, exits, rows[1] + 24);
+        final String failed = rest.createPort(group, NiFiRestClient.PortType.OUTPUT, FAILED, exits, rows[2] + 24);
+
+        final NiFiRestClient.End triggerEnd = NiFiRestClient.End.processor(group, trigger);
+        final NiFiRestClient.End progressEnd = NiFiRestClient.End.processor(group, progress);
+        final String toTrigger = rest.connect(group, NiFiRestClient.PortType.INPUT.end(group, uploaded), triggerEnd, List.of(), null);
+        // in a cluster, the uploads spread over the nodes (the definition's default; a single node ignores it)
+        rest.loadBalanceRoundRobin(toTrigger);
+        rest.connect(group, trigger, trigger, "PROCESSOR", List.of("retry"), new double[] {column + 352 + 140, rows[1] - 30});
+        rest.connect(group, trigger, notStartedAlert, "PROCESSOR", List.of("failure"), null);
+        rest.connect(group, trigger, progress, "PROCESSOR", List.of("success"), null);
+        rest.connect(group, progress, progress, "PROCESSOR", List.of("running", "retry"), new double[] {column + 352 + 140, rows[2] - 30});
+        // a job started with auto_commit = false waits Uncommitted for a commit this flow does not make: someone must look
+        rest.connect(group, progress, failedAlert, "PROCESSOR", List.of("failure", "expired", "uncommitted"), null);
+        rest.connect(group, progressEnd, NiFiRestClient.PortType.OUTPUT.end(group, imported), List.of("success"), null);
+        rest.connect(group, NiFiRestClient.End.processor(group, notStartedAlert), NiFiRestClient.PortType.OUTPUT.end(group, notStarted),
+                List.of("success"), null);
+        rest.connect(group, NiFiRestClient.End.processor(group, failedAlert), NiFiRestClient.PortType.OUTPUT.end(group, failed),
+                List.of("success"), null);
+    }
+
+    /** A LogMessage at WARN level: a bulletin on the canvas, where a flow would send a mail or a chat message. */
+    static Map<String, String> alert(final String message) {
+        return Map.of("log-level", "warn", "log-message", message);
+    }
+
+    /**
+     * Uploads the definition into a group of its own under {@code parentGroupId}, with a GenerateFlowFile
+     * that makes flowfiles as PutS3Object leaves them, and funnels after the output ports; sets its
+     * parameters, enables its service, starts its ports and alerts (TriggerBulkImport and
+     * GetBulkImportProgress wait for {@link #start}).
+     */
     public static BulkImportFlow create(final NiFiRestClient rest, final String parentGroupId, final double x, final double y,
                                         final Settings settings) throws IOException {
-        final String group = rest.createProcessGroup(parentGroupId, settings.name(), x, y);
-        final String service = rest.createControllerService(group, SERVICE_TYPE, "Milvus connection", Map.of(
-                "Deployment", "MILVUS",
-                "Endpoint URL", settings.endpoint(),
-                "API Key or Token", settings.token(),
-                "Response Timeout", "5 secs"));
+        final String outer = rest.createProcessGroup(parentGroupId, settings.name(), x, y);
+        final String group = FlowDefinition.AFTER_UPLOAD.upload(rest, outer, FlowDefinition.AFTER_UPLOAD.groupName(), 480, 300);
+        final NiFiRestClient.GroupContents inside = rest.contents(group);
+        final String parameters = rest.copyParameterContext(group, FlowDefinition.AFTER_UPLOAD.groupName() + ": " + settings.name());
+        rest.setParameters(parameters, settings.parameters(), Duration.ofSeconds(60));
+        final String service = inside.service(FlowDefinition.SERVICE);
+        rest.updateControllerServiceProperties(service, Map.of("Response Timeout", "5 secs"));
         rest.enableControllerService(service, Duration.ofSeconds(30));
 
-        // one column right of the canvas's palettes; every label at its own bend, loops and exits to the right
-        final double column = 480;
-        final double exit = column + 352 + 160;
-        final String penalty = settings.penalty().toMillis() + " ms";
-        final String generate = rest.createProcessor(group, GENERATE_TYPE, "Uploaded files (as PutS3Object leaves them)", column, 40,
-                Map.of("File Size", "0B", "Batch Size", "1", "s3.bucket", settings.bucket(),
-                        "s3.key", NUMBERED_KEY),
-                Map.of("schedulingPeriod", "1 min"), List.of());
-        final String trigger = rest.createProcessor(group, TRIGGER_TYPE, "TriggerBulkImport", column, 300,
-                Map.of("Connection Service", service, "Collection Name", settings.collection()),
-                Map.of("penaltyDuration", penalty, "yieldDuration", "1 sec", "schedulingPeriod", "0 sec"), List.of());
-        final String progress = rest.createProcessor(group, PROGRESS_TYPE, "GetBulkImportProgress", column, 560,
-                Map.of("Connection Service", service, "Maximum Wait Time", "10 min"),
-                Map.of("penaltyDuration", penalty, "yieldDuration", "1 sec", "schedulingPeriod", "0 sec"), List.of());
-        final String doneFunnel = rest.createFunnel(group, column + 156, 860);
-        final String notStartedFunnel = rest.createFunnel(group, exit + 300, 400);
-        final String failedFunnel = rest.createFunnel(group, exit + 300, 660);
+        final String trigger = inside.processor(TRIGGER);
+        final String progress = inside.processor(PROGRESS);
+        rest.updateProcessorConfig(trigger, settings.polling());
+        rest.updateProcessorConfig(progress, settings.polling());
+        rest.updateProcessorProperties(progress, Map.of("Maximum Wait Time", "10 min"));
 
-        final String toTrigger = rest.connect(group, generate, trigger, "PROCESSOR", List.of("success"), new double[] {column + 176, 234});
-        rest.connect(group, trigger, trigger, "PROCESSOR", List.of("retry"), new double[] {exit, 300});
-        final String notStarted = rest.connect(group, trigger, notStartedFunnel, "FUNNEL", List.of("failure"), new double[] {exit, 420});
-        final String started = rest.connect(group, trigger, progress, "PROCESSOR", List.of("success"), new double[] {column + 176, 494});
-        rest.connect(group, progress, progress, "PROCESSOR", List.of("running", "retry"), new double[] {exit, 560});
-        final String done = rest.connect(group, progress, doneFunnel, "FUNNEL", List.of("success"), new double[] {column + 176, 780});
-        // a job started with auto_commit = false waits Uncommitted for a commit this flow does not make: someone must look
-        final String failed = rest.connect(group, progress, failedFunnel, "FUNNEL", List.of("failure", "expired", "uncommitted"),
-                new double[] {exit, 690});
-        return new BulkImportFlow(group, service, generate, trigger, progress, toTrigger, started, done, notStarted, failed);
+        final String generate = rest.createProcessor(outer, GENERATE_TYPE, "Uploaded files (as PutS3Object leaves them)", 480, 40,
+                Map.of("File Size", "0B", "Batch Size", "1", "s3.bucket", settings.bucket(), "s3.key", NUMBERED_KEY),
+                Map.of("schedulingPeriod", "1 min"), List.of());
+        rest.connect(outer, NiFiRestClient.End.processor(outer, generate), NiFiRestClient.PortType.INPUT.end(group, inside.inputPort(UPLOADED)),
+                List.of("success"), null);
+        final String done = toFunnel(rest, outer, group, inside.outputPort(IMPORTED), 480 + 156, 560);
+        final String notStarted = toFunnel(rest, outer, group, inside.outputPort(NOT_STARTED), 1100, 360);
+        final String failed = toFunnel(rest, outer, group, inside.outputPort(FAILED), 1100, 460);
+        startPassive(rest, group, inside);
+        return new BulkImportFlow(outer, service, generate, trigger, progress, inside.connection(inside.inputPort(UPLOADED), trigger),
+                inside.connection(trigger, progress), done, notStarted, failed);
+    }
+
+    /** Connects an output port of {@code group} to a new funnel of {@code outer}; returns the connection, where flowfiles stay to be counted. */
+    static String toFunnel(final NiFiRestClient rest, final String outer, final String group, final String port, final double x, final double y)
+            throws IOException {
+        final String funnel = rest.createFunnel(outer, x, y);
+        return rest.connect(outer, NiFiRestClient.PortType.OUTPUT.end(group, port), new NiFiRestClient.End(funnel, outer, "FUNNEL"), List.of(), null);
+    }
+
+    /** Starts what only passes flowfiles on: the ports and the alerts. */
+    static void startPassive(final NiFiRestClient rest, final String group, final NiFiRestClient.GroupContents inside) throws IOException {
+        for (final String port : inside.inputPorts().values()) {
+            rest.setPortState(NiFiRestClient.PortType.INPUT, port, "RUNNING");
+        }
+        for (final String port : inside.outputPorts().values()) {
+            rest.setPortState(NiFiRestClient.PortType.OUTPUT, port, "RUNNING");
+        }
+        for (final Map.Entry<String, String> processor : inside.processors().entrySet()) {
+            if (processor.getKey().startsWith("Alert: ")) {
+                rest.setProcessorState(processor.getValue(), "RUNNING");
+            }
+        }
     }
 
     /**

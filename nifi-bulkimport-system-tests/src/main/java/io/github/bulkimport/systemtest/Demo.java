@@ -73,11 +73,12 @@ public final class Demo {
 
         final NiFiRestClient rest = nifi.rest();
         rest.awaitProcessorType(BulkImportFlow.TRIGGER_TYPE, Duration.ofSeconds(60));
-        // two process groups side by side, right of the canvas's palettes: the whole demo at first sight
+        // two process groups, one above the other in one column right of the canvas's palettes: both in view at first sight, whether
+        // the canvas opens at its origin or centred on what it holds (side by side, the second group ended partly under the palettes)
         final String canvas = rest.rootGroupId();
         final BulkImportFlow files = BulkImportFlow.create(rest, canvas, 480, 80,
                 new BulkImportFlow.Settings("1. One job per uploaded file", emulatorUrl, TOKEN, "demo_vectors", "milvus-bucket", Duration.ofSeconds(2)));
-        final DatasetFlow dataset = DatasetFlow.create(rest, canvas, 960, 80,
+        final DatasetFlow dataset = DatasetFlow.create(rest, canvas, 480, 340,
                 new BulkImportFlow.Settings("2. A dataset, all or nothing (two-phase)", emulatorUrl, TOKEN, "demo_dataset", "milvus-bucket",
                         Duration.ofSeconds(2)), false);
         files.generate(rest, FLOWFILES - 1);

@@ -5,16 +5,20 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * The few calls of NiFi's REST API needed to build, run and inspect a flow.
@@ -40,9 +44,14 @@ public final class NiFiRestClient {
         } else {
             request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
         }
+        final String answer = exchange(request.build(), method, path);
+        return answer.isEmpty() ? JSON.createObjectNode() : JSON.readTree(answer);
+    }
+
+    private String exchange(final HttpRequest request, final String method, final String path) throws IOException {
         final HttpResponse<String> response;
         try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
@@ -50,7 +59,7 @@ public final class NiFiRestClient {
         if (response.statusCode() / 100 != 2) {
             throw new IOException(method + " " + path + " answered " + response.statusCode() + ": " + response.body());
         }
-        return response.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(response.body());
+        return response.body();
     }
 
     private JsonNode get(final String path) throws IOException {
@@ -143,6 +152,14 @@ public final class NiFiRestClient {
         return send("POST", "/process-groups/" + groupId + "/funnels", entity).path("id").asText();
     }
 
+    /** One end of a connection: a component, the group it is in, and its type (PROCESSOR, FUNNEL, INPUT_PORT, OUTPUT_PORT). */
+    public record End(String id, String groupId, String type) {
+
+        public static End processor(final String groupId, final String id) {
+            return new End(id, groupId, "PROCESSOR");
+        }
+    }
+
     /**
      * Connects a processor to a processor or funnel through a bend point, where NiFi draws the
      * connection's label.
@@ -151,14 +168,59 @@ public final class NiFiRestClient {
      */
     public String connect(final String groupId, final String sourceId, final String destinationId, final String destinationType,
                           final List<String> relationships, final double[] bend) throws IOException {
+        return connect(groupId, End.processor(groupId, sourceId), new End(destinationId, groupId, destinationType), relationships, bend);
+    }
+
+    /**
+     * Connects any two components of a group, or of a group and its child groups' ports.
+     *
+     * @param relationships the source processor's relationships; empty for a port or funnel
+     * @param bend          {x, y}, or {@code null} for a straight line
+     */
+    public String connect(final String groupId, final End source, final End destination, final List<String> relationships, final double[] bend)
+            throws IOException {
         final ObjectNode entity = entity(0);
         final ObjectNode component = entity.putObject("component");
-        component.putObject("source").put("id", sourceId).put("groupId", groupId).put("type", "PROCESSOR");
-        component.putObject("destination").put("id", destinationId).put("groupId", groupId).put("type", destinationType);
+        component.putObject("source").put("id", source.id()).put("groupId", source.groupId()).put("type", source.type());
+        component.putObject("destination").put("id", destination.id()).put("groupId", destination.groupId()).put("type", destination.type());
         final ArrayNode selected = component.putArray("selectedRelationships");
         relationships.forEach(selected::add);
-        component.putArray("bends").addObject().put("x", bend[0]).put("y", bend[1]);
+        if (bend != null) {
+            component.putArray("bends").addObject().put("x", bend[0]).put("y", bend[1]);
+        }
         return send("POST", "/process-groups/" + groupId + "/connections", entity).path("id").asText();
+    }
+
+    /** Creates an input or output port. */
+    public String createPort(final String groupId, final PortType type, final String name, final double x, final double y) throws IOException {
+        final ObjectNode entity = entity(0);
+        position(entity.putObject("component").put("name", name), x, y);
+        return send("POST", "/process-groups/" + groupId + "/" + type.path, entity).path("id").asText();
+    }
+
+    /** The two kinds of port, with their REST paths and connection types. */
+    public enum PortType {
+        INPUT("input-ports", "INPUT_PORT"), OUTPUT("output-ports", "OUTPUT_PORT");
+
+        private final String path;
+        private final String connectableType;
+
+        PortType(final String path, final String connectableType) {
+            this.path = path;
+            this.connectableType = connectableType;
+        }
+
+        public End end(final String groupId, final String portId) {
+            return new End(portId, groupId, connectableType);
+        }
+    }
+
+    /** Starts or stops a port. */
+    public void setPortState(final PortType type, final String portId, final String state) throws IOException {
+        final JsonNode port = get("/" + type.path + "/" + portId);
+        final ObjectNode runStatus = entity(port.path("revision").path("version").asLong());
+        runStatus.put("state", state);
+        send("PUT", "/" + type.path + "/" + portId + "/run-status", runStatus);
     }
 
     /** Sets how many flowfiles a connection holds before back pressure stops its source. */
@@ -228,6 +290,15 @@ public final class NiFiRestClient {
         return send("POST", "/process-groups/" + groupId + "/controller-services", entity).path("id").asText();
     }
 
+    /** Changes properties of a disabled controller service. */
+    public void updateControllerServiceProperties(final String serviceId, final Map<String, String> properties) throws IOException {
+        final JsonNode service = get("/controller-services/" + serviceId);
+        final ObjectNode entity = entity(service.path("revision").path("version").asLong());
+        final ObjectNode props = entity.putObject("component").put("id", serviceId).putObject("properties");
+        properties.forEach(props::put);
+        send("PUT", "/controller-services/" + serviceId, entity);
+    }
+
     /** Enables a controller service and waits until it is enabled; fails with its validation errors. */
     public void enableControllerService(final String serviceId, final Duration timeout) throws IOException {
         final long deadline = System.nanoTime() + timeout.toNanos();
@@ -249,6 +320,175 @@ public final class NiFiRestClient {
             sleep(200);
         }
         throw new IOException("controller service " + serviceId + " did not become enabled");
+    }
+
+    // ---- parameters and flow definitions -----------------------------------------------------------
+
+    /** One parameter of a parameter context. */
+    public record Parameter(String name, String value, boolean sensitive, String description) {
+    }
+
+    /** Creates a parameter context and makes it the group's. */
+    public String createParameterContext(final String groupId, final String name, final List<Parameter> parameters) throws IOException {
+        final ObjectNode entity = entity(0);
+        final ObjectNode component = entity.putObject("component").put("name", name);
+        final ArrayNode list = component.putArray("parameters");
+        for (final Parameter parameter : parameters) {
+            final ObjectNode node = list.addObject().putObject("parameter").put("name", parameter.name()).put("sensitive", parameter.sensitive())
+                    .put("description", parameter.description());
+            if (parameter.value() != null) {
+                node.put("value", parameter.value());
+            }
+        }
+        final String contextId = send("POST", "/parameter-contexts", entity).path("id").asText();
+        final JsonNode group = get("/process-groups/" + groupId);
+        final ObjectNode update = entity(group.path("revision").path("version").asLong());
+        update.putObject("component").put("id", groupId).putObject("parameterContext").put("id", contextId);
+        send("PUT", "/process-groups/" + groupId, update);
+        return contextId;
+    }
+
+    /**
+     * Gives a group a parameter context of its own, a copy of the one it has: an upload reuses a context
+     * of the same name, so two groups uploaded from one definition would otherwise share their settings.
+     * Returns the new context's ID.
+     */
+    public String copyParameterContext(final String groupId, final String name) throws IOException {
+        final JsonNode context = get("/parameter-contexts/" + parameterContextOf(groupId)).path("component");
+        final List<Parameter> parameters = new ArrayList<>();
+        for (final JsonNode entry : context.path("parameters")) {
+            final JsonNode parameter = entry.path("parameter");
+            final boolean sensitive = parameter.path("sensitive").asBoolean();
+            parameters.add(new Parameter(parameter.path("name").asText(), sensitive || parameter.path("value").isNull() ? null
+                    : parameter.path("value").asText(), sensitive, parameter.path("description").asText()));
+        }
+        return createParameterContext(groupId, name, parameters);
+    }
+
+    /** The ID of the group's parameter context. */
+    public String parameterContextOf(final String groupId) throws IOException {
+        return get("/process-groups/" + groupId).path("component").path("parameterContext").path("id").asText();
+    }
+
+    /**
+     * Sets parameter values, as the UI does: through an update request, which NiFi applies by stopping
+     * and restarting what refers to them; waits until it is done.
+     */
+    public void setParameters(final String contextId, final Map<String, String> values, final Duration timeout) throws IOException {
+        final JsonNode context = get("/parameter-contexts/" + contextId);
+        final ObjectNode entity = entity(context.path("revision").path("version").asLong());
+        entity.put("id", contextId);
+        final ObjectNode component = entity.putObject("component").put("id", contextId);
+        final ArrayNode list = component.putArray("parameters");
+        final Map<String, Boolean> sensitive = new HashMap<>();
+        context.path("component").path("parameters").forEach(p -> sensitive.put(p.path("parameter").path("name").asText(),
+                p.path("parameter").path("sensitive").asBoolean()));
+        values.forEach((name, value) -> list.addObject().putObject("parameter").put("name", name).put("value", value)
+                .put("sensitive", sensitive.getOrDefault(name, false)));
+        JsonNode request = send("POST", "/parameter-contexts/" + contextId + "/update-requests", entity).path("request");
+        final String requestId = request.path("requestId").asText();
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            while (!request.path("complete").asBoolean() && System.nanoTime() < deadline) {
+                sleep(200);
+                request = get("/parameter-contexts/" + contextId + "/update-requests/" + requestId).path("request");
+            }
+            if (!request.path("complete").asBoolean() || !request.path("failureReason").isMissingNode() && !request.path("failureReason").isNull()) {
+                throw new IOException("parameters of " + contextId + " not set: " + request.path("failureReason").asText("not done in " + timeout));
+            }
+        } finally {
+            send("DELETE", "/parameter-contexts/" + contextId + "/update-requests/" + requestId, null);
+        }
+    }
+
+    /** The group as a flow definition, as the UI's "Download flow definition" gives it. */
+    public String downloadFlowDefinition(final String groupId) throws IOException {
+        return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(get("/process-groups/" + groupId + "/download"));
+    }
+
+    /** Uploads a flow definition as a new child group, as the UI's "Upload flow definition" does; returns the new group's ID. */
+    public String uploadFlowDefinition(final String parentId, final String name, final double x, final double y, final byte[] definition)
+            throws IOException {
+        final String boundary = "flow-definition-" + UUID.randomUUID();
+        final ByteArrayOutputStream body = new ByteArrayOutputStream();
+        final Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("groupName", name);
+        fields.put("positionX", String.valueOf(x));
+        fields.put("positionY", String.valueOf(y));
+        fields.put("clientId", UUID.randomUUID().toString());
+        fields.put("disconnectedNodeAcknowledged", "false");
+        for (final Map.Entry<String, String> field : fields.entrySet()) {
+            body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field.getKey() + "\"\r\n\r\n" + field.getValue()
+                    + "\r\n").getBytes(StandardCharsets.UTF_8));
+        }
+        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + name + ".json\"\r\n"
+                + "Content-Type: application/json\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        body.writeBytes(definition);
+        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        final HttpRequest request = HttpRequest.newBuilder(URI.create(api + "/process-groups/" + parentId + "/process-groups/upload"))
+                .timeout(Duration.ofSeconds(60)).header("Accept", "application/json").header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build();
+        return JSON.readTree(exchange(request, "POST", "/process-groups/" + parentId + "/process-groups/upload")).path("id").asText();
+    }
+
+    /** What a group holds, by kind and name: processors, input ports, output ports; and its connections. */
+    public record GroupContents(Map<String, String> processors, Map<String, String> inputPorts, Map<String, String> outputPorts,
+                                List<Connection> connections, Map<String, String> services) {
+
+        /** The ID of the connection from one component to another. */
+        public String connection(final String sourceId, final String destinationId) {
+            return connections.stream().filter(c -> c.sourceId().equals(sourceId) && c.destinationId().equals(destinationId)).findFirst()
+                    .map(Connection::id).orElseThrow(() -> new IllegalStateException("no connection from " + sourceId + " to " + destinationId));
+        }
+
+        public String processor(final String name) {
+            return named(processors, name);
+        }
+
+        public String inputPort(final String name) {
+            return named(inputPorts, name);
+        }
+
+        public String outputPort(final String name) {
+            return named(outputPorts, name);
+        }
+
+        public String service(final String name) {
+            return named(services, name);
+        }
+
+        private static String named(final Map<String, String> components, final String name) {
+            final String id = components.get(name);
+            if (id == null) {
+                throw new IllegalStateException("no component named '" + name + "' among " + components.keySet());
+            }
+            return id;
+        }
+    }
+
+    /** One connection of a group. */
+    public record Connection(String id, String sourceId, String destinationId) {
+    }
+
+    /** The components of a group (not of its child groups), with the controller services defined in it. */
+    public GroupContents contents(final String groupId) throws IOException {
+        final JsonNode flow = get("/flow/process-groups/" + groupId).path("processGroupFlow").path("flow");
+        final List<Connection> connections = new ArrayList<>();
+        flow.path("connections").forEach(c -> connections.add(new Connection(c.path("id").asText(), c.path("sourceId").asText(),
+                c.path("destinationId").asText())));
+        final Map<String, String> services = new HashMap<>();
+        for (final JsonNode service : get("/flow/process-groups/" + groupId + "/controller-services?includeAncestorGroups=false")
+                .path("controllerServices")) {
+            services.put(service.path("component").path("name").asText(), service.path("id").asText());
+        }
+        return new GroupContents(byName(flow.path("processors")), byName(flow.path("inputPorts")), byName(flow.path("outputPorts")),
+                connections, services);
+    }
+
+    private static Map<String, String> byName(final JsonNode entities) {
+        final Map<String, String> byName = new HashMap<>();
+        entities.forEach(e -> byName.put(e.path("component").path("name").asText(), e.path("id").asText()));
+        return byName;
     }
 
     // ---- running ------------------------------------------------------------------------------------
