@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * The answers of a server that misbehaves in ways a client must survive: it echoes credentials
@@ -54,34 +55,33 @@ final class HostileAnswers {
 
     /** The answer with its job ID, state, times, reason and numbers made hostile; other answers are kept. */
     HttpResponse hostile(final HttpResponse answer) {
-        final JsonNode envelope;
-        try {
-            envelope = mapper.readTree(answer.body());
-        } catch (final IOException notJson) {
-            return answer;
-        }
-        if (envelope == null || !envelope.path("data").isObject()) {
-            return answer;
-        }
-        final ObjectNode data = (ObjectNode) envelope.path("data");
-        spoil(data);
-        for (final JsonNode record : data.path("records")) {
-            spoil((ObjectNode) record);
-        }
-        for (final JsonNode detail : data.path("details")) {
-            spoil((ObjectNode) detail);
-        }
-        try {
-            return HttpResponse.of(answer.status(), "application/json", mapper.writeValueAsBytes(envelope));
-        } catch (final IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return withData(answer, data -> {
+            spoil(data);
+            for (final JsonNode record : data.path("records")) {
+                spoil((ObjectNode) record);
+            }
+            for (final JsonNode detail : data.path("details")) {
+                spoil((ObjectNode) detail);
+            }
+        });
     }
 
     /** The answer with the request's bearer token as its job ID, or, for a listing, with one more record named so. */
     HttpResponse secretAsJobId(final HttpRequest request, final HttpResponse answer) {
         final String authorization = String.valueOf(request.header("authorization"));
         final String token = authorization.startsWith("Bearer ") ? authorization.substring("Bearer ".length()).strip() : authorization;
+        return withData(answer, data -> {
+            if (data.has("jobId")) {
+                data.put("jobId", token);
+            }
+            if (data.path("records").isArray()) {
+                ((ArrayNode) data.path("records")).addObject().put("jobId", token).put("state", "Completed");
+            }
+        });
+    }
+
+    /** The answer with its envelope's {@code data} changed; an answer without one is kept. */
+    private HttpResponse withData(final HttpResponse answer, final Consumer<ObjectNode> change) {
         final JsonNode envelope;
         try {
             envelope = mapper.readTree(answer.body());
@@ -91,13 +91,7 @@ final class HostileAnswers {
         if (envelope == null || !envelope.path("data").isObject()) {
             return answer;
         }
-        final ObjectNode data = (ObjectNode) envelope.path("data");
-        if (data.has("jobId")) {
-            data.put("jobId", token);
-        }
-        if (data.path("records").isArray()) {
-            ((ArrayNode) data.path("records")).addObject().put("jobId", token).put("state", "Completed");
-        }
+        change.accept((ObjectNode) envelope.path("data"));
         try {
             return HttpResponse.of(answer.status(), "application/json", mapper.writeValueAsBytes(envelope));
         } catch (final IOException e) {

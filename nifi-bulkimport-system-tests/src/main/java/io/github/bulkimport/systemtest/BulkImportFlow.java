@@ -52,29 +52,18 @@ public record BulkImportFlow(
      * @param penalty    the polling interval of GetBulkImportProgress and the retry delay of TriggerBulkImport
      */
     public record Settings(String name, String endpoint, String token, String collection, String bucket, Duration penalty) {
-
-        /** The definition's parameters for these settings. */
-        Map<String, String> parameters() {
-            return Map.of(FlowDefinition.ENDPOINT_URL, endpoint, FlowDefinition.API_KEY, token, FlowDefinition.COLLECTION, collection);
-        }
-
-        /** How the harness schedules the polling processors: at once, penalized for {@code penalty}. */
-        Map<String, String> polling() {
-            return Map.of("penaltyDuration", penalty.toMillis() + " ms", "yieldDuration", "1 sec", "schedulingPeriod", "0 sec");
-        }
     }
 
     /** Builds the definition's components in {@code group}, whose connection service is {@code service}. */
     static void buildDefinition(final NiFiRestClient rest, final String group, final String service) throws IOException {
-        // one column right of the canvas's palettes; alerts and exits to the right, each label at its own bend
-        final double column = 480;
-        final double alerts = column + 800;
-        final double exits = alerts + 560;
-        final double[] rows = {40, 220, 480, 760};
-        final String uploaded = rest.createPort(group, NiFiRestClient.PortType.INPUT, UPLOADED, column + 56, rows[0]);
-        final String trigger = rest.createProcessor(group, TRIGGER_TYPE, TRIGGER, column, rows[1],
+        // two columns, 872 pixels in all: NiFi opens a group centred on what it holds, and a narrow flow stays clear of the palettes;
+        // each label at its own bend, loops and failures in the gap between the columns
+        final double alerts = 520;
+        final double[] rows = {0, 160, 520, 880};
+        final String uploaded = rest.createPort(group, NiFiRestClient.PortType.INPUT, UPLOADED, 56, rows[0]);
+        final String trigger = rest.createProcessor(group, TRIGGER_TYPE, TRIGGER, 0, rows[1],
                 Map.of("Connection Service", service, "Collection Name", "#{" + FlowDefinition.COLLECTION + "}"), Map.of(), List.of());
-        final String progress = rest.createProcessor(group, PROGRESS_TYPE, PROGRESS, column, rows[2],
+        final String progress = rest.createProcessor(group, PROGRESS_TYPE, PROGRESS, 0, rows[2],
                 Map.of("Connection Service", service), Map.of(), List.of());
         final String notStartedAlert = rest.createProcessor(group, LOG_MESSAGE_TYPE, NOT_STARTED_ALERT, alerts, rows[1],
                 alert("Bulk import not started for ${bulkimport.object.urls:replaceNull(${s3.key})}: ${bulkimport.error.code} ${bulkimport.error.message}"),
@@ -83,21 +72,22 @@ public record BulkImportFlow(
                 alert("Bulk import job ${bulkimport.job.id} ended ${bulkimport.state} for ${bulkimport.object.urls}: "
                         + "${bulkimport.reason:replaceNull(${bulkimport.error.message})}"),
                 Map.of(), List.of());
-        final String imported = rest.createPort(group, NiFiRestClient.PortType.OUTPUT, IMPORTED, column + 56, rows[3]);
-        final String notStarted = rest.createPort(group, NiFiRestClient.PortType.OUTPUT, NOT_STARTED, exits, rows[1] + 24);
-        final String failed = rest.createPort(group, NiFiRestClient.PortType.OUTPUT, FAILED, exits, rows[2] + 24);
+        final String imported = rest.createPort(group, NiFiRestClient.PortType.OUTPUT, IMPORTED, 56, rows[3]);
+        final String notStarted = rest.createPort(group, NiFiRestClient.PortType.OUTPUT, NOT_STARTED, alerts + 56, rows[1] + 240);
+        final String failed = rest.createPort(group, NiFiRestClient.PortType.OUTPUT, FAILED, alerts + 56, rows[2] + 240);
+        final double gap = 436;
 
         final NiFiRestClient.End triggerEnd = NiFiRestClient.End.processor(group, trigger);
         final NiFiRestClient.End progressEnd = NiFiRestClient.End.processor(group, progress);
         final String toTrigger = rest.connect(group, NiFiRestClient.PortType.INPUT.end(group, uploaded), triggerEnd, List.of(), null);
         // in a cluster, the uploads spread over the nodes (the definition's default; a single node ignores it)
         rest.loadBalanceRoundRobin(toTrigger);
-        rest.connect(group, trigger, trigger, "PROCESSOR", List.of("retry"), new double[] {column + 352 + 140, rows[1] - 30});
-        rest.connect(group, trigger, notStartedAlert, "PROCESSOR", List.of("failure"), null);
+        rest.connect(group, trigger, trigger, "PROCESSOR", List.of("retry"), new double[] {gap, rows[1] - 50});
+        rest.connect(group, trigger, notStartedAlert, "PROCESSOR", List.of("failure"), new double[] {gap, rows[1] + 170});
         rest.connect(group, trigger, progress, "PROCESSOR", List.of("success"), null);
-        rest.connect(group, progress, progress, "PROCESSOR", List.of("running", "retry"), new double[] {column + 352 + 140, rows[2] - 30});
+        rest.connect(group, progress, progress, "PROCESSOR", List.of("running", "retry"), new double[] {gap, rows[2] - 50});
         // a job started with auto_commit = false waits Uncommitted for a commit this flow does not make: someone must look
-        rest.connect(group, progress, failedAlert, "PROCESSOR", List.of("failure", "expired", "uncommitted"), null);
+        rest.connect(group, progress, failedAlert, "PROCESSOR", List.of("failure", "expired", "uncommitted"), new double[] {gap, rows[2] + 170});
         rest.connect(group, progressEnd, NiFiRestClient.PortType.OUTPUT.end(group, imported), List.of("success"), null);
         rest.connect(group, NiFiRestClient.End.processor(group, notStartedAlert), NiFiRestClient.PortType.OUTPUT.end(group, notStarted),
                 List.of("success"), null);
@@ -119,19 +109,11 @@ public record BulkImportFlow(
     public static BulkImportFlow create(final NiFiRestClient rest, final String parentGroupId, final double x, final double y,
                                         final Settings settings) throws IOException {
         final String outer = rest.createProcessGroup(parentGroupId, settings.name(), x, y);
-        final String group = FlowDefinition.AFTER_UPLOAD.upload(rest, outer, FlowDefinition.AFTER_UPLOAD.groupName(), 480, 300);
-        final NiFiRestClient.GroupContents inside = rest.contents(group);
-        final String parameters = rest.copyParameterContext(group, FlowDefinition.AFTER_UPLOAD.groupName() + ": " + settings.name());
-        rest.setParameters(parameters, settings.parameters(), Duration.ofSeconds(60));
-        final String service = inside.service(FlowDefinition.SERVICE);
-        rest.updateControllerServiceProperties(service, Map.of("Response Timeout", "5 secs"));
-        rest.enableControllerService(service, Duration.ofSeconds(30));
-
+        final FlowDefinition.Installed installed = FlowDefinition.AFTER_UPLOAD.install(rest, outer, settings);
+        final String group = installed.groupId();
+        final NiFiRestClient.GroupContents inside = installed.contents();
         final String trigger = inside.processor(TRIGGER);
         final String progress = inside.processor(PROGRESS);
-        rest.updateProcessorConfig(trigger, settings.polling());
-        rest.updateProcessorConfig(progress, settings.polling());
-        rest.updateProcessorProperties(progress, Map.of("Maximum Wait Time", "10 min"));
 
         final String generate = rest.createProcessor(outer, GENERATE_TYPE, "Uploaded files (as PutS3Object leaves them)", 480, 40,
                 Map.of("File Size", "0B", "Batch Size", "1", "s3.bucket", settings.bucket(), "s3.key", NUMBERED_KEY),
@@ -142,7 +124,7 @@ public record BulkImportFlow(
         final String notStarted = toFunnel(rest, outer, group, inside.outputPort(NOT_STARTED), 1100, 360);
         final String failed = toFunnel(rest, outer, group, inside.outputPort(FAILED), 1100, 460);
         startPassive(rest, group, inside);
-        return new BulkImportFlow(outer, service, generate, trigger, progress, inside.connection(inside.inputPort(UPLOADED), trigger),
+        return new BulkImportFlow(outer, installed.serviceId(), generate, trigger, progress, inside.connection(inside.inputPort(UPLOADED), trigger),
                 inside.connection(trigger, progress), done, notStarted, failed);
     }
 

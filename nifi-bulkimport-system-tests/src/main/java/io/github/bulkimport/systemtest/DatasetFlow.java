@@ -122,17 +122,9 @@ public record DatasetFlow(String groupId, String manifestId, String triggerId, S
     public static DatasetFlow create(final NiFiRestClient rest, final String parentGroupId, final double x, final double y,
                                      final BulkImportFlow.Settings settings, final boolean clustered) throws IOException {
         final String outer = rest.createProcessGroup(parentGroupId, settings.name(), x, y);
-        final String group = FlowDefinition.DATASET.upload(rest, outer, FlowDefinition.DATASET.groupName(), 480, 300);
-        final NiFiRestClient.GroupContents inside = rest.contents(group);
-        final String parameters = rest.copyParameterContext(group, FlowDefinition.DATASET.groupName() + ": " + settings.name());
-        rest.setParameters(parameters, settings.parameters(), Duration.ofSeconds(60));
-        final String service = inside.service(FlowDefinition.SERVICE);
-        rest.updateControllerServiceProperties(service, Map.of("Response Timeout", "5 secs"));
-        rest.enableControllerService(service, Duration.ofSeconds(30));
-        for (final String name : List.of(TRIGGER, "GetBulkImportProgress", "CommitBulkImport (the whole dataset)", "AbortBulkImport (the whole dataset)")) {
-            rest.updateProcessorConfig(inside.processor(name), settings.polling());
-        }
-        rest.updateProcessorProperties(inside.processor("GetBulkImportProgress"), Map.of("Maximum Wait Time", "10 min"));
+        final FlowDefinition.Installed installed = FlowDefinition.DATASET.install(rest, outer, settings);
+        final String group = installed.groupId();
+        final NiFiRestClient.GroupContents inside = installed.contents();
 
         final String manifest = rest.createProcessor(outer, STANDARD + "GenerateFlowFile", "Dataset manifest (one file per line)",
                 480, 40, Map.of("generate-ff-custom-text", "set before each run"), Map.of("schedulingPeriod", "1 min"), List.of());

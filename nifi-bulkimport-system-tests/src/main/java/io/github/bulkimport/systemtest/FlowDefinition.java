@@ -3,6 +3,7 @@ package io.github.bulkimport.systemtest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -64,6 +65,35 @@ public enum FlowDefinition {
     /** Uploads the committed file as a new group of {@code parentId}; returns the group's ID. */
     public String upload(final NiFiRestClient rest, final String parentId, final String name, final double x, final double y) throws IOException {
         return rest.uploadFlowDefinition(parentId, name, x, y, Files.readAllBytes(file(directory())));
+    }
+
+    /** A definition uploaded for the harness: its group, what the group holds, and its enabled connection service. */
+    public record Installed(String groupId, NiFiRestClient.GroupContents contents, String serviceId) {
+    }
+
+    /**
+     * Uploads the committed file into {@code outer} as the harness runs it: a parameter context of its own
+     * with the settings' endpoint, token and collection; a Response Timeout of 5 s; the service enabled;
+     * the polling processors scheduled at once and penalized for the settings' penalty, and a Maximum
+     * Wait Time of 10 min.
+     */
+    public Installed install(final NiFiRestClient rest, final String outer, final BulkImportFlow.Settings settings) throws IOException {
+        final String group = upload(rest, outer, groupName, 480, 300);
+        final NiFiRestClient.GroupContents contents = rest.contents(group);
+        final String parameters = rest.copyParameterContext(group, groupName + ": " + settings.name());
+        rest.setParameters(parameters, Map.of(ENDPOINT_URL, settings.endpoint(), API_KEY, settings.token(), COLLECTION, settings.collection()),
+                Duration.ofSeconds(60));
+        final String service = contents.service(SERVICE);
+        rest.updateControllerServiceProperties(service, Map.of("Response Timeout", "5 secs"));
+        rest.enableControllerService(service, Duration.ofSeconds(30));
+        for (final Map.Entry<String, String> processor : contents.processors().entrySet()) {
+            if (processor.getKey().contains("BulkImport")) {
+                rest.updateProcessorConfig(processor.getValue(), Map.of("penaltyDuration", settings.penalty().toMillis() + " ms",
+                        "yieldDuration", "1 sec", "schedulingPeriod", "0 sec"));
+            }
+        }
+        rest.updateProcessorProperties(contents.processor("GetBulkImportProgress"), Map.of("Maximum Wait Time", "10 min"));
+        return new Installed(group, contents, service);
     }
 
     public Path file(final Path flowsDirectory) {

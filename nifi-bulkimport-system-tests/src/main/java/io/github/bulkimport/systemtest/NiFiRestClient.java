@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * The few calls of NiFi's REST API needed to build, run and inspect a flow.
@@ -70,6 +71,13 @@ public final class NiFiRestClient {
         final ObjectNode entity = JSON.createObjectNode();
         entity.putObject("revision").put("version", revision);
         return entity;
+    }
+
+    /** Changes a component at its current revision: {@code change} fills in the component's fields to change. */
+    private void update(final String path, final String id, final Consumer<ObjectNode> change) throws IOException {
+        final ObjectNode entity = entity(get(path + id).path("revision").path("version").asLong());
+        change.accept(entity.putObject("component").put("id", id));
+        send("PUT", path + id, entity);
     }
 
     private static ObjectNode position(final ObjectNode component, final double x, final double y) {
@@ -225,18 +233,12 @@ public final class NiFiRestClient {
 
     /** Sets how many flowfiles a connection holds before back pressure stops its source. */
     public void setBackPressure(final String connectionId, final long objects) throws IOException {
-        final JsonNode connection = get("/connections/" + connectionId);
-        final ObjectNode entity = entity(connection.path("revision").path("version").asLong());
-        entity.putObject("component").put("id", connectionId).put("backPressureObjectThreshold", objects);
-        send("PUT", "/connections/" + connectionId, entity);
+        update("/connections/", connectionId, component -> component.put("backPressureObjectThreshold", objects));
     }
 
     /** Balances a connection's flowfiles across the cluster's nodes, round robin. */
     public void loadBalanceRoundRobin(final String connectionId) throws IOException {
-        final JsonNode connection = get("/connections/" + connectionId);
-        final ObjectNode entity = entity(connection.path("revision").path("version").asLong());
-        entity.putObject("component").put("id", connectionId).put("loadBalanceStrategy", "ROUND_ROBIN");
-        send("PUT", "/connections/" + connectionId, entity);
+        update("/connections/", connectionId, component -> component.put("loadBalanceStrategy", "ROUND_ROBIN"));
     }
 
     /**
@@ -244,11 +246,8 @@ public final class NiFiRestClient {
      * as MergeContent's input needs for a dataset's fragments.
      */
     public void loadBalanceByAttribute(final String connectionId, final String attribute) throws IOException {
-        final JsonNode connection = get("/connections/" + connectionId);
-        final ObjectNode entity = entity(connection.path("revision").path("version").asLong());
-        entity.putObject("component").put("id", connectionId).put("loadBalanceStrategy", "PARTITION_BY_ATTRIBUTE")
-                .put("loadBalancePartitionAttribute", attribute);
-        send("PUT", "/connections/" + connectionId, entity);
+        update("/connections/", connectionId, component -> component.put("loadBalanceStrategy", "PARTITION_BY_ATTRIBUTE")
+                .put("loadBalancePartitionAttribute", attribute));
     }
 
     /** Where a stopped processor runs in a cluster: ALL or PRIMARY. */
@@ -258,11 +257,7 @@ public final class NiFiRestClient {
 
     /** Changes settings of a stopped processor's {@code config}, e.g. schedulingPeriod. */
     public void updateProcessorConfig(final String processorId, final Map<String, String> config) throws IOException {
-        final JsonNode processor = get("/processors/" + processorId);
-        final ObjectNode entity = entity(processor.path("revision").path("version").asLong());
-        final ObjectNode node = entity.putObject("component").put("id", processorId).putObject("config");
-        config.forEach(node::put);
-        send("PUT", "/processors/" + processorId, entity);
+        update("/processors/", processorId, component -> config.forEach(component.putObject("config")::put));
     }
 
     /** How many flowfiles a processor sent out in the last five minutes, over the cluster. */
@@ -272,11 +267,7 @@ public final class NiFiRestClient {
 
     /** Changes properties of a stopped processor. */
     public void updateProcessorProperties(final String processorId, final Map<String, String> properties) throws IOException {
-        final JsonNode processor = get("/processors/" + processorId);
-        final ObjectNode entity = entity(processor.path("revision").path("version").asLong());
-        final ObjectNode props = entity.putObject("component").put("id", processorId).putObject("config").putObject("properties");
-        properties.forEach(props::put);
-        send("PUT", "/processors/" + processorId, entity);
+        update("/processors/", processorId, component -> properties.forEach(component.putObject("config").putObject("properties")::put));
     }
 
     public String createControllerService(final String groupId, final String type, final String name, final Map<String, String> properties)
@@ -292,11 +283,7 @@ public final class NiFiRestClient {
 
     /** Changes properties of a disabled controller service. */
     public void updateControllerServiceProperties(final String serviceId, final Map<String, String> properties) throws IOException {
-        final JsonNode service = get("/controller-services/" + serviceId);
-        final ObjectNode entity = entity(service.path("revision").path("version").asLong());
-        final ObjectNode props = entity.putObject("component").put("id", serviceId).putObject("properties");
-        properties.forEach(props::put);
-        send("PUT", "/controller-services/" + serviceId, entity);
+        update("/controller-services/", serviceId, component -> properties.forEach(component.putObject("properties")::put));
     }
 
     /** Enables a controller service and waits until it is enabled; fails with its validation errors. */

@@ -75,8 +75,8 @@ public final class BulkImportAttributes {
 
     public static final String ERROR_CODE = "bulkimport.error.code";
     public static final String ERROR_CODE_DESC = "On retry, failure and expired: the server's error code, or this bundle's classification (INVALID_INPUT, "
-            + "TIMEOUT, CONNECT_FAILED, UNKNOWN_HOST, IO_ERROR, NOT_JSON, BAD_JOB_ID, HTTP_503, RESPONSE_TOO_LARGE, INCOMPLETE_REQUEST, UNEXPECTED, "
-            + "JOB_FAILED, JOB_NOT_FOUND, EXPIRED, ...).";
+            + "TIMEOUT, CONNECT_FAILED, UNKNOWN_HOST, IO_ERROR, NOT_JSON, TRUNCATED, BAD_JOB_ID, HTTP_503, RESPONSE_TOO_LARGE, INCOMPLETE_REQUEST, "
+            + "UNEXPECTED, JOB_FAILED, JOB_NOT_FOUND, JOB_STATE, EXPIRED, ...).";
     public static final String ERROR_MESSAGE = "bulkimport.error.message";
     public static final String ERROR_MESSAGE_DESC = "On retry, failure and expired: what went wrong and which property or attribute to fix "
             + "(at most 1,000 characters, never a secret).";
