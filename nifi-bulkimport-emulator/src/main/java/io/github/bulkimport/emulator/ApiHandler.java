@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.bulkimport.emulator.files.CollectionSchemas;
+import io.github.bulkimport.emulator.files.FileChecker;
 import io.github.bulkimport.emulator.http.HttpRequest;
 import io.github.bulkimport.emulator.http.HttpResponse;
 
@@ -25,6 +27,7 @@ import java.util.function.Function;
 final class ApiHandler {
 
     static final String PREFIX = "/v2/vectordb/jobs/import/";
+    static final String COLLECTIONS_PREFIX = "/v2/vectordb/collections/";
 
     /** Error codes the Milvus REST layer uses (see import-api.md). */
     static final int COLLECTION_NOT_FOUND = 100;
@@ -40,11 +43,16 @@ final class ApiHandler {
     private final EmulatorConfig config;
     private final JobStore jobs;
     private final ObjectMapper mapper;
+    private final CollectionSchemas schemas;
+    /** Reads a job's files from the bucket folder; {@code null} when there is none. */
+    private final FileChecker files;
 
     ApiHandler(final EmulatorConfig config, final JobStore jobs, final ObjectMapper mapper) {
         this.config = config;
         this.jobs = jobs;
         this.mapper = mapper;
+        this.schemas = new CollectionSchemas(config.schemas() == null ? Map.of() : config.schemas());
+        this.files = config.bucket() == null ? null : new FileChecker(config.bucket(), schemas);
     }
 
     /** The outcome of one API call, before any fault is applied. */
@@ -52,7 +60,10 @@ final class ApiHandler {
     }
 
     static String operation(final String path) {
-        return path.startsWith(PREFIX) ? path.substring(PREFIX.length()) : path;
+        if (path.startsWith(PREFIX)) {
+            return path.substring(PREFIX.length());
+        }
+        return path.startsWith(COLLECTIONS_PREFIX) ? "collections/" + path.substring(COLLECTIONS_PREFIX.length()) : path;
     }
 
     Outcome handle(final HttpRequest request) {
@@ -68,9 +79,11 @@ final class ApiHandler {
             case "list" -> body -> list(body, shifted);
             case "commit" -> body -> commitOrAbort(body, true);
             case "abort" -> body -> commitOrAbort(body, false);
+            case "collections/describe" -> this::describeCollection;
+            case "collections/list" -> body -> listCollections();
             default -> null;
         };
-        if (route == null || !request.path().startsWith(PREFIX)) {
+        if (route == null || !request.path().startsWith(PREFIX) && !request.path().startsWith(COLLECTIONS_PREFIX)) {
             return new Outcome(HttpResponse.of(404, "text/plain; charset=utf-8", "404 page not found".getBytes(StandardCharsets.UTF_8)), null, null, false);
         }
         if (!"POST".equals(request.method())) {
@@ -92,7 +105,8 @@ final class ApiHandler {
         if (body == null || !body.isObject()) {
             return error(DECODE_ERROR, "the request body should be a json object: invalid parameter");
         }
-        if (config.deployment() == Deployment.ZILLIZ_CLOUD) {
+        if (config.deployment() == Deployment.ZILLIZ_CLOUD && request.path().startsWith(PREFIX)) {
+            // the control plane wants a cluster; a cluster's own endpoint serves its collections
             final Outcome locationProblem = checkZillizLocation(body);
             if (locationProblem != null) {
                 return locationProblem;
@@ -133,6 +147,9 @@ final class ApiHandler {
         }
         if (!config.collections().isEmpty() && !config.collections().contains(collection)) {
             return error(COLLECTION_NOT_FOUND, "collection not found[collection=" + collection + "]");
+        }
+        if (text(body, "partitionName") != null && schemas.schema(collection).partitionKey().isPresent()) {
+            return error(INVALID_PARAMETER, "not support manually specifying the partition names if partition key mode is used: invalid parameter");
         }
         final String volume = config.deployment() == Deployment.ZILLIZ_CLOUD ? text(body, "volumeName") : null;
         final String filesField = volume != null ? "dataPaths" : config.deployment() == Deployment.MILVUS ? "files" : "objectUrls";
@@ -232,9 +249,14 @@ final class ApiHandler {
         if (jobs.active(now) >= config.maxActiveJobs()) {
             return error(IMPORT_FAILED, JOB_LIMIT_MESSAGE);
         }
-        final int failingFile = failingFile(files);
+        String reason = null;
+        int failingFile = -1;
+        for (int i = 0; i < files.size() && reason == null; i++) {
+            reason = failureReason(collection, files.get(i), options);
+            failingFile = reason == null ? -1 : i;
+        }
         final Job job = new Job(jobs.nextId(), collection, text(body, "partitionName"), text(body, "dbName"), volume, files, options, now,
-                config.importDuration().toMillis(), failingFile, failingFile < 0 ? null : failureReason(files.get(failingFile)));
+                config.importDuration().toMillis(), failingFile, reason);
         jobs.add(job);
         if (scopedKey != null) {
             jobs.rememberKey(scopedKey, job.id(), now + config.idempotencyTtl().toMillis());
@@ -242,17 +264,11 @@ final class ApiHandler {
         return created(job.id(), false);
     }
 
-    /** The first file that fails its job: one carrying the failure marker, or, on Milvus, a URL where a path in its bucket belongs. */
-    private int failingFile(final List<List<String>> files) {
-        for (int i = 0; i < files.size(); i++) {
-            if (failureReason(files.get(i)) != null) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private String failureReason(final List<String> group) {
+    /**
+     * Why a file fails its job: it carries the failure marker, or, on Milvus, is a URL where a path in its bucket belongs,
+     * or, with a bucket folder, it is missing there or breaks the collection's schema.
+     */
+    private String failureReason(final String collection, final List<String> group, final Map<String, String> options) {
         for (final String file : group) {
             if (config.failureMarker() != null && !config.failureMarker().isEmpty() && file.contains(config.failureMarker())) {
                 return "failed to parse file " + file + ": the field 'vector' is missing in the file: importing data failed";
@@ -262,7 +278,31 @@ final class ApiHandler {
                         + "importing data failed";
             }
         }
-        return null;
+        final String broken = files == null ? null : files.failure(collection, group, options);
+        return broken == null ? null : broken + ": importing data failed";
+    }
+
+    private Outcome describeCollection(final JsonNode body) {
+        final String collection = text(body, "collectionName");
+        if (collection == null) {
+            return error(MISSING_PARAMETER, "missing required parameters: collectionName");
+        }
+        if (!config.collections().isEmpty() && !config.collections().contains(collection)) {
+            return error(COLLECTION_NOT_FOUND, "collection not found[database=" + (text(body, "dbName") == null ? "default" : text(body, "dbName"))
+                    + "][collection=" + collection + "]");
+        }
+        final ObjectNode envelope = mapper.createObjectNode();
+        envelope.put("code", 0);
+        envelope.set("data", schemas.describe(collection));
+        return new Outcome(json(200, envelope), 0, null, false);
+    }
+
+    private Outcome listCollections() {
+        final ObjectNode envelope = mapper.createObjectNode();
+        envelope.put("code", 0);
+        final ArrayNode names = envelope.putArray("data");
+        config.collections().forEach(names::add);
+        return new Outcome(json(200, envelope), 0, null, false);
     }
 
     private Outcome created(final String jobId, final boolean replayed) {

@@ -1,7 +1,11 @@
 package io.github.bulkimport.emulator;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.LongSupplier;
 
@@ -22,6 +26,9 @@ import java.util.function.LongSupplier;
  * @param recordLimit      how many requests are kept for inspection (oldest dropped first); 0 keeps none
  * @param clock            milliseconds since the epoch
  * @param strictActions    refuse a repeated commit and an abort of a Failed job, as servers did before Milvus made both succeed
+ * @param schemas          collection name to the {@code data} of its {@code collections/describe} answer; others get a default schema
+ * @param bucket           the folder standing for the bucket: a job reads its files there and fails as Milvus would on a file that
+ *                         breaks the schema; {@code null} reads nothing
  */
 public record EmulatorConfig(
         Deployment deployment,
@@ -37,5 +44,7 @@ public record EmulatorConfig(
         Duration idempotencyTtl,
         int recordLimit,
         LongSupplier clock,
-        boolean strictActions) {
+        boolean strictActions,
+        Map<String, JsonNode> schemas,
+        Path bucket) {
 }

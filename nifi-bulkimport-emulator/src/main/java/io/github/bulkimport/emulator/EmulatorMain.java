@@ -1,6 +1,10 @@
 package io.github.bulkimport.emulator;
 
+import io.github.bulkimport.emulator.files.CollectionSchemas;
+
 import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
@@ -17,6 +21,10 @@ public final class EmulatorMain {
               --token TOKEN               the only bearer token accepted (default: any)
               --cluster-id ID             Zilliz: the only cluster accepted (default: any)
               --collections a,b,c         collections that exist (default: every name)
+              --schemas FILE              collection schemas: {"name": {the data of its collections/describe answer}, ...}
+                                          (default for any other: auto-ID Int64 id, FloatVector(8) vector, dynamic field on)
+              --bucket DIR                the folder jobs read their files from; a file missing there or breaking its
+                                          collection's schema fails its job as Milvus would (default: files are not read)
               --import-seconds S          time from Pending to Completed (default 3, decimals allowed)
               --fail-marker TEXT          files whose path contains TEXT fail (default bad-schema)
               --max-active-jobs N         unfinished jobs before the job-limit error (default 1024)
@@ -54,6 +62,8 @@ public final class EmulatorMain {
                 case "--token" -> builder.token(value);
                 case "--cluster-id" -> builder.clusterId(value);
                 case "--collections" -> builder.collections(value.split(","));
+                case "--schemas" -> builder.schemas(CollectionSchemas.parse(Files.readString(Path.of(value))));
+                case "--bucket" -> builder.bucket(Path.of(value));
                 case "--import-seconds" -> builder.importDuration(Duration.ofMillis(Math.round(Double.parseDouble(value) * 1_000)));
                 case "--fail-marker" -> builder.failureMarker(value);
                 case "--max-active-jobs" -> builder.maxActiveJobs(Integer.parseInt(value));

@@ -13,10 +13,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -294,6 +296,8 @@ public final class ImportApiEmulator implements Closeable {
         private int recordLimit = 10_000;
         private LongSupplier clock = System::currentTimeMillis;
         private boolean strictActions;
+        private final Map<String, JsonNode> schemas = new LinkedHashMap<>();
+        private Path bucket;
         private final List<Fault> faults = new ArrayList<>();
 
         public Builder deployment(final Deployment value) {
@@ -372,9 +376,30 @@ public final class ImportApiEmulator implements Closeable {
             return this;
         }
 
+        /** A collection's schema: the {@code data} of its {@code collections/describe} answer, as JSON. */
+        public Builder schema(final String collection, final String describeData) {
+            try {
+                schemas.put(collection, new ObjectMapper().readTree(describeData));
+            } catch (final IOException e) {
+                throw new IllegalArgumentException("the schema of " + collection + " is not JSON: " + e.getMessage(), e);
+            }
+            return this;
+        }
+
+        public Builder schemas(final Map<String, JsonNode> values) {
+            schemas.putAll(values);
+            return this;
+        }
+
+        /** The folder jobs read their files from, checking each against its collection's schema. */
+        public Builder bucket(final Path value) {
+            this.bucket = value;
+            return this;
+        }
+
         public EmulatorConfig config() {
             return new EmulatorConfig(deployment, address, port, token, clusterId, Set.copyOf(collections), importDuration, failureMarker,
-                    maxActiveJobs, idempotency, idempotencyTtl, recordLimit, clock, strictActions);
+                    maxActiveJobs, idempotency, idempotencyTtl, recordLimit, clock, strictActions, Map.copyOf(schemas), bucket);
         }
 
         public ImportApiEmulator start() {

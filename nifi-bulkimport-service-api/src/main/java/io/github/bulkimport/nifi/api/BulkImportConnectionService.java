@@ -33,6 +33,14 @@ public interface BulkImportConnectionService extends ControllerService {
     /** Aborts a two-phase job that is not finished: its rows never become visible. */
     void abortJob(JobReference job) throws ImportApiException;
 
+    /**
+     * Reports a collection's schema ({@code collections/describe}). On Zilliz Cloud collections are
+     * served by the cluster's own endpoint, which the service must be given.
+     *
+     * @param database the collection's database, or {@code null} for the default
+     */
+    CollectionSchema describeCollection(String collection, String database) throws ImportApiException;
+
     /** Text as a user may see it: control characters out, this service's secrets masked, at most {@link VisibleText#MAX_LENGTH} characters. */
     String visibleText(String text);
 

@@ -13,5 +13,7 @@ public enum Operation {
     /** {@code commit}: make a two-phase job's rows visible. */
     COMMIT,
     /** {@code abort}: drop a two-phase job. */
-    ABORT
+    ABORT,
+    /** {@code collections/describe}: a collection's schema. */
+    DESCRIBE_COLLECTION
 }

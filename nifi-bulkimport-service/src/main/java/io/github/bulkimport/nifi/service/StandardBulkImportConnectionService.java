@@ -1,6 +1,7 @@
 package io.github.bulkimport.nifi.service;
 
 import io.github.bulkimport.nifi.api.BulkImportConnectionService;
+import io.github.bulkimport.nifi.api.CollectionSchema;
 import io.github.bulkimport.nifi.api.Deployment;
 import io.github.bulkimport.nifi.api.ImportApiException;
 import io.github.bulkimport.nifi.api.ImportRequest;
@@ -115,6 +116,18 @@ public class StandardBulkImportConnectionService extends AbstractControllerServi
             .dependsOn(DEPLOYMENT, Deployment.ZILLIZ_CLOUD)
             .build();
 
+    public static final PropertyDescriptor CLUSTER_ENDPOINT = new PropertyDescriptor.Builder()
+            .name("Cluster Endpoint")
+            .description("The Zilliz Cloud cluster's own endpoint, for example https://in01-0123456789abcdef.aws-us-west-2.vectordb.zillizcloud.com "
+                    + "(the cluster's Public Endpoint in the Zilliz Cloud console). Import jobs run through the control plane (Endpoint URL), "
+                    + "but collections are described only by the cluster itself: ValidateBulkImportFile and TriggerBulkImport's Verify read "
+                    + "the collection's schema there. Not needed to import. Milvus serves both at Endpoint URL.")
+            .required(false)
+            .expressionLanguageSupported(ExpressionLanguageScope.ENVIRONMENT)
+            .addValidator(StandardValidators.URL_VALIDATOR)
+            .dependsOn(DEPLOYMENT, Deployment.ZILLIZ_CLOUD)
+            .build();
+
     public static final PropertyDescriptor STORAGE_ACCESS_KEY = new PropertyDescriptor.Builder()
             .name("Storage Access Key")
             .description("Access key Zilliz Cloud uses to read the files (Azure: the storage account name). "
@@ -182,7 +195,7 @@ public class StandardBulkImportConnectionService extends AbstractControllerServi
     private static final List<String> PROXY_PROPERTY_NAMES = List.of("Proxy Configuration Service", "proxy-configuration-service");
 
     static final List<PropertyDescriptor> PROPERTIES = List.of(
-            DEPLOYMENT, ENDPOINT_URL, API_KEY, CLUSTER_ID, PROJECT_ID, REGION_ID,
+            DEPLOYMENT, ENDPOINT_URL, API_KEY, CLUSTER_ID, PROJECT_ID, REGION_ID, CLUSTER_ENDPOINT,
             STORAGE_ACCESS_KEY, STORAGE_SECRET_KEY, STORAGE_SESSION_TOKEN,
             CONNECT_TIMEOUT, RESPONSE_TIMEOUT, MAX_CONNECTIONS, SSL_CONTEXT_SERVICE, PROXY_CONFIGURATION_SERVICE);
 
@@ -203,6 +216,10 @@ public class StandardBulkImportConnectionService extends AbstractControllerServi
             endpointProblem(endpoint, chosen).ifPresent(problem -> problems.add(invalid(ENDPOINT_URL, endpoint, problem)));
         }
         if (chosen == Deployment.ZILLIZ_CLOUD) {
+            final String clusterEndpoint = context.getProperty(CLUSTER_ENDPOINT).evaluateAttributeExpressions().getValue();
+            if (clusterEndpoint != null) {
+                clusterEndpointProblem(clusterEndpoint).ifPresent(problem -> problems.add(invalid(CLUSTER_ENDPOINT, clusterEndpoint, problem)));
+            }
             final boolean cluster = context.getProperty(CLUSTER_ID).isSet();
             final boolean project = context.getProperty(PROJECT_ID).isSet();
             final boolean region = context.getProperty(REGION_ID).isSet();
@@ -253,6 +270,18 @@ public class StandardBulkImportConnectionService extends AbstractControllerServi
         }
         if (chosen == Deployment.MILVUS && uri.getHost() != null && uri.getHost().endsWith("cloud.zilliz.com")) {
             return Optional.of("points at Zilliz Cloud's control plane while Deployment is Milvus; give the Milvus address");
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<String> clusterEndpointProblem(final String clusterEndpoint) {
+        final Optional<String> problem = endpointProblem(clusterEndpoint, Deployment.ZILLIZ_CLOUD);
+        if (problem.isPresent()) {
+            return problem;
+        }
+        final String host = URI.create(clusterEndpoint.trim()).getHost();
+        if (host != null && host.startsWith("api.cloud.zilliz.com")) {
+            return Optional.of("is Zilliz Cloud's control plane; give the cluster's own endpoint (its Public Endpoint in the console)");
         }
         return Optional.empty();
     }
@@ -321,6 +350,11 @@ public class StandardBulkImportConnectionService extends AbstractControllerServi
     }
 
     @Override
+    public CollectionSchema describeCollection(final String collection, final String database) throws ImportApiException {
+        return client().describeCollection(collection, database);
+    }
+
+    @Override
     public String visibleText(final String text) {
         return client().visibleText(text);
     }
@@ -353,7 +387,24 @@ public class StandardBulkImportConnectionService extends AbstractControllerServi
             verificationLogger.warn("Listing import jobs failed: {}", e.getMessage());
             results.add(result("List Import Jobs", Outcome.FAILED, e.getMessage()));
         }
+        results.add(verifyCollections(config, verificationLogger));
         return results;
+    }
+
+    /** Whether collections can be described where this configuration says: Milvus itself, or a Zilliz Cloud cluster's endpoint. */
+    private static ConfigVerificationResult verifyCollections(final ClientConfig config, final ComponentLog verificationLogger) {
+        final String step = "List Collections";
+        try (ImportApiClient probe = new ImportApiClient(config)) {
+            if (probe.collectionsAddress() == null) {
+                return result(step, Outcome.SKIPPED, "No Cluster Endpoint: imports work without it, but collections cannot be described, so "
+                        + "ValidateBulkImportFile cannot run and TriggerBulkImport's Verify cannot check Partition Name");
+            }
+            final int count = probe.countCollections();
+            return result(step, Outcome.SUCCESSFUL, "Authenticated to " + probe.collectionsAddress() + "; it lists " + count + " collection(s)");
+        } catch (final ImportApiException e) {
+            verificationLogger.warn("Listing collections failed: {}", e.getMessage());
+            return result(step, Outcome.FAILED, e.getMessage());
+        }
     }
 
     /** The secret values the properties hold, read one by one, so that a configuration that cannot be built still has them masked. */
@@ -392,7 +443,8 @@ public class StandardBulkImportConnectionService extends AbstractControllerServi
                 ? new CloudLocation(
                         context.getProperty(CLUSTER_ID).evaluateAttributeExpressions().getValue(),
                         context.getProperty(PROJECT_ID).evaluateAttributeExpressions().getValue(),
-                        context.getProperty(REGION_ID).evaluateAttributeExpressions().getValue())
+                        context.getProperty(REGION_ID).evaluateAttributeExpressions().getValue(),
+                        uriOrNull(context.getProperty(CLUSTER_ENDPOINT).evaluateAttributeExpressions().getValue()))
                 : CloudLocation.NONE;
         final StorageCredentials storage = zilliz
                 ? new StorageCredentials(
@@ -412,6 +464,10 @@ public class StandardBulkImportConnectionService extends AbstractControllerServi
                 context.getProperty(MAX_CONNECTIONS).asInteger(),
                 ssl == null ? null : ssl.createContext(),
                 proxySettings(context));
+    }
+
+    private static URI uriOrNull(final String value) {
+        return value == null || value.isBlank() ? null : URI.create(value.trim());
     }
 
     private static ProxySettings proxySettings(final PropertyContext context) {

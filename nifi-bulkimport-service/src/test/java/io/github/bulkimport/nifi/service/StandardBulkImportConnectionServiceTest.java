@@ -156,13 +156,36 @@ class StandardBulkImportConnectionServiceTest {
 
         final List<ConfigVerificationResult> results = verifyWith(Map.of());
 
-        assertEquals(List.of(Outcome.SUCCESSFUL, Outcome.SUCCESSFUL), outcomes(results));
+        assertEquals(List.of(Outcome.SUCCESSFUL, Outcome.SUCCESSFUL, Outcome.SKIPPED), outcomes(results));
         assertTrue(results.get(1).getExplanation().contains("7 import jobs"), results.get(1).getExplanation());
+        assertTrue(results.get(2).getExplanation().startsWith("No Cluster Endpoint"), results.get(2).getExplanation());
         final RecordedRequest request = api.take();
         assertEquals(ImportApiClient.LIST_PATH, request.getTarget());
         assertEquals("Bearer " + Secrets.API_KEY, request.getHeaders().get("Authorization"));
         assertJsonEquals("""
                 {"clusterId":"%s","pageSize":1,"currentPage":1}""".formatted(Runners.CLUSTER_ID), body(request));
+    }
+
+    @Test
+    void verifyListsTheCollectionsAtTheClusterEndpoint() {
+        api.json("""
+                {"code":0,"data":{"count":7,"currentPage":1,"pageSize":1,"records":[]}}""");
+        try (MockApi cluster = new MockApi()) {
+            cluster.json("""
+                    {"code":0,"data":["docs","images"]}""");
+            final List<ConfigVerificationResult> results = verifyWith(Map.of(StandardBulkImportConnectionService.CLUSTER_ENDPOINT, cluster.url()));
+            assertEquals(List.of(Outcome.SUCCESSFUL, Outcome.SUCCESSFUL, Outcome.SUCCESSFUL), outcomes(results));
+            assertTrue(results.get(2).getExplanation().contains("it lists 2 collection(s)"), results.get(2).getExplanation());
+            final RecordedRequest request = cluster.take();
+            assertEquals(ImportApiClient.LIST_COLLECTIONS_PATH, request.getTarget());
+            assertEquals("Bearer " + Secrets.API_KEY, request.getHeaders().get("Authorization"));
+        }
+    }
+
+    @Test
+    void theControlPlaneIsNoClusterEndpoint() {
+        runner.setProperty(service, StandardBulkImportConnectionService.CLUSTER_ENDPOINT, "https://api.cloud.zilliz.com");
+        runner.assertNotValid(service);
     }
 
     @Test

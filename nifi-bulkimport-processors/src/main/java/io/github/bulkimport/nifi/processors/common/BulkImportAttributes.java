@@ -73,6 +73,11 @@ public final class BulkImportAttributes {
     public static final String CHECKED_AT = "bulkimport.checked.at";
     public static final String CHECKED_AT_DESC = "When the server was last asked about the job, ISO-8601 UTC.";
 
+    public static final String VALIDATION_ERRORS = "bulkimport.validation.errors";
+    public static final String VALIDATION_ERRORS_DESC = "On invalid: every problem ValidateBulkImportFile found, one per line, each naming the field "
+            + "(or file, or property), what the collection expects and what the file holds.";
+    public static final String FILE_FORMAT = "bulkimport.file.format";
+    public static final String FILE_FORMAT_DESC = "The format ValidateBulkImportFile read the file as: Parquet, JSON, CSV or NumPy.";
     public static final String ERROR_CODE = "bulkimport.error.code";
     public static final String ERROR_CODE_DESC = "On retry, failure and expired: the server's error code, or this bundle's classification (INVALID_INPUT, "
             + "TIMEOUT, CONNECT_FAILED, UNKNOWN_HOST, IO_ERROR, NOT_JSON, TRUNCATED, BAD_JOB_ID, HTTP_503, RESPONSE_TOO_LARGE, INCOMPLETE_REQUEST, "

@@ -23,6 +23,11 @@ public final class Counters {
     /** Writes of TriggerBulkImport's job memory to NiFi state. */
     public static final String JOB_MEMORY_WRITES = "Bulk-import job memory writes";
 
+    /** Files ValidateBulkImportFile found would import. */
+    public static final String FILES_VALID = "Bulk-import files valid";
+    /** Files ValidateBulkImportFile found would fail, and stopped before any job. */
+    public static final String FILES_INVALID = "Bulk-import files invalid";
+
     private Counters() {
     }
 }

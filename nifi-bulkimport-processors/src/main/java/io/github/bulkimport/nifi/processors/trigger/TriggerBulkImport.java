@@ -1,8 +1,10 @@
 package io.github.bulkimport.nifi.processors.trigger;
 
 import io.github.bulkimport.nifi.api.BulkImportConnectionService;
+import io.github.bulkimport.nifi.api.CollectionSchema;
 import io.github.bulkimport.nifi.api.ImportApiException;
 import io.github.bulkimport.nifi.api.ImportRequest;
+import io.github.bulkimport.nifi.api.ImportTarget;
 import io.github.bulkimport.nifi.api.PageRequest;
 import io.github.bulkimport.nifi.processors.common.AbstractBulkImportProcessor;
 import io.github.bulkimport.nifi.processors.common.Counters;
@@ -308,6 +310,25 @@ public class TriggerBulkImport extends AbstractBulkImportProcessor<TriggerRoutin
         } catch (final ImportApiException e) {
             verificationLogger.warn(e.getMessage());
             results.add(verification(service, "Check Collection", Outcome.FAILED, e.getMessage()));
+        }
+        results.add(partitionCheck(service, request.target()));
+    }
+
+    /** A partition name on a collection with a partition key makes the server refuse the job: say so before any job. */
+    private static ConfigVerificationResult partitionCheck(final BulkImportConnectionService service, final ImportTarget target) {
+        final String step = "Check Partition Name";
+        if (target.partition() == null) {
+            return verification(service, step, Outcome.SUCCESSFUL, "No Partition Name: the collection's default partition, or its partition key");
+        }
+        try {
+            final CollectionSchema schema = service.describeCollection(target.collection(), target.database());
+            return schema.partitionKey()
+                    .map(key -> verification(service, step, Outcome.FAILED, "Partition Name is " + target.partition() + ", but collection "
+                            + target.collection() + " has the partition key " + key.name() + ": the server refuses a partition name for it; "
+                            + "leave Partition Name unset"))
+                    .orElseGet(() -> verification(service, step, Outcome.SUCCESSFUL, "Collection " + target.collection() + " has no partition key"));
+        } catch (final ImportApiException e) {
+            return verification(service, step, Outcome.SKIPPED, "Cannot describe the collection to check it: " + e.getMessage());
         }
     }
 }

@@ -56,6 +56,8 @@ class BadInputBatteryTest {
             cases.add(bad("blank partition", deployment, Map.of("Partition Name", "${p}"), Map.of("p", "bad partition", "s3.bucket", "b", "s3.key", "k"),
                     "Partition Name"));
             cases.add(bad("blank option", deployment, Map.of("timeout", "${t}"), Map.of("s3.bucket", "b", "s3.key", "k"), "Import option 'timeout'"));
+            cases.add(bad("two Parquet files in one group", deployment, Map.of("Object URLs", "${u}"),
+                    Map.of("u", "[[\"s3://b/1.parquet\", \"s3://b/2.parquet\"]]"), "Milvus imports one Parquet file per group"));
             cases.add(bad("ftp scheme", deployment, Map.of("Object URLs", "ftp://files.example.com/a.parquet"), Map.of(), "ftp://"));
             cases.add(bad("hdfs scheme", deployment, Map.of("Object URLs", "hdfs://namenode/a.parquet"), Map.of(), "hdfs://"));
             cases.add(bad("file scheme", deployment, Map.of("Object URLs", "file:///tmp/a.parquet"), Map.of(), "file://"));

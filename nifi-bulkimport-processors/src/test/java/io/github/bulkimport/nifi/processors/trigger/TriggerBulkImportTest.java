@@ -8,6 +8,8 @@ import io.github.bulkimport.nifi.service.StandardBulkImportConnectionService;
 import io.github.bulkimport.nifi.testing.LeakCheck;
 import io.github.bulkimport.nifi.testing.MockApi;
 import io.github.bulkimport.nifi.testing.Runners;
+import io.github.bulkimport.nifi.testing.Emulators;
+import io.github.bulkimport.emulator.ImportApiEmulator;
 import io.github.bulkimport.nifi.testing.Secrets;
 import mockwebserver3.MockResponse;
 import mockwebserver3.RecordedRequest;
@@ -577,12 +579,29 @@ class TriggerBulkImportTest {
         final List<ConfigVerificationResult> results = ((TriggerBulkImport) runner.getProcessor())
                 .verify(runner.getProcessContext(), runner.getLogger(), AFTER_PUT_S3);
 
-        assertEquals(List.of(Outcome.SUCCESSFUL, Outcome.SUCCESSFUL), results.stream().map(ConfigVerificationResult::getOutcome).toList());
+        assertEquals(List.of(Outcome.SUCCESSFUL, Outcome.SUCCESSFUL, Outcome.SUCCESSFUL), results.stream().map(ConfigVerificationResult::getOutcome).toList());
         assertTrue(results.getFirst().getExplanation().contains("s3://vectors-bucket/embeddings/2026/part-0001.parquet"));
+        assertTrue(results.get(2).getExplanation().startsWith("No Partition Name"), results.get(2).getExplanation());
         final RecordedRequest request = api.take();
         assertEquals(ImportApiClient.LIST_PATH, request.getTarget());
         assertJsonEquals("""
                 {"clusterId":"%s","collectionName":"documents","pageSize":1,"currentPage":1}""".formatted(CLUSTER), body(request));
+    }
+
+    @Test
+    void verifySaysWhenAPartitionNameMeetsAPartitionKey() {
+        try (ImportApiEmulator emulator = Emulators.milvus().schema("keyed", """
+                {"fields": [{"name": "id", "type": "Int64", "primaryKey": true, "autoId": true},
+                            {"name": "tenant", "type": "VarChar", "partitionKey": true, "params": [{"key": "max_length", "value": "16"}]}]}""")
+                .start()) {
+            final TestRunner keyed = Runners.milvus(new TriggerBulkImport(), emulator.url());
+            keyed.setProperty(ImportRequestReader.COLLECTION_NAME, "keyed");
+            keyed.setProperty(ImportRequestReader.PARTITION_NAME, "p1");
+            final List<ConfigVerificationResult> results = ((TriggerBulkImport) keyed.getProcessor())
+                    .verify(keyed.getProcessContext(), keyed.getLogger(), AFTER_PUT_S3);
+            assertEquals(Outcome.FAILED, results.get(2).getOutcome(), results.toString());
+            assertTrue(results.get(2).getExplanation().contains("has the partition key tenant"), results.get(2).getExplanation());
+        }
     }
 
     @Test

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
+import io.github.bulkimport.nifi.api.CollectionSchema;
 import io.github.bulkimport.nifi.api.Deployment;
 import io.github.bulkimport.nifi.api.FileProgress;
 import io.github.bulkimport.nifi.api.ImportRequest;
@@ -49,7 +50,7 @@ import java.util.regex.Pattern;
 
 /**
  * The import API over HTTP: {@code create}, {@code describe}, {@code list}, {@code commit} and
- * {@code abort}, for Zilliz Cloud and for Milvus. Thread-safe; one instance owns one pooled HTTP
+ * {@code abort}, and {@code collections/describe}, for Zilliz Cloud and for Milvus. Thread-safe; one instance owns one pooled HTTP
  * client. Every exception it throws is an {@link ImportApiException} whose message is visible text,
  * and every text of an answer it returns is visible text too.
  */
@@ -62,6 +63,8 @@ public final class ImportApiClient implements Closeable {
     public static final String LIST_PATH = "/v2/vectordb/jobs/import/list";
     public static final String COMMIT_PATH = "/v2/vectordb/jobs/import/commit";
     public static final String ABORT_PATH = "/v2/vectordb/jobs/import/abort";
+    public static final String DESCRIBE_COLLECTION_PATH = "/v2/vectordb/collections/describe";
+    public static final String LIST_COLLECTIONS_PATH = "/v2/vectordb/collections/list";
 
     public static final String IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";
     public static final String DATABASE_HEADER = "DB-Name";
@@ -81,8 +84,12 @@ public final class ImportApiClient implements Closeable {
     private final ScheduledThreadPoolExecutor deadlines;
     private final RequestBodies bodies;
     private final ResponseInterpreter interpreter;
+    private final CollectionSchemaReader schemaReader;
     private final String authorization;
-    private final String endpointText;
+    /** Where the import API answers: the Endpoint URL. */
+    private final Base jobs;
+    /** Where collections are described: Milvus itself, or a Zilliz Cloud cluster's own endpoint; {@code null} when not given. */
+    private final Base collections;
     private final Map<String, URI> uris = new ConcurrentHashMap<>();
     private final Map<String, String> shownUris = new ConcurrentHashMap<>();
     private volatile String describePath = DESCRIBE_PATH;
@@ -103,10 +110,20 @@ public final class ImportApiClient implements Closeable {
         deadlines.setRemoveOnCancelPolicy(true);
         this.bodies = new RequestBodies(config.deployment(), config.location(), config.storage());
         this.interpreter = new ResponseInterpreter(JSON_READER, redactor, clock);
+        this.schemaReader = new CollectionSchemaReader(interpreter::visible);
         // a key pasted with a trailing newline is meant without it
         this.authorization = "Bearer " + config.apiKey().strip();
-        final String base = config.endpoint().toString();
-        this.endpointText = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+        this.jobs = Base.of(config.endpoint(), "Endpoint URL");
+        final URI clusterEndpoint = config.location().clusterEndpoint();
+        this.collections = config.deployment() == Deployment.MILVUS ? jobs : clusterEndpoint == null ? null : Base.of(clusterEndpoint, "Cluster Endpoint");
+    }
+
+    /** A server address calls are made to, and the property that sets it, for messages. */
+    private record Base(String text, String host, String property) {
+        static Base of(final URI uri, final String property) {
+            final String text = uri.toString();
+            return new Base(text.endsWith("/") ? text.substring(0, text.length() - 1) : text, uri.getHost(), property);
+        }
     }
 
     public Deployment deployment() {
@@ -120,11 +137,8 @@ public final class ImportApiClient implements Closeable {
 
     /** The address of an operation as users may see it (in provenance and messages): secrets masked. */
     public String uriOf(final Operation operation) {
-        return uriOf(pathOf(operation));
-    }
-
-    private String uriOf(final String path) {
-        return shownUris.computeIfAbsent(path, p -> interpreter.visible(endpointText + p));
+        final Base base = operation == Operation.DESCRIBE_COLLECTION && collections != null ? collections : jobs;
+        return shownUris.computeIfAbsent(base.text() + pathOf(operation), interpreter::visible);
     }
 
     private String pathOf(final Operation operation) {
@@ -134,6 +148,7 @@ public final class ImportApiClient implements Closeable {
             case LIST -> LIST_PATH;
             case COMMIT -> COMMIT_PATH;
             case ABORT -> ABORT_PATH;
+            case DESCRIBE_COLLECTION -> DESCRIBE_COLLECTION_PATH;
         };
     }
 
@@ -144,7 +159,7 @@ public final class ImportApiClient implements Closeable {
      * @return the job ID
      */
     public String createJob(final ImportRequest request, final String idempotencyKey) throws ImportApiException {
-        final JsonNode data = post("create", CREATE_PATH, bodies.create(request), request.target().database(), idempotencyKey);
+        final JsonNode data = post("create", jobs, CREATE_PATH, bodies.create(request), request.target().database(), idempotencyKey);
         // early Milvus 2.4 builds spell it jobID
         String jobId = JsonValues.text(data.get("jobId"));
         if (jobId == null) {
@@ -172,13 +187,13 @@ public final class ImportApiClient implements Closeable {
         final byte[] body = bodies.aboutJob(jobId, database);
         JsonNode data;
         try {
-            data = post("describe", describePath, body, database, null);
+            data = post("describe", jobs, describePath, body, database, null);
         } catch (final ImportApiException e) {
             final boolean routeMissing = e.getHttpStatus().orElse(0) == 404 && e.getKind() == ErrorKind.TERMINAL;
             if (!routeMissing || !DESCRIBE_PATH.equals(describePath)) {
                 throw e;
             }
-            data = post("describe", GET_PROGRESS_PATH, body, database, null);
+            data = post("describe", jobs, GET_PROGRESS_PATH, body, database, null);
             describePath = GET_PROGRESS_PATH;
         }
         final String rawState = shortText(data.get("state"));
@@ -225,7 +240,7 @@ public final class ImportApiClient implements Closeable {
      * whose job ID is not a plain identifier, or holds characters of a secret, are left out.
      */
     public JobPage listJobs(final PageRequest page) throws ImportApiException {
-        final JsonNode data = post("list", LIST_PATH, bodies.list(page), page.database(), null);
+        final JsonNode data = post("list", jobs, LIST_PATH, bodies.list(page), page.database(), null);
         final JsonNode records = data.get("records");
         if (records == null || !records.isArray()) {
             // an answer without the list is no listing: it must not read as "no jobs any more"
@@ -247,17 +262,50 @@ public final class ImportApiClient implements Closeable {
 
     /** Commits a two-phase job. */
     public void commitJob(final JobReference job) throws ImportApiException {
-        post("commit", COMMIT_PATH, bodies.aboutJob(job.jobId(), job.database()), job.database(), null);
+        post("commit", jobs, COMMIT_PATH, bodies.aboutJob(job.jobId(), job.database()), job.database(), null);
     }
 
     /** Aborts a two-phase job. */
     public void abortJob(final JobReference job) throws ImportApiException {
-        post("abort", ABORT_PATH, bodies.aboutJob(job.jobId(), job.database()), job.database(), null);
+        post("abort", jobs, ABORT_PATH, bodies.aboutJob(job.jobId(), job.database()), job.database(), null);
     }
 
-    private JsonNode post(final String operation, final String path, final byte[] body, final String database, final String idempotencyKey)
-            throws ImportApiException {
-        final HttpPost post = new HttpPost(uris.computeIfAbsent(path, p -> URI.create(endpointText + p)));
+    /**
+     * Reports a collection's schema. On Zilliz Cloud the cluster's own endpoint answers, and must have
+     * been given as Cluster Endpoint.
+     */
+    public CollectionSchema describeCollection(final String collection, final String database) throws ImportApiException {
+        if (collections == null) {
+            throw interpreter.failure(ErrorKind.TERMINAL, "describe collection: Zilliz Cloud describes collections at the cluster's own "
+                    + "endpoint, not at the control plane; set Cluster Endpoint on the connection service", null, "NO_CLUSTER_ENDPOINT", null, false);
+        }
+        final JsonNode data = post("describe collection", collections, DESCRIBE_COLLECTION_PATH, bodies.aboutCollection(collection, database),
+                database, null);
+        final CollectionSchema schema = schemaReader.read(data, collection);
+        if (schema == null) {
+            throw interpreter.failure(ErrorKind.TERMINAL, "describe collection: the server reported success but sent no fields for collection "
+                    + collection + "; check " + collections.property() + " on the connection service", 200, "NO_SCHEMA", null, false);
+        }
+        return schema;
+    }
+
+    /** How many collections the collection endpoint lists: Verify's proof that it answers and takes the key. */
+    public int countCollections() throws ImportApiException {
+        if (collections == null) {
+            throw interpreter.failure(ErrorKind.TERMINAL, "list collections: no Cluster Endpoint is set", null, "NO_CLUSTER_ENDPOINT", null, false);
+        }
+        final JsonNode data = post("list collections", collections, LIST_COLLECTIONS_PATH, bodies.aboutCollection(null, null), null, null);
+        return data.isArray() ? data.size() : 0;
+    }
+
+    /** The address collections are described at, as users may see it, or {@code null} when none is set. */
+    public String collectionsAddress() {
+        return collections == null ? null : interpreter.visible(collections.text());
+    }
+
+    private JsonNode post(final String operation, final Base base, final String path, final byte[] body, final String database,
+                          final String idempotencyKey) throws ImportApiException {
+        final HttpPost post = new HttpPost(uris.computeIfAbsent(base.text() + path, URI::create));
         post.setHeader(HttpHeaders.AUTHORIZATION, authorization);
         post.setHeader(HttpHeaders.ACCEPT, ContentType.APPLICATION_JSON.getMimeType());
         if (database != null && !database.isEmpty()) {
@@ -275,7 +323,7 @@ public final class ImportApiClient implements Closeable {
         try {
             response = http.execute(post, context, answer -> read(answer, deadline));
         } catch (final IOException e) {
-            throw fromIOException(operation, e, deadline.expired());
+            throw fromIOException(operation, base, e, deadline.expired());
         } finally {
             deadline.finish();
         }
@@ -324,8 +372,8 @@ public final class ImportApiClient implements Closeable {
         return header == null ? null : header.getValue();
     }
 
-    private ImportApiException fromIOException(final String operation, final IOException e, final boolean expired) {
-        final String host = config.endpoint().getHost();
+    private ImportApiException fromIOException(final String operation, final Base base, final IOException e, final boolean expired) {
+        final String host = base.host();
         final long responseMillis = config.responseTimeout().toMillis();
         if (expired) {
             return interpreter.failure(ErrorKind.UNAVAILABLE, operation + ": no complete answer from " + host + " within " + responseMillis
@@ -347,12 +395,12 @@ public final class ImportApiClient implements Closeable {
                     + " ms (Response Timeout)", null, "TIMEOUT", null, true);
         }
         if (e instanceof UnknownHostException) {
-            return interpreter.failure(ErrorKind.UNAVAILABLE, operation + ": cannot resolve host " + host + "; check Endpoint URL", null,
+            return interpreter.failure(ErrorKind.UNAVAILABLE, operation + ": cannot resolve host " + host + "; check " + base.property(), null,
                     "UNKNOWN_HOST", null, false);
         }
         if (e instanceof ConnectException) {
-            return interpreter.failure(ErrorKind.UNAVAILABLE, operation + ": cannot connect to " + interpreter.visible(endpointText) + " (" + simpleMessage(e)
-                    + "); check Endpoint URL and that the server is running", null, "CONNECT_FAILED", null, false);
+            return interpreter.failure(ErrorKind.UNAVAILABLE, operation + ": cannot connect to " + interpreter.visible(base.text()) + " ("
+                    + simpleMessage(e) + "); check " + base.property() + " and that the server is running", null, "CONNECT_FAILED", null, false);
         }
         if (e instanceof SSLException) {
             return interpreter.failure(ErrorKind.TERMINAL, operation + ": TLS handshake with " + host + " failed (" + simpleMessage(e)

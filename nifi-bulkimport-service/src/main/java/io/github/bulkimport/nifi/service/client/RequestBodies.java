@@ -83,6 +83,14 @@ final class RequestBodies {
         });
     }
 
+    /** The body of {@code collections/describe} and {@code collections/list}, sent to the cluster itself: no location. */
+    byte[] aboutCollection(final String collection, final String database) {
+        return write(json -> {
+            writeIfPresent(json, "collectionName", collection);
+            writeIfPresent(json, "dbName", database);
+        });
+    }
+
     byte[] list(final PageRequest page) {
         return write(json -> {
             writeLocation(json);

@@ -1,6 +1,9 @@
 package io.github.bulkimport.nifi.service.client;
 
+import io.github.bulkimport.nifi.api.CollectionSchema;
 import io.github.bulkimport.nifi.api.Deployment;
+import io.github.bulkimport.nifi.api.FieldSchema;
+import io.github.bulkimport.nifi.api.FieldType;
 import io.github.bulkimport.nifi.api.ErrorKind;
 import io.github.bulkimport.nifi.api.FileProgress;
 import io.github.bulkimport.nifi.api.ImportApiException;
@@ -11,6 +14,7 @@ import io.github.bulkimport.nifi.api.JobPage;
 import io.github.bulkimport.nifi.api.JobProgress;
 import io.github.bulkimport.nifi.api.JobReference;
 import io.github.bulkimport.nifi.api.JobState;
+import io.github.bulkimport.nifi.api.Operation;
 import io.github.bulkimport.nifi.api.PageRequest;
 import io.github.bulkimport.nifi.testing.MockApi;
 import mockwebserver3.MockResponse;
@@ -86,6 +90,61 @@ class ImportApiClientTest {
         assertEquals(ImportApiClient.DESCRIBE_PATH, api.take().getTarget());
         assertEquals(ImportApiClient.GET_PROGRESS_PATH, api.take().getTarget());
         assertEquals(ImportApiClient.GET_PROGRESS_PATH, api.take().getTarget());
+    }
+
+    @Test
+    void describeCollectionReadsEachFieldAndAsksMilvusWithTheDatabase() throws Exception {
+        api.json("""
+                {"code":0,"data":{"collectionName":"docs","enableDynamicField":true,"fields":[
+                 {"name":"id","type":"Int64","primaryKey":true,"autoId":true,"partitionKey":false,"nullable":false},
+                 {"name":"vector","type":"FloatVector","params":[{"key":"dim","value":"768"}],"nullable":false},
+                 {"name":"title","type":"VarChar","params":[{"key":"max_length","value":"64"}],"nullable":true},
+                 {"name":"tenant","type":"VarChar","partitionKey":true,"params":[{"key":"max_length","value":"16"}]},
+                 {"name":"tags","type":"Array","elementType":"Int64","params":[{"key":"max_capacity","value":"10"}],"defaultValue":{"Data":null}},
+                 {"name":"sparse","type":"SparseFloatVector","isFunctionOutput":true},
+                 {"name":"when","type":"Timestamptz"},
+                 {"name":"$meta","type":"JSON"}]}}""");
+        try (ImportApiClient client = client(Deployment.MILVUS, "")) {
+            final CollectionSchema schema = client.describeCollection("docs", "db1");
+            assertEquals(new CollectionSchema("docs", true, List.of(
+                    new FieldSchema("id", FieldType.INT64, null, true, true, false, false, false, false, null, null, null),
+                    new FieldSchema("vector", FieldType.FLOAT_VECTOR, null, false, false, false, false, false, false, 768, null, null),
+                    new FieldSchema("title", FieldType.VARCHAR, null, false, false, false, true, false, false, null, 64, null),
+                    new FieldSchema("tenant", FieldType.VARCHAR, null, false, false, true, false, false, false, null, 16, null),
+                    new FieldSchema("tags", FieldType.ARRAY, FieldType.INT64, false, false, false, false, true, false, null, null, 10),
+                    new FieldSchema("sparse", FieldType.SPARSE_FLOAT_VECTOR, null, false, false, false, false, false, true, null, null, null),
+                    new FieldSchema("when", FieldType.OTHER, null, false, false, false, false, false, false, null, null, null))), schema);
+            assertEquals("tenant", schema.partitionKey().orElseThrow().name());
+        }
+        final RecordedRequest request = api.take();
+        assertEquals(ImportApiClient.DESCRIBE_COLLECTION_PATH, request.getTarget());
+        assertEquals("db1", request.getHeaders().get("DB-Name"));
+        assertJsonEquals("""
+                {"collectionName":"docs","dbName":"db1"}""", body(request));
+    }
+
+    @Test
+    void onZillizCloudCollectionsAreAskedOfTheClusterEndpointAndNeverOfTheControlPlane() throws Exception {
+        try (ImportApiClient noEndpoint = client(Deployment.ZILLIZ_CLOUD, "")) {
+            final ImportApiException e = assertThrows(ImportApiException.class, () -> noEndpoint.describeCollection("docs", null));
+            assertEquals(ErrorKind.TERMINAL, e.getKind());
+            assertEquals("NO_CLUSTER_ENDPOINT", e.getErrorCode().orElseThrow());
+            assertTrue(e.getMessage().contains("set Cluster Endpoint on the connection service"), e.getMessage());
+        }
+        assertEquals(0, api.requestCount(), "nothing was sent to the control plane");
+        try (MockApi cluster = new MockApi()) {
+            cluster.json("""
+                    {"code":0,"data":{"collectionName":"docs","fields":[{"name":"vector","type":"FloatVector","params":[{"key":"dim","value":"4"}]}]}}""");
+            final CloudLocation location = new CloudLocation("in01-x", null, null, URI.create(cluster.url()));
+            try (ImportApiClient client = new ImportApiClient(new ClientConfig(URI.create(api.url()), Deployment.ZILLIZ_CLOUD, "token-value-123",
+                    location, StorageCredentials.NONE, Duration.ofSeconds(2), Duration.ofSeconds(2), 2, null, null))) {
+                assertEquals(4, client.describeCollection("docs", null).field("vector").orElseThrow().dim());
+                assertEquals(cluster.url() + ImportApiClient.DESCRIBE_COLLECTION_PATH, client.uriOf(Operation.DESCRIBE_COLLECTION));
+            }
+            assertJsonEquals("""
+                    {"collectionName":"docs"}""", body(cluster.take()));
+        }
+        assertEquals(0, api.requestCount(), "the cluster was asked, without clusterId; the control plane never");
     }
 
     @Test

@@ -129,14 +129,22 @@ public final class ImportRequestReader {
      */
     public ImportRequest read(final ProcessContext context, final List<PropertyDescriptor> optionProperties, final Map<String, String> attributes,
                        final Deployment deployment) throws InvalidInputException {
-        final String collection = requiredName(context, COLLECTION_NAME, attributes);
-        final String partition = optionalName(context, PARTITION_NAME, attributes);
-        final String database = optionalName(context, DATABASE_NAME, attributes);
-        final ImportTarget target = ImportTarget.of(collection, partition, database, options(context, optionProperties, attributes));
+        final Names names = names(context, attributes);
+        final ImportTarget target = ImportTarget.of(names.collection(), names.partition(), names.database(), options(context, optionProperties, attributes));
         if (context.getProperty(VOLUME_NAME).isSet()) {
             return new ImportRequest(target, volume(context, attributes, deployment), volumeFiles(context, attributes, deployment));
         }
         return new ImportRequest(target, files(context, attributes, deployment));
+    }
+
+    /** The collection, partition and database a flowfile names; partition and database {@code null} for the defaults. */
+    public record Names(String collection, String partition, String database) {
+    }
+
+    /** Reads Collection Name, Partition Name and Database Name for a flowfile, each checked as the servers check names. */
+    public static Names names(final ProcessContext context, final Map<String, String> attributes) throws InvalidInputException {
+        return new Names(requiredName(context, COLLECTION_NAME, attributes), optionalName(context, PARTITION_NAME, attributes),
+                optionalName(context, DATABASE_NAME, attributes));
     }
 
     private static String volume(final ProcessContext context, final Map<String, String> attributes, final Deployment deployment)
@@ -171,7 +179,7 @@ public final class ImportRequestReader {
         return withinLimit(files, DATA_PATHS.getName(), deployment);
     }
 
-    private String requiredName(final ProcessContext context, final PropertyDescriptor property, final Map<String, String> attributes)
+    private static String requiredName(final ProcessContext context, final PropertyDescriptor property, final Map<String, String> attributes)
             throws InvalidInputException {
         final String value = evaluate(context, property, attributes);
         if (value == null) {
@@ -185,7 +193,7 @@ public final class ImportRequestReader {
      * A name that may be left unset for the default. Set but evaluating to nothing is an error, not the
      * default: an attribute the expression reads is missing, and the import would silently go elsewhere.
      */
-    private String optionalName(final ProcessContext context, final PropertyDescriptor property, final Map<String, String> attributes)
+    private static String optionalName(final ProcessContext context, final PropertyDescriptor property, final Map<String, String> attributes)
             throws InvalidInputException {
         if (!context.getProperty(property).isSet()) {
             return null;
@@ -233,12 +241,22 @@ public final class ImportRequestReader {
             for (final String url : group) {
                 paths.add(ObjectUrls.toFileEntry(url, deployment, source));
             }
-            files.add(new ImportFile(paths));
+            files.add(onePerParquetGroup(new ImportFile(paths), source));
         }
         return withinLimit(files, source, deployment);
     }
 
     /** The files, each once (a file, or a set in any order, named twice is one file of the job), within the deployment's limit. */
+    /** Milvus reads one Parquet file per group and refuses a group of more (error 2100, after the job was created). */
+    private static ImportFile onePerParquetGroup(final ImportFile file, final String source) throws InvalidInputException {
+        final long parquet = file.paths().stream().filter(path -> path.toLowerCase(Locale.ROOT).endsWith(".parquet")).count();
+        if (parquet > 1) {
+            throw new InvalidInputException(source + " puts " + parquet + " Parquet files in one group (" + printable(String.join(", ", file.paths()))
+                    + "); Milvus imports one Parquet file per group: list them as separate groups");
+        }
+        return file;
+    }
+
     private static List<ImportFile> withinLimit(final List<ImportFile> named, final String source, final Deployment deployment)
             throws InvalidInputException {
         final List<ImportFile> files = List.copyOf(new LinkedHashSet<>(named));

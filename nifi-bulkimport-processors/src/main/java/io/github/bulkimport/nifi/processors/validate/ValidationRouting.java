@@ -1,0 +1,72 @@
+package io.github.bulkimport.nifi.processors.validate;
+
+import io.github.bulkimport.nifi.api.BulkImportConnectionService;
+import io.github.bulkimport.nifi.processors.common.BulkImportAttributes;
+import io.github.bulkimport.nifi.processors.common.Counters;
+import io.github.bulkimport.nifi.processors.common.Routing;
+import io.github.bulkimport.nifi.processors.common.ThrottleGate;
+import io.github.bulkimport.nifi.processors.validate.file.FileFormat;
+import org.apache.nifi.flowfile.FlowFile;
+import org.apache.nifi.logging.ComponentLog;
+import org.apache.nifi.processor.ProcessContext;
+import org.apache.nifi.processor.ProcessSession;
+import org.apache.nifi.processor.Relationship;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Routes the files of one run of ValidateBulkImportFile by what the check found. */
+final class ValidationRouting extends Routing {
+
+    static final Relationship REL_VALID = new Relationship.Builder()
+            .name("valid")
+            .description("The file holds what the collection expects in every respect checked: it can go on to the upload or to TriggerBulkImport.")
+            .build();
+
+    static final Relationship REL_INVALID = new Relationship.Builder()
+            .name("invalid")
+            .description("The file would fail the import: bulkimport.validation.errors lists every problem, one per line. No job was started.")
+            .build();
+
+    static final Relationship REL_RETRY = new Relationship.Builder()
+            .name("retry")
+            .description("The collection's schema could not be fetched for a transient reason (I/O, timeout, HTTP 429 or 5xx). Penalized.")
+            .build();
+
+    static final Relationship REL_FAILURE = new Relationship.Builder()
+            .name("failure")
+            .description("The collection's schema could not be fetched (no such collection, no Cluster Endpoint on Zilliz Cloud, rejected key), "
+                    + "or the flowfile's attributes do not name a valid collection.")
+            .build();
+
+    static final Set<Relationship> RELATIONSHIPS = Set.of(REL_VALID, REL_INVALID, REL_RETRY, REL_FAILURE);
+
+    /** The most problems a run logs of one file; the attribute holds them all. */
+    private static final int LOGGED_PROBLEMS = 3;
+
+    ValidationRouting(final ProcessContext context, final ProcessSession session, final BulkImportConnectionService service, final ComponentLog log,
+                      final ThrottleGate throttleGate) {
+        super(context, session, service, log, throttleGate, REL_FAILURE, "checking a file against its collection");
+    }
+
+    void valid(final FlowFile flowFile, final FileFormat format) {
+        final FlowFile checked = session.removeAttribute(session.putAttribute(flowFile, BulkImportAttributes.FILE_FORMAT, format.displayName()),
+                BulkImportAttributes.VALIDATION_ERRORS);
+        session.adjustCounter(Counters.FILES_VALID, 1, false);
+        transfer(withErrors(checked, Map.of()), REL_VALID);
+    }
+
+    void invalid(final FlowFile flowFile, final FileFormat format, final String collection, final List<String> problems) {
+        final String lines = visible(String.join("\n", problems));
+        FlowFile checked = session.putAttribute(flowFile, BulkImportAttributes.VALIDATION_ERRORS, lines);
+        if (format != null) {
+            checked = session.putAttribute(checked, BulkImportAttributes.FILE_FORMAT, format.displayName());
+        }
+        session.adjustCounter(Counters.FILES_INVALID, 1, false);
+        warn("File " + flowFile.getAttribute("filename") + " would fail its import into " + collection + ": "
+                + String.join("; ", problems.subList(0, Math.min(LOGGED_PROBLEMS, problems.size())))
+                + (problems.size() > LOGGED_PROBLEMS ? "; and " + (problems.size() - LOGGED_PROBLEMS) + " more" : ""));
+        transfer(withErrors(checked, Map.of()), REL_INVALID);
+    }
+}

@@ -1,0 +1,169 @@
+package io.github.bulkimport.nifi.processors.validate;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.DoubleNode;
+import com.fasterxml.jackson.databind.node.LongNode;
+import io.github.bulkimport.nifi.api.FieldSchema;
+import io.github.bulkimport.nifi.api.FieldType;
+import io.github.bulkimport.nifi.api.VisibleText;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+
+/**
+ * Whether one value of a JSON or CSV file can fill a field, as Milvus's row parser decides: numbers
+ * in range (an integer field takes no fraction), text within the field's maximum length in bytes, a
+ * list of the vector's dimension, an array within its capacity. A CSV cell is text, read as its
+ * field's type first (vectors, arrays and JSON as JSON text, booleans as Go reads them).
+ */
+final class ValueRules {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<String> TRUE = Set.of("1", "t", "T", "TRUE", "true", "True");
+    private static final Set<String> FALSE = Set.of("0", "f", "F", "FALSE", "false", "False");
+    private static final int QUOTED = 40;
+
+    private ValueRules() {
+    }
+
+    /** What is wrong with a present, non-null value, as a message's "found ..." part, or {@code null} when it fits. */
+    static String mismatch(final JsonNode value, final FieldSchema field, final boolean cell) {
+        final JsonNode read = cell ? fromCell(value.asText(), field.type()) : value;
+        if (read == null) {
+            return "the text " + quoted(value.asText());
+        }
+        return mismatch(read, field.type(), field);
+    }
+
+    /** A CSV cell read as the field's type: {@code null} when it cannot be. */
+    private static JsonNode fromCell(final String text, final FieldType type) {
+        try {
+            return switch (type) {
+                case BOOL -> TRUE.contains(text) ? BooleanNode.TRUE : FALSE.contains(text) ? BooleanNode.FALSE : null;
+                case INT8, INT16, INT32, INT64 -> LongNode.valueOf(Long.parseLong(text.strip()));
+                case FLOAT, DOUBLE -> DoubleNode.valueOf(Double.parseDouble(text.strip()));
+                case VARCHAR, STRING, OTHER -> JSON.getNodeFactory().textNode(text);
+                default -> JSON.readTree(text);
+            };
+        } catch (final NumberFormatException | JsonProcessingException unreadable) {
+            return null;
+        }
+    }
+
+    private static String mismatch(final JsonNode value, final FieldType type, final FieldSchema field) {
+        return switch (type) {
+            case BOOL -> value.isBoolean() ? null : describe(value);
+            case INT8, INT16, INT32, INT64 -> integer(value, KindRules.bits(type)) ? null : describe(value);
+            case FLOAT, DOUBLE -> value.isNumber() && Double.isFinite(value.asDouble()) ? null : describe(value);
+            case VARCHAR, STRING -> text(value, field.maxLength());
+            case JSON -> value.isObject() || value.isTextual() && isJson(value.asText()) ? null : describe(value);
+            case ARRAY -> array(value, field);
+            case FLOAT_VECTOR, FLOAT16_VECTOR, BFLOAT16_VECTOR -> vector(value, field.dim(), 0, 0, false);
+            case BINARY_VECTOR -> vector(value, field.dim() == null ? null : field.dim() / 8, 0, 255, true);
+            case INT8_VECTOR -> vector(value, field.dim(), -128, 127, true);
+            case SPARSE_FLOAT_VECTOR -> value.isObject() ? null : describe(value);
+            case OTHER -> null;
+        };
+    }
+
+    private static boolean integer(final JsonNode value, final int bits) {
+        if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+            return false;
+        }
+        final long number = value.asLong();
+        return bits == 64 || number >= -(1L << (bits - 1)) && number < 1L << (bits - 1);
+    }
+
+    private static String text(final JsonNode value, final Integer maxLength) {
+        if (!value.isTextual()) {
+            return describe(value);
+        }
+        final int bytes = value.asText().getBytes(StandardCharsets.UTF_8).length;
+        return maxLength != null && bytes > maxLength ? "a text of " + bytes + " bytes" : null;
+    }
+
+    private static String array(final JsonNode value, final FieldSchema field) {
+        if (!value.isArray()) {
+            return describe(value);
+        }
+        if (field.maxCapacity() != null && value.size() > field.maxCapacity()) {
+            return "a list of " + value.size();
+        }
+        final FieldType element = field.elementType() == null ? FieldType.OTHER : field.elementType();
+        for (final JsonNode item : value) {
+            final String wrong = item.isNull() ? "null" : mismatch(item, element, field);
+            if (wrong != null) {
+                return "a list holding " + wrong;
+            }
+        }
+        return null;
+    }
+
+    private static String vector(final JsonNode value, final Integer length, final long min, final long max, final boolean integers) {
+        if (!value.isArray()) {
+            return describe(value);
+        }
+        if (length != null && value.size() != length) {
+            return "a list of " + value.size();
+        }
+        for (final JsonNode item : value) {
+            final boolean fits = integers ? item.isIntegralNumber() && item.canConvertToLong() && item.asLong() >= min && item.asLong() <= max
+                    : item.isNumber() && Double.isFinite(item.asDouble());
+            if (!fits) {
+                return "a list holding " + describe(item);
+            }
+        }
+        return null;
+    }
+
+    private static boolean isJson(final String text) {
+        try {
+            JSON.readTree(text);
+            return true;
+        } catch (final JsonProcessingException notJson) {
+            return false;
+        }
+    }
+
+    /** Whether a value of {@code $meta} holds the dynamic fields: an object, or a string of a JSON object. */
+    static boolean dynamicFields(final JsonNode value) {
+        if (value.isObject()) {
+            return true;
+        }
+        if (!value.isTextual()) {
+            return false;
+        }
+        try {
+            return JSON.readTree(value.asText()).isObject();
+        } catch (final JsonProcessingException notJson) {
+            return false;
+        }
+    }
+
+    /** A value as a message names it. */
+    static String describe(final JsonNode value) {
+        if (value.isTextual()) {
+            return "the text " + quoted(value.asText());
+        }
+        if (value.isNumber()) {
+            return "the number " + value.asText();
+        }
+        if (value.isBoolean()) {
+            return value.asText();
+        }
+        if (value.isArray()) {
+            return "a list of " + value.size();
+        }
+        if (value.isObject()) {
+            return "an object";
+        }
+        return value.isNull() ? "null" : "no value";
+    }
+
+    private static String quoted(final String text) {
+        return "\"" + VisibleText.bound(text, QUOTED) + "\"";
+    }
+}
