@@ -31,21 +31,22 @@ record Scenario(long seed, Deployment deployment, boolean serverKeys, Secrets se
      * @param fromNowOn     whether the first listing only records where jobs stand
      * @param recordWriter  whether the listing is written by a Record Writer
      * @param strictActions whether the server refuses a repeated commit and an abort of a Failed job
+     * @param validate      whether ValidateBulkImportFile checks each file (its content) before TriggerBulkImport
      */
     record Options(int collections, boolean customKey, boolean numpy, long maxWaitMillis, int pageSize, boolean fromNowOn, boolean recordWriter,
-                   boolean strictActions) {
+                   boolean strictActions, boolean validate) {
 
         static Options draw(final Random random) {
             return new Options(random.nextInt(3) == 0 ? 2 : 1, random.nextInt(3) == 0, random.nextInt(4) == 0,
                     random.nextInt(4) == 0 ? 150 : 24L * 60 * 60 * 1000, pick(random, 2, 3, 100), random.nextInt(3) == 0, random.nextInt(4) == 0,
-                    random.nextBoolean());
+                    random.nextBoolean(), random.nextInt(3) == 0);
         }
 
         @Override
         public String toString() {
             return "collections=" + collections + (customKey ? ", custom key" : "") + (numpy ? ", NumPy sets" : "") + ", Maximum Wait Time="
                     + maxWaitMillis + " ms, Page Size=" + pageSize + (fromNowOn ? ", From Now On" : "") + (recordWriter ? ", Record Writer" : "")
-                    + (strictActions ? ", strict actions" : "");
+                    + (strictActions ? ", strict actions" : "") + (validate ? ", validated" : "");
         }
     }
 
@@ -86,11 +87,12 @@ record Scenario(long seed, Deployment deployment, boolean serverKeys, Secrets se
             if (SLOW_FAULTS.contains(type) && random.nextInt(3) != 0) {
                 type = FaultType.LOST_REPLY;
             }
-            final String operation = switch (random.nextInt(twoPhase ? 8 : 6)) {
+            final String operation = switch (random.nextInt(twoPhase ? 9 : 7)) {
                 case 0 -> "describe";
                 case 1 -> "list";
-                case 6 -> "commit";
-                case 7 -> "abort";
+                case 6 -> "collections/describe";
+                case 7 -> "commit";
+                case 8 -> "abort";
                 default -> "create";
             };
             if ("list".equals(operation) && random.nextBoolean()) {
@@ -102,8 +104,11 @@ record Scenario(long seed, Deployment deployment, boolean serverKeys, Secrets se
         if (twoPhase && roll >= 48 && roll < 58) {
             return new Step.RunAction(random.nextInt(10) < 6, random.nextBoolean());
         }
-        if (roll < 58) {
+        if (roll < 53) {
             return new Step.RunTrigger(1 + random.nextInt(3));
+        }
+        if (roll < 58) {
+            return new Step.RunValidate(1 + random.nextInt(2));
         }
         if (roll < 65) {
             return new Step.Crash(random.nextBoolean());

@@ -57,6 +57,13 @@ sealed interface Step {
     record Misbehave(FaultType type, String operation, int times) implements Step {
     }
 
+    /**
+     * ValidateBulkImportFile, in a sequence that checks files before importing them, runs
+     * {@code iterations} times: valid files go on to TriggerBulkImport, retried ones back.
+     */
+    record RunValidate(int iterations) implements Step {
+    }
+
     /** TriggerBulkImport runs {@code iterations} times on the sequence's concurrent tasks. */
     record RunTrigger(int iterations) implements Step {
     }

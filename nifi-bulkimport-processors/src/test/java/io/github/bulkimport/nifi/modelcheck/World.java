@@ -7,6 +7,7 @@ import io.github.bulkimport.nifi.processors.listing.JsonLinesRecordWriter;
 import io.github.bulkimport.nifi.processors.listing.ListBulkImportJobs;
 import io.github.bulkimport.nifi.processors.progress.GetBulkImportProgress;
 import io.github.bulkimport.nifi.processors.trigger.TriggerBulkImport;
+import io.github.bulkimport.nifi.processors.validate.ValidateBulkImportFile;
 import io.github.bulkimport.nifi.processors.trigger.memory.JobMemory;
 import io.github.bulkimport.nifi.processors.trigger.request.FlowFileShares;
 import io.github.bulkimport.nifi.processors.trigger.request.ImportRequestReader;
@@ -127,6 +128,8 @@ final class World implements AutoCloseable {
     private boolean listScheduled;
     private TestRunner commit;
     private TestRunner abort;
+    private TestRunner validator;
+    private boolean validatorScheduled;
 
     private final List<MockFlowFile> triggerQueue = new ArrayList<>();
     private final List<MockFlowFile> retried = new ArrayList<>();
@@ -139,6 +142,13 @@ final class World implements AutoCloseable {
     private final List<MockFlowFile> actionQueue = new ArrayList<>();
     /** Flowfiles AbortBulkImport routed to success: their jobs are aborted. */
     private final List<MockFlowFile> aborted = new ArrayList<>();
+    /** Flowfiles waiting for ValidateBulkImportFile, and those it stopped (invalid) or could not check (failure). */
+    private final List<MockFlowFile> validateQueue = new ArrayList<>();
+    private final List<MockFlowFile> invalid = new ArrayList<>();
+    private final List<MockFlowFile> notValidated = new ArrayList<>();
+    /** Objects whose file breaks the collection's schema (the server fails them), and those the validator stopped. */
+    private final Set<String> failingObjects = new HashSet<>();
+    private final Set<String> invalidObjects = new HashSet<>();
 
     World(final Scenario scenario) {
         this.scenario = scenario;
@@ -183,6 +193,7 @@ final class World implements AutoCloseable {
             case Step.Enqueue enqueue -> enqueue(enqueue);
             case Step.Misbehave misbehave -> emulator.faults().add(fault(misbehave));
             case Step.RunTrigger run -> runTrigger(run.iterations());
+            case Step.RunValidate run -> runValidate(run.iterations());
             case Step.Crash crash -> crash(crash.midRequest());
             case Step.Replay replay -> replay(replay.failure() ? failed : retried, replay.everyOther());
             case Step.RunProgress run -> runProgress(run.resendFailed());
@@ -222,7 +233,18 @@ final class World implements AutoCloseable {
                 uploadedAt.put(uuid(flowFile), System.currentTimeMillis());
                 objectOf.put(uuid(flowFile), object);
                 namers.merge(object, 1, Integer::sum);
-                toTrigger(flowFile);
+                if (upload == Step.Upload.FAILING_FILE) {
+                    failingObjects.add(object);
+                }
+                if (scenario.options().validate()) {
+                    // the file itself: rows of the emulator's default schema, with a vector of the wrong dimension when it fails
+                    flowFile.putAttributes(Map.of("filename", object + ".json"));
+                    flowFile.setData(("[{\"vector\": [" + (upload == Step.Upload.FAILING_FILE ? "1, 2, 3" : "1, 2, 3, 4, 5, 6, 7, 8") + "]}]")
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    toValidate(flowFile);
+                } else {
+                    toTrigger(flowFile);
+                }
             }
         }
     }
@@ -770,6 +792,8 @@ final class World implements AutoCloseable {
         runner.setProperty(service, StandardBulkImportConnectionService.CONNECT_TIMEOUT, "1 sec");
         if (zilliz()) {
             runner.setProperty(service, StandardBulkImportConnectionService.CLUSTER_ID, CLUSTER_ID);
+            // collections are described by the cluster itself: the emulator answers for both
+            runner.setProperty(service, StandardBulkImportConnectionService.CLUSTER_ENDPOINT, emulator.url());
             runner.setProperty(service, StandardBulkImportConnectionService.STORAGE_ACCESS_KEY, scenario.secrets().accessKey());
             runner.setProperty(service, StandardBulkImportConnectionService.STORAGE_SECRET_KEY, scenario.secrets().secretKey());
             runner.setProperty(service, StandardBulkImportConnectionService.STORAGE_SESSION_TOKEN, scenario.secrets().sessionToken());
@@ -778,6 +802,60 @@ final class World implements AutoCloseable {
         runner.setProperty("Connection Service", SERVICE_ID);
         runner.setValidateExpressionUsage(true);
         return runner;
+    }
+
+    private void toValidate(final MockFlowFile flowFile) {
+        final MockFlowFile copy = copyOf(flowFile);
+        validator().enqueue(copy);
+        validateQueue.add(copy);
+    }
+
+    private TestRunner validator() {
+        if (validator == null) {
+            validator = newRunner(new ValidateBulkImportFile());
+            validator.setProperty(ImportRequestReader.COLLECTION_NAME, "${target.collection}");
+        }
+        return validator;
+    }
+
+    /**
+     * ValidateBulkImportFile runs: a valid file goes on to TriggerBulkImport and must be one the server
+     * imports; an invalid one is stopped and must be one the server fails (its object then never in a job);
+     * retried ones come back.
+     */
+    private void runValidate(final int iterations) {
+        if (!scenario.options().validate()) {
+            return;
+        }
+        try {
+            validator().run(iterations, false, !validatorScheduled);
+        } catch (final Throwable e) {
+            violation("an exception left ValidateBulkImportFile.onTrigger: " + e);
+        }
+        validatorScheduled = true;
+        for (final MockFlowFile flowFile : takeOutputs(validator, validateQueue, "ValidateBulkImportFile")) {
+            final String relationship = flowFile.getAttribute(RELATIONSHIP);
+            flowFile.removeAttributes(Set.of(RELATIONSHIP));
+            final String object = objectOf.get(uuid(flowFile));
+            switch (relationship) {
+                case "valid" -> {
+                    if (failingObjects.contains(object)) {
+                        violation("ValidateBulkImportFile passed the file of " + object + ", which the server fails");
+                    }
+                    toTrigger(flowFile);
+                }
+                case "invalid" -> {
+                    if (!failingObjects.contains(object)) {
+                        violation("ValidateBulkImportFile stopped the file of " + object + ", which the server imports: "
+                                + flowFile.getAttribute("bulkimport.validation.errors"));
+                    }
+                    invalidObjects.add(object);
+                    invalid.add(flowFile);
+                }
+                case "retry" -> toValidate(flowFile);
+                default -> notValidated.add(flowFile);
+            }
+        }
     }
 
     private void toTrigger(final MockFlowFile flowFile) {
@@ -869,6 +947,18 @@ final class World implements AutoCloseable {
         checkEveryFlowFileInOnePlace();
         checkNoDoubleImport();
         checkNoJobBothCommittedAndAborted();
+        checkNoJobForAStoppedFile();
+    }
+
+    /** A file ValidateBulkImportFile stopped is in no job: it was stopped before any. */
+    private void checkNoJobForAStoppedFile() {
+        for (final Job job : emulator.jobs()) {
+            for (final String object : objectsOf(job)) {
+                if (invalidObjects.contains(object)) {
+                    violation("job " + job.id() + " imports " + object + ", whose file ValidateBulkImportFile stopped");
+                }
+            }
+        }
     }
 
     /** A counter of a runner holds {@code expected}: each job counted once, by its ID. */
@@ -897,7 +987,8 @@ final class World implements AutoCloseable {
 
     private void checkEveryFlowFileInOnePlace() {
         final Map<String, Integer> places = new HashMap<>();
-        Stream.of(triggerQueue, retried, failed, started, progressQueue, polling, finished, uncommitted, actionQueue, aborted).flatMap(List::stream)
+        Stream.of(triggerQueue, retried, failed, started, progressQueue, polling, finished, uncommitted, actionQueue, aborted, validateQueue, invalid,
+                        notValidated).flatMap(List::stream)
                 .forEach(flowFile -> places.merge(uuid(flowFile), 1, Integer::sum));
         places.forEach((uuid, count) -> {
             if (count > 1) {
