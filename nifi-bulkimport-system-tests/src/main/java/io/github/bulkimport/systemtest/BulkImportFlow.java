@@ -8,11 +8,14 @@ import java.util.Map;
 /**
  * The flow of {@code flows/bulk-import-after-upload.json}, as the system tests, the benchmark and the demo
  * run it: the committed definition uploaded into a group, fed by a GenerateFlowFile standing in for the
- * upload processor, its output ports ending in funnels where flowfiles stay queued to be counted.
+ * upload processor (its content a small JSON file of the emulator's default schema), its output ports
+ * ending in funnels where flowfiles stay queued to be counted.
  * <pre>
- * [Uploaded files] ─▶ TriggerBulkImport ─success─▶ GetBulkImportProgress ─success─▶ [Imported]
- *   ↺ retry          └─failure─▶ Alert: import not started ─▶ [Not started]   ↺ running, retry
- *                                                         └─failure, expired, uncommitted─▶ Alert: import failed ─▶ [Failed]
+ * [Uploaded files] ─▶ ValidateBulkImportFile ─valid─▶ TriggerBulkImport ─success─▶ GetBulkImportProgress ─success─▶ [Imported]
+ *   ↺ retry           └─invalid─▶ Alert: file not valid ─▶ [Invalid]
+ *                     └─failure─┐    ↺ retry  └─failure─▶ Alert: import not started ─▶ [Not started]
+ *                               └──────────────────────────▲          ↺ running, retry
+ *                                       └─failure, expired, uncommitted─▶ Alert: import failed ─▶ [Failed]
  * </pre>
  */
 public record BulkImportFlow(
@@ -25,24 +28,33 @@ public record BulkImportFlow(
         String started,
         String done,
         String notStarted,
-        String failed) {
+        String failed,
+        String invalid) {
 
     public static final String TRIGGER_TYPE = "io.github.bulkimport.nifi.processors.trigger.TriggerBulkImport";
     public static final String PROGRESS_TYPE = "io.github.bulkimport.nifi.processors.progress.GetBulkImportProgress";
     public static final String SERVICE_TYPE = "io.github.bulkimport.nifi.service.StandardBulkImportConnectionService";
     public static final String GENERATE_TYPE = "org.apache.nifi.processors.standard.GenerateFlowFile";
+    public static final String VALIDATE_TYPE = "io.github.bulkimport.nifi.processors.validate.ValidateBulkImportFile";
     public static final String LOG_MESSAGE_TYPE = "org.apache.nifi.processors.standard.LogMessage";
-    private static final String NUMBERED_KEY = "vectors/part-${nextInt():toString():padLeft(5, '0')}.parquet";
+    private static final String NUMBERED_KEY = "vectors/part-${nextInt():toString():padLeft(5, '0')}.json";
+    /** A file of the emulator's default schema (an auto-ID primary key, a FloatVector(8), the dynamic field on). */
+    public static final String GOOD_FILE = "[{\"vector\": [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8], \"source\": \"nifi\"}]";
+    /** A file the server would fail: its vector has 3 values where the collection has 8. */
+    public static final String BAD_FILE = "[{\"vector\": [0.1, 0.2, 0.3]}]";
 
     /** The names of the definition's components, by which the harness finds them. */
     static final String UPLOADED = "Uploaded files";
+    static final String VALIDATE = "ValidateBulkImportFile";
     static final String TRIGGER = "TriggerBulkImport";
     static final String PROGRESS = "GetBulkImportProgress";
     static final String NOT_STARTED_ALERT = "Alert: import not started";
     static final String FAILED_ALERT = "Alert: import failed";
+    static final String INVALID_ALERT = "Alert: file not valid";
     static final String IMPORTED = "Imported";
     static final String NOT_STARTED = "Not started";
     static final String FAILED = "Failed";
+    static final String INVALID = "Invalid";
 
     /**
      * @param endpoint   the Milvus (or emulator) address
@@ -59,40 +71,49 @@ public record BulkImportFlow(
         // two columns, 872 pixels in all: NiFi opens a group centred on what it holds, and a narrow flow stays clear of the palettes;
         // each label at its own bend, loops and failures in the gap between the columns
         final double alerts = 520;
-        final double[] rows = {0, 160, 520, 880};
+        final double[] rows = {0, 160, 520, 880, 1240};
+        final double gap = 436;
+        final Map<String, String> collection = Map.of("Connection Service", service, "Collection Name", "#{" + FlowDefinition.COLLECTION + "}");
         final String uploaded = rest.createPort(group, NiFiRestClient.PortType.INPUT, UPLOADED, 56, rows[0]);
-        final String trigger = rest.createProcessor(group, TRIGGER_TYPE, TRIGGER, 0, rows[1],
-                Map.of("Connection Service", service, "Collection Name", "#{" + FlowDefinition.COLLECTION + "}"), Map.of(), List.of());
-        final String progress = rest.createProcessor(group, PROGRESS_TYPE, PROGRESS, 0, rows[2],
-                Map.of("Connection Service", service), Map.of(), List.of());
-        final String notStartedAlert = rest.createProcessor(group, LOG_MESSAGE_TYPE, NOT_STARTED_ALERT, alerts, rows[1],
+        final String validate = rest.createProcessor(group, VALIDATE_TYPE, VALIDATE, 0, rows[1], collection, Map.of(), List.of());
+        final String trigger = rest.createProcessor(group, TRIGGER_TYPE, TRIGGER, 0, rows[2], collection, Map.of(), List.of());
+        final String progress = rest.createProcessor(group, PROGRESS_TYPE, PROGRESS, 0, rows[3], Map.of("Connection Service", service), Map.of(),
+                List.of());
+        final String invalidAlert = rest.createProcessor(group, LOG_MESSAGE_TYPE, INVALID_ALERT, alerts, rows[1],
+                alert("File ${filename} stopped before any import into #{" + FlowDefinition.COLLECTION + "}: ${bulkimport.validation.errors}"),
+                Map.of(), List.of());
+        final String notStartedAlert = rest.createProcessor(group, LOG_MESSAGE_TYPE, NOT_STARTED_ALERT, alerts, rows[2],
                 alert("Bulk import not started for ${bulkimport.object.urls:replaceNull(${s3.key})}: ${bulkimport.error.code} ${bulkimport.error.message}"),
                 Map.of(), List.of());
-        final String failedAlert = rest.createProcessor(group, LOG_MESSAGE_TYPE, FAILED_ALERT, alerts, rows[2],
+        final String failedAlert = rest.createProcessor(group, LOG_MESSAGE_TYPE, FAILED_ALERT, alerts, rows[3],
                 alert("Bulk import job ${bulkimport.job.id} ended ${bulkimport.state} for ${bulkimport.object.urls}: "
                         + "${bulkimport.reason:replaceNull(${bulkimport.error.message})}"),
                 Map.of(), List.of());
-        final String imported = rest.createPort(group, NiFiRestClient.PortType.OUTPUT, IMPORTED, 56, rows[3]);
-        final String notStarted = rest.createPort(group, NiFiRestClient.PortType.OUTPUT, NOT_STARTED, alerts + 56, rows[1] + 240);
-        final String failed = rest.createPort(group, NiFiRestClient.PortType.OUTPUT, FAILED, alerts + 56, rows[2] + 240);
-        final double gap = 436;
+        final String imported = rest.createPort(group, NiFiRestClient.PortType.OUTPUT, IMPORTED, 56, rows[4]);
+        final String invalid = rest.createPort(group, NiFiRestClient.PortType.OUTPUT, INVALID, alerts + 56, rows[1] + 240);
+        final String notStarted = rest.createPort(group, NiFiRestClient.PortType.OUTPUT, NOT_STARTED, alerts + 56, rows[2] + 240);
+        final String failed = rest.createPort(group, NiFiRestClient.PortType.OUTPUT, FAILED, alerts + 56, rows[3] + 240);
 
-        final NiFiRestClient.End triggerEnd = NiFiRestClient.End.processor(group, trigger);
-        final NiFiRestClient.End progressEnd = NiFiRestClient.End.processor(group, progress);
-        final String toTrigger = rest.connect(group, NiFiRestClient.PortType.INPUT.end(group, uploaded), triggerEnd, List.of(), null);
+        final String toValidate = rest.connect(group, NiFiRestClient.PortType.INPUT.end(group, uploaded), NiFiRestClient.End.processor(group, validate),
+                List.of(), null);
         // in a cluster, the uploads spread over the nodes (the definition's default; a single node ignores it)
-        rest.loadBalanceRoundRobin(toTrigger);
-        rest.connect(group, trigger, trigger, "PROCESSOR", List.of("retry"), new double[] {gap, rows[1] - 50});
-        rest.connect(group, trigger, notStartedAlert, "PROCESSOR", List.of("failure"), new double[] {gap, rows[1] + 170});
+        rest.loadBalanceRoundRobin(toValidate);
+        rest.connect(group, validate, validate, "PROCESSOR", List.of("retry"), new double[] {gap, rows[1] - 50});
+        rest.connect(group, validate, invalidAlert, "PROCESSOR", List.of("invalid"), new double[] {gap, rows[1] + 170});
+        // the schema could not be fetched: no import was started
+        rest.connect(group, validate, notStartedAlert, "PROCESSOR", List.of("failure"), new double[] {gap, rows[1] + 250});
+        rest.connect(group, validate, trigger, "PROCESSOR", List.of("valid"), null);
+        rest.connect(group, trigger, trigger, "PROCESSOR", List.of("retry"), new double[] {gap, rows[2] - 50});
+        rest.connect(group, trigger, notStartedAlert, "PROCESSOR", List.of("failure"), new double[] {gap, rows[2] + 170});
         rest.connect(group, trigger, progress, "PROCESSOR", List.of("success"), null);
-        rest.connect(group, progress, progress, "PROCESSOR", List.of("running", "retry"), new double[] {gap, rows[2] - 50});
+        rest.connect(group, progress, progress, "PROCESSOR", List.of("running", "retry"), new double[] {gap, rows[3] - 50});
         // a job started with auto_commit = false waits Uncommitted for a commit this flow does not make: someone must look
-        rest.connect(group, progress, failedAlert, "PROCESSOR", List.of("failure", "expired", "uncommitted"), new double[] {gap, rows[2] + 170});
-        rest.connect(group, progressEnd, NiFiRestClient.PortType.OUTPUT.end(group, imported), List.of("success"), null);
-        rest.connect(group, NiFiRestClient.End.processor(group, notStartedAlert), NiFiRestClient.PortType.OUTPUT.end(group, notStarted),
-                List.of("success"), null);
-        rest.connect(group, NiFiRestClient.End.processor(group, failedAlert), NiFiRestClient.PortType.OUTPUT.end(group, failed),
-                List.of("success"), null);
+        rest.connect(group, progress, failedAlert, "PROCESSOR", List.of("failure", "expired", "uncommitted"), new double[] {gap, rows[3] + 170});
+        rest.connect(group, NiFiRestClient.End.processor(group, progress), NiFiRestClient.PortType.OUTPUT.end(group, imported), List.of("success"), null);
+        for (final String[] alertToPort : new String[][] {{invalidAlert, invalid}, {notStartedAlert, notStarted}, {failedAlert, failed}}) {
+            rest.connect(group, NiFiRestClient.End.processor(group, alertToPort[0]), NiFiRestClient.PortType.OUTPUT.end(group, alertToPort[1]),
+                    List.of("success"), null);
+        }
     }
 
     /** A LogMessage at WARN level: a bulletin on the canvas, where a flow would send a mail or a chat message. */
@@ -116,16 +137,18 @@ public record BulkImportFlow(
         final String progress = inside.processor(PROGRESS);
 
         final String generate = rest.createProcessor(outer, GENERATE_TYPE, "Uploaded files (as PutS3Object leaves them)", 480, 40,
-                Map.of("File Size", "0B", "Batch Size", "1", "s3.bucket", settings.bucket(), "s3.key", NUMBERED_KEY),
+                Map.of("generate-ff-custom-text", GOOD_FILE, "Batch Size", "1", "s3.bucket", settings.bucket(), "s3.key", NUMBERED_KEY),
                 Map.of("schedulingPeriod", "1 min"), List.of());
         rest.connect(outer, NiFiRestClient.End.processor(outer, generate), NiFiRestClient.PortType.INPUT.end(group, inside.inputPort(UPLOADED)),
                 List.of("success"), null);
         final String done = toFunnel(rest, outer, group, inside.outputPort(IMPORTED), 480 + 156, 560);
         final String notStarted = toFunnel(rest, outer, group, inside.outputPort(NOT_STARTED), 1100, 360);
         final String failed = toFunnel(rest, outer, group, inside.outputPort(FAILED), 1100, 460);
+        final String invalid = toFunnel(rest, outer, group, inside.outputPort(INVALID), 1100, 260);
         startPassive(rest, group, inside);
-        return new BulkImportFlow(outer, installed.serviceId(), generate, trigger, progress, inside.connection(inside.inputPort(UPLOADED), trigger),
-                inside.connection(trigger, progress), done, notStarted, failed);
+        rest.setProcessorState(inside.processor(VALIDATE), "RUNNING");
+        return new BulkImportFlow(outer, installed.serviceId(), generate, trigger, progress, inside.connection(inside.processor(VALIDATE), trigger),
+                inside.connection(trigger, progress), done, notStarted, failed, invalid);
     }
 
     /** Connects an output port of {@code group} to a new funnel of {@code outer}; returns the connection, where flowfiles stay to be counted. */
@@ -151,12 +174,11 @@ public record BulkImportFlow(
     }
 
     /**
-     * For a cluster: GenerateFlowFile runs on the primary node only, as a source of uploads would,
-     * and its flowfiles are spread round robin over the nodes.
+     * For a cluster: GenerateFlowFile runs on the primary node only, as a source of uploads would; the
+     * definition spreads its flowfiles round robin over the nodes.
      */
     public void spreadOverCluster(final NiFiRestClient rest) throws IOException {
         rest.setExecutionNode(generateId, "PRIMARY");
-        rest.loadBalanceRoundRobin(toTrigger);
     }
 
     /**
@@ -191,9 +213,14 @@ public record BulkImportFlow(
 
     /** Makes one flowfile for the given s3.key, then lets GenerateFlowFile number its keys again. */
     public void generate(final NiFiRestClient rest, final String key) throws IOException {
-        rest.updateProcessorProperties(generateId, Map.of("s3.key", key));
+        generate(rest, key, GOOD_FILE);
+    }
+
+    /** Makes one flowfile for the given s3.key whose content (the uploaded file) is {@code file}. */
+    public void generate(final NiFiRestClient rest, final String key, final String file) throws IOException {
+        rest.updateProcessorProperties(generateId, Map.of("s3.key", key, "generate-ff-custom-text", file));
         rest.runOnce(generateId, Duration.ofSeconds(30));
-        rest.updateProcessorProperties(generateId, Map.of("s3.key", NUMBERED_KEY));
+        rest.updateProcessorProperties(generateId, Map.of("s3.key", NUMBERED_KEY, "generate-ff-custom-text", GOOD_FILE));
     }
 
     /** Makes {@code count} flowfiles in one run of GenerateFlowFile, all naming the same s3.key (as a batch shares attributes). */

@@ -25,8 +25,8 @@ public final class Demo {
 
     private static final String TOKEN = "root:Milvus";
     private static final int FLOWFILES = 6;
-    /** The emulator fails a file whose path holds "bad-schema", as a server fails a file without the collection's fields. */
-    private static final String FAILING_FILE = "vectors/bad-schema-part-00099.parquet";
+    /** A file whose vector has 3 values where the collection has 8: ValidateBulkImportFile stops it before any job. */
+    private static final String BAD_FILE = "vectors/part-00099-wrong-dimension.json";
     private static final List<String> DATASET = List.of("datasets/2026-11-28/part-1.parquet", "datasets/2026-11-28/part-2.parquet",
             "datasets/2026-11-28/part-3.parquet");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -82,12 +82,12 @@ public final class Demo {
                 new BulkImportFlow.Settings("2. A dataset, all or nothing (two-phase)", emulatorUrl, TOKEN, "demo_dataset", "milvus-bucket",
                         Duration.ofSeconds(2)), false);
         files.generate(rest, FLOWFILES - 1);
-        files.generate(rest, FAILING_FILE);
+        files.generate(rest, BAD_FILE, BulkImportFlow.BAD_FILE);
         files.start(rest);
         dataset.importDataset(rest, DATASET);
 
         System.out.printf("%nNiFi %s is up (started in %.1f s): open %s%n", "2.3.0", startup.toMillis() / 1000.0, nifi.uiUrl());
-        System.out.printf("  1. %d uploaded files, one job each (one file has a bad schema): %s%n", FLOWFILES, groupUrl(nifi, files.groupId()));
+        System.out.printf("  1. %d uploaded files, checked, one job each (one file has a vector of the wrong dimension): %s%n", FLOWFILES, groupUrl(nifi, files.groupId()));
         System.out.printf("  2. a dataset of %d files, committed only if every job is ready: %s%n", DATASET.size(), groupUrl(nifi, dataset.groupId()));
         System.out.printf("Bulk-import emulator (as Milvus) on %s.%n%n", emulatorUrl);
         follow(rest, files, dataset, emulatorUrl);
@@ -117,7 +117,8 @@ public final class Demo {
                             job.has("reason") ? "  " + job.path("reason").asText() : "");
                 }
             }
-            final int filesDone = rest.queued(files.done()) + rest.queued(files.failed()) + rest.queued(files.notStarted());
+            final int filesDone = rest.queued(files.done()) + rest.queued(files.failed()) + rest.queued(files.notStarted())
+                    + rest.queued(files.invalid());
             final int datasetsDone = rest.queued(dataset.committed()) + rest.queued(dataset.aborted()) + dataset.needingAttention(rest);
             if (filesDone >= FLOWFILES && datasetsDone >= 1) {
                 break;
@@ -129,6 +130,10 @@ public final class Demo {
         for (final Map<String, String> attributes : rest.queuedAttributes(files.done())) {
             System.out.printf("  %s -> job %s %s (%s rows)%n", attributes.get("s3.key"), attributes.get("bulkimport.job.id"),
                     attributes.get("bulkimport.state"), attributes.get("bulkimport.imported.rows"));
+        }
+        for (final Map<String, String> attributes : rest.queuedAttributes(files.invalid())) {
+            System.out.printf("  %s -> stopped before any job; bulkimport.validation.errors:%n    %s%n", attributes.get("s3.key"),
+                    String.valueOf(attributes.get("bulkimport.validation.errors")).replace("\n", "\n    "));
         }
         for (final Map<String, String> attributes : rest.queuedAttributes(files.failed())) {
             System.out.printf("  %s -> job %s %s; bulkimport.failed.files:%n    %s%n", attributes.get("s3.key"), attributes.get("bulkimport.job.id"),

@@ -22,6 +22,7 @@ public enum FlowDefinition {
     public static final String ENDPOINT_URL = "Endpoint URL";
     public static final String API_KEY = "API Key or Token";
     public static final String COLLECTION = "Collection Name";
+    public static final String CLUSTER_ENDPOINT = "Cluster Endpoint";
     /** The connection service's name in each definition. */
     public static final String SERVICE = "Milvus or Zilliz Cloud connection";
 
@@ -50,11 +51,14 @@ public enum FlowDefinition {
                 new NiFiRestClient.Parameter(ENDPOINT_URL, "http://localhost:19530", false, "Milvus's address (its REST port), or "
                         + "Zilliz Cloud's control plane, e.g. https://api.cloud.zilliz.com"),
                 new NiFiRestClient.Parameter(API_KEY, null, true, "Milvus's user:password or token, or a Zilliz Cloud API key"),
-                new NiFiRestClient.Parameter(COLLECTION, null, false, "The collection to import into")));
+                new NiFiRestClient.Parameter(COLLECTION, null, false, "The collection to import into"),
+                new NiFiRestClient.Parameter(CLUSTER_ENDPOINT, null, false, "Zilliz Cloud only: the cluster's own endpoint (its Public "
+                        + "Endpoint), where ValidateBulkImportFile reads the collection's schema; Milvus serves it at Endpoint URL")));
         final String service = rest.createControllerService(group, BulkImportFlow.SERVICE_TYPE, SERVICE, Map.of(
                 "Deployment", "#{" + DEPLOYMENT + "}",
                 "Endpoint URL", "#{" + ENDPOINT_URL + "}",
-                "API Key or Token", "#{" + API_KEY + "}"));
+                "API Key or Token", "#{" + API_KEY + "}",
+                "Cluster Endpoint", "#{" + CLUSTER_ENDPOINT + "}"));
         switch (this) {
             case AFTER_UPLOAD -> BulkImportFlow.buildDefinition(rest, group, service);
             case DATASET -> DatasetFlow.buildDefinition(rest, group, service);

@@ -53,8 +53,8 @@ class FlowDefinitionsTest {
         final JsonNode flow = read(definition);
         final Map<String, JsonNode> parameters = new HashMap<>();
         flow.path("parameterContexts").path(definition.groupName()).path("parameters").forEach(p -> parameters.put(p.path("name").asText(), p));
-        assertEquals(Set.of(FlowDefinition.DEPLOYMENT, FlowDefinition.ENDPOINT_URL, FlowDefinition.API_KEY, FlowDefinition.COLLECTION),
-                parameters.keySet());
+        assertEquals(Set.of(FlowDefinition.DEPLOYMENT, FlowDefinition.ENDPOINT_URL, FlowDefinition.API_KEY, FlowDefinition.COLLECTION,
+                FlowDefinition.CLUSTER_ENDPOINT), parameters.keySet());
         assertTrue(parameters.get(FlowDefinition.API_KEY).path("sensitive").asBoolean());
         assertFalse(parameters.get(FlowDefinition.API_KEY).has("value"), "no secret in a file users share");
         assertFalse(parameters.get(FlowDefinition.COLLECTION).has("value"), "the collection is the user's to name");
@@ -84,6 +84,6 @@ class FlowDefinitionsTest {
         });
         assertEquals(definition == FlowDefinition.DATASET
                 ? Set.of("ROUND_ROBIN TriggerBulkImport (auto_commit = false)", "PARTITION_BY_ATTRIBUTE One flowfile per dataset (Defragment) fragment.identifier")
-                : Set.of("ROUND_ROBIN TriggerBulkImport"), Set.copyOf(strategies));
+                : Set.of("ROUND_ROBIN ValidateBulkImportFile"), Set.copyOf(strategies));
     }
 }

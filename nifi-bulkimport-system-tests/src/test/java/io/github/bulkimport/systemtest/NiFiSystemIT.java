@@ -87,9 +87,17 @@ class NiFiSystemIT {
     void flowFilesFromPutS3ObjectEndInSuccessWithTheirJobs() throws Exception {
         final BulkImportFlow flow = flow("happy_path", TOKEN, 0);
         flow.generate(rest, 8);
+        // a file with a vector of 3 values, where the collection has 8: stopped before any job
+        flow.generate(rest, "vectors/wrong-dimension.json", BulkImportFlow.BAD_FILE);
         flow.start(rest);
 
         BulkImportFlow.awaitQueued(rest, flow.done(), 8, FLOW_TIMEOUT);
+        BulkImportFlow.awaitQueued(rest, flow.invalid(), 1, FLOW_TIMEOUT);
+        final Map<String, String> stopped = rest.queuedAttributes(flow.invalid()).getFirst();
+        assertEquals("vectors/wrong-dimension.json", stopped.get("s3.key"));
+        assertTrue(stopped.get("bulkimport.validation.errors").startsWith("vector: expected FloatVector(8), found a list of 3 in row 1"),
+                stopped.toString());
+        assertTrue(emulator.requests("create").stream().noneMatch(call -> call.body().contains("wrong-dimension")), "no job for the bad file");
 
         final List<Map<String, String>> done = rest.queuedAttributes(flow.done());
         assertEquals(8, done.size());
@@ -126,6 +134,8 @@ class NiFiSystemIT {
         // what an operator of a large import watches, on NiFi's Counters page
         final Map<String, Long> counters = rest.counters();
         assertEquals(8L, counters.get("Bulk-import jobs started"), counters.toString());
+        assertEquals(8L, counters.get("Bulk-import files valid"), counters.toString());
+        assertEquals(1L, counters.get("Bulk-import files invalid"), counters.toString());
         assertEquals(8L, counters.get("Bulk-import jobs completed"), counters.toString());
         assertEquals(8_000L, counters.get("Bulk-import rows imported"), "1,000 rows per file in the emulator: " + counters);
         final long calls = emulator.requests().stream().filter(call -> call.body().contains("happy_path") || call.operation().equals("describe")).count();

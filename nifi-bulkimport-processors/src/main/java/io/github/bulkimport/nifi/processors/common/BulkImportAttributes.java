@@ -75,7 +75,7 @@ public final class BulkImportAttributes {
 
     public static final String VALIDATION_ERRORS = "bulkimport.validation.errors";
     public static final String VALIDATION_ERRORS_DESC = "On invalid: every problem ValidateBulkImportFile found, one per line, each naming the field "
-            + "(or file, or property), what the collection expects and what the file holds.";
+            + "(or file, or property), what the collection expects and what the file holds; as many as fit in 1,000 characters, then how many more.";
     public static final String FILE_FORMAT = "bulkimport.file.format";
     public static final String FILE_FORMAT_DESC = "The format ValidateBulkImportFile read the file as: Parquet, JSON, CSV or NumPy.";
     public static final String ERROR_CODE = "bulkimport.error.code";

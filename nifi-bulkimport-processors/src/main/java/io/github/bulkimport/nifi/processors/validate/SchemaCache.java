@@ -32,15 +32,17 @@ final class SchemaCache {
      * The collection's schema, described again once it is older than {@code maxAgeNanos}.
      *
      * @param database {@code null} for the default
+     * @param calling   told before the service is called
      */
-    CollectionSchema schema(final BulkImportConnectionService service, final String collection, final String database, final long maxAgeNanos)
-            throws ImportApiException {
+    CollectionSchema schema(final BulkImportConnectionService service, final String collection, final String database, final long maxAgeNanos,
+                            final Runnable calling) throws ImportApiException {
         final Key key = new Key(collection, database);
         final Entry entry = entries.get(key);
         final long now = nanoTime.getAsLong();
         if (entry != null && now - entry.describedAt() < maxAgeNanos) {
             return entry.schema();
         }
+        calling.run();
         final CollectionSchema schema = Objects.requireNonNull(service.describeCollection(collection, database), "schema");
         entries.put(key, new Entry(schema, now));
         return schema;

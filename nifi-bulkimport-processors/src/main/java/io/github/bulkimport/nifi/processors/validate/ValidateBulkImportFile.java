@@ -8,6 +8,7 @@ import io.github.bulkimport.nifi.api.FieldType;
 import io.github.bulkimport.nifi.api.ImportApiException;
 import io.github.bulkimport.nifi.processors.common.AbstractBulkImportProcessor;
 import io.github.bulkimport.nifi.processors.common.BulkImportAttributes;
+import io.github.bulkimport.nifi.processors.common.Counters;
 import io.github.bulkimport.nifi.processors.common.InvalidInputException;
 import io.github.bulkimport.nifi.processors.common.JobInput;
 import io.github.bulkimport.nifi.processors.trigger.request.ImportRequestReader;
@@ -194,7 +195,8 @@ public class ValidateBulkImportFile extends AbstractBulkImportProcessor<Validati
         final ImportRequestReader.Names names = ImportRequestReader.names(context, flowFile.getAttributes());
         final CollectionSchema schema;
         try {
-            schema = schemas.schema(service, names.collection(), names.database(), maxAge);
+            schema = schemas.schema(service, names.collection(), names.database(), maxAge,
+                    () -> session.adjustCounter(Counters.HTTP_CALLS, 1, false));
         } catch (final ImportApiException e) {
             routing.failedCall(flowFile, e, ValidationRouting.REL_RETRY, "Describing collection " + names.collection());
             return;

@@ -1,6 +1,7 @@
 package io.github.bulkimport.nifi.processors.validate;
 
 import io.github.bulkimport.nifi.api.BulkImportConnectionService;
+import io.github.bulkimport.nifi.api.VisibleText;
 import io.github.bulkimport.nifi.processors.common.BulkImportAttributes;
 import io.github.bulkimport.nifi.processors.common.Counters;
 import io.github.bulkimport.nifi.processors.common.Routing;
@@ -58,7 +59,7 @@ final class ValidationRouting extends Routing {
     }
 
     void invalid(final FlowFile flowFile, final FileFormat format, final String collection, final List<String> problems) {
-        final String lines = visible(String.join("\n", problems));
+        final String lines = lines(problems);
         FlowFile checked = session.putAttribute(flowFile, BulkImportAttributes.VALIDATION_ERRORS, lines);
         if (format != null) {
             checked = session.putAttribute(checked, BulkImportAttributes.FILE_FORMAT, format.displayName());
@@ -68,5 +69,19 @@ final class ValidationRouting extends Routing {
                 + String.join("; ", problems.subList(0, Math.min(LOGGED_PROBLEMS, problems.size())))
                 + (problems.size() > LOGGED_PROBLEMS ? "; and " + (problems.size() - LOGGED_PROBLEMS) + " more" : ""));
         transfer(withErrors(checked, Map.of()), REL_INVALID);
+    }
+
+    /** Each problem cleaned on its own, so that the lines stay lines, as many as fit in the bound of a message. */
+    private String lines(final List<String> problems) {
+        final StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < problems.size(); i++) {
+            final String line = visible(problems.get(i));
+            final String more = "\nand " + (problems.size() - i) + " more";
+            if (!lines.isEmpty() && lines.length() + 1 + line.length() + more.length() > VisibleText.MAX_LENGTH) {
+                return lines.append(more).toString();
+            }
+            lines.append(lines.isEmpty() ? "" : "\n").append(line);
+        }
+        return lines.toString();
     }
 }

@@ -64,6 +64,7 @@ class ValidateBulkImportFileTest {
             runner.run(3);
             runner.assertAllFlowFilesTransferred(ValidationRouting.REL_VALID, 120);
             assertEquals(1, emulator.requests("collections/describe").size(), "one description for 120 files");
+            assertEquals(1, runner.getCounterValue(Counters.HTTP_CALLS), "the call counted as an API call");
             assertEquals(120, runner.getCounterValue(Counters.FILES_VALID));
             runner.getFlowFilesForRelationship(ValidationRouting.REL_VALID).forEach(f -> f.assertAttributeEquals(BulkImportAttributes.FILE_FORMAT, "JSON"));
 
@@ -130,6 +131,38 @@ class ValidateBulkImportFileTest {
             runner.assertAllFlowFilesTransferred(ValidationRouting.REL_INVALID, 1);
             assertTrue(runner.getFlowFilesForRelationship(ValidationRouting.REL_INVALID).getFirst().getAttribute(BulkImportAttributes.VALIDATION_ERRORS)
                     .startsWith("file: expected the file's bytes as the flowfile's content"));
+        }
+    }
+
+    @Test
+    void everyProblemIsALineOfItsOwnAsManyAsFitInAMessage() {
+        try (ImportApiEmulator emulator = Emulators.milvus().schema("docs", ValidatorAgreesWithServerTest.STRICT).start()) {
+            final TestRunner runner = runner(emulator, new ValidateBulkImportFile());
+            runner.enqueue("""
+                    [{"id": 1, "vector": [1, 2, 3], "title": "a rather long title", "lang": "en"},
+                     {"vector": [1, 2, 3, 4], "title": "b"}]""".getBytes(StandardCharsets.UTF_8), Map.of("filename", "part-7.json"));
+            final StringBuilder manyUnknown = new StringBuilder("[{\"id\": 1, \"vector\": [1, 2, 3, 4], \"title\": \"t\"");
+            for (int i = 0; i < 100; i++) {
+                manyUnknown.append(", \"unknown_field_").append(i).append("\": ").append(i);
+            }
+            runner.enqueue(manyUnknown.append("}]").toString().getBytes(StandardCharsets.UTF_8), Map.of("filename", "part-8.json"));
+            runner.run(2);
+
+            runner.assertAllFlowFilesTransferred(ValidationRouting.REL_INVALID, 2);
+            final List<MockFlowFile> invalid = runner.getFlowFilesForRelationship(ValidationRouting.REL_INVALID);
+            assertEquals(List.of(
+                    "id: expected Int64, found no value in row 2",
+                    "vector: expected FloatVector(4), found a list of 3 in row 1",
+                    "title: expected VarChar(8), found a text of 19 bytes in row 1",
+                    "lang: expected no key, since collection docs has no such field and its dynamic field is off (Milvus 2.6 and later skip "
+                            + "it, earlier servers refuse the file), found one"),
+                    List.of(invalid.getFirst().getAttribute(BulkImportAttributes.VALIDATION_ERRORS).split("\n")));
+
+            final String many = invalid.get(1).getAttribute(BulkImportAttributes.VALIDATION_ERRORS);
+            final List<String> lines = List.of(many.split("\n"));
+            assertTrue(many.length() <= 1_000, many);
+            assertTrue(lines.getFirst().startsWith("unknown_field_0: expected no key"), many);
+            assertEquals("and " + (100 - (lines.size() - 1)) + " more", lines.getLast());
         }
     }
 
