@@ -23,7 +23,8 @@ import java.util.Map;
  * </ol>
  * and the heap retained while 100,000 flowfiles go through TriggerBulkImport. Run with
  * {@code java -jar nifi-bulkimport-benchmarks/target/nifi-bulkimport-benchmarks.jar [requests] [rounds]}; with {@code nifi} as
- * first argument, the same comparison in a real NiFi ({@link RealNiFiBenchmark}).
+ * first argument, the same comparison in a real NiFi ({@link RealNiFiBenchmark}); with {@code validate}, ValidateBulkImportFile on
+ * Parquet files of 1 MB to 1 GB ({@link ValidateBenchmark}).
  */
 public final class BulkImportBenchmark {
 
@@ -34,6 +35,11 @@ public final class BulkImportBenchmark {
         if (args.length > 0 && "nifi".equals(args[0])) {
             RealNiFiBenchmark.run(locate("nifi-bulkimport-emulator/target/nifi-bulkimport-emulator.jar"), locate(".nifi").getParent(),
                     args.length > 1 ? Integer.parseInt(args[1]) : 20_000, args.length > 2 ? Integer.parseInt(args[2]) : 3);
+            return;
+        }
+        if (args.length > 0 && "validate".equals(args[0])) {
+            final Path emulatorJar = locate("nifi-bulkimport-emulator/target/nifi-bulkimport-emulator.jar");
+            ValidateBenchmark.run(emulatorJar, emulatorJar.getParent().getParent().getParent(), args.length > 1 ? Integer.parseInt(args[1]) : 10);
             return;
         }
         final int requests = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;

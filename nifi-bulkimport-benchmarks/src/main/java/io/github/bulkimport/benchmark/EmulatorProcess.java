@@ -12,6 +12,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -34,13 +36,14 @@ final class EmulatorProcess implements Closeable {
         return start(jar, 0);
     }
 
-    /** An emulator whose jobs take {@code importSeconds} to complete. */
-    static EmulatorProcess start(final Path jar, final int importSeconds) throws IOException {
-        final Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+    /** An emulator whose jobs take {@code importSeconds} to complete, with more of its command-line options. */
+    static EmulatorProcess start(final Path jar, final int importSeconds, final String... options) throws IOException {
+        final List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xms512m", "-Xmx512m", "-XX:+UseParallelGC", "-jar", jar.toString(),
                 "--deployment", "milvus", "--port", "0", "--token", TOKEN, "--import-seconds", String.valueOf(importSeconds), "--record", "0",
-                "--max-active-jobs", "100000000", "--idempotency", "false")
-                .redirectErrorStream(true).start();
+                "--max-active-jobs", "100000000", "--idempotency", "false"));
+        command.addAll(List.of(options));
+        final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         final BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         final String line = out.readLine();
         if (line == null || !line.contains("http://")) {

@@ -262,7 +262,12 @@ public final class NiFiRestClient {
 
     /** How many flowfiles a processor sent out in the last five minutes, over the cluster. */
     public int flowFilesOut(final String processorId) throws IOException {
-        return get("/flow/processors/" + processorId + "/status").path("processorStatus").path("aggregateSnapshot").path("flowFilesOut").asInt();
+        return processorStatus(processorId).path("flowFilesOut").asInt();
+    }
+
+    /** A processor's figures over the last 5 minutes: flowFilesIn, flowFilesOut, bytesRead, taskCount... */
+    public JsonNode processorStatus(final String processorId) throws IOException {
+        return get("/flow/processors/" + processorId + "/status").path("processorStatus").path("aggregateSnapshot");
     }
 
     /** Changes properties of a stopped processor. */
