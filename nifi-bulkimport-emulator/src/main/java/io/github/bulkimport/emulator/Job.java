@@ -107,7 +107,7 @@ public final class Job {
     }
 
     /** The index of the file that fails the job, or -1. */
-    int failingFile() {
+    public int failingFile() {
         return failingFile;
     }
 

@@ -107,6 +107,8 @@ public record BulkImportFlow(
         rest.connect(group, trigger, notStartedAlert, "PROCESSOR", List.of("failure"), new double[] {gap, rows[2] + 170});
         rest.connect(group, trigger, progress, "PROCESSOR", List.of("success"), null);
         rest.connect(group, progress, progress, "PROCESSOR", List.of("running", "retry"), new double[] {gap, rows[3] - 50});
+        // the flowfiles of a batched job that failed on other flowfiles' files: a new job
+        rest.connect(group, progress, trigger, "PROCESSOR", List.of("resubmit"), new double[] {-90, (rows[2] + rows[3]) / 2 + 40});
         // a job started with auto_commit = false waits Uncommitted for a commit this flow does not make: someone must look
         rest.connect(group, progress, failedAlert, "PROCESSOR", List.of("failure", "expired", "uncommitted"), new double[] {gap, rows[3] + 170});
         rest.connect(group, NiFiRestClient.End.processor(group, progress), NiFiRestClient.PortType.OUTPUT.end(group, imported), List.of("success"), null);

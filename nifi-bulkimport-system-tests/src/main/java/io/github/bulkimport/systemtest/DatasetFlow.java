@@ -84,7 +84,7 @@ public record DatasetFlow(String groupId, String manifestId, String triggerId, S
         rest.connect(group, trigger, progress, "PROCESSOR", List.of("success"), new double[] {COLUMNS[0] + 352 + LABEL_GAP_X, ROWS[3] + 64});
         rest.connect(group, progress, progress, "PROCESSOR", List.of("running", "retry"), under(1));
         // a Completed job means a server that ignored auto_commit = false: its line is not Uncommitted, and the dataset is aborted
-        rest.connect(group, progress, line, "PROCESSOR", List.of("uncommitted", "success", "failure", "expired"), between(1, 2));
+        rest.connect(group, progress, line, "PROCESSOR", List.of("uncommitted", "success", "failure", "resubmit", "expired"), between(1, 2));
         final String toMerge = rest.connect(group, line, merge, "PROCESSOR", List.of("success"), between(1, 1));
         // ... and meet again on one node, each dataset in one bin
         rest.loadBalanceByAttribute(toMerge, "fragment.identifier");

@@ -504,6 +504,11 @@ final class World implements AutoCloseable {
             switch (relationship) {
                 case "running", "retry" -> polling.add(flowFile);
                 case "uncommitted" -> uncommitted.add(flowFile);
+                case "resubmit" -> {
+                    // the relationship is made to loop back to TriggerBulkImport
+                    sentBackFrom.put(uuid(flowFile), flowFile.getAttribute("bulkimport.job.id"));
+                    toTrigger(flowFile);
+                }
                 case "failure" -> {
                     if (resendFailed && "Failed".equals(flowFile.getAttribute("bulkimport.state"))) {
                         sentBackFrom.put(uuid(flowFile), flowFile.getAttribute("bulkimport.job.id"));
@@ -548,8 +553,27 @@ final class World implements AutoCloseable {
                     failedJobs.add(jobId);
                 }
             }
+            case "resubmit" -> {
+                failedJobs.add(jobId);
+                checkInnocent(flowFile, jobId);
+            }
             case "expired" -> expiredJobs.add(jobId);
             default -> { }
+        }
+    }
+
+    /** A flowfile resubmitted after its job failed holds none of the files that failed the job. */
+    private void checkInnocent(final MockFlowFile flowFile, final String jobId) {
+        final Set<String> files = new HashSet<>();
+        for (final String line : java.util.Objects.requireNonNullElse(flowFile.getAttribute("bulkimport.object.urls"), "").split("\n")) {
+            files.addAll(List.of(line.split(" \\+ ")));
+        }
+        for (final Job job : emulator.jobs()) {
+            if (job.id().equals(jobId) && job.failingFile() >= 0 && !job.aborted()
+                    && job.files().get(job.failingFile()).stream().anyMatch(files::contains)) {
+                violation("GetBulkImportProgress resubmitted flowfile " + uuid(flowFile) + " although its file " + files
+                        + " is the one that failed job " + jobId);
+            }
         }
     }
 

@@ -29,6 +29,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -129,6 +130,47 @@ class JobLifecycleTest {
         final Job job = emulator.jobs().getFirst();
         assertTrue(job.aborted());
         assertEquals(-1, job.committedAt());
+    }
+
+    @Test
+    void theInnocentFilesOfAFailedBatchAreResubmittedIntoANewJobAndNothingIsImportedTwice() {
+        final TestRunner trigger = runner(new TriggerBulkImport());
+        trigger.setProperty(ImportRequestReader.COLLECTION_NAME, "documents");
+        trigger.setProperty("Max Flowfiles per Job", "10");
+        for (final String key : List.of("vectors/a.parquet", "vectors/bad-schema.parquet", "vectors/c.parquet")) {
+            trigger.enqueue("rows", Map.of("s3.bucket", "bucket", "s3.key", key));
+        }
+        trigger.run();
+        trigger.assertAllFlowFilesTransferred(TriggerRouting.REL_SUCCESS, 3);
+        final String failedJob = trigger.getFlowFilesForRelationship(TriggerRouting.REL_SUCCESS).getFirst().getAttribute(BulkImportAttributes.JOB_ID);
+
+        now.addAndGet(10_000);
+        final TestRunner progress = runner(new GetBulkImportProgress());
+        trigger.getFlowFilesForRelationship(TriggerRouting.REL_SUCCESS).forEach(progress::enqueue);
+        progress.run();
+        progress.assertTransferCount(ProgressRouting.REL_FAILURE, 1);
+        progress.assertTransferCount(ProgressRouting.REL_RESUBMIT, 2);
+        progress.getFlowFilesForRelationship(ProgressRouting.REL_FAILURE).getFirst().assertAttributeEquals(BulkImportAttributes.OBJECT_URLS,
+                "vectors/bad-schema.parquet");
+
+        // resubmit loops back to TriggerBulkImport: one new job for the two innocent files
+        trigger.clearTransferState();
+        progress.getFlowFilesForRelationship(ProgressRouting.REL_RESUBMIT).forEach(trigger::enqueue);
+        trigger.run();
+        trigger.assertAllFlowFilesTransferred(TriggerRouting.REL_SUCCESS, 2);
+        for (final MockFlowFile again : trigger.getFlowFilesForRelationship(TriggerRouting.REL_SUCCESS)) {
+            again.assertAttributeEquals(BulkImportAttributes.REPLACES_JOB_ID, failedJob);
+            assertNotEquals(failedJob, again.getAttribute(BulkImportAttributes.JOB_ID));
+        }
+        assertEquals(2, emulator.jobs().size());
+        assertEquals(Set.of(List.of("vectors/a.parquet"), List.of("vectors/c.parquet")), Set.copyOf(emulator.jobs().get(1).files()),
+                "the new job holds the innocent files only");
+
+        now.addAndGet(10_000);
+        progress.clearTransferState();
+        trigger.getFlowFilesForRelationship(TriggerRouting.REL_SUCCESS).forEach(progress::enqueue);
+        progress.run();
+        progress.assertAllFlowFilesTransferred(ProgressRouting.REL_SUCCESS, 2);
     }
 
     @Test

@@ -70,6 +70,12 @@ public final class BulkImportAttributes {
     public static final String ACTION_DESC = "What CommitBulkImport or AbortBulkImport found and did, per distinct job named, in order and "
             + "separated by \", \", decided from each job's state: committed, already committed (Committing or Completed before), aborted, already "
             + "aborted (Failed by an earlier abort) or already failed (Failed by itself).";
+    public static final String PROGRESS_SINCE = "bulkimport.progress.since";
+    public static final String PROGRESS_SINCE_DESC = "When GetBulkImportProgress last saw the job's state or progress change, ISO-8601 UTC; Stall Timeout "
+            + "counts from it.";
+    public static final String RESUBMITTED = "bulkimport.resubmitted";
+    public static final String RESUBMITTED_DESC = "How many times GetBulkImportProgress sent this flowfile to resubmit because a job it shared failed on "
+            + "other flowfiles' files; at most 3, after which it goes to failure.";
     public static final String CHECKED_AT = "bulkimport.checked.at";
     public static final String CHECKED_AT_DESC = "When the server was last asked about the job, ISO-8601 UTC.";
 
@@ -81,7 +87,7 @@ public final class BulkImportAttributes {
     public static final String ERROR_CODE = "bulkimport.error.code";
     public static final String ERROR_CODE_DESC = "On retry, failure and expired: the server's error code, or this bundle's classification (INVALID_INPUT, "
             + "TIMEOUT, CONNECT_FAILED, UNKNOWN_HOST, IO_ERROR, NOT_JSON, TRUNCATED, BAD_JOB_ID, HTTP_503, RESPONSE_TOO_LARGE, INCOMPLETE_REQUEST, "
-            + "UNEXPECTED, JOB_FAILED, JOB_NOT_FOUND, JOB_STATE, EXPIRED, ...).";
+            + "UNEXPECTED, JOB_FAILED, JOB_NOT_FOUND, JOB_STATE, EXPIRED, STALLED, ...).";
     public static final String ERROR_MESSAGE = "bulkimport.error.message";
     public static final String ERROR_MESSAGE_DESC = "On retry, failure and expired: what went wrong and which property or attribute to fix "
             + "(at most 1,000 characters, never a secret).";

@@ -47,8 +47,9 @@ import static io.github.bulkimport.nifi.processors.common.BulkImportAttributes.*
 @CapabilityDescription("Checks the progress of a Milvus or Zilliz Cloud bulk-import job started by TriggerBulkImport and routes the flowfile by the "
         + "job's state: success when Completed, uncommitted when a two-phase import waits for its commit, running while Pending, Importing or "
         + "Committing (penalized, so a loop from running back to this processor "
-        + "polls at the Penalty Duration), failure when Failed or unknown to the server, retry on transient errors, and expired when the job "
-        + "has not finished (or, two-phase, been committed or aborted) within Maximum Wait Time of bulkimport.submitted.at. A job shared by "
+        + "polls at the Penalty Duration), failure when Failed or unknown to the server, resubmit when the job Failed on other flowfiles' "
+        + "files only, retry on transient errors, and expired when the job has not finished (or, two-phase, been committed or aborted) within "
+        + "Maximum Wait Time of bulkimport.submitted.at, or made no progress within Stall Timeout. A job shared by "
         + "several flowfiles is described once per run. It never waits inside the processor, and leaves the content as it is unless Output "
         + "Content asks for the job's description.")
 @InputRequirement(InputRequirement.Requirement.INPUT_REQUIRED)
@@ -57,7 +58,11 @@ import static io.github.bulkimport.nifi.processors.common.BulkImportAttributes.*
         @ReadsAttribute(attribute = JOB_ID, description = "The job to check (the default of Job ID)."),
         @ReadsAttribute(attribute = DATABASE, description = "The database of the job (the default of Database Name)."),
         @ReadsAttribute(attribute = SUBMITTED_AT, description = "When the job was started; Maximum Wait Time counts from it. "
-                + "Without it, from the time the flowfile entered the flow.")
+                + "Without it, from the time the flowfile entered the flow."),
+        @ReadsAttribute(attribute = OBJECT_URLS, description = "The flowfile's files: when its job Failed, whether they are among the "
+                + "files the server names as failed (failure) or not (resubmit)."),
+        @ReadsAttribute(attribute = PROGRESS_SINCE, description = "When the job's state or progress last changed; Stall Timeout counts from it."),
+        @ReadsAttribute(attribute = RESUBMITTED, description = "How many times the flowfile was resubmitted already.")
 })
 @WritesAttributes({
         @WritesAttribute(attribute = STATE, description = STATE_DESC),
@@ -71,6 +76,8 @@ import static io.github.bulkimport.nifi.processors.common.BulkImportAttributes.*
         @WritesAttribute(attribute = FAILED_FILES, description = FAILED_FILES_DESC),
         @WritesAttribute(attribute = "mime.type", description = "application/json, when Output Content is Job Description."),
         @WritesAttribute(attribute = CHECKED_AT, description = CHECKED_AT_DESC),
+        @WritesAttribute(attribute = PROGRESS_SINCE, description = PROGRESS_SINCE_DESC),
+        @WritesAttribute(attribute = RESUBMITTED, description = RESUBMITTED_DESC),
         @WritesAttribute(attribute = ERROR_CODE, description = ERROR_CODE_DESC),
         @WritesAttribute(attribute = ERROR_MESSAGE, description = ERROR_MESSAGE_DESC),
         @WritesAttribute(attribute = HTTP_STATUS, description = HTTP_STATUS_DESC)
@@ -102,9 +109,10 @@ public class GetBulkImportProgress extends AbstractBulkImportProcessor<ProgressR
             .build();
 
     private static final List<PropertyDescriptor> PROPERTIES = List.of(CONNECTION_SERVICE, JobCheck.JOB_ID, JobInput.DATABASE_NAME,
-            JobCheck.MAXIMUM_WAIT_TIME, ProgressRouting.OUTPUT_CONTENT, POLL_BATCH_SIZE);
+            JobCheck.MAXIMUM_WAIT_TIME, ProgressRouting.STALL_TIMEOUT, ProgressRouting.OUTPUT_CONTENT, POLL_BATCH_SIZE);
     private static final Set<Relationship> RELATIONSHIPS = Set.of(ProgressRouting.REL_SUCCESS, ProgressRouting.REL_UNCOMMITTED,
-            ProgressRouting.REL_RUNNING, ProgressRouting.REL_FAILURE, ProgressRouting.REL_RETRY, ProgressRouting.REL_EXPIRED);
+            ProgressRouting.REL_RUNNING, ProgressRouting.REL_FAILURE, ProgressRouting.REL_RESUBMIT, ProgressRouting.REL_RETRY,
+            ProgressRouting.REL_EXPIRED);
 
     private final ProgressCounters counters = new ProgressCounters();
 
@@ -118,12 +126,19 @@ public class GetBulkImportProgress extends AbstractBulkImportProcessor<ProgressR
         return RELATIONSHIPS;
     }
 
-    /** Flows made before uncommitted existed polled Uncommitted jobs on running: an upgrade keeps them doing so, and valid. */
+    /**
+     * Flows made before uncommitted existed polled Uncommitted jobs on running, and those made before resubmit sent every flowfile of
+     * a Failed job to failure: an upgrade keeps them doing so, and valid.
+     */
     @Override
     public void migrateRelationships(final RelationshipConfiguration config) {
-        final String running = ProgressRouting.REL_RUNNING.getName();
-        if (config.hasRelationship(running) && !config.hasRelationship(ProgressRouting.REL_UNCOMMITTED.getName())) {
-            config.splitRelationship(running, running, ProgressRouting.REL_UNCOMMITTED.getName());
+        split(config, ProgressRouting.REL_RUNNING, ProgressRouting.REL_UNCOMMITTED);
+        split(config, ProgressRouting.REL_FAILURE, ProgressRouting.REL_RESUBMIT);
+    }
+
+    private static void split(final RelationshipConfiguration config, final Relationship existing, final Relationship added) {
+        if (config.hasRelationship(existing.getName()) && !config.hasRelationship(added.getName())) {
+            config.splitRelationship(existing.getName(), existing.getName(), added.getName());
         }
     }
 

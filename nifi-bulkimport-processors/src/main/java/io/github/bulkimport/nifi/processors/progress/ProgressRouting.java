@@ -17,17 +17,25 @@ import org.apache.nifi.logging.ComponentLog;
 import org.apache.nifi.processor.ProcessContext;
 import org.apache.nifi.processor.ProcessSession;
 import org.apache.nifi.processor.Relationship;
+import org.apache.nifi.processor.util.StandardValidators;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 
 import static io.github.bulkimport.nifi.processors.common.BulkImportAttributes.CHECKED_AT;
 import static io.github.bulkimport.nifi.processors.common.BulkImportAttributes.ERRORS;
 import static io.github.bulkimport.nifi.processors.common.BulkImportAttributes.ERROR_CODE;
 import static io.github.bulkimport.nifi.processors.common.BulkImportAttributes.ERROR_MESSAGE;
+import static io.github.bulkimport.nifi.processors.common.BulkImportAttributes.OBJECT_URLS;
 import static io.github.bulkimport.nifi.processors.common.BulkImportAttributes.PROGRESS;
 import static io.github.bulkimport.nifi.processors.common.BulkImportAttributes.PROGRESS_REPORT;
+import static io.github.bulkimport.nifi.processors.common.BulkImportAttributes.PROGRESS_SINCE;
+import static io.github.bulkimport.nifi.processors.common.BulkImportAttributes.RESUBMITTED;
 import static io.github.bulkimport.nifi.processors.common.BulkImportAttributes.STATE;
 import static io.github.bulkimport.nifi.processors.common.BulkImportAttributes.SUBMITTED_AT;
 import static io.github.bulkimport.nifi.processors.common.BulkImportAttributes.putIfPresent;
@@ -71,8 +79,26 @@ public final class ProgressRouting extends Routing {
             .description("The job did not finish within Maximum Wait Time.")
             .build();
 
+    public static final Relationship REL_RESUBMIT = new Relationship.Builder()
+            .name("resubmit")
+            .description("The job Failed, but the server named the files that failed and none of them is this flowfile's: loop it back to "
+                    + "TriggerBulkImport, which starts a new job for it (bulkimport.replaces.job.id). The Failed job imported nothing, so "
+                    + "nothing is imported twice. A flowfile resubmitted 3 times goes to failure.")
+            .build();
+
     public static final String JOB_FAILED = "JOB_FAILED";
     public static final String EXPIRED = "EXPIRED";
+    public static final String STALLED = "STALLED";
+    static final int MAX_RESUBMITS = 3;
+
+    public static final PropertyDescriptor STALL_TIMEOUT = new PropertyDescriptor.Builder()
+            .name("Stall Timeout")
+            .description("How long a job may stay Pending, Importing or Committing with no change of state or progress before the flowfile "
+                    + "goes to expired with bulkimport.error.code STALLED, long before Maximum Wait Time. Counted from "
+                    + PROGRESS_SINCE + ", so it survives restarts. Unset, only Maximum Wait Time applies.")
+            .required(false)
+            .addValidator(StandardValidators.TIME_PERIOD_VALIDATOR)
+            .build();
 
     public static final AllowableValue ORIGINAL_CONTENT = new AllowableValue("Original Content", "Original Content",
             "Leave the content as it is: after an upload processor it is the uploaded file.");
@@ -96,6 +122,7 @@ public final class ProgressRouting extends Routing {
     private final String checkedAt;
     private final ProgressCounters counters;
     private final boolean describedAsContent;
+    private final Duration stallTimeout;
 
     ProgressRouting(final ProcessContext context, final ProcessSession session, final BulkImportConnectionService service, final ComponentLog log,
                     final ThrottleGate throttleGate, final String checkedAt, final ProgressCounters counters) {
@@ -103,6 +130,8 @@ public final class ProgressRouting extends Routing {
         this.checkedAt = checkedAt;
         this.counters = counters;
         this.describedAsContent = JOB_DESCRIPTION.getValue().equals(context.getProperty(OUTPUT_CONTENT).getValue());
+        this.stallTimeout = context.getProperty(STALL_TIMEOUT).isSet()
+                ? Duration.ofMillis(context.getProperty(STALL_TIMEOUT).asTimePeriod(TimeUnit.MILLISECONDS)) : null;
     }
 
     /** A flowfile taken in this run, with the time of the check. */
@@ -122,7 +151,7 @@ public final class ProgressRouting extends Routing {
     void described(final Checked checked, final JobProgress progress) {
         final String jobId = checked.check().jobId();
         FlowFile described = session.removeAllAttributes(checked.flowFile(), PROGRESS_REPORT);
-        described = session.putAllAttributes(described, JobDescription.attributes(progress, checkedAt));
+        described = progressSince(checked.flowFile(), session.putAllAttributes(described, JobDescription.attributes(progress, checkedAt)));
         final boolean running = progress.state() != JobState.COMPLETED && progress.state() != JobState.FAILED;
         final boolean expired = running && Instant.now().isAfter(checked.check().deadline());
         if (describedAsContent && (!running || expired || progress.state() == JobState.UNCOMMITTED)) {
@@ -140,7 +169,7 @@ public final class ProgressRouting extends Routing {
             case FAILED -> {
                 counters.failed(session, jobId);
                 provenance(described, transitUri, "Bulk-import job " + jobId + " Failed");
-                fail(described, JOB_FAILED, "Bulk-import job " + jobId + " Failed: " + JobDescription.reason(progress), REL_FAILURE);
+                failed(described, jobId, progress);
             }
             case UNCOMMITTED -> {
                 if (expired) {
@@ -163,7 +192,8 @@ public final class ProgressRouting extends Routing {
         attributes.put(STATE, summary.state().displayName(summary.rawState()));
         putIfPresent(attributes, PROGRESS, summary.progress());
         attributes.put(CHECKED_AT, checkedAt);
-        final FlowFile listed = session.putAllAttributes(session.removeAllAttributes(checked.flowFile(), PROGRESS_REPORT), attributes);
+        final FlowFile listed = progressSince(checked.flowFile(),
+                session.putAllAttributes(session.removeAllAttributes(checked.flowFile(), PROGRESS_REPORT), attributes));
         stillRunning(new Checked(listed, checked.check()), summary.state(), summary.rawState());
     }
 
@@ -191,8 +221,11 @@ public final class ProgressRouting extends Routing {
         if (state == JobState.UNKNOWN) {
             warn("Job " + checked.check().jobId() + " reports state " + rawState + ", which this bundle does not know; treating it as running");
         }
-        if (Instant.now().isAfter(checked.check().deadline())) {
+        final Instant now = Instant.now();
+        if (now.isAfter(checked.check().deadline())) {
             expired(checked, "it is still " + state.displayName(rawState));
+        } else if (stallTimeout != null && now.isAfter(since(checked.flowFile()).plus(stallTimeout))) {
+            stalled(checked, state.displayName(rawState));
         } else {
             transfer(session.penalize(session.removeAllAttributes(checked.flowFile(), ERRORS)), REL_RUNNING);
         }
@@ -204,5 +237,55 @@ public final class ProgressRouting extends Routing {
         warn("Routing flowfile " + checked.flowFile().getAttribute("uuid") + " to expired: " + message);
         counters.expired(session, checked.check().jobId());
         routeWithError(checked.flowFile(), errors(EXPIRED, message), REL_EXPIRED);
+    }
+
+    /**
+     * Routes a flowfile of a Failed job: to resubmit when the server named the failed files and none is
+     * this flowfile's (its job failed on other flowfiles' files), else to failure.
+     */
+    private void failed(final FlowFile flowFile, final String jobId, final JobProgress progress) {
+        final String message = "Bulk-import job " + jobId + " Failed: " + JobDescription.reason(progress);
+        final FailedFiles failedFiles = new FailedFiles(progress.failedFiles());
+        final int resubmitted = resubmitted(flowFile);
+        if (failedFiles.named() && failedFiles.spares(flowFile.getAttribute(OBJECT_URLS)) && resubmitted < MAX_RESUBMITS) {
+            final FlowFile innocent = session.putAttribute(flowFile, RESUBMITTED, String.valueOf(resubmitted + 1));
+            // not penalized: the sooner it is in a new job, the sooner the server is busy with it again
+            transfer(withErrors(innocent, errors(JOB_FAILED, visible(message + "; this flowfile's files were not among those that failed, so "
+                    + "it is resubmitted"))), REL_RESUBMIT);
+        } else {
+            fail(flowFile, JOB_FAILED, message, REL_FAILURE);
+        }
+    }
+
+    private static int resubmitted(final FlowFile flowFile) {
+        try {
+            return Math.max(0, Integer.parseInt(Objects.requireNonNullElse(flowFile.getAttribute(RESUBMITTED), "0")));
+        } catch (final NumberFormatException e) {
+            return MAX_RESUBMITS;
+        }
+    }
+
+    /** The flowfile as checked, with the time its job's state or progress last changed: now when they differ from what it carried before. */
+    private FlowFile progressSince(final FlowFile before, final FlowFile after) {
+        final boolean unchanged = before.getAttribute(PROGRESS_SINCE) != null
+                && Objects.equals(before.getAttribute(STATE), after.getAttribute(STATE))
+                && Objects.equals(before.getAttribute(PROGRESS), after.getAttribute(PROGRESS));
+        return session.putAttribute(after, PROGRESS_SINCE, unchanged ? before.getAttribute(PROGRESS_SINCE) : checkedAt);
+    }
+
+    private Instant since(final FlowFile flowFile) {
+        try {
+            return Instant.parse(flowFile.getAttribute(PROGRESS_SINCE));
+        } catch (final DateTimeParseException | NullPointerException e) {
+            return Instant.parse(checkedAt);
+        }
+    }
+
+    private void stalled(final Checked checked, final String state) {
+        final String message = visible("Job " + checked.check().jobId() + " is still " + state + " with no change of state or progress since "
+                + checked.flowFile().getAttribute(PROGRESS_SINCE) + " (Stall Timeout " + stallTimeout + ")");
+        warn("Routing flowfile " + checked.flowFile().getAttribute("uuid") + " to expired: " + message);
+        counters.expired(session, checked.check().jobId());
+        routeWithError(checked.flowFile(), errors(STALLED, message), REL_EXPIRED);
     }
 }

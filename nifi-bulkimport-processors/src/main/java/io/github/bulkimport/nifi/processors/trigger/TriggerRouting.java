@@ -59,7 +59,7 @@ public final class TriggerRouting extends Routing {
     /** What a flowfile that starts (or re-attaches to) a job no longer needs: the outcome of earlier passes and of earlier jobs. */
     private static final Set<String> STALE_ON_START = Stream.of(BulkImportAttributes.ERRORS, BulkImportAttributes.PROGRESS_REPORT, Set.of(
                     BulkImportAttributes.REATTACHED, BulkImportAttributes.IDEMPOTENCY_KEY, BulkImportAttributes.PARTITION, BulkImportAttributes.DATABASE,
-                    BulkImportAttributes.REQUEST_KEY, BulkImportAttributes.REPLACES_JOB_ID))
+                    BulkImportAttributes.REQUEST_KEY, BulkImportAttributes.REPLACES_JOB_ID, BulkImportAttributes.PROGRESS_SINCE))
             .flatMap(Set::stream).collect(Collectors.toUnmodifiableSet());
 
     private final JobTally jobsStarted;

@@ -442,6 +442,127 @@ class GetBulkImportProgressTest {
                 "without a job-level reason the first failed file's is the message");
     }
 
+    // ---- a failed batch: the innocent resubmitted ------------------------------------------------
+
+    private static Map<String, String> sharing(final String jobId, final String objectUrls) {
+        final Map<String, String> attributes = started(jobId, Instant.now());
+        attributes.put(BulkImportAttributes.OBJECT_URLS, objectUrls);
+        attributes.put(BulkImportAttributes.BATCH_SIZE, "4");
+        return attributes;
+    }
+
+    private static final String FAILED_BATCH = """
+            {"jobId":"job-40","state":"Failed","progress":0,"details":[
+             {"fileName":"[s3://b/good.parquet]","state":"Completed","progress":100},
+             {"fileName":"[s3://b/bad.parquet]","state":"Failed","reason":"field 'vector' missing"},
+             {"fileName":"[s3://b/n/id.npy s3://b/n/vector.npy]","state":"Completed"},
+             {"fileName":"[s3://b/m/id.npy s3://b/m/vector.npy]","state":"Failed","reason":"dim 3, expected 8"}]}""";
+
+    @Test
+    void aFailedBatchSendsTheFlowFilesOfTheFailedFilesToFailureAndTheOthersToResubmit() {
+        describes(FAILED_BATCH);
+        runner.enqueue(CONTENT, sharing("job-40", "s3://b/good.parquet"));
+        runner.enqueue(CONTENT, sharing("job-40", "s3://b/bad.parquet"));
+        runner.enqueue(CONTENT, sharing("job-40", "s3://b/n/id.npy + s3://b/n/vector.npy"));
+        runner.enqueue(CONTENT, sharing("job-40", "s3://b/m/id.npy + s3://b/m/vector.npy"));
+        runner.run();
+
+        assertEquals(1, api.requestCount(), "one describe for the job");
+        final List<MockFlowFile> resubmitted = runner.getFlowFilesForRelationship(ProgressRouting.REL_RESUBMIT);
+        assertEquals(List.of("s3://b/good.parquet", "s3://b/n/id.npy + s3://b/n/vector.npy"),
+                resubmitted.stream().map(f -> f.getAttribute(BulkImportAttributes.OBJECT_URLS)).toList());
+        for (final MockFlowFile flowFile : resubmitted) {
+            flowFile.assertAttributeEquals(BulkImportAttributes.RESUBMITTED, "1");
+            flowFile.assertAttributeEquals(BulkImportAttributes.STATE, "Failed");
+            flowFile.assertAttributeEquals(BulkImportAttributes.ERROR_CODE, ProgressRouting.JOB_FAILED);
+            assertFalse(flowFile.isPenalized(), "back into a new job at once");
+        }
+        assertEquals(List.of("s3://b/bad.parquet", "s3://b/m/id.npy + s3://b/m/vector.npy"), runner.getFlowFilesForRelationship(ProgressRouting.REL_FAILURE)
+                .stream().map(f -> f.getAttribute(BulkImportAttributes.OBJECT_URLS)).toList());
+        assertEquals(1, runner.getCounterValue(Counters.JOBS_FAILED), "the job counts once");
+    }
+
+    @Test
+    void milvusBucketPathsAreMatchedToTheNamesInTheAnswer() {
+        runner = Runners.milvus(new GetBulkImportProgress(), api.url());
+        describes("""
+                {"jobId":"41","state":"Failed","details":[
+                 {"fileName":"[vectors/a.parquet]","state":"Completed"},
+                 {"fileName":"id:7 paths:\\"vectors/b.parquet\\"","state":"Failed","reason":"bad"}]}""");
+        runner.enqueue(CONTENT, sharing("41", "vectors/a.parquet"));
+        runner.enqueue(CONTENT, sharing("41", "vectors/b.parquet"));
+        runner.run();
+        runner.assertTransferCount(ProgressRouting.REL_RESUBMIT, 1);
+        runner.getFlowFilesForRelationship(ProgressRouting.REL_FAILURE).getFirst().assertAttributeEquals(BulkImportAttributes.OBJECT_URLS,
+                "vectors/b.parquet");
+    }
+
+    @Test
+    void withoutTheFailedFilesNamedOrAfterThreeResubmitsEveryFlowFileGoesToFailure() {
+        describes("""
+                {"jobId":"job-42","state":"Failed","reason":"disk quota exceeded"}""");
+        runner.enqueue(CONTENT, sharing("job-42", "s3://b/good.parquet"));
+        runner.run();
+        runner.assertAllFlowFilesTransferred(ProgressRouting.REL_FAILURE, 1);
+
+        runner.clearTransferState();
+        describes(FAILED_BATCH);
+        final Map<String, String> thrice = sharing("job-40", "s3://b/good.parquet");
+        thrice.put(BulkImportAttributes.RESUBMITTED, "3");
+        runner.enqueue(CONTENT, thrice);
+        runner.enqueue(CONTENT, sharing("job-40", ""));
+        runner.run();
+        runner.assertAllFlowFilesTransferred(ProgressRouting.REL_FAILURE, 2);
+    }
+
+    // ---- stalls ------------------------------------------------------------------------------
+
+    @Test
+    void aJobWhoseProgressStaysTheSameLongerThanTheStallTimeoutExpiresAsStalled() {
+        runner.setProperty(ProgressRouting.STALL_TIMEOUT, "1 hour");
+        describes("""
+                {"jobId":"job-50","state":"Importing","progress":40}""");
+        final MockFlowFile first = check(started("job-50", Instant.now()));
+        runner.assertAllFlowFilesTransferred(ProgressRouting.REL_RUNNING, 1);
+        final Instant since = Instant.parse(first.getAttribute(BulkImportAttributes.PROGRESS_SINCE));
+        assertTrue(since.isAfter(Instant.now().minusSeconds(30)), "a first check starts the stall clock");
+
+        // the same progress 2 hours later (the attributes as a restart would find them)
+        runner.clearTransferState();
+        describes("""
+                {"jobId":"job-50","state":"Importing","progress":40}""");
+        final Map<String, String> later = new HashMap<>(first.getAttributes());
+        later.put(BulkImportAttributes.PROGRESS_SINCE, Instant.now().minus(Duration.ofHours(2)).toString());
+        final MockFlowFile stalled = check(later);
+        runner.assertAllFlowFilesTransferred(ProgressRouting.REL_EXPIRED, 1);
+        stalled.assertAttributeEquals(BulkImportAttributes.ERROR_CODE, ProgressRouting.STALLED);
+        assertTrue(stalled.getAttribute(BulkImportAttributes.ERROR_MESSAGE).contains("still Importing with no change"),
+                stalled.getAttribute(BulkImportAttributes.ERROR_MESSAGE));
+        assertEquals(1, runner.getCounterValue(Counters.JOBS_EXPIRED));
+
+        // progress that moved restarts the clock
+        runner.clearTransferState();
+        describes("""
+                {"jobId":"job-50","state":"Importing","progress":41}""");
+        final MockFlowFile moved = check(later);
+        runner.assertAllFlowFilesTransferred(ProgressRouting.REL_RUNNING, 1);
+        assertTrue(Instant.parse(moved.getAttribute(BulkImportAttributes.PROGRESS_SINCE)).isAfter(Instant.now().minusSeconds(30)));
+    }
+
+    @Test
+    void withoutAStallTimeoutOnlyTheMaximumWaitTimeApplies() {
+        describes("""
+                {"jobId":"job-51","state":"Pending","progress":0}""");
+        final Map<String, String> attributes = started("job-51", Instant.now());
+        attributes.put(BulkImportAttributes.STATE, "Pending");
+        attributes.put(BulkImportAttributes.PROGRESS, "0");
+        attributes.put(BulkImportAttributes.PROGRESS_SINCE, Instant.now().minus(Duration.ofHours(20)).toString());
+        final MockFlowFile out = check(attributes);
+        runner.assertAllFlowFilesTransferred(ProgressRouting.REL_RUNNING, 1);
+        assertEquals(attributes.get(BulkImportAttributes.PROGRESS_SINCE), out.getAttribute(BulkImportAttributes.PROGRESS_SINCE),
+                "an unchanged job keeps the time its progress last moved");
+    }
+
     @Test
     void zillizCloudsTopLevelFileNameCountsAsTheJobsFile() {
         describes("""
@@ -527,11 +648,11 @@ class GetBulkImportProgressTest {
         };
 
         new GetBulkImportProgress().migrateRelationships(flow);
-        assertEquals(Map.of("running", List.of("running", "uncommitted")), splits);
+        assertEquals(Map.of("running", List.of("running", "uncommitted"), "failure", List.of("failure", "resubmit")), splits);
 
         splits.clear();
         new GetBulkImportProgress().migrateRelationships(flow);
-        assertTrue(splits.isEmpty(), "a flow that routes uncommitted already is left alone");
+        assertTrue(splits.isEmpty(), "a flow that routes uncommitted and resubmit already is left alone");
     }
 
     // ---- many flowfiles, one poll ----------------------------------------------------------------
