@@ -68,6 +68,12 @@ public class Routing {
         log.info(visible(text));
     }
 
+    public final void debug(final String text) {
+        if (log.isDebugEnabled()) {
+            log.debug(visible(text));
+        }
+    }
+
     /** A flowfile of this run: routed by the guard if nothing else routes it. */
     public final void took(final FlowFile flowFile) {
         unrouted.put(flowFile.getId(), flowFile);
@@ -130,6 +136,16 @@ public class Routing {
     }
 
     /** After a failed call: waits as the server asks, and yields when every call would meet the same trouble. */
+    /** A request the server refused for now: calls are held back for a wait that grows while refusals go on. */
+    protected final void refusedForNow(final ImportApiException e) {
+        throttleGate.refused(e);
+    }
+
+    /** A request the server took: a later refusal's wait starts short again. */
+    protected final void admitted() {
+        throttleGate.admitted();
+    }
+
     protected final void slowDown(final ImportApiException e) {
         throttleGate.slowDown(context, e);
     }

@@ -10,12 +10,18 @@ import java.util.function.LongSupplier;
 /**
  * Slows a processor down when the server asks for it: remembers until when the server's
  * {@code Retry-After} lasts, and makes the processor yield while it does, and whenever the server is
- * throttling or unavailable.
+ * throttling or unavailable. A request refused for now (the server's active-job limit, a rate limit)
+ * closes it for a wait that starts short and doubles with each refusal in a row, up to
+ * {@link #MAX_BACKOFF}: a free job slot is probed for soon, a full server is not hammered.
  */
 public final class ThrottleGate {
 
+    static final Duration FIRST_BACKOFF = Duration.ofMillis(250);
+    static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
+
     private final LongSupplier nanoTime;
     private volatile long openAtNanos;
+    private int refusalsInARow;
 
     public ThrottleGate(final LongSupplier nanoTime) {
         this.nanoTime = nanoTime;
@@ -41,6 +47,22 @@ public final class ThrottleGate {
         }
     }
 
+    /** A request refused for now: closes the gate for the backoff of this many refusals in a row, or the server's Retry-After if longer. */
+    public void refused(final ImportApiException e) {
+        final int before;
+        synchronized (this) {
+            before = refusalsInARow++;
+        }
+        final Duration backoff = FIRST_BACKOFF.multipliedBy(1L << Math.min(before, 10));
+        final Duration wait = backoff.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff;
+        closeFor(e.getRetryAfter().filter(retryAfter -> retryAfter.compareTo(wait) > 0).orElse(wait));
+    }
+
+    /** A request the server took: the next refusal starts the backoff short again. */
+    public synchronized void admitted() {
+        refusalsInARow = 0;
+    }
+
     public void closeFor(final Duration wait) {
         if (wait == null || wait.isZero() || wait.isNegative()) {
             return;
@@ -55,5 +77,6 @@ public final class ThrottleGate {
 
     public void open() {
         openAtNanos = nanoTime.getAsLong();
+        admitted();
     }
 }

@@ -1,6 +1,7 @@
 package io.github.bulkimport.nifi.processors.trigger;
 
 import io.github.bulkimport.nifi.api.BulkImportConnectionService;
+import io.github.bulkimport.nifi.api.ErrorKind;
 import io.github.bulkimport.nifi.api.ImportApiException;
 import io.github.bulkimport.nifi.api.ImportFile;
 import io.github.bulkimport.nifi.api.Operation;
@@ -43,8 +44,9 @@ public final class TriggerRouting extends Routing {
 
     public static final Relationship REL_RETRY = new Relationship.Builder()
             .name("retry")
-            .description("A transient problem (I/O error, timeout, HTTP 408, 429 or 5xx, the server's job limit): try again later, "
-                    + "for example by looping back to this processor. Flowfiles are penalized.")
+            .description("A transient problem (I/O error, timeout, HTTP 408 or 5xx): try again later, for example by looping back to this "
+                    + "processor. Flowfiles are penalized. A refusal for now (the server's job limit, its rate limit, HTTP 429) sends nothing "
+                    + "here: those flowfiles wait in the incoming queue, untouched, while the processor backs off.")
             .build();
 
     public static final Relationship REL_FAILURE = new Relationship.Builder()
@@ -264,6 +266,7 @@ public final class TriggerRouting extends Routing {
         final String details = "Started bulk-import job " + jobId + " into collection " + batch.request().target().collection()
                 + " with " + batch.request().files().size() + " file(s) for " + batch.flowFiles() + " flowfile(s)";
         session.adjustCounter(Counters.HTTP_CALLS, 1, false);
+        admitted();
         if (jobsStarted.firstTime(jobId)) {
             session.adjustCounter(Counters.JOBS_STARTED, 1, false);
         }
@@ -301,6 +304,10 @@ public final class TriggerRouting extends Routing {
      * more requests: not after a transient error, as the next request would most likely fail too.
      */
     boolean failed(final Batch batch, final ImportApiException e) {
+        if (e.getKind() == ErrorKind.THROTTLED && !e.isOutcomeUnknown()) {
+            heldBack(batch, e);
+            return false;
+        }
         slowDown(e);
         session.adjustCounter(Counters.HTTP_CALLS, 1, false);
         final boolean retryable = e.getKind().isRetryable();
@@ -328,6 +335,26 @@ public final class TriggerRouting extends Routing {
             routeWithError(flowFile, errors, retryable ? REL_RETRY : REL_FAILURE);
         }
         return !retryable;
+    }
+
+    /**
+     * The server refused the request for now (its active-job limit, a rate limit): it started nothing, so
+     * the flowfiles go back to the queue as they came, unpenalized, and wait there while the processor
+     * holds its calls back for a wait that starts short and grows while refusals go on. A bound request
+     * stays bound (its marks kept); an unbound one's marks are forgotten.
+     */
+    private void heldBack(final Batch batch, final ImportApiException e) {
+        slowDown(e);
+        refusedForNow(e);
+        session.adjustCounter(Counters.HTTP_CALLS, 1, false);
+        session.adjustCounter(Counters.REQUESTS_HELD_BACK, 1, false);
+        debug("The server refused a request for " + batch.flowFiles() + " flowfile(s) for now; they wait in the queue: " + e.getMessage());
+        for (final FlowFileShare member : batch.members()) {
+            if (batch.isBound()) {
+                pending.remove(member.memoryKey());
+            }
+            putBack(member.flowFile());
+        }
     }
 
     /** The flowfiles of a bound request waited too long for the others: failure, still bound. */

@@ -1,6 +1,7 @@
 package io.github.bulkimport.nifi.processors.trigger;
 
 import io.github.bulkimport.nifi.processors.common.BulkImportAttributes;
+import io.github.bulkimport.nifi.processors.common.Counters;
 import io.github.bulkimport.nifi.processors.common.Routing;
 import io.github.bulkimport.nifi.processors.trigger.request.ImportRequestReader;
 import io.github.bulkimport.nifi.service.client.ImportApiClient;
@@ -25,6 +26,7 @@ import org.apache.nifi.util.TestRunner;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -402,11 +404,6 @@ class TriggerBulkImportTest {
                 new FailedCall("gateway HTML page", false, api -> api.enqueue(new MockResponse.Builder().code(502).setHeader("Content-Type", "text/html")
                         .body("<html><head><title>502 Bad Gateway</title></head><body><center>nginx</center></body></html>").build()),
                         TriggerRouting.REL_RETRY, "HTTP_502", 502, true, "502 Bad Gateway"),
-                new FailedCall("job limit", true, api -> api.envelopeError(2100,
-                        "The number of jobs has reached the limit, please try again later: importing data failed"),
-                        TriggerRouting.REL_RETRY, "2100", 200, true, "reached the limit"),
-                new FailedCall("rate limit", true, api -> api.envelopeError(1807, "request is rejected by grpc RateLimiter middleware, please retry later"),
-                        TriggerRouting.REL_RETRY, "1807", 200, true, "RateLimiter"),
                 new FailedCall("dropped connection", false, api -> api.enqueue(new MockResponse.Builder().onRequestStart(new SocketEffect.CloseSocket()).build()),
                         TriggerRouting.REL_RETRY, "IO_ERROR", null, false, "I/O error"),
                 new FailedCall("oversized answer", false, api -> api.enqueue(new MockResponse.Builder().code(200).body("x".repeat(10 * 1024 * 1024)).build()),
@@ -458,46 +455,77 @@ class TriggerBulkImportTest {
         runner.getLogger().getWarnMessages().forEach(logged -> assertNull(logged.getThrowable()));
     }
 
+    // ---- admission: the server's limits leave flowfiles in the queue ----------------------------
+
+    static Stream<Arguments> refusalsForNow() {
+        return Stream.of(
+                Arguments.of("job limit", (Consumer<MockApi>) api -> api.envelopeError(2100,
+                        "The number of jobs has reached the limit, please try again later: importing data failed")),
+                Arguments.of("rate limit", (Consumer<MockApi>) api -> api.envelopeError(1807,
+                        "request is rejected by grpc RateLimiter middleware, please retry later")),
+                Arguments.of("HTTP 429", (Consumer<MockApi>) api -> api.enqueue(new MockResponse.Builder().code(429).body("slow down").build())));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("refusalsForNow")
+    void aRefusalForNowLeavesTheFlowFilesInTheQueueUntouchedAndProbesAgainSoonThenLessOften(final String name, final Consumer<MockApi> refusal) {
+        milvus();
+        final AtomicLong clock = new AtomicLong();
+        ((TriggerBulkImport) runner.getProcessor()).useClock(clock::get);
+        refusal.accept(api);
+        refusal.accept(api);
+        api.jobCreated("449100");
+        final MockFlowFile queued = runner.enqueue(new byte[0], AFTER_PUT_S3);
+
+        runner.run(1, false, true);
+        runner.assertTransferCount(TriggerRouting.REL_RETRY, 0);
+        runner.assertTransferCount(TriggerRouting.REL_FAILURE, 0);
+        runner.assertPenalizeCount(0);
+        assertEquals(1, runner.getQueueSize().getObjectCount(), "back in the incoming queue");
+        assertEquals(1, runner.getCounterValue(Counters.REQUESTS_HELD_BACK));
+        assertEquals(1, api.requestCount());
+
+        // the first wait is short: 250 ms
+        clock.addAndGet(Duration.ofMillis(200).toNanos());
+        runner.run(1, false, false);
+        assertEquals(1, api.requestCount(), "held back while the wait lasts");
+        clock.addAndGet(Duration.ofMillis(100).toNanos());
+        runner.run(1, false, false);
+        assertEquals(2, api.requestCount(), "probed again once it is over");
+
+        // refused again: the wait doubles
+        clock.addAndGet(Duration.ofMillis(400).toNanos());
+        runner.run(1, false, false);
+        assertEquals(2, api.requestCount());
+        clock.addAndGet(Duration.ofMillis(200).toNanos());
+        runner.run(1, true, false);
+        assertEquals(3, api.requestCount());
+        runner.assertAllFlowFilesTransferred(TriggerRouting.REL_SUCCESS, 1);
+        final MockFlowFile out = runner.getFlowFilesForRelationship(TriggerRouting.REL_SUCCESS).getFirst();
+        out.assertAttributeEquals(BulkImportAttributes.JOB_ID, "449100");
+        assertEquals(queued.getAttribute("uuid"), out.getAttribute("uuid"));
+        out.assertAttributeNotExists(BulkImportAttributes.ERROR_CODE);
+        out.assertAttributeNotExists(BulkImportAttributes.REQUEST_KEY);
+    }
+
     @Test
-    void throttledWithRetryAfterYieldsAndHoldsBackTheNextFlowFiles() {
+    void aRefusalWithRetryAfterWaitsAsTheServerAsks() {
         zilliz();
         final AtomicLong clock = new AtomicLong();
         ((TriggerBulkImport) runner.getProcessor()).useClock(clock::get);
         api.enqueue(new MockResponse.Builder().code(429).setHeader("Retry-After", "2").body("slow down").build());
+        api.jobCreated("job-after-wait");
         runner.enqueue(new byte[0], AFTER_PUT_S3);
         runner.run(1, false, true);
-        runner.assertAllFlowFilesTransferred(TriggerRouting.REL_RETRY, 1);
-        assertTrue(runner.isYieldCalled());
+        assertEquals(1, runner.getQueueSize().getObjectCount());
 
-        // while Retry-After lasts, nothing is taken and nothing is sent
-        runner.clearTransferState();
-        runner.enqueue(new byte[0], AFTER_PUT_S3);
         clock.addAndGet(Duration.ofMillis(1_900).toNanos());
         runner.run(1, false, false);
-        assertEquals(1, runner.getQueueSize().getObjectCount());
-        assertEquals(1, api.requestCount());
-
-        api.jobCreated("job-after-wait");
+        assertEquals(1, api.requestCount(), "Retry-After is longer than the first backoff, and wins");
         clock.addAndGet(Duration.ofMillis(200).toNanos());
         runner.run(1, true, false);
         runner.assertAllFlowFilesTransferred(TriggerRouting.REL_SUCCESS, 1);
         assertEquals(2, api.requestCount());
-    }
-
-    @Test
-    void throttledWithoutRetryAfterOnlyYields() {
-        zilliz();
-        api.enqueue(new MockResponse.Builder().code(429).body("").build());
-        api.jobCreated("job-next");
-
-        runner.enqueue(new byte[0], AFTER_PUT_S3);
-        // another upload: a copy of the first (same ETag) would join its request and share its answer
-        runner.enqueue(new byte[0], Map.of("s3.bucket", "vectors-bucket", "s3.key", "embeddings/2026/part-0002.parquet", "s3.etag", "def"));
-        runner.run(2);
-
-        assertTrue(runner.isYieldCalled());
-        runner.assertTransferCount(TriggerRouting.REL_RETRY, 1);
-        runner.assertTransferCount(TriggerRouting.REL_SUCCESS, 1);
     }
 
     @Test
