@@ -32,21 +32,23 @@ record Scenario(long seed, Deployment deployment, boolean serverKeys, Secrets se
      * @param recordWriter  whether the listing is written by a Record Writer
      * @param strictActions whether the server refuses a repeated commit and an abort of a Failed job
      * @param validate      whether ValidateBulkImportFile checks each file (its content) before TriggerBulkImport
+     * @param batchWaitMillis TriggerBulkImport's Max Batch Wait
      */
     record Options(int collections, boolean customKey, boolean numpy, long maxWaitMillis, int pageSize, boolean fromNowOn, boolean recordWriter,
-                   boolean strictActions, boolean validate) {
+                   boolean strictActions, boolean validate, long batchWaitMillis) {
 
         static Options draw(final Random random) {
             return new Options(random.nextInt(3) == 0 ? 2 : 1, random.nextInt(3) == 0, random.nextInt(4) == 0,
                     random.nextInt(4) == 0 ? 150 : 24L * 60 * 60 * 1000, pick(random, 2, 3, 100), random.nextInt(3) == 0, random.nextInt(4) == 0,
-                    random.nextBoolean(), random.nextInt(3) == 0);
+                    random.nextBoolean(), random.nextInt(3) == 0, random.nextInt(3) == 0 ? 40 : 0);
         }
 
         @Override
         public String toString() {
             return "collections=" + collections + (customKey ? ", custom key" : "") + (numpy ? ", NumPy sets" : "") + ", Maximum Wait Time="
                     + maxWaitMillis + " ms, Page Size=" + pageSize + (fromNowOn ? ", From Now On" : "") + (recordWriter ? ", Record Writer" : "")
-                    + (strictActions ? ", strict actions" : "") + (validate ? ", validated" : "");
+                    + (strictActions ? ", strict actions" : "") + (validate ? ", validated" : "")
+                    + (batchWaitMillis > 0 ? ", Max Batch Wait=" + batchWaitMillis + " ms" : "");
         }
     }
 

@@ -791,6 +791,7 @@ final class World implements AutoCloseable {
             runner.setProperty(ImportRequestReader.OBJECT_URLS, "${import.urls}");
         }
         runner.setProperty("Max Flowfiles per Job", String.valueOf(scenario.maxFlowFilesPerJob()));
+        runner.setProperty("Max Batch Wait", scenario.options().batchWaitMillis() + " ms");
         runner.setProperty("Max Requests in Flight", String.valueOf(scenario.maxInFlight()));
         runner.setProperty(JobMemory.SIZE, String.valueOf(scenario.jobMemorySize()));
         runner.setProperty("timeout", "${import.timeout:toDate('yyyy'):format('yyyy'):replaceEmpty('300')}s");

@@ -8,6 +8,7 @@ import io.github.bulkimport.nifi.api.ImportRequest;
 import io.github.bulkimport.nifi.api.JobPage;
 import io.github.bulkimport.nifi.api.JobProgress;
 import io.github.bulkimport.nifi.api.JobReference;
+import io.github.bulkimport.nifi.api.JobState;
 import io.github.bulkimport.nifi.api.Operation;
 import io.github.bulkimport.nifi.api.PageRequest;
 import io.github.bulkimport.nifi.api.VisibleText;
@@ -181,6 +182,17 @@ public class StandardBulkImportConnectionService extends AbstractControllerServi
             .addValidator(StandardValidators.createLongValidator(1, 1000, true))
             .build();
 
+    public static final PropertyDescriptor MAX_ACTIVE_JOBS = new PropertyDescriptor.Builder()
+            .name("Max Active Jobs")
+            .description("The most import jobs this service keeps unfinished at once on this node (started, not yet seen Completed or Failed "
+                    + "by any processor using it). A start beyond it is refused here, without a call, as the server refuses one past its own "
+                    + "limit (Milvus's maxImportJobNum, 1,024 by default; Zilliz Cloud's per-collection limit): TriggerBulkImport leaves the "
+                    + "flowfiles queued and tries again soon. The limit is per node: in a cluster, set it to the server's limit divided by the "
+                    + "number of nodes. Unset, only the server limits.")
+            .required(false)
+            .addValidator(StandardValidators.createLongValidator(1, 100_000, true))
+            .build();
+
     public static final PropertyDescriptor SSL_CONTEXT_SERVICE = new PropertyDescriptor.Builder()
             .name("SSL Context Service")
             .description("TLS settings for https endpoints, for example a private CA in front of Milvus. Without it the JVM's trust store is used.")
@@ -197,10 +209,11 @@ public class StandardBulkImportConnectionService extends AbstractControllerServi
     static final List<PropertyDescriptor> PROPERTIES = List.of(
             DEPLOYMENT, ENDPOINT_URL, API_KEY, CLUSTER_ID, PROJECT_ID, REGION_ID, CLUSTER_ENDPOINT,
             STORAGE_ACCESS_KEY, STORAGE_SECRET_KEY, STORAGE_SESSION_TOKEN,
-            CONNECT_TIMEOUT, RESPONSE_TIMEOUT, MAX_CONNECTIONS, SSL_CONTEXT_SERVICE, PROXY_CONFIGURATION_SERVICE);
+            CONNECT_TIMEOUT, RESPONSE_TIMEOUT, MAX_CONNECTIONS, MAX_ACTIVE_JOBS, SSL_CONTEXT_SERVICE, PROXY_CONFIGURATION_SERVICE);
 
     private volatile ImportApiClient client;
     private volatile Deployment deployment;
+    private volatile ActiveJobs activeJobs = new ActiveJobs(0, System::currentTimeMillis);
 
     @Override
     protected List<PropertyDescriptor> getSupportedPropertyDescriptors() {
@@ -295,6 +308,8 @@ public class StandardBulkImportConnectionService extends AbstractControllerServi
         final ClientConfig config = clientConfig(context);
         this.deployment = config.deployment();
         this.client = new ImportApiClient(config);
+        this.activeJobs = new ActiveJobs(context.getProperty(MAX_ACTIVE_JOBS).isSet() ? context.getProperty(MAX_ACTIVE_JOBS).asInteger() : 0,
+                System::currentTimeMillis);
         getLogger().debug("Enabled with {}", config);
     }
 
@@ -326,17 +341,36 @@ public class StandardBulkImportConnectionService extends AbstractControllerServi
 
     @Override
     public String startJob(final ImportRequest request, final String idempotencyKey) throws ImportApiException {
-        return client().createJob(request, idempotencyKey);
+        final ActiveJobs jobs = activeJobs;
+        jobs.admit(this::describeJob);
+        boolean started = false;
+        try {
+            final String jobId = client().createJob(request, idempotencyKey);
+            jobs.started(new JobReference(jobId, request.target().database()));
+            started = true;
+            return jobId;
+        } finally {
+            if (!started) {
+                jobs.released();
+            }
+        }
     }
 
     @Override
     public JobProgress describeJob(final JobReference job) throws ImportApiException {
-        return client().describeJob(job);
+        final JobProgress progress = client().describeJob(job);
+        activeJobs.seen(job.jobId(), progress.state());
+        return progress;
     }
 
     @Override
     public JobPage listJobs(final PageRequest page) throws ImportApiException {
-        return client().listJobs(page);
+        final JobPage listed = client().listJobs(page);
+        final ActiveJobs jobs = activeJobs;
+        if (jobs.limits()) {
+            listed.jobs().forEach(job -> jobs.seen(job.jobId(), job.state()));
+        }
+        return listed;
     }
 
     @Override
@@ -347,6 +381,7 @@ public class StandardBulkImportConnectionService extends AbstractControllerServi
     @Override
     public void abortJob(final JobReference job) throws ImportApiException {
         client().abortJob(job);
+        activeJobs.seen(job.jobId(), JobState.FAILED);
     }
 
     @Override

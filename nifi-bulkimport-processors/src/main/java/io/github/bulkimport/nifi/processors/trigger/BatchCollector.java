@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Picks queued flowfiles that make one request. A flowfile bound to an earlier request takes along
@@ -25,6 +26,7 @@ final class BatchCollector implements FlowFileFilter {
     private static final int BOUND_LOOK_AHEAD = 10_000;
 
     private final Function<FlowFile, FlowFileShare> prepare;
+    private final Predicate<FlowFileShare> takeable;
     private final int maxMembers;
     private final int maxFiles;
     private final Map<Long, FlowFileShare> prepared = new HashMap<>();
@@ -37,8 +39,10 @@ final class BatchCollector implements FlowFileFilter {
     private int files;
     private int skipped;
 
-    BatchCollector(final Function<FlowFile, FlowFileShare> prepare, final int maxMembers, final int maxFiles) {
+    /** @param takeable which flowfiles may start a batch now (Max Batch Wait) */
+    BatchCollector(final Function<FlowFile, FlowFileShare> prepare, final Predicate<FlowFileShare> takeable, final int maxMembers, final int maxFiles) {
         this.prepare = prepare;
+        this.takeable = takeable;
         this.maxMembers = maxMembers;
         this.maxFiles = maxFiles;
         this.matesOnly = false;
@@ -46,6 +50,7 @@ final class BatchCollector implements FlowFileFilter {
 
     private BatchCollector(final Function<FlowFile, FlowFileShare> prepare, final String boundRequest) {
         this.prepare = prepare;
+        this.takeable = share -> true;
         this.maxMembers = Integer.MAX_VALUE;
         this.maxFiles = Integer.MAX_VALUE;
         this.matesOnly = true;
@@ -64,6 +69,10 @@ final class BatchCollector implements FlowFileFilter {
         if (candidate.isRejected() && !matesOnly) {
             prepared.put(flowFile.getId(), candidate);
             return FlowFileFilterResult.ACCEPT_AND_CONTINUE;
+        }
+        if (members == 0 && !takeable.test(candidate)) {
+            // its target waits for more flowfiles (Max Batch Wait)
+            return ++skipped >= LOOK_AHEAD ? FlowFileFilterResult.REJECT_AND_TERMINATE : FlowFileFilterResult.REJECT_AND_CONTINUE;
         }
         if (members == 0) {
             target = candidate.target();

@@ -12,6 +12,7 @@ import org.apache.nifi.processor.util.StandardValidators;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * Takes queued flowfiles for TriggerBulkImport and makes batches of them, one per request: up to
@@ -49,12 +50,18 @@ final class BatchTaker {
         this.routing = routing;
     }
 
-    /** Takes the flowfiles of at most {@code maxBatches} requests and {@code maxFlowFiles} flowfiles. */
-    List<Batch> take(final int maxMembers, final int maxBatches, final int maxFlowFiles) {
+    /**
+     * Takes the flowfiles of at most {@code maxBatches} requests and {@code maxFlowFiles} flowfiles; with
+     * {@code maxWaitMillis} above 0, only of the targets whose job is full or has waited long enough.
+     */
+    List<Batch> take(final int maxMembers, final int maxBatches, final int maxFlowFiles, final long maxWaitMillis) {
         final List<Batch> batches = new ArrayList<>();
+        final Predicate<FlowFileShare> takeable = maxMembers > 1 && maxWaitMillis > 0
+                ? BatchWindow.takeable(session, this::share, maxMembers, deployment.maxFilesPerRequest(), maxWaitMillis, System.currentTimeMillis())
+                : share -> true;
         int taken = 0;
         while (batches.size() < maxBatches && taken < maxFlowFiles) {
-            final List<FlowFileShare> candidates = maxMembers == 1 ? takeOne() : takeMany(maxMembers);
+            final List<FlowFileShare> candidates = maxMembers == 1 ? takeOne() : takeMany(maxMembers, takeable);
             if (candidates == null) {
                 break;
             }
@@ -92,8 +99,8 @@ final class BatchTaker {
         return all;
     }
 
-    private List<FlowFileShare> takeMany(final int maxMembers) {
-        final BatchCollector collector = new BatchCollector(this::share, maxMembers, deployment.maxFilesPerRequest());
+    private List<FlowFileShare> takeMany(final int maxMembers, final Predicate<FlowFileShare> takeable) {
+        final BatchCollector collector = new BatchCollector(this::share, takeable, maxMembers, deployment.maxFilesPerRequest());
         final List<FlowFile> flowFiles = session.get(collector);
         return flowFiles.isEmpty() ? null : flowFiles.stream().map(collector::preparedFor).toList();
     }

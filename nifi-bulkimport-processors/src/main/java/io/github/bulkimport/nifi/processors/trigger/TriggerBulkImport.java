@@ -48,6 +48,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 import static io.github.bulkimport.nifi.processors.common.BulkImportAttributes.*;
 
@@ -149,7 +150,7 @@ public class TriggerBulkImport extends AbstractBulkImportProcessor<TriggerRoutin
 
     private static final List<PropertyDescriptor> PROPERTIES = List.of(CONNECTION_SERVICE, ImportRequestReader.COLLECTION_NAME,
             ImportRequestReader.PARTITION_NAME, ImportRequestReader.DATABASE_NAME, ImportRequestReader.OBJECT_URLS, ImportRequestReader.VOLUME_NAME,
-            ImportRequestReader.DATA_PATHS, BatchTaker.MAX_FLOWFILES_PER_JOB, RequestsInFlight.MAX_REQUESTS_IN_FLIGHT, FlowFileShares.IDEMPOTENCY_KEY,
+            ImportRequestReader.DATA_PATHS, BatchTaker.MAX_FLOWFILES_PER_JOB, BatchWindow.MAX_BATCH_WAIT, RequestsInFlight.MAX_REQUESTS_IN_FLIGHT, FlowFileShares.IDEMPOTENCY_KEY,
             JobMemory.SIZE, JobMemory.AGE);
     private static final Set<Relationship> RELATIONSHIPS = Set.of(TriggerRouting.REL_SUCCESS, TriggerRouting.REL_RETRY, TriggerRouting.REL_FAILURE);
 
@@ -213,7 +214,12 @@ public class TriggerBulkImport extends AbstractBulkImportProcessor<TriggerRoutin
             final long releasesSeen = sharesInFlight.releases();
             final JobMemory.Snapshot memory = jobMemory.remembersJobs() || maxMembers > 1 ? readMemory(routing) : null;
             final List<Batch> taken = new BatchTaker(shares, context, session, optionProperties, service.getDeployment(), memory, routing)
-                    .take(maxMembers, MAX_JOBS_PER_TRIGGER, MAX_FLOWFILES_PER_TRIGGER);
+                    .take(maxMembers, MAX_JOBS_PER_TRIGGER, MAX_FLOWFILES_PER_TRIGGER,
+                            context.getProperty(BatchWindow.MAX_BATCH_WAIT).asTimePeriod(TimeUnit.MILLISECONDS));
+            if (taken.isEmpty() && routing.routed() == 0) {
+                // what is queued waits for its job to fill (Max Batch Wait): nothing to do for a moment
+                context.yield();
+            }
             List<Batch> toSend = routing.toSend(taken, memory, waiting, sharesInFlight);
             if (memory != null && !toSend.isEmpty() && sharesInFlight.releases() != releasesSeen) {
                 // another task remembered jobs and released their shares since this one read the memory: a share just claimed may have its job

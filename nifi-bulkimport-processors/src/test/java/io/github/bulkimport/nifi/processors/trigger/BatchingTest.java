@@ -56,6 +56,60 @@ class BatchingTest {
         return runner.getFlowFilesForRelationship(TriggerRouting.REL_SUCCESS);
     }
 
+    // ---- Max Batch Wait ---------------------------------------------------------------------------
+
+    private MockFlowFile enqueueQueuedAgo(final Map<String, String> attributes, final long millisAgo) {
+        final MockFlowFile flowFile = runner.enqueue(new byte[0], attributes);
+        flowFile.setLastEnqueuedDate(System.currentTimeMillis() - millisAgo);
+        return flowFile;
+    }
+
+    @Test
+    void aTrickleWaitsForItsJobToFillUntilTheOldestHasWaitedMaxBatchWait() {
+        milvus(4);
+        runner.setProperty(BatchWindow.MAX_BATCH_WAIT, "30 sec");
+        enqueueQueuedAgo(file("docs", 0), 10_000);
+        enqueueQueuedAgo(file("docs", 1), 5_000);
+        runner.run(1, false, true);
+        assertEquals(0, emulator.requests("create").size(), "two of four, the oldest 10 s old: they wait");
+        assertEquals(2, runner.getQueueSize().getObjectCount(), "untouched in the queue");
+        assertTrue(runner.isYieldCalled(), "nothing to do for a moment");
+
+        // two more arrive: the job is full, it starts at once
+        enqueueQueuedAgo(file("docs", 2), 0);
+        enqueueQueuedAgo(file("docs", 3), 0);
+        enqueueQueuedAgo(file("docs", 4), 0);
+        runner.run(1, false, false);
+        assertEquals(1, emulator.requests("create").size());
+        assertEquals(4, succeeded().size());
+        assertEquals(1, runner.getQueueSize().getObjectCount(), "the fifth waits for the next job");
+
+        // alone, it starts once it has waited 30 s
+        runner.clearQueue();
+        enqueueQueuedAgo(file("docs", 5), 31_000);
+        runner.run(1, true, false);
+        assertEquals(2, emulator.requests("create").size());
+        assertEquals(5, succeeded().size());
+    }
+
+    @Test
+    void eachTargetWaitsOnItsOwnAndInvalidFlowFilesNeverWait() {
+        milvus(3);
+        runner.setProperty(BatchWindow.MAX_BATCH_WAIT, "1 min");
+        enqueueQueuedAgo(file("fresh", 0), 1_000);
+        enqueueQueuedAgo(file("old", 0), 61_000);
+        enqueueQueuedAgo(file("old", 1), 0);
+        // no file named: it can make no request, and goes to failure at once
+        enqueueQueuedAgo(Map.of("collection", "docs"), 0);
+        runner.run();
+
+        assertEquals(Set.of(Set.of("old/part-0.parquet", "old/part-1.parquet")), emulator.jobs().stream()
+                .map(job -> job.files().stream().map(List::getFirst).collect(Collectors.toSet())).collect(Collectors.toSet()),
+                "the old target's job starts, the fresh one waits");
+        runner.assertTransferCount(TriggerRouting.REL_FAILURE, 1);
+        assertEquals(1, runner.getQueueSize().getObjectCount());
+    }
+
     @Test
     void queuedFlowFilesShareJobsUpToTheLimit() {
         milvus(4);

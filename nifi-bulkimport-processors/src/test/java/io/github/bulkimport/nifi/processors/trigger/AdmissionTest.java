@@ -1,0 +1,96 @@
+package io.github.bulkimport.nifi.processors.trigger;
+
+import io.github.bulkimport.emulator.Fault;
+import io.github.bulkimport.emulator.FaultType;
+import io.github.bulkimport.emulator.ImportApiEmulator;
+import io.github.bulkimport.nifi.api.BulkImportConnectionService;
+import io.github.bulkimport.nifi.api.ImportApiException;
+import io.github.bulkimport.nifi.api.JobReference;
+import io.github.bulkimport.nifi.processors.common.BulkImportAttributes;
+import io.github.bulkimport.nifi.processors.common.Counters;
+import io.github.bulkimport.nifi.processors.trigger.request.ImportRequestReader;
+import io.github.bulkimport.nifi.service.StandardBulkImportConnectionService;
+import io.github.bulkimport.nifi.testing.Emulators;
+import io.github.bulkimport.nifi.testing.Runners;
+import org.apache.nifi.util.MockFlowFile;
+import org.apache.nifi.util.TestRunner;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The server's job limit, and the service's own Max Active Jobs: a refused start leaves its flowfiles
+ * queued and untouched, batched or not, bound or not, and they start once a slot is free.
+ */
+@Timeout(60)
+class AdmissionTest {
+
+    private final AtomicLong serverClock = new AtomicLong(1_800_000_000_000L);
+    private final AtomicLong processorClock = new AtomicLong();
+
+    private TestRunner trigger(final ImportApiEmulator emulator, final int maxPerJob) {
+        final TriggerBulkImport processor = new TriggerBulkImport();
+        processor.useClock(processorClock::get);
+        final TestRunner runner = Runners.milvus(processor, emulator.url());
+        runner.setProperty(ImportRequestReader.COLLECTION_NAME, "docs");
+        runner.setProperty(BatchTaker.MAX_FLOWFILES_PER_JOB, String.valueOf(maxPerJob));
+        return runner;
+    }
+
+    private static void enqueue(final TestRunner runner, final int count) {
+        for (int i = 0; i < count; i++) {
+            runner.enqueue(new byte[0], Map.of("s3.bucket", "b", "s3.key", "docs/part-" + i + ".parquet"));
+        }
+    }
+
+    @Test
+    void maxActiveJobsHoldsStartsBackWithoutACallUntilTheServiceSeesAJobFinish() throws ImportApiException {
+        try (ImportApiEmulator emulator = Emulators.milvus().importDuration(Duration.ofSeconds(10)).clock(serverClock::get).start()) {
+            final TestRunner runner = trigger(emulator, 1);
+            final StandardBulkImportConnectionService service = (StandardBulkImportConnectionService) runner.getControllerService(Runners.SERVICE_ID);
+            runner.disableControllerService(service);
+            runner.setProperty(service, StandardBulkImportConnectionService.MAX_ACTIVE_JOBS, "2");
+            runner.enableControllerService(service);
+            enqueue(runner, 3);
+
+            runner.run(1, false, true);
+            assertEquals(2, emulator.requests("create").size(), "no call beyond Max Active Jobs");
+            runner.assertTransferCount(TriggerRouting.REL_SUCCESS, 2);
+            assertEquals(1, runner.getQueueSize().getObjectCount(), "the third waits in the queue");
+            assertEquals(1, runner.getCounterValue(Counters.REQUESTS_HELD_BACK));
+
+            // the jobs finish, and GetBulkImportProgress (through the same service) sees one of them so
+            serverClock.addAndGet(11_000);
+            final MockFlowFile first = runner.getFlowFilesForRelationship(TriggerRouting.REL_SUCCESS).getFirst();
+            ((BulkImportConnectionService) service).describeJob(new JobReference(first.getAttribute(BulkImportAttributes.JOB_ID), null));
+            processorClock.addAndGet(Duration.ofSeconds(1).toNanos());
+            runner.run(1, true, false);
+            runner.assertTransferCount(TriggerRouting.REL_SUCCESS, 3);
+            assertEquals(3, emulator.requests("create").size());
+        }
+    }
+
+    @Test
+    void aBatchRefusedByTheServersJobLimitWaitsWholeAndStartsAsOneJob() {
+        try (ImportApiEmulator emulator = Emulators.milvus().fault(new Fault(FaultType.JOB_LIMIT, 2, "create", -1, 0)).start()) {
+            final TestRunner runner = trigger(emulator, 5);
+            enqueue(runner, 5);
+            runner.run(1, false, true);
+            assertEquals(5, runner.getQueueSize().getObjectCount());
+            processorClock.addAndGet(Duration.ofMillis(300).toNanos());
+            runner.run(1, false, false);
+            assertEquals(5, runner.getQueueSize().getObjectCount(), "refused again");
+            processorClock.addAndGet(Duration.ofMillis(600).toNanos());
+            runner.run(1, true, false);
+            runner.assertAllFlowFilesTransferred(TriggerRouting.REL_SUCCESS, 5);
+            assertEquals(1, emulator.jobCount(), "one job for the five, as if never refused");
+            assertEquals(2, runner.getCounterValue(Counters.REQUESTS_HELD_BACK));
+            runner.getFlowFilesForRelationship(TriggerRouting.REL_SUCCESS).forEach(f -> f.assertAttributeNotExists(BulkImportAttributes.ERROR_CODE));
+        }
+    }
+}
