@@ -136,9 +136,10 @@ public class Routing {
     }
 
     /** After a failed call: waits as the server asks, and yields when every call would meet the same trouble. */
-    /** A request the server refused for now: calls are held back for a wait that grows while refusals go on. */
-    protected final void refusedForNow(final ImportApiException e) {
-        throttleGate.refused(e);
+    /** Requests the server refused for now: calls are held back (a short wait if it took others too), and the processor yields. */
+    protected final void refusedForNow(final ImportApiException e, final boolean othersAdmitted) {
+        throttleGate.refused(e, othersAdmitted);
+        context.yield();
     }
 
     /** A request the server took: a later refusal's wait starts short again. */

@@ -47,10 +47,17 @@ public final class ThrottleGate {
         }
     }
 
-    /** A request refused for now: closes the gate for the backoff of this many refusals in a row, or the server's Retry-After if longer. */
-    public void refused(final ImportApiException e) {
+    /**
+     * Requests refused for now: closes the gate for the backoff of this many refusals in a row, or the
+     * server's Retry-After if longer. When the server took other requests meanwhile, a slot was free a
+     * moment ago and another may be soon: the backoff starts short again.
+     */
+    public void refused(final ImportApiException e, final boolean othersAdmitted) {
         final int before;
         synchronized (this) {
+            if (othersAdmitted) {
+                refusalsInARow = 0;
+            }
             before = refusalsInARow++;
         }
         final Duration backoff = FIRST_BACKOFF.multipliedBy(1L << Math.min(before, 10));

@@ -21,6 +21,7 @@ import org.apache.nifi.annotation.behavior.ReadsAttributes;
 import org.apache.nifi.annotation.behavior.Stateful;
 import org.apache.nifi.annotation.behavior.WritesAttribute;
 import org.apache.nifi.annotation.behavior.WritesAttributes;
+import org.apache.nifi.annotation.configuration.DefaultSettings;
 import org.apache.nifi.annotation.documentation.CapabilityDescription;
 import org.apache.nifi.annotation.documentation.MultiProcessorUseCase;
 import org.apache.nifi.annotation.documentation.ProcessorConfiguration;
@@ -138,6 +139,7 @@ import static io.github.bulkimport.nifi.processors.common.BulkImportAttributes.*
                                 success onwards, failure, expired and uncommitted to an alert.
                                 """)
         })
+@DefaultSettings(yieldDuration = "250 ms")
 public class TriggerBulkImport extends AbstractBulkImportProcessor<TriggerRouting> {
 
     /**
@@ -150,8 +152,8 @@ public class TriggerBulkImport extends AbstractBulkImportProcessor<TriggerRoutin
 
     private static final List<PropertyDescriptor> PROPERTIES = List.of(CONNECTION_SERVICE, ImportRequestReader.COLLECTION_NAME,
             ImportRequestReader.PARTITION_NAME, ImportRequestReader.DATABASE_NAME, ImportRequestReader.OBJECT_URLS, ImportRequestReader.VOLUME_NAME,
-            ImportRequestReader.DATA_PATHS, BatchTaker.MAX_FLOWFILES_PER_JOB, BatchWindow.MAX_BATCH_WAIT, RequestsInFlight.MAX_REQUESTS_IN_FLIGHT, FlowFileShares.IDEMPOTENCY_KEY,
-            JobMemory.SIZE, JobMemory.AGE);
+            ImportRequestReader.DATA_PATHS, BatchTaker.MAX_FLOWFILES_PER_JOB, BatchTaker.MAX_BATCH_WAIT, RequestsInFlight.MAX_REQUESTS_IN_FLIGHT,
+            FlowFileShares.IDEMPOTENCY_KEY, JobMemory.SIZE, JobMemory.AGE);
     private static final Set<Relationship> RELATIONSHIPS = Set.of(TriggerRouting.REL_SUCCESS, TriggerRouting.REL_RETRY, TriggerRouting.REL_FAILURE);
 
     private final ImportRequestReader reader = new ImportRequestReader();
@@ -215,7 +217,7 @@ public class TriggerBulkImport extends AbstractBulkImportProcessor<TriggerRoutin
             final JobMemory.Snapshot memory = jobMemory.remembersJobs() || maxMembers > 1 ? readMemory(routing) : null;
             final List<Batch> taken = new BatchTaker(shares, context, session, optionProperties, service.getDeployment(), memory, routing)
                     .take(maxMembers, MAX_JOBS_PER_TRIGGER, MAX_FLOWFILES_PER_TRIGGER,
-                            context.getProperty(BatchWindow.MAX_BATCH_WAIT).asTimePeriod(TimeUnit.MILLISECONDS));
+                            context.getProperty(BatchTaker.MAX_BATCH_WAIT).asTimePeriod(TimeUnit.MILLISECONDS));
             if (taken.isEmpty() && routing.routed() == 0) {
                 // what is queued waits for its job to fill (Max Batch Wait): nothing to do for a moment
                 context.yield();
@@ -230,6 +232,7 @@ public class TriggerBulkImport extends AbstractBulkImportProcessor<TriggerRoutin
             requestsInFlight.sendAll(toSend, batch -> service.startJob(batch.request(), batch.key()),
                     answer -> answer.failure() == null ? routing.started(answer.batch(), answer.jobId()) : routing.failed(answer.batch(), answer.failure()),
                     startedAt + TRIGGER_TIME_BUDGET.toNanos()).forEach(routing::backToQueue);
+            routing.settleAdmission();
             if (routing.onlyWaited()) {
                 context.yield();
             }

@@ -69,6 +69,8 @@ public final class TriggerRouting extends Routing {
     private final Map<String, String> pending = new HashMap<>();
     private final Set<String> claims = new HashSet<>();
     private int waited;
+    private ImportApiException refusal;
+    private boolean admittedAny;
 
     TriggerRouting(final ProcessContext context, final ProcessSession session, final BulkImportConnectionService service, final ComponentLog log,
                    final ThrottleGate throttleGate, final JobTally jobsStarted) {
@@ -266,7 +268,7 @@ public final class TriggerRouting extends Routing {
         final String details = "Started bulk-import job " + jobId + " into collection " + batch.request().target().collection()
                 + " with " + batch.request().files().size() + " file(s) for " + batch.flowFiles() + " flowfile(s)";
         session.adjustCounter(Counters.HTTP_CALLS, 1, false);
-        admitted();
+        admittedAny = true;
         if (jobsStarted.firstTime(jobId)) {
             session.adjustCounter(Counters.JOBS_STARTED, 1, false);
         }
@@ -340,12 +342,11 @@ public final class TriggerRouting extends Routing {
     /**
      * The server refused the request for now (its active-job limit, a rate limit): it started nothing, so
      * the flowfiles go back to the queue as they came, unpenalized, and wait there while the processor
-     * holds its calls back for a wait that starts short and grows while refusals go on. A bound request
-     * stays bound (its marks kept); an unbound one's marks are forgotten.
+     * holds its calls back (see {@link #settleAdmission}). A bound request stays bound (its marks kept);
+     * an unbound one's marks are forgotten.
      */
     private void heldBack(final Batch batch, final ImportApiException e) {
-        slowDown(e);
-        refusedForNow(e);
+        refusal = e;
         session.adjustCounter(Counters.HTTP_CALLS, 1, false);
         session.adjustCounter(Counters.REQUESTS_HELD_BACK, 1, false);
         debug("The server refused a request for " + batch.flowFiles() + " flowfile(s) for now; they wait in the queue: " + e.getMessage());
@@ -354,6 +355,19 @@ public final class TriggerRouting extends Routing {
                 pending.remove(member.memoryKey());
             }
             putBack(member.flowFile());
+        }
+    }
+
+    /**
+     * After the run's requests: when the server refused some for now, calls are held back, for a short
+     * wait when it took others in the same run (a slot was free: another may free soon), else for a wait
+     * that grows with each run refused whole.
+     */
+    void settleAdmission() {
+        if (refusal != null) {
+            refusedForNow(refusal, admittedAny);
+        } else if (admittedAny) {
+            admitted();
         }
     }
 

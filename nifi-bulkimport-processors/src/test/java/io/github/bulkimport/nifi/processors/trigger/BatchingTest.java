@@ -67,7 +67,7 @@ class BatchingTest {
     @Test
     void aTrickleWaitsForItsJobToFillUntilTheOldestHasWaitedMaxBatchWait() {
         milvus(4);
-        runner.setProperty(BatchWindow.MAX_BATCH_WAIT, "30 sec");
+        runner.setProperty(BatchTaker.MAX_BATCH_WAIT, "30 sec");
         enqueueQueuedAgo(file("docs", 0), 10_000);
         enqueueQueuedAgo(file("docs", 1), 5_000);
         runner.run(1, false, true);
@@ -95,7 +95,7 @@ class BatchingTest {
     @Test
     void eachTargetWaitsOnItsOwnAndInvalidFlowFilesNeverWait() {
         milvus(3);
-        runner.setProperty(BatchWindow.MAX_BATCH_WAIT, "1 min");
+        runner.setProperty(BatchTaker.MAX_BATCH_WAIT, "1 min");
         enqueueQueuedAgo(file("fresh", 0), 1_000);
         enqueueQueuedAgo(file("old", 0), 61_000);
         enqueueQueuedAgo(file("old", 1), 0);

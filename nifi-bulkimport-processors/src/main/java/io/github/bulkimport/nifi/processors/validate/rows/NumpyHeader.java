@@ -1,4 +1,11 @@
-package io.github.bulkimport.nifi.processors.validate.file;
+package io.github.bulkimport.nifi.processors.validate.rows;
+
+import io.github.bulkimport.nifi.processors.validate.file.ColumnKind;
+import io.github.bulkimport.nifi.processors.validate.file.Content;
+import io.github.bulkimport.nifi.processors.validate.file.CountingStream;
+import io.github.bulkimport.nifi.processors.validate.file.FileColumn;
+import io.github.bulkimport.nifi.processors.validate.file.FileContents;
+import io.github.bulkimport.nifi.processors.validate.file.FileFormat;
 
 import java.io.IOException;
 import java.io.InputStream;
