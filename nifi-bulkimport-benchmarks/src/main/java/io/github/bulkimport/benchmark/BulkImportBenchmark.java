@@ -37,6 +37,11 @@ public final class BulkImportBenchmark {
                     args.length > 1 ? Integer.parseInt(args[1]) : 20_000, args.length > 2 ? Integer.parseInt(args[2]) : 3);
             return;
         }
+        if (args.length > 0 && "makespan".equals(args[0])) {
+            final Path emulatorJar = locate("nifi-bulkimport-emulator/target/nifi-bulkimport-emulator.jar");
+            MakespanBenchmark.run(emulatorJar, emulatorJar.getParent().getParent().getParent(), args.length > 1 ? Integer.parseInt(args[1]) : 2_000);
+            return;
+        }
         if (args.length > 0 && "validate".equals(args[0])) {
             final Path emulatorJar = locate("nifi-bulkimport-emulator/target/nifi-bulkimport-emulator.jar");
             ValidateBenchmark.run(emulatorJar, emulatorJar.getParent().getParent().getParent(), args.length > 1 ? Integer.parseInt(args[1]) : 10);

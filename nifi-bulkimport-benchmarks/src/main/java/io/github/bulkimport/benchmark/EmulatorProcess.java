@@ -1,5 +1,6 @@
 package io.github.bulkimport.benchmark;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.BufferedReader;
@@ -63,6 +64,18 @@ final class EmulatorProcess implements Closeable {
     long requestCount() throws IOException, InterruptedException {
         final String health = http.send(HttpRequest.newBuilder(URI.create(url + "/_emulator/health")).build(), HttpResponse.BodyHandlers.ofString()).body();
         return new ObjectMapper().readTree(health).path("requests").asLong();
+    }
+
+    /** The jobs the emulator holds, as {@code GET /_emulator/jobs} shows them (state, files, createdAt, finishesAt). */
+    JsonNode jobs() throws IOException, InterruptedException {
+        return new ObjectMapper().readTree(http.send(HttpRequest.newBuilder(URI.create(url + "/_emulator/jobs")).build(),
+                HttpResponse.BodyHandlers.ofString()).body());
+    }
+
+    /** Forgets every job and request. */
+    void reset() throws IOException, InterruptedException {
+        http.send(HttpRequest.newBuilder(URI.create(url + "/_emulator/reset")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.discarding());
     }
 
     @Override

@@ -256,7 +256,7 @@ final class ApiHandler {
             failingFile = reason == null ? -1 : i;
         }
         final Job job = new Job(jobs.nextId(), collection, text(body, "partitionName"), text(body, "dbName"), volume, files, options, now,
-                config.importDuration().toMillis(), failingFile, reason);
+                config.importDuration().plus(config.importPerFile().multipliedBy(files.size())).toMillis(), failingFile, reason);
         jobs.add(job);
         if (scopedKey != null) {
             jobs.rememberKey(scopedKey, job.id(), now + config.idempotencyTtl().toMillis());

@@ -18,7 +18,8 @@ import java.util.function.LongSupplier;
  * @param token            the only bearer token accepted, or {@code null} to accept any (Milvus with authentication off)
  * @param clusterId        Zilliz Cloud: the only cluster accepted, or {@code null} for any
  * @param collections      collections that exist, or empty when every name exists
- * @param importDuration   how long a job takes from Pending to Completed
+ * @param importDuration   how long a job takes from Pending to Completed: its fixed overhead
+ * @param importPerFile    and how much longer for each file it holds
  * @param failureMarker    a job whose file paths contain this text fails halfway, with a schema error
  * @param maxActiveJobs    beyond this many unfinished jobs, {@code create} answers the job-limit error
  * @param idempotency      whether {@code Idempotency-Key} is honoured (as Milvus 2.6.24 does)
@@ -38,6 +39,7 @@ public record EmulatorConfig(
         String clusterId,
         Set<String> collections,
         Duration importDuration,
+        Duration importPerFile,
         String failureMarker,
         int maxActiveJobs,
         boolean idempotency,

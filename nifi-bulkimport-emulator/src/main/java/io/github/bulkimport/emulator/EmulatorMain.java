@@ -25,7 +25,8 @@ public final class EmulatorMain {
                                           (default for any other: auto-ID Int64 id, FloatVector(8) vector, dynamic field on)
               --bucket DIR                the folder jobs read their files from; a file missing there or breaking its
                                           collection's schema fails its job as Milvus would (default: files are not read)
-              --import-seconds S          time from Pending to Completed (default 3, decimals allowed)
+              --import-seconds S          time from Pending to Completed (default 3, decimals allowed): a job's overhead
+              --seconds-per-file S        and more for each of its files (default 0)
               --fail-marker TEXT          files whose path contains TEXT fail (default bad-schema)
               --max-active-jobs N         unfinished jobs before the job-limit error (default 1024)
               --idempotency true|false    honour Idempotency-Key (default true)
@@ -65,6 +66,7 @@ public final class EmulatorMain {
                 case "--schemas" -> builder.schemas(CollectionSchemas.parse(Files.readString(Path.of(value))));
                 case "--bucket" -> builder.bucket(Path.of(value));
                 case "--import-seconds" -> builder.importDuration(Duration.ofMillis(Math.round(Double.parseDouble(value) * 1_000)));
+                case "--seconds-per-file" -> builder.importPerFile(Duration.ofNanos(Math.round(Double.parseDouble(value) * 1e9)));
                 case "--fail-marker" -> builder.failureMarker(value);
                 case "--max-active-jobs" -> builder.maxActiveJobs(Integer.parseInt(value));
                 case "--idempotency" -> builder.idempotency(Boolean.parseBoolean(value));

@@ -268,6 +268,8 @@ public final class ImportApiEmulator implements Closeable {
         for (final Job job : jobs.all()) {
             final ObjectNode record = ApiHandler.summarize(job, now, array.addObject());
             record.put("files", job.files().size());
+            record.put("createdAt", job.createdAt());
+            record.put("finishesAt", job.finishesAt());
             record.put("committed", job.committedAt() >= 0);
             record.put("aborted", job.aborted());
             record.set("options", mapper.valueToTree(job.options()));
@@ -289,6 +291,7 @@ public final class ImportApiEmulator implements Closeable {
         private String clusterId;
         private final Set<String> collections = new LinkedHashSet<>();
         private Duration importDuration = Duration.ofSeconds(3);
+        private Duration importPerFile = Duration.ZERO;
         private String failureMarker = "bad-schema";
         private int maxActiveJobs = 1_024;
         private boolean idempotency = true;
@@ -337,6 +340,12 @@ public final class ImportApiEmulator implements Closeable {
 
         public Builder failureMarker(final String value) {
             this.failureMarker = value;
+            return this;
+        }
+
+        /** How much longer a job takes for each of its files, on top of {@link #importDuration}: a job's fixed overhead. */
+        public Builder importPerFile(final Duration value) {
+            this.importPerFile = value;
             return this;
         }
 
@@ -398,7 +407,8 @@ public final class ImportApiEmulator implements Closeable {
         }
 
         public EmulatorConfig config() {
-            return new EmulatorConfig(deployment, address, port, token, clusterId, Set.copyOf(collections), importDuration, failureMarker,
+            return new EmulatorConfig(deployment, address, port, token, clusterId, Set.copyOf(collections), importDuration, importPerFile,
+                    failureMarker,
                     maxActiveJobs, idempotency, idempotencyTtl, recordLimit, clock, strictActions, Map.copyOf(schemas), bucket);
         }
 

@@ -209,6 +209,21 @@ class ImportApiEmulatorTest {
     }
 
     @Test
+    void aJobTakesItsOverheadAndItsTimePerFile() throws Exception {
+        emulator = ImportApiEmulator.builder().importDuration(Duration.ofSeconds(1)).importPerFile(Duration.ofMillis(500)).clock(now::get).start();
+        final String three = create("{\"collectionName\":\"c\",\"files\":[[\"a\"],[\"b\"],[\"c\"]]}");
+        final String one = create("{\"collectionName\":\"c\",\"files\":[[\"d\"]]}");
+        now.addAndGet(1_499);
+        assertEquals("Importing", json(post("describe", "{\"jobId\":\"" + one + "\"}")).path("data").path("state").asText());
+        now.addAndGet(1);
+        assertEquals("Completed", json(post("describe", "{\"jobId\":\"" + one + "\"}")).path("data").path("state").asText(), "1 s + 1 file");
+        now.addAndGet(999);
+        assertEquals("Importing", json(post("describe", "{\"jobId\":\"" + three + "\"}")).path("data").path("state").asText());
+        now.addAndGet(1);
+        assertEquals("Completed", json(post("describe", "{\"jobId\":\"" + three + "\"}")).path("data").path("state").asText(), "1 s + 3 files");
+    }
+
+    @Test
     void twoPhaseJobsWaitForCommitOrAbortAndRepeatsSucceedAsOnMilvus() throws Exception {
         milvus();
         final String committed = create("{\"collectionName\":\"c\",\"files\":[[\"a\"]],\"options\":{\"auto_commit\":\"false\"}}");
