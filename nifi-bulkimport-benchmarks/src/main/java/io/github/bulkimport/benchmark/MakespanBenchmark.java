@@ -38,13 +38,14 @@ final class MakespanBenchmark {
     private MakespanBenchmark() {
     }
 
-    private enum Consumer { DEFAULTS, BATCHED, INVOKE_HTTP }
+    private enum Consumer { DEFAULTS, BATCHED, SLOTS, INVOKE_HTTP }
 
     private record Result(String workload, String consumer, int files, double makespanSeconds, double idealSeconds, int jobs, long refused,
                           int failed) {
     }
 
-    static void run(final Path emulatorJar, final Path root, final int files) throws Exception {
+    /** @param only the flows to run ({@code defaults}, {@code batched}, {@code slots}, {@code invoke_http}), or empty for all */
+    static void run(final Path emulatorJar, final Path root, final int files, final List<String> only) throws Exception {
         final List<Path> nars = new ArrayList<>(NiFiInstance.narsIn(root.resolve("nifi-bulkimport-service-api-nar/target")));
         nars.addAll(NiFiInstance.narsIn(root.resolve("nifi-bulkimport-nar/target")));
         final Path directory = root.resolve(".benchmark/nifi-makespan");
@@ -63,6 +64,9 @@ final class MakespanBenchmark {
             double y = 0;
             for (final boolean trickle : List.of(true, false)) {
                 for (final Consumer consumer : Consumer.values()) {
+                    if (!only.isEmpty() && !only.contains(consumer.name().toLowerCase(Locale.ROOT))) {
+                        continue;
+                    }
                     emulator.reset();
                     final Result result = measure(rest, canvas, emulator, consumer, trickle, files, y);
                     System.out.printf(Locale.ROOT, "  %-7s %-12s makespan %6.1f s (ideal %5.1f s, %.2fx), %,5d jobs, %,7d refused calls, %d in failure%n",
@@ -108,6 +112,8 @@ final class MakespanBenchmark {
         final String name = switch (consumer) {
             case DEFAULTS -> "TriggerBulkImport, defaults (one job per flowfile)";
             case BATCHED -> "TriggerBulkImport, Max Flowfiles per Job " + BATCHED_FLOWFILES_PER_JOB + ", Max Batch Wait " + BATCHED_WAIT;
+            case SLOTS -> "TriggerBulkImport, Max Flowfiles per Job 1000, Max Batch Wait " + BATCHED_WAIT + ", the service's Max Active Jobs "
+                    + MAX_ACTIVE_JOBS;
             case INVOKE_HTTP -> "InvokeHTTP chain";
         };
         final String group = rest.createProcessGroup(canvas, workload + ": " + name, 0, y);
@@ -141,12 +147,19 @@ final class MakespanBenchmark {
             started.add(first);
             started.add(route);
         } else {
-            final String service = rest.createControllerService(group, BulkImportFlow.SERVICE_TYPE, "connection", Map.of(
+            final Map<String, String> connection = new LinkedHashMap<>(Map.of(
                     "Deployment", "MILVUS", "Endpoint URL", emulator.url(), "API Key or Token", EmulatorProcess.TOKEN));
+            if (consumer == Consumer.SLOTS) {
+                connection.put("Max Active Jobs", String.valueOf(MAX_ACTIVE_JOBS));
+            }
+            final String service = rest.createControllerService(group, BulkImportFlow.SERVICE_TYPE, "connection", connection);
             rest.enableControllerService(service, Duration.ofSeconds(30));
             final Map<String, String> properties = new LinkedHashMap<>(Map.of("Connection Service", service, "Collection Name", "bench"));
             if (consumer == Consumer.BATCHED) {
                 properties.put("Max Flowfiles per Job", String.valueOf(BATCHED_FLOWFILES_PER_JOB));
+                properties.put("Max Batch Wait", BATCHED_WAIT);
+            } else if (consumer == Consumer.SLOTS) {
+                properties.put("Max Flowfiles per Job", "1000");
                 properties.put("Max Batch Wait", BATCHED_WAIT);
             }
             first = rest.createProcessor(group, BulkImportFlow.TRIGGER_TYPE, "TriggerBulkImport", 0, 200, properties, Map.of("schedulingPeriod", "0 sec"),
@@ -217,7 +230,12 @@ final class MakespanBenchmark {
             rest.setProcessorState(processor, "STOPPED");
         }
         final long calls = emulator.requestCount() - requestsBefore;
-        return new Result(workload, consumer == Consumer.DEFAULTS ? "defaults" : consumer == Consumer.BATCHED ? "batched" : "InvokeHTTP",
+        return new Result(workload, switch (consumer) {
+                    case DEFAULTS -> "defaults";
+                    case BATCHED -> "batched";
+                    case SLOTS -> "slots";
+                    case INVOKE_HTTP -> "InvokeHTTP";
+                },
                 uploaded, (finished - began) / 1e3, trickle ? idealTrickle(uploaded) : idealBurst(uploaded), jobs.size(), calls - jobs.size(),
                 rest.queued(failedConnection));
     }

@@ -2,6 +2,8 @@ package io.github.bulkimport.nifi.api;
 
 import org.apache.nifi.controller.ControllerService;
 
+import java.util.OptionalInt;
+
 /**
  * One place where bulk imports run, a Zilliz Cloud cluster or a Milvus instance, and the operations
  * of its import API. Implementations hold the endpoint and the credentials; secrets never leave
@@ -46,4 +48,12 @@ public interface BulkImportConnectionService extends ControllerService {
 
     /** The address of an operation as users may see it, for provenance. */
     String addressOf(Operation operation);
+
+    /**
+     * How many more jobs this node may start now under the service's Max Active Jobs, or empty when the
+     * service sets no limit.
+     */
+    default OptionalInt freeJobSlots() {
+        return OptionalInt.empty();
+    }
 }

@@ -22,7 +22,7 @@ import java.util.function.LongSupplier;
 final class ActiveJobs {
 
     /** How long a job may go unseen before a full node describes it to learn whether it still counts. */
-    static final long RECHECK_AFTER_MILLIS = 30_000;
+    static final long RECHECK_AFTER_MILLIS = 5_000;
     /** The most jobs described on one admission, so that a full node never floods the server. */
     private static final int RECHECKS_PER_ADMISSION = 10;
 
@@ -118,6 +118,11 @@ final class ActiveJobs {
         } else {
             active.put(jobId, new Active(known.job(), clock.getAsLong()));
         }
+    }
+
+    /** Room for more starts now: the limit less the active jobs and the starts in flight. */
+    synchronized int free() {
+        return Math.max(0, max - active.size() - reserved);
     }
 
     synchronized int count() {

@@ -48,6 +48,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 
 @Tags({"milvus", "zilliz", "vector", "bulk import", "import", "connection", "credentials"})
@@ -354,6 +355,12 @@ public class StandardBulkImportConnectionService extends AbstractControllerServi
                 jobs.released();
             }
         }
+    }
+
+    @Override
+    public OptionalInt freeJobSlots() {
+        final ActiveJobs jobs = activeJobs;
+        return jobs.limits() ? OptionalInt.of(jobs.free()) : OptionalInt.empty();
     }
 
     @Override

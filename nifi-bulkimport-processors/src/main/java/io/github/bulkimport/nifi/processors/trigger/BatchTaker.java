@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -47,6 +48,19 @@ final class BatchTaker {
             .defaultValue("0 sec")
             .addValidator(StandardValidators.TIME_PERIOD_VALIDATOR)
             .build();
+
+    /**
+     * How many flowfiles a job takes in this run: Max Flowfiles per Job, or, when the connection service
+     * knows how many more jobs the node may start (Max Active Jobs), the queue spread over those free
+     * slots, so that a burst keeps every slot busy at once rather than filling a few jobs while slots idle.
+     */
+    static int perJob(final int maxMembers, final OptionalInt freeSlots, final int queued) {
+        if (maxMembers == 1 || freeSlots.isEmpty() || freeSlots.getAsInt() == 0) {
+            return maxMembers;
+        }
+        final int spread = (queued + freeSlots.getAsInt() - 1) / freeSlots.getAsInt();
+        return Math.max(1, Math.min(maxMembers, spread));
+    }
 
     private final FlowFileShares shares;
     private final ProcessContext context;

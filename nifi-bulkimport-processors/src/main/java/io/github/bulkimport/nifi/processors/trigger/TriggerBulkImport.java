@@ -215,8 +215,9 @@ public class TriggerBulkImport extends AbstractBulkImportProcessor<TriggerRoutin
             final int maxMembers = context.getProperty(BatchTaker.MAX_FLOWFILES_PER_JOB).asInteger();
             final long releasesSeen = sharesInFlight.releases();
             final JobMemory.Snapshot memory = jobMemory.remembersJobs() || maxMembers > 1 ? readMemory(routing) : null;
+            final int perJob = BatchTaker.perJob(maxMembers, service.freeJobSlots(), session.getQueueSize().getObjectCount());
             final List<Batch> taken = new BatchTaker(shares, context, session, optionProperties, service.getDeployment(), memory, routing)
-                    .take(maxMembers, MAX_JOBS_PER_TRIGGER, MAX_FLOWFILES_PER_TRIGGER,
+                    .take(perJob, MAX_JOBS_PER_TRIGGER, MAX_FLOWFILES_PER_TRIGGER,
                             context.getProperty(BatchTaker.MAX_BATCH_WAIT).asTimePeriod(TimeUnit.MILLISECONDS));
             if (taken.isEmpty() && routing.routed() == 0) {
                 // what is queued waits for its job to fill (Max Batch Wait): nothing to do for a moment

@@ -8,6 +8,7 @@ import io.github.bulkimport.emulator.FaultType;
 import io.github.bulkimport.emulator.ImportApiEmulator;
 import io.github.bulkimport.emulator.Job;
 import io.github.bulkimport.emulator.RecordedCall;
+import io.github.bulkimport.nifi.service.StandardBulkImportConnectionService;
 import io.github.bulkimport.nifi.testing.Emulators;
 import io.github.bulkimport.nifi.testing.Json;
 import io.github.bulkimport.nifi.testing.Runners;
@@ -15,11 +16,14 @@ import org.apache.nifi.util.MockFlowFile;
 import org.apache.nifi.util.TestRunner;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -37,7 +41,9 @@ class BatchingTest {
 
     @AfterEach
     void tearDown() {
-        emulator.close();
+        if (emulator != null) {
+            emulator.close();
+        }
     }
 
     private TestRunner milvus(final int maxPerJob) {
@@ -108,6 +114,35 @@ class BatchingTest {
                 "the old target's job starts, the fresh one waits");
         runner.assertTransferCount(TriggerRouting.REL_FAILURE, 1);
         assertEquals(1, runner.getQueueSize().getObjectCount());
+    }
+
+    @ParameterizedTest(name = "max {0}, free slots {1}, queued {2} -> {3}")
+    @CsvSource({
+            "1, 64, 2000, 1",       // one job per flowfile stays so
+            "1000, -1, 2000, 1000", // no Max Active Jobs: Max Flowfiles per Job
+            "1000, 0, 2000, 1000",  // no free slot: the start will be held back anyway
+            "1000, 64, 2000, 32",   // a burst spread over every free slot
+            "20, 64, 2000, 20",     // never above Max Flowfiles per Job
+            "1000, 64, 10, 1",      // fewer queued than free slots: one each
+            "1000, 3, 100, 34"})
+    void withMaxActiveJobsTheQueueIsSpreadOverTheFreeSlots(final int max, final int free, final int queued, final int expected) {
+        assertEquals(expected, BatchTaker.perJob(max, free < 0 ? OptionalInt.empty() : OptionalInt.of(free), queued));
+    }
+
+    @Test
+    void aBurstIsSpreadOverTheFreeJobSlotsOfMaxActiveJobs() {
+        milvus(1000);
+        final var service = runner.getControllerService(Runners.SERVICE_ID);
+        runner.disableControllerService(service);
+        runner.setProperty(service, StandardBulkImportConnectionService.MAX_ACTIVE_JOBS, "4");
+        runner.enableControllerService(service);
+        for (int i = 0; i < 10; i++) {
+            runner.enqueue(new byte[0], file("docs", i));
+        }
+        runner.run();
+        runner.assertAllFlowFilesTransferred(TriggerRouting.REL_SUCCESS, 10);
+        assertEquals(List.of(1, 3, 3, 3), emulator.requests("create").stream().map(c -> Json.parse(c.body()).get("files").size()).sorted().toList(),
+                "four jobs for four slots, not one of ten");
     }
 
     @Test
