@@ -188,8 +188,9 @@ public class StandardBulkImportConnectionService extends AbstractControllerServi
             .description("The most import jobs this service keeps unfinished at once on this node (started, not yet seen Completed or Failed "
                     + "by any processor using it). A start beyond it is refused here, without a call, as the server refuses one past its own "
                     + "limit (Milvus's maxImportJobNum, 1,024 by default; Zilliz Cloud's per-collection limit): TriggerBulkImport leaves the "
-                    + "flowfiles queued and tries again soon. The limit is per node: in a cluster, set it to the server's limit divided by the "
-                    + "number of nodes. Unset, only the server limits.")
+                    + "flowfiles queued and tries again soon, and spreads what is queued over the slots still free (up to its Max Flowfiles "
+                    + "per Job). When the node is full, jobs not seen for 5 seconds are described to learn whether they finished. The limit is "
+                    + "per node: in a cluster, set it to the server's limit divided by the number of nodes. Unset, only the server limits.")
             .required(false)
             .addValidator(StandardValidators.createLongValidator(1, 100_000, true))
             .build();
