@@ -347,7 +347,10 @@ public final class TriggerRouting extends Routing {
      */
     private void heldBack(final Batch batch, final ImportApiException e) {
         refusal = e;
-        session.adjustCounter(Counters.HTTP_CALLS, 1, false);
+        if (e.getHttpStatus().isPresent()) {
+            // the service's own Max Active Jobs refuses without a call
+            session.adjustCounter(Counters.HTTP_CALLS, 1, false);
+        }
         session.adjustCounter(Counters.REQUESTS_HELD_BACK, 1, false);
         debug("The server refused a request for " + batch.flowFiles() + " flowfile(s) for now; they wait in the queue: " + e.getMessage());
         for (final FlowFileShare member : batch.members()) {

@@ -63,6 +63,7 @@ class AdmissionTest {
             runner.assertTransferCount(TriggerRouting.REL_SUCCESS, 2);
             assertEquals(1, runner.getQueueSize().getObjectCount(), "the third waits in the queue");
             assertEquals(1, runner.getCounterValue(Counters.REQUESTS_HELD_BACK));
+            assertEquals(2, runner.getCounterValue(Counters.HTTP_CALLS), "the start refused by the service made no call");
 
             // the jobs finish, and GetBulkImportProgress (through the same service) sees one of them so
             serverClock.addAndGet(11_000);
