@@ -52,8 +52,8 @@ final class ActiveJobs {
 
     /**
      * Reserves room for one start, or refuses it as the server's own job limit would (THROTTLED: the
-     * caller leaves its flowfiles queued and backs off). Every admission must end in {@link #started}
-     * or {@link #released}.
+     * caller leaves its flowfiles queued and backs off), without any HTTP status. Every admission must
+     * end in {@link #started} or {@link #released}.
      */
     void admit(final Describer describer) throws ImportApiException {
         if (!limits()) {
@@ -63,11 +63,26 @@ final class ActiveJobs {
             return;
         }
         for (final JobReference stale : unseenFor(RECHECK_AFTER_MILLIS)) {
-            seen(stale.jobId(), describer.describe(stale).state());
+            recheck(stale, describer);
         }
         if (!tryReserve()) {
             throw new ImportApiException(ErrorKind.THROTTLED, "Max Active Jobs (" + max + ") of the connection service reached on this node: "
                     + "the start waits until one of its jobs finishes");
+        }
+    }
+
+    /**
+     * Learns whether a job still counts. A job the server no longer knows (cleaned up after its retention)
+     * is finished; one that cannot be described now keeps counting, and the start is refused as for a full
+     * node, not failed with the description's error.
+     */
+    private void recheck(final JobReference job, final Describer describer) {
+        try {
+            seen(job.jobId(), describer.describe(job).state());
+        } catch (final ImportApiException e) {
+            if (e.getKind() == ErrorKind.JOB_NOT_FOUND) {
+                seen(job.jobId(), JobState.FAILED);
+            }
         }
     }
 

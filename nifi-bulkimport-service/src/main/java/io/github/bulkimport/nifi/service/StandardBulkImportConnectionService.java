@@ -344,7 +344,7 @@ public class StandardBulkImportConnectionService extends AbstractControllerServi
     @Override
     public String startJob(final ImportRequest request, final String idempotencyKey) throws ImportApiException {
         final ActiveJobs jobs = activeJobs;
-        jobs.admit(this::describeJob);
+        jobs.admit(job -> client().describeJob(job));
         boolean started = false;
         try {
             final String jobId = client().createJob(request, idempotencyKey);

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class ActiveJobsTest {
@@ -58,6 +59,27 @@ class ActiveJobsTest {
         jobs.admit(answering(JobState.COMPLETED));
         assertEquals(List.of("lost"), described, "a job whose flowfile went elsewhere is looked up, and no longer counts");
         assertEquals(0, jobs.count());
+    }
+
+    @Test
+    void aJobTheServerNoLongerKnowsIsFinishedAndADescriptionThatFailsKeepsTheNodeFull() throws ImportApiException {
+        final ActiveJobs jobs = new ActiveJobs(1, now::get);
+        jobs.admit(answering(JobState.IMPORTING));
+        jobs.started(new JobReference("cleaned", null));
+        now.addAndGet(ActiveJobs.RECHECK_AFTER_MILLIS);
+
+        final ImportApiException refused = assertThrows(ImportApiException.class,
+                () -> jobs.admit(job -> {
+                    throw new ImportApiException(ErrorKind.UNAVAILABLE, "describe timed out", null, null, null, true);
+                }));
+        assertEquals(ErrorKind.THROTTLED, refused.getKind(), "refused as a full node, not failed with the description's error");
+        assertFalse(refused.isOutcomeUnknown());
+        assertEquals(1, jobs.count());
+
+        jobs.admit(job -> {
+            throw new ImportApiException(ErrorKind.JOB_NOT_FOUND, "import job does not exist");
+        });
+        assertEquals(0, jobs.count(), "a job the server cleaned up no longer counts");
     }
 
     @Test

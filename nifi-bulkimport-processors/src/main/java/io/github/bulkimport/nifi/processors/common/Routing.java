@@ -135,7 +135,6 @@ public class Routing {
         routeWithError(flowFile, errors(e), retryable ? retry : failure);
     }
 
-    /** After a failed call: waits as the server asks, and yields when every call would meet the same trouble. */
     /** Requests the server refused for now: calls are held back (a short wait if it took others too), and the processor yields. */
     protected final void refusedForNow(final ImportApiException e, final boolean othersAdmitted) {
         throttleGate.refused(e, othersAdmitted);
@@ -147,6 +146,7 @@ public class Routing {
         throttleGate.admitted();
     }
 
+    /** After a failed call: waits as the server asks, and yields when every call would meet the same trouble. */
     protected final void slowDown(final ImportApiException e) {
         throttleGate.slowDown(context, e);
     }

@@ -232,11 +232,20 @@ public final class ProgressRouting extends Routing {
     }
 
     private void expired(final Checked checked, final String detail) {
-        final String message = visible("Job " + checked.check().jobId() + " did not finish by " + checked.check().deadline()
+        toExpired(checked, EXPIRED, "Job " + checked.check().jobId() + " did not finish by " + checked.check().deadline()
                 + " (Maximum Wait Time after " + SUBMITTED_AT + "); " + detail);
+    }
+
+    private void stalled(final Checked checked, final String state) {
+        toExpired(checked, STALLED, "Job " + checked.check().jobId() + " is still " + state + " with no change of state or progress since "
+                + checked.flowFile().getAttribute(PROGRESS_SINCE) + " (Stall Timeout " + stallTimeout + ")");
+    }
+
+    private void toExpired(final Checked checked, final String code, final String text) {
+        final String message = visible(text);
         warn("Routing flowfile " + checked.flowFile().getAttribute("uuid") + " to expired: " + message);
         counters.expired(session, checked.check().jobId());
-        routeWithError(checked.flowFile(), errors(EXPIRED, message), REL_EXPIRED);
+        routeWithError(checked.flowFile(), errors(code, message), REL_EXPIRED);
     }
 
     /**
@@ -273,19 +282,14 @@ public final class ProgressRouting extends Routing {
         return session.putAttribute(after, PROGRESS_SINCE, unchanged ? before.getAttribute(PROGRESS_SINCE) : checkedAt);
     }
 
+    /** When the job's progress last changed: the attribute progressSince wrote; an unreadable one counts from now. */
     private Instant since(final FlowFile flowFile) {
+        final String since = flowFile.getAttribute(PROGRESS_SINCE);
         try {
-            return Instant.parse(flowFile.getAttribute(PROGRESS_SINCE));
-        } catch (final DateTimeParseException | NullPointerException e) {
+            return since == null ? Instant.parse(checkedAt) : Instant.parse(since);
+        } catch (final DateTimeParseException e) {
             return Instant.parse(checkedAt);
         }
     }
 
-    private void stalled(final Checked checked, final String state) {
-        final String message = visible("Job " + checked.check().jobId() + " is still " + state + " with no change of state or progress since "
-                + checked.flowFile().getAttribute(PROGRESS_SINCE) + " (Stall Timeout " + stallTimeout + ")");
-        warn("Routing flowfile " + checked.flowFile().getAttribute("uuid") + " to expired: " + message);
-        counters.expired(session, checked.check().jobId());
-        routeWithError(checked.flowFile(), errors(STALLED, message), REL_EXPIRED);
-    }
 }

@@ -347,8 +347,8 @@ public final class TriggerRouting extends Routing {
      */
     private void heldBack(final Batch batch, final ImportApiException e) {
         refusal = e;
+        // the server answered; the service's own Max Active Jobs refuses without a call, and without a status
         if (e.getHttpStatus().isPresent()) {
-            // the service's own Max Active Jobs refuses without a call
             session.adjustCounter(Counters.HTTP_CALLS, 1, false);
         }
         session.adjustCounter(Counters.REQUESTS_HELD_BACK, 1, false);
