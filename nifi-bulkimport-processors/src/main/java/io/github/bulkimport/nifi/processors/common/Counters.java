@@ -23,9 +23,12 @@ public final class Counters {
     /** Writes of TriggerBulkImport's job memory to NiFi state. */
     public static final String JOB_MEMORY_WRITES = "Bulk-import job memory writes";
 
-    /** Files ValidateBulkImportFile found would import. */
-    /** Requests the server refused for now (its active-job limit, a rate limit): their flowfiles waited in the queue, untouched. */
+    /**
+     * Requests refused for now (the server's active-job limit or rate limit, or the service's own Max Active Jobs): their flowfiles
+     * waited in the queue, untouched.
+     */
     public static final String REQUESTS_HELD_BACK = "Bulk-import requests held back by the server's limits";
+    /** Files ValidateBulkImportFile found would import. */
     public static final String FILES_VALID = "Bulk-import files valid";
     /** Files ValidateBulkImportFile found would fail, and stopped before any job. */
     public static final String FILES_INVALID = "Bulk-import files invalid";
