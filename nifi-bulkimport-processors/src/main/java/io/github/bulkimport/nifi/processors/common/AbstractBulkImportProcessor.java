@@ -56,9 +56,9 @@ public abstract class AbstractBulkImportProcessor<R extends Routing> extends Abs
 
     /**
      * Holds back while the server asked to wait; otherwise runs {@link #trigger}, and whatever
-     * unexpected error it meets, routes every flowfile it took and did not route (the one guard): a
-     * flowfile is never rolled back to meet the same error for ever. Only an interrupt (the processor
-     * is being stopped) rolls the session back.
+     * unexpected error it meets, routes every flowfile it took and did not route (the run's guard,
+     * behind each flowfile's own, {@link Routing#guarded}): a flowfile is never rolled back to meet the
+     * same error for ever. Only an interrupt (the processor is being stopped) rolls the session back.
      */
     @Override
     public void onTrigger(final ProcessContext context, final ProcessSession session) {
@@ -68,7 +68,7 @@ public abstract class AbstractBulkImportProcessor<R extends Routing> extends Abs
         final R routing = routing(context, session, connectionService(context));
         try {
             trigger(context, session, routing);
-        } catch (final RuntimeException unexpected) {
+        } catch (final RuntimeException | StackOverflowError | OutOfMemoryError unexpected) {
             if (Thread.currentThread().isInterrupted()) {
                 throw unexpected;
             }
@@ -79,7 +79,11 @@ public abstract class AbstractBulkImportProcessor<R extends Routing> extends Abs
     /** How this run routes its flowfiles. */
     protected abstract R routing(ProcessContext context, ProcessSession session, BulkImportConnectionService service);
 
-    /** One run; every flowfile it takes is told to {@code routing} ({@link Routing#took}) before anything may go wrong with it. */
+    /**
+     * One run; every flowfile it takes is told to {@code routing} ({@link Routing#took}) as it is taken, before
+     * anything may go wrong with it, and the work of each flowfile runs under its own guard where one flowfile's
+     * input could break it ({@link Routing#guarded}).
+     */
     protected abstract void trigger(ProcessContext context, ProcessSession session, R routing);
 
     /** A verification step, its name and explanation as a user may see them. */

@@ -74,9 +74,37 @@ public class Routing {
         }
     }
 
-    /** A flowfile of this run: routed by the guard if nothing else routes it. */
+    /** A flowfile of this run: routed by the guard if nothing else routes it. Told again, it is this version that the guard routes. */
     public final void took(final FlowFile flowFile) {
         unrouted.put(flowFile.getId(), flowFile);
+    }
+
+    /** The flowfiles a run took at once, each told before anything may go wrong with any of them. */
+    public final void took(final List<FlowFile> flowFiles) {
+        flowFiles.forEach(this::took);
+    }
+
+    /**
+     * Does one flowfile's work under its own guard: whatever unexpected error the work meets (a defect of this
+     * bundle, never a file's or an answer's fault: those are routed as such), that flowfile alone goes to
+     * failure and the run goes on with the others. An error of the JVM's own limits is caught too: a stack
+     * overflow or an allocation too large is one flowfile's, and the node lives on.
+     */
+    public final void guarded(final FlowFile flowFile, final Runnable work) {
+        try {
+            work.run();
+        } catch (final RuntimeException | StackOverflowError | OutOfMemoryError unexpected) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw unexpected;
+            }
+            final FlowFile current = unrouted.get(flowFile.getId());
+            if (current == null) {
+                throw unexpected;
+            }
+            final String message = unexpectedMessage(unexpected);
+            log.error(message);
+            routeWithError(current, errors(UNEXPECTED, message), failure);
+        }
     }
 
     public final void transfer(final FlowFile flowFile, final Relationship relationship) {
@@ -159,13 +187,16 @@ public class Routing {
     }
 
     /** The one guard of a run: every flowfile taken and not routed goes to failure with the unexpected error. */
-    public void failUnrouted(final RuntimeException e) {
-        final String message = visible("Unexpected error while " + doing + " (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")"
-                + afterUnexpected());
+    public void failUnrouted(final Throwable e) {
+        final String message = unexpectedMessage(e);
         log.error(message);
         for (final FlowFile flowFile : List.copyOf(unrouted.values())) {
             routeWithError(flowFile, errors(UNEXPECTED, message), failure);
         }
+    }
+
+    private String unexpectedMessage(final Throwable e) {
+        return visible("Unexpected error while " + doing + " (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")" + afterUnexpected());
     }
 
     /** What an unexpected error means for the flowfiles of this run, added to its message. */

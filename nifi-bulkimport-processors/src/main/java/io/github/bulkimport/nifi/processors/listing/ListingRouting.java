@@ -27,7 +27,7 @@ final class ListingRouting extends Routing {
 
     /** The one guard of a source: no flowfile to route, the listing is given up. */
     @Override
-    public void failUnrouted(final RuntimeException e) {
+    public void failUnrouted(final Throwable e) {
         giveUp("Unexpected error while listing bulk-import jobs (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
     }
 }

@@ -11,6 +11,7 @@ import io.github.bulkimport.nifi.processors.common.BulkImportAttributes;
 import io.github.bulkimport.nifi.processors.common.Counters;
 import io.github.bulkimport.nifi.processors.common.InvalidInputException;
 import io.github.bulkimport.nifi.processors.common.JobInput;
+import io.github.bulkimport.nifi.processors.common.RunCalls;
 import io.github.bulkimport.nifi.processors.progress.ProgressRouting.Checked;
 import org.apache.nifi.annotation.behavior.InputRequirement;
 import org.apache.nifi.annotation.behavior.ReadsAttribute;
@@ -40,6 +41,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntConsumer;
 
 import static io.github.bulkimport.nifi.processors.common.BulkImportAttributes.*;
 
@@ -150,20 +152,24 @@ public class GetBulkImportProgress extends AbstractBulkImportProcessor<ProgressR
     @Override
     protected void trigger(final ProcessContext context, final ProcessSession session, final ProgressRouting routing) {
         final List<FlowFile> flowFiles = session.get(context.getProperty(POLL_BATCH_SIZE).asInteger());
+        routing.took(flowFiles);
         final Map<Group, List<Checked>> groups = new LinkedHashMap<>();
         for (final FlowFile taken : flowFiles) {
-            routing.took(taken);
-            final FlowFile flowFile = routing.checked(taken);
-            try {
-                final JobCheck check = JobCheck.of(context, flowFile);
-                groups.computeIfAbsent(new Group(flowFile.getAttribute(COLLECTION), check.database()), group -> new ArrayList<>())
-                        .add(new Checked(flowFile, check));
-            } catch (final InvalidInputException e) {
-                routing.invalidInput(flowFile, e.getMessage());
-            }
+            routing.guarded(taken, () -> {
+                final FlowFile flowFile = routing.checked(taken);
+                try {
+                    final JobCheck check = JobCheck.of(context, flowFile);
+                    groups.computeIfAbsent(new Group(flowFile.getAttribute(COLLECTION), check.database()), group -> new ArrayList<>())
+                            .add(new Checked(flowFile, check));
+                } catch (final InvalidInputException e) {
+                    routing.invalidInput(flowFile, e.getMessage());
+                }
+            });
         }
-        final JobAnswers answers = new JobAnswers(routing.service(), calls -> session.adjustCounter(Counters.HTTP_CALLS, calls, false));
-        groups.forEach((group, checks) -> poll(session, routing, group, checks, answers));
+        final RunCalls calls = new RunCalls();
+        final IntConsumer counted = count -> session.adjustCounter(Counters.HTTP_CALLS, count, false);
+        final JobAnswers answers = new JobAnswers(routing.service(), calls, counted);
+        groups.forEach((group, checks) -> poll(routing, group, checks, answers, calls, counted));
     }
 
     /** Flowfiles whose jobs one list answer shows: same collection (from the attribute), same database. */
@@ -172,20 +178,20 @@ public class GetBulkImportProgress extends AbstractBulkImportProcessor<ProgressR
 
     /**
      * Checks the jobs of one group: from one listing when there are several, then describe where the
-     * listing is not enough: a job finished, Uncommitted, past its deadline or not listed.
+     * listing is not enough: a job finished, Uncommitted, past its deadline or not listed. Once the server
+     * refuses a call for now, the run asks nothing more: the flowfiles not checked yet go to retry.
      */
-    private static void poll(final ProcessSession session, final ProgressRouting routing, final Group group, final List<Checked> checks,
-                             final JobAnswers answers) {
+    private static void poll(final ProgressRouting routing, final Group group, final List<Checked> checks, final JobAnswers answers,
+                             final RunCalls calls, final IntConsumer counted) {
         Map<String, JobSummary> listed = Map.of();
         final Set<String> jobIds = new LinkedHashSet<>();
         checks.forEach(checked -> jobIds.add(checked.check().jobId()));
         if (jobIds.size() > 1) {
             try {
-                listed = JobListing.find(routing.service(), group.collection(), group.database(), jobIds,
-                        calls -> session.adjustCounter(Counters.HTTP_CALLS, calls, false));
+                listed = calls.call(group, () -> JobListing.find(routing.service(), group.collection(), group.database(), jobIds, counted));
             } catch (final ImportApiException e) {
                 if (e.getKind().isRetryable()) {
-                    checks.forEach(checked -> routing.checkFailed(checked, e));
+                    checks.forEach(checked -> routing.guarded(checked.flowFile(), () -> routing.checkFailed(checked, e)));
                     return;
                 }
                 // a listing is only a shortcut: when it is refused (a collection dropped since, a key allowed to describe but not to
@@ -198,12 +204,14 @@ public class GetBulkImportProgress extends AbstractBulkImportProcessor<ProgressR
         final Instant now = Instant.now();
         for (final Checked checked : checks) {
             final JobSummary summary = listed.get(checked.check().jobId());
-            if (summary == null || summary.state() == JobState.COMPLETED || summary.state() == JobState.FAILED
-                    || summary.state() == JobState.UNCOMMITTED || now.isAfter(checked.check().deadline())) {
-                answers.of(checked.check().reference()).routeTo(routing, checked);
-            } else {
-                routing.listedRunning(checked, summary);
-            }
+            routing.guarded(checked.flowFile(), () -> {
+                if (summary == null || summary.state() == JobState.COMPLETED || summary.state() == JobState.FAILED
+                        || summary.state() == JobState.UNCOMMITTED || now.isAfter(checked.check().deadline())) {
+                    answers.of(checked.check().reference()).routeTo(routing, checked);
+                } else {
+                    routing.listedRunning(checked, summary);
+                }
+            });
         }
     }
 

@@ -4,6 +4,7 @@ import io.github.bulkimport.nifi.api.BulkImportConnectionService;
 import io.github.bulkimport.nifi.api.ImportApiException;
 import io.github.bulkimport.nifi.api.JobProgress;
 import io.github.bulkimport.nifi.api.JobReference;
+import io.github.bulkimport.nifi.processors.common.RunCalls;
 import io.github.bulkimport.nifi.processors.progress.ProgressRouting.Checked;
 
 import java.util.HashMap;
@@ -12,16 +13,20 @@ import java.util.function.IntConsumer;
 
 /**
  * What describe answered about each job during one run of GetBulkImportProgress: a job is described
- * once per run, however many of the run's flowfiles share it, and each gets the same answer.
+ * once per run, however many of the run's flowfiles share it, and each gets the same answer; once the
+ * server refused a call of the run for now, no job is described any more ({@link RunCalls}).
  */
 final class JobAnswers {
 
     private final BulkImportConnectionService service;
+    private final RunCalls run;
     private final IntConsumer calls;
     private final Map<JobReference, Answer> answers = new HashMap<>();
 
-    JobAnswers(final BulkImportConnectionService service, final IntConsumer calls) {
+    /** @param calls told of every call made */
+    JobAnswers(final BulkImportConnectionService service, final RunCalls run, final IntConsumer calls) {
         this.service = service;
+        this.run = run;
         this.calls = calls;
     }
 
@@ -31,9 +36,11 @@ final class JobAnswers {
     }
 
     private Answer describe(final JobReference job) {
-        calls.accept(1);
         try {
-            return new Answer(service.describeJob(job), null);
+            return new Answer(run.call(job, () -> {
+                calls.accept(1);
+                return service.describeJob(job);
+            }), null);
         } catch (final ImportApiException e) {
             return new Answer(null, e);
         }

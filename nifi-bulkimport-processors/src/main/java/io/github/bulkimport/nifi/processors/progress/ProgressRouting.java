@@ -136,7 +136,9 @@ public final class ProgressRouting extends Routing {
 
     /** A flowfile taken in this run, with the time of the check. */
     FlowFile checked(final FlowFile flowFile) {
-        return session.putAttribute(flowFile, CHECKED_AT, checkedAt);
+        final FlowFile checked = session.putAttribute(flowFile, CHECKED_AT, checkedAt);
+        took(checked);
+        return checked;
     }
 
     BulkImportConnectionService service() {

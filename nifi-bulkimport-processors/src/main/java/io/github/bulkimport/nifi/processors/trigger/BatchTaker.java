@@ -98,7 +98,6 @@ final class BatchTaker {
             }
             final List<FlowFileShare> members = new ArrayList<>(candidates.size());
             for (final FlowFileShare share : candidates) {
-                routing.took(share.flowFile());
                 if (share.isRejected()) {
                     routing.invalidInput(share.flowFile(), share.rejection());
                 } else {
@@ -119,6 +118,7 @@ final class BatchTaker {
         if (flowFile == null) {
             return null;
         }
+        routing.took(flowFile);
         final FlowFileShare first = share(flowFile);
         if (!first.isBound() || first.boundRequest().equals(first.key())) {
             return List.of(first);
@@ -126,13 +126,16 @@ final class BatchTaker {
         final BatchCollector mates = BatchCollector.matesOf(this::share, first.boundRequest());
         final List<FlowFileShare> all = new ArrayList<>();
         all.add(first);
-        session.get(mates).forEach(mate -> all.add(mates.preparedFor(mate)));
+        final List<FlowFile> taken = session.get(mates);
+        routing.took(taken);
+        taken.forEach(mate -> all.add(mates.preparedFor(mate)));
         return all;
     }
 
     private List<FlowFileShare> takeMany(final int maxMembers, final Predicate<FlowFileShare> takeable) {
         final BatchCollector collector = new BatchCollector(this::share, takeable, maxMembers, deployment.maxFilesPerRequest());
         final List<FlowFile> flowFiles = session.get(collector);
+        routing.took(flowFiles);
         return flowFiles.isEmpty() ? null : flowFiles.stream().map(collector::preparedFor).toList();
     }
 

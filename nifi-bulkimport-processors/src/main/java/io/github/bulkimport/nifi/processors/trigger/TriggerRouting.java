@@ -391,7 +391,7 @@ public final class TriggerRouting extends Routing {
 
     /** The one guard, for TriggerBulkImport: which of the run's flowfiles left in a request is not known, so every mark of the run stays. */
     @Override
-    public void failUnrouted(final RuntimeException e) {
+    public void failUnrouted(final Throwable e) {
         pending.clear();
         super.failUnrouted(e);
     }

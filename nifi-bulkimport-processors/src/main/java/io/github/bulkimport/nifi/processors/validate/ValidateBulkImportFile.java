@@ -11,6 +11,7 @@ import io.github.bulkimport.nifi.processors.common.BulkImportAttributes;
 import io.github.bulkimport.nifi.processors.common.Counters;
 import io.github.bulkimport.nifi.processors.common.InvalidInputException;
 import io.github.bulkimport.nifi.processors.common.JobInput;
+import io.github.bulkimport.nifi.processors.common.RunCalls;
 import io.github.bulkimport.nifi.processors.trigger.request.ImportRequestReader;
 import io.github.bulkimport.nifi.processors.validate.rows.CsvRows;
 import io.github.bulkimport.nifi.processors.validate.file.FileContents;
@@ -178,24 +179,28 @@ public class ValidateBulkImportFile extends AbstractBulkImportProcessor<Validati
     @Override
     protected void trigger(final ProcessContext context, final ProcessSession session, final ValidationRouting routing) {
         final List<FlowFile> flowFiles = session.get(FILES_PER_RUN);
+        routing.took(flowFiles);
         final BulkImportConnectionService service = connectionService(context);
         final long maxAge = context.getProperty(SCHEMA_CACHE_DURATION).asTimePeriod(TimeUnit.NANOSECONDS);
+        final RunCalls calls = new RunCalls();
         for (final FlowFile flowFile : flowFiles) {
-            routing.took(flowFile);
-            try {
-                check(context, session, routing, service, flowFile, maxAge);
-            } catch (final InvalidInputException e) {
-                routing.invalidInput(flowFile, e.getMessage());
-            }
+            routing.guarded(flowFile, () -> {
+                try {
+                    check(context, session, routing, service, flowFile, maxAge, calls);
+                } catch (final InvalidInputException e) {
+                    routing.invalidInput(flowFile, e.getMessage());
+                }
+            });
         }
     }
 
     private void check(final ProcessContext context, final ProcessSession session, final ValidationRouting routing,
-                       final BulkImportConnectionService service, final FlowFile flowFile, final long maxAge) throws InvalidInputException {
+                       final BulkImportConnectionService service, final FlowFile flowFile, final long maxAge, final RunCalls calls)
+            throws InvalidInputException {
         final ImportRequestReader.Names names = ImportRequestReader.names(context, flowFile.getAttributes());
         final CollectionSchema schema;
         try {
-            schema = schemas.schema(service, names.collection(), names.database(), maxAge,
+            schema = schemas.schema(service, names.collection(), names.database(), maxAge, calls,
                     () -> session.adjustCounter(Counters.HTTP_CALLS, 1, false));
         } catch (final ImportApiException e) {
             routing.failedCall(flowFile, e, ValidationRouting.REL_RETRY, "Describing collection " + names.collection());
@@ -211,7 +216,8 @@ public class ValidateBulkImportFile extends AbstractBulkImportProcessor<Validati
         try {
             contents = read(context, flowFile, content, schema);
         } catch (final IOException e) {
-            routing.fail(flowFile, "CONTENT_UNREADABLE", "Cannot read the content of flowfile " + flowFile.getAttribute("uuid") + ": " + e.getMessage(),
+            routing.fail(flowFile, ValidationRouting.CONTENT_UNREADABLE, "Cannot read the content of flowfile " + flowFile.getAttribute("uuid")
+                    + " from NiFi's content repository: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()),
                     ValidationRouting.REL_FAILURE);
             return;
         }

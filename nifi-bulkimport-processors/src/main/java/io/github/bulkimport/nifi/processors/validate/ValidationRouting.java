@@ -32,14 +32,19 @@ final class ValidationRouting extends Routing {
 
     static final Relationship REL_RETRY = new Relationship.Builder()
             .name("retry")
-            .description("The collection's schema could not be fetched for a transient reason (I/O, timeout, HTTP 429 or 5xx). Penalized.")
+            .description("The collection's schema could not be fetched for a transient reason (I/O, timeout, HTTP 429 or 5xx), or was not asked "
+                    + "for because the server refused an earlier call of the same run for now. Penalized.")
             .build();
 
     static final Relationship REL_FAILURE = new Relationship.Builder()
             .name("failure")
             .description("The collection's schema could not be fetched (no such collection, no Cluster Endpoint on Zilliz Cloud, rejected key), "
-                    + "or the flowfile's attributes do not name a valid collection.")
+                    + "the flowfile's attributes do not name a valid collection, or NiFi's content repository could not give the flowfile's "
+                    + "content (bulkimport.error.code CONTENT_UNREADABLE). A file whose bytes are broken is invalid, not a failure.")
             .build();
+
+    /** NiFi's content repository could not give a flowfile's content: the repository's trouble, not the file's. */
+    static final String CONTENT_UNREADABLE = "CONTENT_UNREADABLE";
 
     static final Set<Relationship> RELATIONSHIPS = Set.of(REL_VALID, REL_INVALID, REL_RETRY, REL_FAILURE);
 

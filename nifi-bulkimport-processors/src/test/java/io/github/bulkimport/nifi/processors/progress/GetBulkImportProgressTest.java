@@ -759,6 +759,45 @@ class GetBulkImportProgressTest {
     }
 
     @Test
+    void aThrottledDescribeStopsTheRunsCallsAndTheOtherFlowFilesGoToRetryUnasked() {
+        for (int i = 0; i < 10; i++) {
+            // one collection each: no listing, a describe each
+            final Map<String, String> attributes = started("job-" + i, Instant.now());
+            attributes.put(BulkImportAttributes.COLLECTION, "documents-" + i);
+            runner.enqueue(CONTENT, attributes);
+        }
+        api.enqueue(new MockResponse.Builder().code(429).setHeader("Retry-After", "30").body("").build());
+
+        runner.run();
+
+        assertEquals(1, api.requestCount(), "one describe, refused: the run asks nothing more");
+        assertEquals(1, runner.getCounterValue(Counters.HTTP_CALLS));
+        runner.assertAllFlowFilesTransferred(ProgressRouting.REL_RETRY, 10);
+        runner.assertPenalizeCount(10);
+        final List<MockFlowFile> retried = runner.getFlowFilesForRelationship(ProgressRouting.REL_RETRY);
+        retried.forEach(f -> f.assertAttributeEquals(BulkImportAttributes.HTTP_STATUS, "429"));
+        assertEquals(9, retried.stream().filter(f -> f.getAttribute(BulkImportAttributes.ERROR_MESSAGE).contains("Not sent")).count(),
+                retried.toString());
+    }
+
+    @Test
+    void aThrottledListingStopsTheRunsCallsForTheOtherCollectionsToo() {
+        for (final String collection : List.of("a", "b")) {
+            for (final String job : List.of("job-1", "job-2")) {
+                final Map<String, String> attributes = started(collection + job, Instant.now());
+                attributes.put(BulkImportAttributes.COLLECTION, collection);
+                runner.enqueue(CONTENT, attributes);
+            }
+        }
+        api.envelopeError(1807, "rate limit exceeded");
+
+        runner.run();
+
+        assertEquals(1, api.requestCount(), "the first collection's listing, refused: no listing or describe after it");
+        runner.assertAllFlowFilesTransferred(ProgressRouting.REL_RETRY, 4);
+    }
+
+    @Test
     void aRefusedListingLeavesEachJobToItsDescribe() {
         enqueueJobs("job-a", "job-b");
         api.envelopeError(100, "collection not found[collection=documents]");

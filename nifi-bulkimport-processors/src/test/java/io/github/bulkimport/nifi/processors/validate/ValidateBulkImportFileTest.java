@@ -99,6 +99,71 @@ class ValidateBulkImportFileTest {
     }
 
     @Test
+    void aThrottledDescriptionStopsTheRunsCallsAndIsRememberedUntilItsRetryAfter() {
+        try (ImportApiEmulator emulator = Emulators.milvus().schema("docs", ValidatorAgreesWithServerTest.DOCS)
+                .fault(new Fault(FaultType.HTTP_429, 1, "collections/describe", 30, 0)).start()) {
+            final AtomicLong now = new AtomicLong();
+            final ValidateBulkImportFile processor = new ValidateBulkImportFile();
+            processor.useClock(now::get);
+            final TestRunner runner = runner(emulator, processor);
+            enqueueRows(runner, 10);
+            runner.run();
+
+            assertEquals(1, emulator.requests("collections/describe").size(), "one description, refused: no call for the 9 other files");
+            assertEquals(1, runner.getCounterValue(Counters.HTTP_CALLS));
+            runner.assertAllFlowFilesTransferred(ValidationRouting.REL_RETRY, 10);
+            runner.assertPenalizeCount(10);
+            assertTrue(runner.isYieldCalled());
+
+            // within the Retry-After: nothing is asked, whatever runs
+            runner.clearTransferState();
+            now.addAndGet(TimeUnit.SECONDS.toNanos(20));
+            enqueueRows(runner, 1);
+            runner.run(1, false, false);
+            assertEquals(1, emulator.requests("collections/describe").size());
+
+            // after it: described again, the file checked
+            now.addAndGet(TimeUnit.SECONDS.toNanos(11));
+            runner.run();
+            assertEquals(2, emulator.requests("collections/describe").size());
+            runner.assertAllFlowFilesTransferred(ValidationRouting.REL_VALID, 1);
+        }
+    }
+
+    @Test
+    void aHangingEndpointCostsTheResponseTimeoutOncePerRunNotOncePerFile() {
+        try (ImportApiEmulator emulator = Emulators.milvus().schema("docs", ValidatorAgreesWithServerTest.DOCS)
+                .fault(new Fault(FaultType.SLOW, 1, "collections/describe", -1, 5_000)).start()) {
+            final TestRunner runner = runner(emulator, new ValidateBulkImportFile());
+            final var service = runner.getControllerService(Runners.SERVICE_ID);
+            runner.disableControllerService(service);
+            runner.setProperty(service, StandardBulkImportConnectionService.RESPONSE_TIMEOUT, "500 millis");
+            runner.enableControllerService(service);
+            enqueueRows(runner, 10);
+            final long start = System.nanoTime();
+            runner.run();
+            final long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+            assertEquals(1, emulator.requests("collections/describe").size(), "one call timed out, the others were not made");
+            runner.assertAllFlowFilesTransferred(ValidationRouting.REL_RETRY, 10);
+            assertTrue(tookMillis < 4_000, "one Response Timeout, not ten: " + tookMillis + " ms");
+        }
+    }
+
+    @Test
+    void anUnknownCollectionIsDescribedOncePerRunWhateverTheNumberOfFiles() {
+        try (ImportApiEmulator emulator = Emulators.milvus().collections("docs").schema("docs", ValidatorAgreesWithServerTest.DOCS).start()) {
+            final TestRunner runner = runner(emulator, new ValidateBulkImportFile());
+            runner.setProperty(ImportRequestReader.COLLECTION_NAME, "missing");
+            enqueueRows(runner, 10);
+            runner.run();
+            assertEquals(1, emulator.requests("collections/describe").size());
+            runner.assertAllFlowFilesTransferred(ValidationRouting.REL_FAILURE, 10);
+            runner.getFlowFilesForRelationship(ValidationRouting.REL_FAILURE).forEach(f -> f.assertAttributeEquals(BulkImportAttributes.ERROR_CODE, "100"));
+        }
+    }
+
+    @Test
     void onZillizCloudCollectionsAreDescribedAtTheClusterEndpointWhichMustBeGiven() {
         try (ImportApiEmulator emulator = Emulators.zilliz().schema("docs", ValidatorAgreesWithServerTest.DOCS).start()) {
             final TestRunner runner = Runners.zilliz(new ValidateBulkImportFile(), emulator.url());
