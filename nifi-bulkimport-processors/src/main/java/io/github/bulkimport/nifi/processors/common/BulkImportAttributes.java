@@ -23,6 +23,9 @@ public final class BulkImportAttributes {
     public static final String SUBMITTED_AT_DESC = "When the job was started, ISO-8601 UTC; GetBulkImportProgress counts Maximum Wait Time from it.";
     public static final String OBJECT_URLS = "bulkimport.object.urls";
     public static final String OBJECT_URLS_DESC = "The files this flowfile sent, one per line: object URLs for Zilliz Cloud, paths inside the bucket for Milvus.";
+    public static final String OBJECT_SETS = "bulkimport.object.sets";
+    public static final String OBJECT_SETS_DESC = "The same files as JSON, exactly as sent: a list of files, each a list of paths (several for a NumPy set). "
+            + "GetBulkImportProgress matches a failed job's files against it.";
     public static final String OBJECT_COUNT = "bulkimport.object.count";
     public static final String OBJECT_COUNT_DESC = "How many files this flowfile contributed to the job.";
     public static final String BATCH_SIZE = "bulkimport.batch.size";

@@ -61,8 +61,10 @@ import static io.github.bulkimport.nifi.processors.common.BulkImportAttributes.*
         @ReadsAttribute(attribute = DATABASE, description = "The database of the job (the default of Database Name)."),
         @ReadsAttribute(attribute = SUBMITTED_AT, description = "When the job was started; Maximum Wait Time counts from it. "
                 + "Without it, from the time the flowfile entered the flow."),
-        @ReadsAttribute(attribute = OBJECT_URLS, description = "The flowfile's files: when its job Failed, whether they are among the "
-                + "files the server names as failed (failure) or not (resubmit)."),
+        @ReadsAttribute(attribute = OBJECT_SETS, description = "The flowfile's files, exactly as sent: when its job Failed, whether they are "
+                + "among the files the server names as failed (failure) or not (resubmit)."),
+        @ReadsAttribute(attribute = OBJECT_URLS, description = "The flowfile's files, for a flowfile started by an earlier version, without "
+                + OBJECT_SETS + ": read only when no line holds \" + \", else the flowfile is not resubmitted."),
         @ReadsAttribute(attribute = PROGRESS_SINCE, description = "When the job's state or progress last changed; Stall Timeout counts from it."),
         @ReadsAttribute(attribute = RESUBMITTED, description = "How many times the flowfile was resubmitted already.")
 })

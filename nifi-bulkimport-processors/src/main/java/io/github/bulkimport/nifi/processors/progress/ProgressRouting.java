@@ -7,6 +7,7 @@ import io.github.bulkimport.nifi.api.JobProgress;
 import io.github.bulkimport.nifi.api.JobState;
 import io.github.bulkimport.nifi.api.JobSummary;
 import io.github.bulkimport.nifi.api.Operation;
+import io.github.bulkimport.nifi.processors.common.ObjectSets;
 import io.github.bulkimport.nifi.processors.common.Routing;
 import io.github.bulkimport.nifi.processors.common.ThrottleGate;
 import org.apache.nifi.components.AllowableValue;
@@ -23,15 +24,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import static io.github.bulkimport.nifi.processors.common.BulkImportAttributes.CHECKED_AT;
 import static io.github.bulkimport.nifi.processors.common.BulkImportAttributes.ERRORS;
 import static io.github.bulkimport.nifi.processors.common.BulkImportAttributes.ERROR_CODE;
 import static io.github.bulkimport.nifi.processors.common.BulkImportAttributes.ERROR_MESSAGE;
-import static io.github.bulkimport.nifi.processors.common.BulkImportAttributes.OBJECT_URLS;
 import static io.github.bulkimport.nifi.processors.common.BulkImportAttributes.PROGRESS;
 import static io.github.bulkimport.nifi.processors.common.BulkImportAttributes.PROGRESS_REPORT;
 import static io.github.bulkimport.nifi.processors.common.BulkImportAttributes.PROGRESS_SINCE;
@@ -251,14 +253,16 @@ public final class ProgressRouting extends Routing {
     }
 
     /**
-     * Routes a flowfile of a Failed job: to resubmit when the server named the failed files and none is
-     * this flowfile's (its job failed on other flowfiles' files), else to failure.
+     * Routes a flowfile of a Failed job: to resubmit when the server named each failed file whole and none
+     * is one this flowfile sent (its job failed on other flowfiles' files), else to failure: a flowfile
+     * whose innocence cannot be told for sure is never resubmitted.
      */
     private void failed(final FlowFile flowFile, final String jobId, final JobProgress progress) {
         final String message = "Bulk-import job " + jobId + " Failed: " + JobDescription.reason(progress);
         final FailedFiles failedFiles = new FailedFiles(progress.failedFiles());
         final int resubmitted = resubmitted(flowFile);
-        if (failedFiles.named() && failedFiles.spares(flowFile.getAttribute(OBJECT_URLS)) && resubmitted < MAX_RESUBMITS) {
+        final Optional<List<List<String>>> sent = ObjectSets.of(flowFile);
+        if (failedFiles.named() && sent.isPresent() && failedFiles.spares(sent.get()) && resubmitted < MAX_RESUBMITS) {
             final FlowFile innocent = session.putAttribute(flowFile, RESUBMITTED, String.valueOf(resubmitted + 1));
             // not penalized: the sooner it is in a new job, the sooner the server is busy with it again
             transfer(withErrors(innocent, errors(JOB_FAILED, visible(message + "; this flowfile's files were not among those that failed, so "

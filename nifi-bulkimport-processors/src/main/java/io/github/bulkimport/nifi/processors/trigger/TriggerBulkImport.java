@@ -80,6 +80,7 @@ import static io.github.bulkimport.nifi.processors.common.BulkImportAttributes.*
         @WritesAttribute(attribute = DATABASE, description = DATABASE_DESC),
         @WritesAttribute(attribute = SUBMITTED_AT, description = SUBMITTED_AT_DESC),
         @WritesAttribute(attribute = OBJECT_URLS, description = OBJECT_URLS_DESC),
+        @WritesAttribute(attribute = OBJECT_SETS, description = OBJECT_SETS_DESC),
         @WritesAttribute(attribute = OBJECT_COUNT, description = OBJECT_COUNT_DESC),
         @WritesAttribute(attribute = BATCH_SIZE, description = BATCH_SIZE_DESC),
         @WritesAttribute(attribute = BATCH_INDEX, description = BATCH_INDEX_DESC),

@@ -8,6 +8,7 @@ import io.github.bulkimport.nifi.api.Operation;
 import io.github.bulkimport.nifi.processors.trigger.memory.JobMemory;
 import io.github.bulkimport.nifi.processors.trigger.memory.RememberedJob;
 import io.github.bulkimport.nifi.processors.common.BulkImportAttributes;
+import io.github.bulkimport.nifi.processors.common.ObjectSets;
 import io.github.bulkimport.nifi.processors.common.Counters;
 import io.github.bulkimport.nifi.processors.common.JobTally;
 import io.github.bulkimport.nifi.processors.common.Routing;
@@ -426,6 +427,7 @@ public final class TriggerRouting extends Routing {
         putIfPresent(attributes, BulkImportAttributes.REPLACES_JOB_ID, member.replacesJob());
         attributes.put(BulkImportAttributes.SUBMITTED_AT, submittedAt);
         attributes.put(BulkImportAttributes.OBJECT_URLS, objectUrls(member.files()));
+        attributes.put(BulkImportAttributes.OBJECT_SETS, ObjectSets.json(member.files()));
         attributes.put(BulkImportAttributes.OBJECT_COUNT, String.valueOf(member.files().size()));
         attributes.put(BulkImportAttributes.BATCH_SIZE, String.valueOf(job.batchSize()));
         attributes.put(BulkImportAttributes.BATCH_INDEX, String.valueOf(job.batchIndex()));

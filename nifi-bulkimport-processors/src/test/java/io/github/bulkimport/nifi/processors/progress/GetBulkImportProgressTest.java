@@ -1,6 +1,10 @@
 package io.github.bulkimport.nifi.processors.progress;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.bulkimport.nifi.api.ImportFile;
 import io.github.bulkimport.nifi.processors.common.BulkImportAttributes;
+import io.github.bulkimport.nifi.processors.common.ObjectSets;
 import io.github.bulkimport.nifi.processors.common.Counters;
 import io.github.bulkimport.nifi.processors.trigger.TriggerBulkImport;
 import io.github.bulkimport.nifi.processors.trigger.TriggerRouting;
@@ -444,7 +448,25 @@ class GetBulkImportProgressTest {
 
     // ---- a failed batch: the innocent resubmitted ------------------------------------------------
 
+    /** A flowfile of a batched job, with the files it sent as TriggerBulkImport writes them (a set's paths joined by " + " here). */
     private static Map<String, String> sharing(final String jobId, final String objectUrls) {
+        final Map<String, String> attributes = sharingAsBefore(jobId, objectUrls);
+        if (!objectUrls.isEmpty()) {
+            attributes.put(BulkImportAttributes.OBJECT_SETS, ObjectSets.json(objectUrls.lines()
+                    .map(line -> new ImportFile(List.of(line.split(" \\+ ")))).toList()));
+        }
+        return attributes;
+    }
+
+    /** A flowfile of a batched job that sent one file, whatever its key holds. */
+    private static Map<String, String> sharingOne(final String jobId, final String key) {
+        final Map<String, String> attributes = sharingAsBefore(jobId, key);
+        attributes.put(BulkImportAttributes.OBJECT_SETS, ObjectSets.json(List.of(ImportFile.of(key))));
+        return attributes;
+    }
+
+    /** As a flowfile started by an earlier version carries them: no bulkimport.object.sets. */
+    private static Map<String, String> sharingAsBefore(final String jobId, final String objectUrls) {
         final Map<String, String> attributes = started(jobId, Instant.now());
         attributes.put(BulkImportAttributes.OBJECT_URLS, objectUrls);
         attributes.put(BulkImportAttributes.BATCH_SIZE, "4");
@@ -480,6 +502,71 @@ class GetBulkImportProgressTest {
         assertEquals(List.of("s3://b/bad.parquet", "s3://b/m/id.npy + s3://b/m/vector.npy"), runner.getFlowFilesForRelationship(ProgressRouting.REL_FAILURE)
                 .stream().map(f -> f.getAttribute(BulkImportAttributes.OBJECT_URLS)).toList());
         assertEquals(1, runner.getCounterValue(Counters.JOBS_FAILED), "the job counts once");
+    }
+
+    /** Legal object keys that splitting a name, or cutting it, would get wrong: each matched whole, or not at all. */
+    @ParameterizedTest
+    @ValueSource(strings = {"my bad-schema file.parquet", "part,bad-schema,7.parquet", "a [b] c.parquet", "x + y.parquet", "\"quoted\".parquet"})
+    void aFailedFileWhoseKeyHoldsSpacesCommasOrBracketsIsMatchedWhole(final String key) {
+        runner = Runners.milvus(new GetBulkImportProgress(), api.url());
+        final String bad = "vectors/" + key;
+        final ObjectNode failed = JsonNodeFactory.instance.objectNode();
+        failed.put("jobId", "43").put("state", "Failed");
+        failed.putArray("details").add(JsonNodeFactory.instance.objectNode().put("fileName", "[vectors/ok 1.parquet]").put("state", "Completed"))
+                .add(JsonNodeFactory.instance.objectNode().put("fileName", "[" + bad + "]").put("state", "Failed").put("reason", "bad"));
+        describes(failed.toString());
+        runner.enqueue(CONTENT, sharingOne("43", "vectors/ok 1.parquet"));
+        runner.enqueue(CONTENT, sharingOne("43", bad));
+        runner.run();
+        runner.assertTransferCount(ProgressRouting.REL_RESUBMIT, 1);
+        runner.getFlowFilesForRelationship(ProgressRouting.REL_RESUBMIT).getFirst().assertAttributeEquals(BulkImportAttributes.OBJECT_URLS,
+                "vectors/ok 1.parquet");
+        runner.assertTransferCount(ProgressRouting.REL_FAILURE, 1);
+        runner.getFlowFilesForRelationship(ProgressRouting.REL_FAILURE).getFirst().assertAttributeEquals(BulkImportAttributes.OBJECT_URLS, bad);
+    }
+
+    @Test
+    void aFailedKeyOfATousandCharactersAndMoreIsMatchedWholeNotCutToAMessagesLength() {
+        runner = Runners.milvus(new GetBulkImportProgress(), api.url());
+        final String prefix = "vectors/" + "k".repeat(1_000);
+        final ObjectNode failed = JsonNodeFactory.instance.objectNode();
+        failed.put("jobId", "44").put("state", "Failed");
+        // two keys alike in their first 1,000 characters: only the whole name tells the bad one
+        failed.putArray("details").add(JsonNodeFactory.instance.objectNode().put("fileName", "[" + prefix + "-ok.parquet]").put("state", "Completed"))
+                .add(JsonNodeFactory.instance.objectNode().put("fileName", "[" + prefix + "-bad.parquet]").put("state", "Failed").put("reason", "x"));
+        describes(failed.toString());
+        runner.enqueue(CONTENT, sharing("44", prefix + "-ok.parquet"));
+        runner.enqueue(CONTENT, sharing("44", prefix + "-bad.parquet"));
+        runner.run();
+        runner.assertTransferCount(ProgressRouting.REL_RESUBMIT, 1);
+        runner.getFlowFilesForRelationship(ProgressRouting.REL_RESUBMIT).getFirst().assertAttributeEquals(BulkImportAttributes.OBJECT_URLS,
+                prefix + "-ok.parquet");
+        runner.assertTransferCount(ProgressRouting.REL_FAILURE, 1);
+    }
+
+    @Test
+    void aFlowFileOfAnEarlierVersionIsMatchedByItsLinesUnlessALineCouldBeASet() {
+        describes(FAILED_BATCH);
+        runner.enqueue(CONTENT, sharingAsBefore("job-40", "s3://b/good.parquet"));
+        runner.enqueue(CONTENT, sharingAsBefore("job-40", "s3://b/bad.parquet"));
+        runner.enqueue(CONTENT, sharingAsBefore("job-40", "s3://b/n/id.npy + s3://b/n/vector.npy"));
+        runner.run();
+        assertEquals(List.of("s3://b/good.parquet"), runner.getFlowFilesForRelationship(ProgressRouting.REL_RESUBMIT).stream()
+                .map(f -> f.getAttribute(BulkImportAttributes.OBJECT_URLS)).toList());
+        assertEquals(List.of("s3://b/bad.parquet", "s3://b/n/id.npy + s3://b/n/vector.npy"), runner.getFlowFilesForRelationship(
+                ProgressRouting.REL_FAILURE).stream().map(f -> f.getAttribute(BulkImportAttributes.OBJECT_URLS)).toList(),
+                "a line with \" + \" may be a set or one key: its innocence cannot be told, so it is not resubmitted");
+    }
+
+    @Test
+    void aFailedFileNamedOnlyInPartOrNotAtAllLeavesEveryFlowFileToFailure() {
+        describes("""
+                {"jobId":"job-45","state":"Failed","details":[
+                 {"fileName":"[s3://b/good.parquet]","state":"Completed"},
+                 {"state":"Failed","reason":"a file with no name"}]}""");
+        runner.enqueue(CONTENT, sharing("job-45", "s3://b/good.parquet"));
+        runner.run();
+        runner.assertAllFlowFilesTransferred(ProgressRouting.REL_FAILURE, 1);
     }
 
     @Test

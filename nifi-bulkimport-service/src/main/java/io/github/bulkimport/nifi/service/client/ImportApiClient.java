@@ -230,9 +230,11 @@ public final class ImportApiClient implements Closeable {
 
     private FileProgress fileProgress(final JsonNode node, final String nameField) {
         final String rawState = shortText(node.get("state"));
+        final String wholeName = JsonValues.text(node.get(nameField));
         return new FileProgress(visible(node.get(nameField)), JobState.fromApiName(rawState), rawState, JsonValues.percent(node.get("progress")),
                 JsonValues.count(node.get("importedRows")), JsonValues.count(node.get("totalRows")), JsonValues.count(node.get("fileSize")),
-                visible(node.get("reason")), shortText(node.get("completeTime")));
+                visible(node.get("reason")), shortText(node.get("completeTime")),
+                wholeName == null || wholeName.length() > FileProgress.MAX_WHOLE_NAME ? null : wholeName);
     }
 
     /**
