@@ -31,17 +31,24 @@ final class FirstPages {
     static final int MAX_PAGE_BYTES = 16 * 1024 * 1024;
 
     /** What the first pages tell: list lengths of the first rows, and the longest byte array seen. */
-    record Sample(List<Integer> lengths, Integer longestText, long bytesRead) {
-        static final Sample NONE = new Sample(List.of(), null, 0);
+    record Sample(List<Integer> lengths, Integer longestText) {
+        static final Sample NONE = new Sample(List.of(), null);
     }
 
     private final Content content;
+    private long bytesRead;
 
-    FirstPages(final Content content) {
+    /** @param dataEnd where the file's pages end: where its footer starts */
+    FirstPages(final Content content, final long dataEnd) {
         this.content = content;
     }
 
-    Sample read(final ColumnMetaData chunk, final ParquetColumn column, final int maxRows) throws IOException {
+    /** How many bytes were read from the content for pages so far. */
+    long bytesRead() {
+        return bytesRead;
+    }
+
+    Sample read(final ColumnMetaData chunk, final ParquetColumn column, final int maxRows) throws IOException, MalformedParquetException {
         if (!PageBytes.readable(chunk.getCodec())) {
             return Sample.NONE;
         }
@@ -69,7 +76,8 @@ final class FirstPages {
             };
             final Integer longestText = longest == null ? sample.longestText() : sample.longestText() == null ? longest
                     : Integer.valueOf(Math.max(longest, sample.longestText()));
-            return new Sample(sample.lengths(), longestText, counted.count());
+            bytesRead += counted.count();
+            return new Sample(sample.lengths(), longestText);
         }
     }
 
@@ -181,7 +189,7 @@ final class FirstPages {
             }
             longest = ValueLengths.longest(values, encoding, present);
         }
-        return new Sample(lengths, longest, 0);
+        return new Sample(lengths, longest);
     }
 
     /** Encodings whose values tell their lengths (dictionary-encoded pages hold indexes instead). */
