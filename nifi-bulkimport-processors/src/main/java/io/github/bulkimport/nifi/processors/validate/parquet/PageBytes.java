@@ -1,5 +1,6 @@
 package io.github.bulkimport.nifi.processors.validate.parquet;
 
+import io.airlift.compress.MalformedInputException;
 import io.airlift.compress.lz4.Lz4Decompressor;
 import io.airlift.compress.snappy.SnappyDecompressor;
 import io.airlift.compress.zstd.ZstdDecompressor;
@@ -12,7 +13,8 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * Uncompresses a page with its column chunk's codec, in pure Java (aircompressor for Snappy, ZSTD
- * and LZ4, the JDK for GZIP), so that no Hadoop codec and no native library is needed.
+ * and LZ4, the JDK for GZIP), so that no Hadoop codec and no native library is needed. The page is
+ * in memory: whatever goes wrong here is the page's bytes, never the content's I/O.
  */
 final class PageBytes {
 
@@ -27,27 +29,41 @@ final class PageBytes {
         };
     }
 
-    static byte[] uncompress(final CompressionCodec codec, final byte[] compressed, final int uncompressedSize) throws IOException {
+    /**
+     * The page's bytes uncompressed: exactly {@code uncompressedSize} of them, as its header says,
+     * which the caller has bounded (the output is allocated at that size).
+     *
+     * @param page how messages name the page ("a data page of column vector")
+     */
+    static byte[] uncompress(final CompressionCodec codec, final byte[] compressed, final int uncompressedSize, final String page)
+            throws MalformedParquetException {
         if (codec == CompressionCodec.UNCOMPRESSED) {
             return compressed;
         }
         final byte[] out = new byte[uncompressedSize];
+        final int size;
         try {
-            switch (codec) {
+            size = switch (codec) {
                 case SNAPPY -> new SnappyDecompressor().decompress(compressed, 0, compressed.length, out, 0, out.length);
                 case ZSTD -> new ZstdDecompressor().decompress(compressed, 0, compressed.length, out, 0, out.length);
                 case LZ4_RAW -> new Lz4Decompressor().decompress(compressed, 0, compressed.length, out, 0, out.length);
-                case GZIP -> {
-                    try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(compressed))) {
-                        in.readNBytes(out, 0, out.length);
-                    }
-                }
-                default -> throw new IOException("pages compressed with " + codec + " cannot be read");
-            }
-        } catch (final RuntimeException corrupt) {
-            // aircompressor reports corrupt input with unchecked exceptions
-            throw new IOException("a page compressed with " + codec + " could not be uncompressed: " + corrupt.getMessage(), corrupt);
+                case GZIP -> gunzip(compressed, out);
+                default -> throw new MalformedParquetException(page + " compressed with " + codec + ", which cannot be read");
+            };
+        } catch (final MalformedInputException | IOException corrupt) {
+            // aircompressor's own exception for corrupt input; the JDK's GZIP stream, over bytes in memory, fails only on them too
+            throw new MalformedParquetException(page + " whose " + codec + " bytes cannot be uncompressed");
+        }
+        if (size != uncompressedSize) {
+            throw new MalformedParquetException(page + " whose " + codec + " bytes uncompress to " + size + " bytes, not the " + uncompressedSize
+                    + " its header says");
         }
         return out;
+    }
+
+    private static int gunzip(final byte[] compressed, final byte[] out) throws IOException {
+        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(compressed))) {
+            return in.readNBytes(out, 0, out.length);
+        }
     }
 }

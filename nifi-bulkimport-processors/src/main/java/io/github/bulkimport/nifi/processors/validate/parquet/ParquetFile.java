@@ -45,10 +45,11 @@ public final class ParquetFile {
      * Reads a file's columns, for any bytes: a file whose bytes are broken comes back
      * {@link FileContents#unreadable unreadable}, saying what is broken and where; nothing the bytes
      * hold throws. An {@link IOException} means that reading the content itself failed, never that
-     * the file is malformed: the tail and the footer (up to 64 MB) are first read into memory, and only
-     * then decoded, so that an IOException can only come from {@link Content#openAt} or the stream it
-     * gives. A stream that ends before the content's size is a file that ends early: unreadable too.
-     * (The first pages are still read as they are decoded.)
+     * the file is malformed: every byte is first read into memory, in bounded amounts (the tail, the
+     * footer up to 64 MB, a page header up to {@link FirstPages#MAX_HEADER_BYTES}, a page up to
+     * {@link FirstPages#MAX_PAGE_BYTES}), and only then decoded, so that an IOException can only come
+     * from {@link Content#openAt} or the stream it gives. A stream that ends before the content's
+     * size is a file that ends early: unreadable too.
      *
      * @param lengthsOf the fields whose list lengths to read from the first rows (vectors, arrays)
      * @param textOf    the fields whose longest text to read (VarChar with a maximum length)
