@@ -1,6 +1,5 @@
 package io.github.bulkimport.nifi.processors.validate.parquet;
 
-import io.github.bulkimport.nifi.processors.validate.file.FileContents;
 import org.apache.parquet.format.CompressionCodec;
 import org.apache.parquet.format.Encoding;
 import org.apache.parquet.format.PageHeader;
@@ -141,56 +140,88 @@ class ParquetPagesHostileTest {
         assertEquals(5, Reading.readable(HostileParquet.titleFile("a", "abcde", "abc")).column("title").orElseThrow().longestText());
     }
 
+    /** Pages that claim much, and are read all the same: quickly, the runs they declare taken whole. */
+    static Stream<Named<Supplier<byte[]>>> readablePages() {
+        return Stream.of(
+                Named.of("a page larger than read", ParquetPagesHostileTest::pageLargerThanRead),
+                Named.of("a page header larger than read", ParquetPagesHostileTest::headerLargerThanRead),
+                Named.of("2^31 - 1 null rows in runs", ParquetPagesHostileTest::nullRowsInRuns),
+                Named.of("one row of 2^31 - 1 elements in runs", ParquetPagesHostileTest::oneRowInRuns),
+                Named.of("a bit-packed run of 2^31 - 1 groups", ParquetPagesHostileTest::bitPackedRunOf2To31Groups),
+                Named.of("delta lengths: 2^31 - 1 values in width-0 miniblocks", ParquetPagesHostileTest::deltaLengthsInWidth0Miniblocks),
+                Named.of("delta strings: 2^31 - 1 values in width-0 miniblocks", ParquetPagesHostileTest::deltaStringsInWidth0Miniblocks));
+    }
+
     @Test
     void aPageLargerThanReadIsLeftUnread() throws Exception {
-        final FileContents contents = Reading.readable(vectors(header(dataPage(8, 40, MAX)), new byte[40]));
-        assertEquals(List.of(), contents.column("vector").orElseThrow().lengths());
+        assertEquals(List.of(), Reading.readable(pageLargerThanRead()).column("vector").orElseThrow().lengths());
     }
 
     @Test
     void aPageHeaderLargerThanReadIsLeftUnread() throws Exception {
-        final byte[] header = titleHeader().field(5, STRUCT).beginStruct().field(1, I32).i32(1).field(2, I32).i32(0).field(3, I32).i32(3)
-                .field(4, I32).i32(3).field(5, STRUCT).beginStruct().field(1, BINARY).binaryLength(2_000_000).raw(new int[2_000_000])
-                .endStruct().endStruct().raw(0).bytes();
-        final FileContents contents = Reading.readable(titles(header, v1Levels(rle(1, 1)), HostileParquet.plain("abcdefghij")));
-        assertEquals(null, contents.column("title").orElseThrow().longestText());
+        assertEquals(null, Reading.readable(headerLargerThanRead()).column("title").orElseThrow().longestText());
     }
 
     @Test
     void rowsOf2To31ValuesInRunsAreReadRunByRun() throws Exception {
-        // every value a row of its own, null: rows of no element
-        final FileContents contents = Reading.readable(vectors(dataPage(MAX, concat(v1Levels(rle(MAX, 0)), v1Levels(rle(MAX, 0))))));
-        assertEquals(Collections.nCopies(Reading.ROWS, 0), contents.column("vector").orElseThrow().lengths());
-        // one row of 2^31 - 1 elements
-        final FileContents one = Reading.readable(HostileParquet.file(VECTOR, PLAIN, MAX, 1, dataPage(MAX, concat(v1Levels(rle(1, 0, MAX - 1, 1)),
-                v1Levels(rle(MAX, 3))))));
-        assertEquals(List.of(MAX), one.column("vector").orElseThrow().lengths());
+        assertEquals(Collections.nCopies(Reading.ROWS, 0), Reading.readable(nullRowsInRuns()).column("vector").orElseThrow().lengths());
+        assertEquals(List.of(MAX), Reading.readable(oneRowInRuns()).column("vector").orElseThrow().lengths());
     }
 
     @Test
     void aBitPackedRunOf2To31GroupsIsReadAsFarAsItsBytes() throws Exception {
-        // the run header says 2^31 - 1 groups of 8 levels: 2 bytes follow, 16 levels of 0 (each value starts a row), then zeros
-        final byte[] repetition = new CompactThrift().varint((long) MAX << 1 | 1).raw(0, 0).bytes();
-        final FileContents contents = Reading.readable(HostileParquet.file(VECTOR, PLAIN, 8, 8, dataPage(8, concat(v1Levels(repetition),
-                v1Levels(rle(8, 3)), new byte[32]))));
-        assertEquals(Collections.nCopies(8, 1), contents.column("vector").orElseThrow().lengths());
+        assertEquals(Collections.nCopies(8, 1), Reading.readable(bitPackedRunOf2To31Groups()).column("vector").orElseThrow().lengths());
     }
 
     @Test
     void deltaLengthsOf2To31ValuesInWidth0MiniblocksAreReadSpanBySpan() throws Exception {
-        // 2^31 - 1 lengths of 3, in miniblocks of 2^27 values of bit width 0: 16 blocks of 2 bytes
-        final long[] blocks = new long[2 * 16];
-        final FileContents contents = Reading.readable(deltaTitles(MAX, delta(1L << 27, 1, MAX, 3, blocks)));
-        assertEquals(3, contents.column("title").orElseThrow().longestText());
+        assertEquals(3, Reading.readable(deltaLengthsInWidth0Miniblocks()).column("title").orElseThrow().longestText());
     }
 
     @Test
     void deltaStringsAreReadSpanBySpan() throws Exception {
-        // 2^31 - 1 values of no prefix and a suffix of 3 bytes, in miniblocks of 2^27 values of bit width 0
+        assertEquals(3, Reading.readable(deltaStringsInWidth0Miniblocks()).column("title").orElseThrow().longestText());
+    }
+
+    /** A page whose uncompressed size is over 16 MB: left unread. */
+    private static byte[] pageLargerThanRead() {
+        return vectors(header(dataPage(8, 40, MAX)), new byte[40]);
+    }
+
+    /** A page header whose statistics take 2 MB: left unread. */
+    private static byte[] headerLargerThanRead() {
+        final byte[] header = titleHeader().field(5, STRUCT).beginStruct().field(1, I32).i32(1).field(2, I32).i32(0).field(3, I32).i32(3)
+                .field(4, I32).i32(3).field(5, STRUCT).beginStruct().field(1, BINARY).binaryLength(2_000_000).raw(new int[2_000_000])
+                .endStruct().endStruct().raw(0).bytes();
+        return titles(header, v1Levels(rle(1, 1)), HostileParquet.plain("abcdefghij"));
+    }
+
+    /** 2^31 - 1 values, each a row of its own, null: rows of no element. */
+    private static byte[] nullRowsInRuns() {
+        return vectors(dataPage(MAX, concat(v1Levels(rle(MAX, 0)), v1Levels(rle(MAX, 0)))));
+    }
+
+    /** One row of 2^31 - 1 elements. */
+    private static byte[] oneRowInRuns() {
+        return HostileParquet.file(VECTOR, PLAIN, MAX, 1, dataPage(MAX, concat(v1Levels(rle(1, 0, MAX - 1, 1)), v1Levels(rle(MAX, 3)))));
+    }
+
+    /** A run header of 2^31 - 1 groups of 8 levels, and 2 bytes: 16 levels of 0 (each value starts a row), then zeros. */
+    private static byte[] bitPackedRunOf2To31Groups() {
+        final byte[] repetition = new CompactThrift().varint((long) MAX << 1 | 1).raw(0, 0).bytes();
+        return HostileParquet.file(VECTOR, PLAIN, 8, 8, dataPage(8, concat(v1Levels(repetition), v1Levels(rle(8, 3)), new byte[32])));
+    }
+
+    /** 2^31 - 1 lengths of 3, in miniblocks of 2^27 values of bit width 0: 16 blocks of 2 bytes. */
+    private static byte[] deltaLengthsInWidth0Miniblocks() {
+        return deltaTitles(MAX, delta(1L << 27, 1, MAX, 3, new long[2 * 16]));
+    }
+
+    /** 2^31 - 1 values of no prefix and a suffix of 3 bytes, in miniblocks of 2^27 values of bit width 0. */
+    private static byte[] deltaStringsInWidth0Miniblocks() {
         final long[] blocks = new long[2 * 16];
-        final FileContents contents = Reading.readable(titles(deltaPage(MAX, Encoding.DELTA_BYTE_ARRAY, concat(delta(1L << 27, 1, MAX, 0, blocks),
-                delta(1L << 27, 1, MAX, 3, blocks), "abc".getBytes()))));
-        assertEquals(3, contents.column("title").orElseThrow().longestText());
+        return titles(deltaPage(MAX, Encoding.DELTA_BYTE_ARRAY, concat(delta(1L << 27, 1, MAX, 0, blocks), delta(1L << 27, 1, MAX, 3, blocks),
+                "abc".getBytes())));
     }
 
     private static Arguments page(final String name, final String expected, final Supplier<byte[]> file) {
