@@ -44,7 +44,7 @@ final class PageBytes {
         final int size;
         try {
             size = switch (codec) {
-                case SNAPPY -> new SnappyDecompressor().decompress(compressed, 0, compressed.length, out, 0, out.length);
+                case SNAPPY -> snappy(compressed, out, page);
                 case ZSTD -> new ZstdDecompressor().decompress(compressed, 0, compressed.length, out, 0, out.length);
                 case LZ4_RAW -> new Lz4Decompressor().decompress(compressed, 0, compressed.length, out, 0, out.length);
                 case GZIP -> gunzip(compressed, out);
@@ -59,6 +59,16 @@ final class PageBytes {
                     + " its header says");
         }
         return out;
+    }
+
+    /** Snappy's bytes start with the length they uncompress to, which its decompressor takes for the output's (and throws past it). */
+    private static int snappy(final byte[] compressed, final byte[] out, final String page) throws MalformedParquetException {
+        final int declared = SnappyDecompressor.getUncompressedLength(compressed, 0);
+        if (declared != out.length) {
+            throw new MalformedParquetException(page + " whose SNAPPY bytes say they uncompress to " + declared + " bytes, not the " + out.length
+                    + " its header says");
+        }
+        return new SnappyDecompressor().decompress(compressed, 0, compressed.length, out, 0, out.length);
     }
 
     private static int gunzip(final byte[] compressed, final byte[] out) throws IOException {

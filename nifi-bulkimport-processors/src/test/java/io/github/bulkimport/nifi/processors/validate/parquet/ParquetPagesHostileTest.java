@@ -10,11 +10,15 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import java.util.zip.GZIPOutputStream;
 
 import static io.github.bulkimport.nifi.processors.validate.parquet.CompactThrift.BINARY;
 import static io.github.bulkimport.nifi.processors.validate.parquet.CompactThrift.I32;
@@ -59,8 +63,13 @@ class ParquetPagesHostileTest {
                         () -> compressed(CompressionCodec.GZIP, garbage(40), 100)),
                 page("garbage ZSTD bytes", "a data page of column vector whose ZSTD bytes cannot be uncompressed",
                         () -> compressed(CompressionCodec.ZSTD, garbage(40), 100)),
-                page("Snappy bytes shorter than the header says", "whose SNAPPY bytes uncompress to 3 bytes, not the 100 its header says",
+                page("Snappy bytes shorter than the header says", "whose SNAPPY bytes say they uncompress to 3 bytes, not the 100 its header says",
                         () -> compressed(CompressionCodec.SNAPPY, new byte[] {3, 8, 1, 2, 3}, 100)),
+                page("Snappy bytes longer than the header says (fuzzing: an IllegalArgumentException)",
+                        "whose SNAPPY bytes say they uncompress to 51 bytes, not the 50 its header says",
+                        () -> compressed(CompressionCodec.SNAPPY, new byte[] {51, 8, 1, 2, 3}, 50)),
+                page("GZIP bytes shorter than the header says", "whose GZIP bytes uncompress to 3 bytes, not the 100 its header says",
+                        () -> compressed(CompressionCodec.GZIP, gzip(new byte[] {1, 2, 3}), 100)),
                 page("a negative compressed size", "a data page of column vector of a negative size (-1 bytes stored, 100 uncompressed)",
                         () -> vectors(header(dataPage(8, -1, 100)))),
                 page("a negative uncompressed size", "a data page of column vector of a negative size (10 bytes stored, -1 uncompressed)",
@@ -266,6 +275,16 @@ class ParquetPagesHostileTest {
     /** A page header's first fields: a data page of 10 bytes. */
     private static CompactThrift titleHeader() {
         return new CompactThrift().field(1, I32).i32(0).field(2, I32).i32(10).field(3, I32).i32(10);
+    }
+
+    private static byte[] gzip(final byte[] bytes) {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
+            gzip.write(bytes);
+        } catch (final IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
     }
 
     private static byte[] garbage(final int length) {
