@@ -19,9 +19,11 @@ import java.nio.ByteBuffer;
  * closed here: a binary's length is not checked for being negative (its reader then fails with a
  * NullPointerException); a container of structs passes its size check whatever its size, since an
  * empty struct counts as 0 bytes (its reader then allocates for 2^31 elements); and skipping an unknown
- * field recurses as deep as the bytes nest. So every container element counts as at least one byte
- * (each takes at least one), a binary's length must fit in the bytes left, and nesting stops at
- * {@link #MAX_DEPTH}. Whatever is wrong comes out as a {@link TException}; {@link #ranOut()} tells
+ * field recurses as deep as the bytes nest; and its varint reader, given direct access to a buffer,
+ * reads on past the buffer's end while bytes say a varint goes on (ArrayIndexOutOfBoundsException).
+ * So every container element counts as at least one byte (each takes at least one), a binary's length
+ * must fit in the bytes left, nesting stops at {@link #MAX_DEPTH}, and the bytes are handed to Thrift
+ * one at a time, each read checked, never as a buffer. Whatever is wrong comes out as a {@link TException}; {@link #ranOut()} tells
  * whether it was the bytes that ran out, a message longer than them.
  */
 final class BoundedCompactProtocol extends TCompactProtocol {
@@ -115,6 +117,12 @@ final class BoundedCompactProtocol extends TCompactProtocol {
         bytes.checkReadBytesAvailable((long) map.size * Math.max(1, getMinSerializedSize(map.keyType) + getMinSerializedSize(map.valueType)));
     }
 
+    /** Every byte the protocol reads (varints, field headers) comes through here, checked. */
+    @Override
+    public byte readByte() throws TException {
+        return bytes.next();
+    }
+
     @Override
     public ByteBuffer readBinary() throws TException {
         final long length = unsignedVarint32();
@@ -168,6 +176,11 @@ final class BoundedCompactProtocol extends TCompactProtocol {
             return end - position;
         }
 
+        byte next() throws TTransportException {
+            checkReadBytesAvailable(1);
+            return buffer[position++];
+        }
+
         @Override
         public boolean isOpen() {
             return true;
@@ -198,24 +211,10 @@ final class BoundedCompactProtocol extends TCompactProtocol {
             throw new TTransportException(TTransportException.UNKNOWN, "read-only");
         }
 
-        @Override
-        public byte[] getBuffer() {
-            return buffer;
-        }
-
-        @Override
-        public int getBufferPosition() {
-            return position;
-        }
-
+        /** No buffer for Thrift to read directly (its varint reader would read past the end): it reads through {@link #read}. */
         @Override
         public int getBytesRemainingInBuffer() {
-            return remaining();
-        }
-
-        @Override
-        public void consumeBuffer(final int length) {
-            position += length;
+            return -1;
         }
 
         @Override

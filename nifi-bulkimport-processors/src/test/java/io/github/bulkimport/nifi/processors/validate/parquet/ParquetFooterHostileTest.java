@@ -48,6 +48,9 @@ class ParquetFooterHostileTest {
                         () -> nested(version().field(100, STRUCT), 0x1C)),
                 footer("an unknown field of lists nested 200,000 deep", "structures nested deeper than 64 levels",
                         () -> nested(version().field(100, LIST), 0x19)),
+                footer("a varint whose bytes all say it goes on (fuzzing: an ArrayIndexOutOfBoundsException)",
+                        "a footer that cannot be decoded (it goes on past its 9 bytes)", () -> new CompactThrift().field(1, I32)
+                                .raw(0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF).bytes()),
                 footer("an unknown field of a type Thrift does not know", "a footer that cannot be decoded",
                         () -> version().raw(0x1E).bytes()),
                 footer("a schema element without its name", "a footer that cannot be decoded (Required field 'name'",

@@ -132,6 +132,8 @@ class ParquetPagesHostileTest {
                         () -> titles(titleHeader().field(5, STRUCT).beginStruct().field(1, BINARY).binaryLength(0xFFFF_FFFFL).bytes())),
                 page("a page header of a list of 2^31 - 1 structures", "a page header of column title that ends past the end of the file",
                         () -> titles(titleHeader().field(100, LIST).listHeader(MAX, STRUCT).bytes())),
+                page("a page header whose varint goes on to the footer", "a page header of column title that ends past the end of the file",
+                        () -> titles(titleHeader().field(5, STRUCT).beginStruct().field(1, I32).raw(ones(40, 0xFF)).bytes())),
                 page("a page header nested 100,000 deep", "a page header of column title that cannot be decoded (structures nested deeper than 64",
                         () -> titles(titleHeader().field(100, STRUCT).raw(ones(100_000, 0x1C)).bytes())));
     }
