@@ -50,10 +50,11 @@ final class PageBytes {
                 case GZIP -> gunzip(compressed, out);
                 default -> throw new MalformedParquetException(page + " compressed with " + codec + ", which cannot be read");
             };
-        } catch (final MalformedInputException | IndexOutOfBoundsException | IOException corrupt) {
-            // aircompressor reports corrupt input with its MalformedInputException, and its ZSTD decoder some of it with an index out of
-            // its tables' bounds (fuzzing found it; the output and its tables are allocated before, at sizes the bytes do not set); the
-            // JDK's GZIP stream, over bytes in memory, fails only on them too
+        } catch (final MalformedInputException | IndexOutOfBoundsException | IllegalArgumentException | IllegalStateException | IOException corrupt) {
+            // aircompressor 0.27 reports corrupt input with its MalformedInputException, and its ZSTD decoder some of it with the checks of its
+            // Util (IllegalStateException, IllegalArgumentException, IndexOutOfBoundsException) or an index out of its tables, all found by
+            // fuzzing; the output and the decoders' tables are allocated before, at sizes the bytes do not set. The JDK's GZIP stream, over
+            // bytes in memory, throws IOException only for them too.
             throw new MalformedParquetException(page + " whose " + codec + " bytes cannot be uncompressed");
         }
         if (size != uncompressedSize) {

@@ -16,6 +16,7 @@ class ParquetFuzzFindingsTest {
             finding-snappy-says-more-than-its-page-header        | whose SNAPPY bytes say they uncompress to
             finding-footer-varint-that-goes-on-past-the-footer   | a footer that cannot be decoded
             finding-zstd-sequences-out-of-the-decoder-s-tables   | whose ZSTD bytes cannot be uncompressed
+            finding-zstd-frame-header-without-sizes              | whose ZSTD bytes cannot be uncompressed
             """)
     void aFindingIsUnreadable(final String finding, final String expected) throws Exception {
         final String why = Reading.unreadable(corpus(finding));
