@@ -159,7 +159,7 @@ final class HybridLevels {
     }
 
     private int checked(final int value) throws MalformedParquetException {
-        if (value > maxLevel) {
+        if (value < 0 || value > maxLevel) {
             throw new MalformedParquetException(page + " with a " + kind + " level of " + value + ", above the column's highest (" + maxLevel + ")");
         }
         return value;

@@ -74,14 +74,14 @@ final class ParquetSchema {
             final SchemaElement element = elements.get(i);
             final int children = element.isSetNum_children() ? element.getNum_children() : 0;
             if (children < 0 || children > elements.size() - 1 - i) {
-                throw new MalformedParquetException("a schema whose element " + element.getName() + " claims " + children + " children, where "
+                throw new MalformedParquetException("a schema whose element " + shown(element.getName()) + " claims " + children + " children, where "
                         + (elements.size() - 1 - i) + " elements follow");
             }
             final Node node = new Node(element, new ArrayList<>(children));
             if (root == null) {
                 root = node;
             } else if (open.isEmpty()) {
-                throw new MalformedParquetException("a schema with elements after the last field of its root (" + element.getName() + ")");
+                throw new MalformedParquetException("a schema with elements after the last field of its root (" + shown(element.getName()) + ")");
             } else {
                 open.peek().children().add(node);
             }
@@ -98,10 +98,16 @@ final class ParquetSchema {
             }
         }
         if (!open.isEmpty()) {
-            throw new MalformedParquetException("a schema whose group " + open.peek().name() + " has fewer children than the "
+            throw new MalformedParquetException("a schema whose group " + shown(open.peek().name()) + " has fewer children than the "
                     + open.peek().element().getNum_children() + " it claims");
         }
         return root;
+    }
+
+    /** A name as a message shows it: the file's names may be of any length and hold line breaks, a message is one short line. */
+    private static String shown(final String name) {
+        final String line = name.replaceAll("\\p{Cntrl}", "?");
+        return line.length() <= 64 ? line : line.substring(0, 64) + "...";
     }
 
     private static ParquetColumn column(final Node field) {

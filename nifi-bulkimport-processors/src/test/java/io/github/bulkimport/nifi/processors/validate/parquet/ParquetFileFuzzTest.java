@@ -12,11 +12,12 @@ import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * ParquetFile.read over any bytes, as ValidateBulkImportFile reads a flowfile's content: it returns
  * (no Throwable escapes, and no IOException, the content being in memory), within 100 ms, with a
- * message when the file is unreadable; then the schema's rules check what was read. The committed
+ * reason when the file is unreadable (one short line); then the schema's rules check what was read. The committed
  * inputs are small files Apache Parquet wrote in its layouts and one file of each kind of lie that
  * once broke the reader (written by {@link ParquetFuzzSeedsTest}).
  */
@@ -38,6 +39,7 @@ class ParquetFileFuzzTest {
                 Reading.TEXT_OF, Reading.ROWS));
         if (contents.unreadable() != null) {
             assertFalse(contents.unreadable().isBlank(), "an unreadable file without a reason");
+            assertTrue(contents.unreadable().length() <= 400 && contents.unreadable().lines().count() == 1, contents.unreadable());
         }
         for (final String problem : FuzzedRules.check(SCHEMA, bytes.length, contents)) {
             assertFalse(problem.isBlank());

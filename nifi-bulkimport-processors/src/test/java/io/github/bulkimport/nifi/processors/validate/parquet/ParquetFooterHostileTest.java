@@ -82,6 +82,8 @@ class ParquetFooterHostileTest {
                 footer("a group whose children end early", "a schema whose group schema has fewer children than the 2 it claims",
                         () -> schema(List.of(HostileParquet.group("schema", null, 2), HostileParquet.group("g", null, 1),
                                 HostileParquet.leaf("a", Type.INT32, null)))),
+                footer("a name of 10,000 characters and a line break, in a message", "a schema whose element ?" + "x".repeat(63) + "... claims -1 children",
+                        () -> schema(List.of(HostileParquet.group("\n" + "x".repeat(10_000), null, -1)))),
                 footer("elements after the root's last field", "a schema with elements after the last field of its root (b)",
                         () -> schema(List.of(HostileParquet.group("schema", null, 1), HostileParquet.leaf("a", Type.INT32, null),
                                 HostileParquet.leaf("b", Type.INT32, null)))));

@@ -28,7 +28,8 @@ import java.util.stream.Stream;
 
 /**
  * Writes the committed inputs of {@link ParquetFileFuzzTest}: small files Apache Parquet writes (each
- * codec, v1 and v2 pages, dictionary and plain text) and the hostile files of the regression tests.
+ * codec, v1 and v2 pages, dictionary and plain text) and the hostile files of the regression tests
+ * (what fuzzing found, finding-*, and a few inputs it grew, fuzzed-*, are kept beside them by hand).
  * Run only when asked for, into the corpus folder:
  * {@code mvn test -pl nifi-bulkimport-processors -am -Dtest=ParquetFuzzSeedsTest -Dsurefire.failIfNoSpecifiedTests=false
  * -Dparquet.seeds=$PWD/nifi-bulkimport-processors/src/test/resources/io/github/bulkimport/nifi/processors/validate/parquet/ParquetFileFuzzTestInputs/parquetFile}
@@ -51,7 +52,13 @@ class ParquetFuzzSeedsTest {
             "page-a-column-chunk-at-a-negative-offset", "page-a-column-chunk-inside-the-footer", "page-a-negative-uncompressed-size",
             "page-a-page-header-of-a-binary-of-1-bytes", "page-delta-lengths-a-negative-length", "page-delta-lengths-a-header-number-of-33-bits",
             "page-v1-levels-longer-than-the-page", "page-v2-levels-longer-than-the-page", "page-a-plain-value-of-negative-length",
-            "page-garbage-zstd-bytes", "page-a-dictionary-page-of-1-values", "page-a-page-header-larger-than-read");
+            "page-garbage-zstd-bytes", "page-a-dictionary-page-of-1-values", "page-a-page-header-larger-than-read",
+            "footer-a-group-that-claims-more-children-than-follow", "page-plain-values-that-end-early", "page-delta-lengths-a-length-longer-than-the-page",
+            "tail-no-magic-at-the-end", "footer-a-group-whose-children-end-early", "footer-an-unknown-field-of-a-type-thrift-does-not-know",
+            "footer-a-footer-without-its-row-groups", "footer-a-row-group-without-its-rows", "page-gzip-bytes-shorter-than-the-header-says",
+            "page-snappy-bytes-longer-than-the-header-says-fuzzing-an-illegalargumentexception",
+            "footer-a-varint-whose-bytes-all-say-it-goes-on-fuzzing-an-arrayindexoutofboundsexception",
+            "page-a-page-header-whose-varint-goes-on-to-the-footer");
 
     private record Layout(CompressionCodecName codec, boolean v2, boolean dictionary) {
         String name() {
@@ -72,7 +79,8 @@ class ParquetFuzzSeedsTest {
         hostile(folder, "tail-", ParquetFooterHostileTest.tails().map(tail -> named(tail, bytes -> bytes)));
         hostile(folder, "page-", ParquetPagesHostileTest.brokenPages().map(page -> named(page, bytes -> bytes)));
         Files.write(folder.resolve("footer-a-schema-nested-2000-levels-deep"), HostileParquet.file(new byte[0], ParquetFooterHostileTest.chain(2000)));
-        Files.write(folder.resolve("footer-2001-columns"), ParquetManyColumnsTest.file(2001));
+        // many columns, not 20,001: replayed cold within 100 ms (ParquetManyColumnsTest times 40,001)
+        Files.write(folder.resolve("footer-201-columns"), ParquetManyColumnsTest.file(201));
         Files.write(folder.resolve("sound-vectors"), HostileParquet.vectorFile(3, 4));
         Files.write(folder.resolve("sound-titles"), HostileParquet.titleFile("a", "abcde", "abc"));
         hostile(folder, "page-", ParquetPagesHostileTest.readablePages().map(page -> Named.of(page.getName(), page.getPayload().get())));

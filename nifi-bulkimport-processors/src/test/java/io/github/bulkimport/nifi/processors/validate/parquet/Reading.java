@@ -32,7 +32,7 @@ final class Reading {
         assertFalse(contents.unreadable().isBlank());
         assertFalse(contents.unreadable().contains("null"), contents.unreadable());
         assertFalse(contents.unreadable().contains("Struct:"), contents.unreadable());
-        assertTrue(contents.unreadable().length() < 300, contents.unreadable());
+        assertTrue(contents.unreadable().length() < 300 && contents.unreadable().lines().count() == 1, contents.unreadable());
         return contents.unreadable();
     }
 
