@@ -46,10 +46,11 @@ public final class ParquetFile {
      * {@link FileContents#unreadable unreadable}, saying what is broken and where; nothing the bytes
      * hold throws. An {@link IOException} means that reading the content itself failed, never that
      * the file is malformed: every byte is first read into memory, in bounded amounts (the tail, the
-     * footer up to 64 MB, a page header up to {@link FirstPages#MAX_HEADER_BYTES}, a page up to
-     * {@link FirstPages#MAX_PAGE_BYTES}), and only then decoded, so that an IOException can only come
-     * from {@link Content#openAt} or the stream it gives. A stream that ends before the content's
-     * size is a file that ends early: unreadable too.
+     * footer up to 64 MB, a page header up to 1 MB, a page up to 16 MB), and only then decoded, so
+     * that an IOException can only come from {@link Content#openAt} or the stream it gives. A stream
+     * that ends before the content's size is a file that ends early: unreadable too. Nothing the
+     * file declares sizes an allocation, a loop or a recursion before it is checked against what
+     * holds it (the file, the footer, the page).
      *
      * @param lengthsOf the fields whose list lengths to read from the first rows (vectors, arrays)
      * @param textOf    the fields whose longest text to read (VarChar with a maximum length)
