@@ -137,6 +137,14 @@ final class BoundedCompactProtocol extends TCompactProtocol {
         readBinary();
     }
 
+    /** Thrift's reason, short: a missing field's message goes on with the whole structure, which is cut off. */
+    static String reason(final TException e) {
+        final String message = e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName() : e.getMessage();
+        final int struct = message.indexOf("! Struct:");
+        final String reason = struct >= 0 ? message.substring(0, struct) : message;
+        return reason.length() <= 160 ? reason : reason.substring(0, 160) + "...";
+    }
+
     private void enter() throws TProtocolException {
         if (++depth > MAX_DEPTH) {
             throw new TProtocolException(TProtocolException.DEPTH_LIMIT, "structures nested deeper than " + MAX_DEPTH + " levels");

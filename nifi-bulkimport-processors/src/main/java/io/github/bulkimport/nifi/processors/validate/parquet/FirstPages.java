@@ -210,7 +210,7 @@ final class FirstPages {
                     return header;
                 } catch (final TException e) {
                     if (!in.ranOut()) {
-                        throw new MalformedParquetException(what + " that cannot be decoded (" + ParquetFooter.reason(e) + ")");
+                        throw new MalformedParquetException(what + " that cannot be decoded (" + BoundedCompactProtocol.reason(e) + ")");
                     }
                     if (in.claimedEnd() > bytes.left() || available < Math.min(window, bytes.left())) {
                         throw new MalformedParquetException(what + " that ends past the end of the file");

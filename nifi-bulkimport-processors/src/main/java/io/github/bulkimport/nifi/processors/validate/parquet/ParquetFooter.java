@@ -44,7 +44,7 @@ record ParquetFooter(List<SchemaElement> schema, long rows, List<ColumnChunk> fi
             return read(in);
         } catch (final TException e) {
             throw new MalformedParquetException("a footer that cannot be decoded (" + (in.ranOut() ? "it goes on past its " + footer.length + " bytes"
-                    : reason(e)) + ")");
+                    : BoundedCompactProtocol.reason(e)) + ")");
         }
     }
 
@@ -153,13 +153,5 @@ record ParquetFooter(List<SchemaElement> schema, long rows, List<ColumnChunk> fi
         if (list.size > 0 && list.elemType != STRUCT) {
             throw new TProtocolException(TProtocolException.INVALID_DATA, "a list of type " + list.elemType + " where structures are expected");
         }
-    }
-
-    /** Thrift's reason, short: a missing field's message goes on with the whole structure, which is cut off. */
-    static String reason(final TException e) {
-        final String message = e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName() : e.getMessage();
-        final int struct = message.indexOf("! Struct:");
-        final String reason = struct >= 0 ? message.substring(0, struct) : message;
-        return reason.length() <= 160 ? reason : reason.substring(0, 160) + "...";
     }
 }
