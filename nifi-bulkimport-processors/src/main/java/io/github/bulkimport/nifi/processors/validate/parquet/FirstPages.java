@@ -1,21 +1,18 @@
 package io.github.bulkimport.nifi.processors.validate.parquet;
 
 import io.github.bulkimport.nifi.processors.validate.file.Content;
-import io.github.bulkimport.nifi.processors.validate.file.CountingStream;
 import org.apache.parquet.format.ColumnMetaData;
 import org.apache.parquet.format.DataPageHeader;
 import org.apache.parquet.format.DataPageHeaderV2;
+import org.apache.parquet.format.DictionaryPageHeader;
 import org.apache.parquet.format.Encoding;
 import org.apache.parquet.format.PageHeader;
 import org.apache.parquet.format.PageType;
-import org.apache.parquet.format.Util;
+import shaded.parquet.org.apache.thrift.TException;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -23,165 +20,262 @@ import java.util.List;
  * Reads the first pages of one column chunk, no more: the dictionary page for the longest text, and
  * the first data page for the list length of each of its first rows (from repetition and definition
  * levels) and, when its values are plain byte arrays, their lengths. What cannot be read this way
- * (an unknown codec, a page over {@link #MAX_PAGE_BYTES}) is left unread: nothing is claimed of it.
+ * (an unknown codec, a page over {@link #MAX_PAGE_BYTES}, a header over {@link #MAX_HEADER_BYTES}) is
+ * left unread: nothing is claimed of it. What is broken (a page past the end of the file, levels
+ * that end early, bytes that do not uncompress) makes the file unreadable.
  */
 final class FirstPages {
 
     /** A larger page is not read: checking must not cost as much as importing. */
     static final int MAX_PAGE_BYTES = 16 * 1024 * 1024;
+    /** A larger page header is not read (writers keep statistics in a header to a few kilobytes). */
+    static final int MAX_HEADER_BYTES = 1024 * 1024;
+    /** Page headers are read in windows from this size up, since only decoding tells where a header ends. */
+    private static final int FIRST_HEADER_WINDOW = 16 * 1024;
+    /** The file's first bytes are its magic: no page starts before. */
+    private static final int MAGIC_BYTES = 4;
 
     /** What the first pages tell: list lengths of the first rows, and the longest byte array seen. */
-    record Sample(List<Integer> lengths, Integer longestText, long bytesRead) {
-        static final Sample NONE = new Sample(List.of(), null, 0);
+    record Sample(List<Integer> lengths, Integer longestText) {
+        static final Sample NONE = new Sample(List.of(), null);
     }
 
     private final Content content;
+    private final long dataEnd;
+    private long bytesRead;
 
-    FirstPages(final Content content) {
+    /** @param dataEnd where the file's pages end: where its footer starts */
+    FirstPages(final Content content, final long dataEnd) {
         this.content = content;
+        this.dataEnd = dataEnd;
     }
 
-    Sample read(final ColumnMetaData chunk, final ParquetColumn column, final int maxRows) throws IOException {
+    /** How many bytes were read from the content for pages so far, broken pages included. */
+    long bytesRead() {
+        return bytesRead;
+    }
+
+    Sample read(final ColumnMetaData chunk, final ParquetColumn column, final int maxRows) throws IOException, MalformedParquetException {
         if (!PageBytes.readable(chunk.getCodec())) {
             return Sample.NONE;
         }
         final long dataOffset = chunk.getData_page_offset();
         final long start = chunk.isSetDictionary_page_offset() && chunk.getDictionary_page_offset() > 0
                 && chunk.getDictionary_page_offset() < dataOffset ? chunk.getDictionary_page_offset() : dataOffset;
-        try (CountingStream counted = new CountingStream(content.openAt(start)); InputStream in = new BufferedInputStream(counted, 64 * 1024)) {
+        if (start < MAGIC_BYTES || start >= dataEnd) {
+            throw new MalformedParquetException("a column chunk of column " + column.name() + " whose first page would start at byte " + start
+                    + ", outside the file's pages (bytes " + MAGIC_BYTES + " to " + dataEnd + ")");
+        }
+        try (ChunkBytes bytes = ChunkBytes.open(content, start, dataEnd)) {
+            try {
+                return new ChunkPages(bytes, chunk, column, maxRows).read();
+            } finally {
+                bytesRead += bytes.bytesRead();
+            }
+        }
+    }
+
+    /** The reading of one chunk's first pages. */
+    private static final class ChunkPages {
+
+        private final ChunkBytes bytes;
+        private final ColumnMetaData chunk;
+        private final ParquetColumn column;
+        private final int maxRows;
+
+        ChunkPages(final ChunkBytes bytes, final ColumnMetaData chunk, final ParquetColumn column, final int maxRows) {
+            this.bytes = bytes;
+            this.chunk = chunk;
+            this.column = column;
+            this.maxRows = maxRows;
+        }
+
+        Sample read() throws IOException, MalformedParquetException {
+            PageHeader header = header();
+            if (header == null) {
+                return Sample.NONE;
+            }
             Integer longest = null;
-            PageHeader header = Util.readPageHeader(in);
             if (header.getType() == PageType.DICTIONARY_PAGE) {
-                final byte[] dictionary = body(in, chunk, header, header.getCompressed_page_size(), header.getUncompressed_page_size());
+                final String page = "a dictionary page of column " + column.name();
+                final DictionaryPageHeader dictionary = header.getDictionary_page_header();
                 if (dictionary == null) {
+                    throw new MalformedParquetException(page + " without its dictionary page header");
+                }
+                if (dictionary.getNum_values() < 0) {
+                    throw new MalformedParquetException(page + " of " + dictionary.getNum_values() + " values");
+                }
+                final byte[] body = body(header, page);
+                if (body == null) {
                     return Sample.NONE;
                 }
                 if (column.binaryValues()) {
-                    longest = ValueLengths.longest(ByteBuffer.wrap(dictionary).order(ByteOrder.LITTLE_ENDIAN), Encoding.PLAIN,
-                            header.getDictionary_page_header().getNum_values());
+                    longest = ValueLengths.longest(littleEndian(body), Encoding.PLAIN, dictionary.getNum_values(), page);
                 }
-                header = Util.readPageHeader(in);
+                header = header();
+                if (header == null) {
+                    return Sample.NONE;
+                }
             }
             final Sample sample = switch (header.getType()) {
-                case DATA_PAGE -> dataPage(in, chunk, header, column, maxRows);
-                case DATA_PAGE_V2 -> dataPageV2(in, chunk, header, column, maxRows);
+                case DATA_PAGE -> dataPage(header, "a data page of column " + column.name());
+                case DATA_PAGE_V2 -> dataPageV2(header, "a data page of column " + column.name());
                 default -> Sample.NONE;
             };
             final Integer longestText = longest == null ? sample.longestText() : sample.longestText() == null ? longest
                     : Integer.valueOf(Math.max(longest, sample.longestText()));
-            return new Sample(sample.lengths(), longestText, counted.count());
+            return new Sample(sample.lengths(), longestText);
         }
-    }
 
-    private static Sample dataPage(final InputStream in, final ColumnMetaData chunk, final PageHeader header, final ParquetColumn column,
-                                   final int maxRows) throws IOException {
-        final DataPageHeader page = header.getData_page_header();
-        if (column.maxRepetition() > 0 && page.getRepetition_level_encoding() != Encoding.RLE
-                || column.maxDefinition() > 0 && page.getDefinition_level_encoding() != Encoding.RLE) {
-            return Sample.NONE;
+        private Sample dataPage(final PageHeader header, final String page) throws IOException, MalformedParquetException {
+            final DataPageHeader data = header.getData_page_header();
+            if (data == null) {
+                throw new MalformedParquetException(page + " without its data page header");
+            }
+            final long count = values(data.getNum_values(), page);
+            if (column.maxRepetition() > 0 && data.getRepetition_level_encoding() != Encoding.RLE
+                    || column.maxDefinition() > 0 && data.getDefinition_level_encoding() != Encoding.RLE) {
+                return Sample.NONE;
+            }
+            final byte[] body = body(header, page);
+            if (body == null) {
+                return Sample.NONE;
+            }
+            final ByteBuffer section = littleEndian(body);
+            final HybridLevels repetition = HybridLevels.of(levels(section, column.maxRepetition(), page, "repetition"), column.maxRepetition(),
+                    page, "repetition", count);
+            final HybridLevels definition = HybridLevels.of(levels(section, column.maxDefinition(), page, "definition"), column.maxDefinition(),
+                    page, "definition", count);
+            return sample(section, data.getEncoding(), repetition, definition, count, page);
         }
-        final byte[] bytes = body(in, chunk, header, header.getCompressed_page_size(), header.getUncompressed_page_size());
-        if (bytes == null) {
-            return Sample.NONE;
-        }
-        final ByteBuffer data = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        final int count = page.getNum_values();
-        final int[] repetition = column.maxRepetition() > 0 ? levels(data, column.maxRepetition(), count) : new int[count];
-        final int[] definition = column.maxDefinition() > 0 ? levels(data, column.maxDefinition(), count) : filled(count, 0);
-        return sample(data, page.getEncoding(), repetition, definition, column, maxRows, count == chunk.getNum_values());
-    }
 
-    private static Sample dataPageV2(final InputStream in, final ColumnMetaData chunk, final PageHeader header, final ParquetColumn column,
-                                     final int maxRows) throws IOException {
-        final DataPageHeaderV2 page = header.getData_page_header_v2();
-        final int levelBytes = page.getRepetition_levels_byte_length() + page.getDefinition_levels_byte_length();
-        if (header.getCompressed_page_size() > MAX_PAGE_BYTES || levelBytes > header.getCompressed_page_size()) {
-            return Sample.NONE;
+        private Sample dataPageV2(final PageHeader header, final String page) throws IOException, MalformedParquetException {
+            final DataPageHeaderV2 data = header.getData_page_header_v2();
+            if (data == null) {
+                throw new MalformedParquetException(page + " without its data page header (v2)");
+            }
+            final long count = values(data.getNum_values(), page);
+            final int repetitionBytes = data.getRepetition_levels_byte_length();
+            final int definitionBytes = data.getDefinition_levels_byte_length();
+            final int compressed = header.getCompressed_page_size();
+            if (repetitionBytes < 0 || definitionBytes < 0 || (long) repetitionBytes + definitionBytes > compressed) {
+                throw new MalformedParquetException(page + " whose levels (" + repetitionBytes + " and " + definitionBytes
+                        + " bytes) do not fit in its " + compressed + " bytes");
+            }
+            sizes(header, page);
+            if (compressed > MAX_PAGE_BYTES || header.getUncompressed_page_size() > MAX_PAGE_BYTES) {
+                return Sample.NONE;
+            }
+            // v2 levels are never compressed, and come first: the values are read only when their lengths matter
+            final int levelBytes = repetitionBytes + definitionBytes;
+            final boolean readValues = column.binaryValues() && textEncoding(data.getEncoding());
+            final byte[] body = exactly(readValues ? compressed : levelBytes, page);
+            final HybridLevels repetition = HybridLevels.of(ByteBuffer.wrap(body, 0, repetitionBytes), column.maxRepetition(), page, "repetition",
+                    count);
+            final HybridLevels definition = HybridLevels.of(ByteBuffer.wrap(body, repetitionBytes, definitionBytes), column.maxDefinition(), page,
+                    "definition", count);
+            if (!readValues) {
+                return sample(ByteBuffer.allocate(0), data.getEncoding(), repetition, definition, count, page);
+            }
+            final int uncompressedValues = header.getUncompressed_page_size() - levelBytes;
+            if (uncompressedValues < 0) {
+                throw new MalformedParquetException(page + " whose levels (" + levelBytes + " bytes) are longer than the page uncompressed ("
+                        + header.getUncompressed_page_size() + " bytes)");
+            }
+            final byte[] stored = Arrays.copyOfRange(body, levelBytes, body.length);
+            final byte[] values = data.isSetIs_compressed() && !data.isIs_compressed() ? stored
+                    : PageBytes.uncompress(chunk.getCodec(), stored, uncompressedValues, page);
+            return sample(littleEndian(values), data.getEncoding(), repetition, definition, count, page);
         }
-        final byte[] levels = in.readNBytes(levelBytes);
-        final int count = page.getNum_values();
-        final int[] repetition = HybridLevels.decode(ByteBuffer.wrap(levels, 0, page.getRepetition_levels_byte_length()),
-                HybridLevels.bitWidth(column.maxRepetition()), count);
-        final int[] definition = HybridLevels.decode(ByteBuffer.wrap(levels, page.getRepetition_levels_byte_length(),
-                page.getDefinition_levels_byte_length()), HybridLevels.bitWidth(column.maxDefinition()), count);
-        if (!column.binaryValues() || !textEncoding(page.getEncoding())) {
-            return sample(ByteBuffer.allocate(0), page.getEncoding(), repetition, definition, column, maxRows, count == chunk.getNum_values());
+
+        private Sample sample(final ByteBuffer values, final Encoding encoding, final HybridLevels repetition, final HybridLevels definition,
+                              final long count, final String page) throws MalformedParquetException {
+            final boolean text = column.binaryValues() && textEncoding(encoding);
+            final LevelWalk.Rows rows = LevelWalk.walk(repetition, definition, count, column, maxRows, count == chunk.getNum_values(), text);
+            final Integer longest = text ? ValueLengths.longest(values, encoding, rows.present(), page) : null;
+            return new Sample(rows.lengths(), longest);
         }
-        final int compressedValues = header.getCompressed_page_size() - levelBytes;
-        final int uncompressedValues = header.getUncompressed_page_size() - levelBytes;
-        final byte[] raw = in.readNBytes(compressedValues);
-        final byte[] values = page.isSetIs_compressed() && !page.isIs_compressed() ? raw : PageBytes.uncompress(chunk.getCodec(), raw, uncompressedValues);
-        return sample(ByteBuffer.wrap(values).order(ByteOrder.LITTLE_ENDIAN), page.getEncoding(), repetition, definition, column, maxRows,
-                count == chunk.getNum_values());
-    }
 
-    /** A page's body, uncompressed, or {@code null} when it is too large to read. */
-    private static byte[] body(final InputStream in, final ColumnMetaData chunk, final PageHeader header, final int compressed,
-                               final int uncompressed) throws IOException {
-        if (compressed > MAX_PAGE_BYTES || uncompressed > MAX_PAGE_BYTES || compressed < 0 || uncompressed < 0) {
-            return null;
-        }
-        final byte[] raw = in.readNBytes(compressed);
-        if (raw.length < compressed) {
-            throw new IOException("the file ends inside a page of column " + String.join(".", chunk.getPath_in_schema()));
-        }
-        return PageBytes.uncompress(chunk.getCodec(), raw, uncompressed);
-    }
-
-    /** Levels of a v1 page: a 4-byte length, then that many bytes of hybrid encoding. */
-    private static int[] levels(final ByteBuffer data, final int maxLevel, final int count) {
-        final int length = data.remaining() >= 4 ? data.getInt() : 0;
-        final int end = Math.min(data.limit(), data.position() + Math.max(0, length));
-        final ByteBuffer section = data.duplicate().limit(end);
-        data.position(end);
-        return HybridLevels.decode(section, HybridLevels.bitWidth(maxLevel), count);
-    }
-
-    private static int[] filled(final int count, final int value) {
-        final int[] levels = new int[count];
-        Arrays.fill(levels, value);
-        return levels;
-    }
-
-    /**
-     * The list length of each of the first rows (a row starts where the repetition level is 0; a level
-     * at or above the column's element threshold is one element), and the longest plain byte array.
-     */
-    private static Sample sample(final ByteBuffer values, final Encoding encoding, final int[] repetition, final int[] definition,
-                                 final ParquetColumn column, final int maxRows, final boolean wholeChunk) {
-        final List<Integer> lengths = new ArrayList<>();
-        if (column.maxRepetition() > 0) {
-            int length = -1;
-            for (int i = 0; i < repetition.length; i++) {
-                if (repetition[i] == 0) {
-                    if (length >= 0) {
-                        lengths.add(length);
-                        if (lengths.size() == maxRows) {
-                            break;
-                        }
+        /** The next page header, or {@code null} when it is longer than {@link #MAX_HEADER_BYTES}. */
+        private PageHeader header() throws IOException, MalformedParquetException {
+            final String what = "a page header of column " + column.name();
+            int window = FIRST_HEADER_WINDOW;
+            while (true) {
+                final int available = bytes.fill(window);
+                final BoundedCompactProtocol in = BoundedCompactProtocol.over(bytes.buffer(), bytes.position(), available);
+                try {
+                    final PageHeader header = new PageHeader();
+                    header.read(in);
+                    bytes.skip(in.consumed());
+                    return header;
+                } catch (final TException e) {
+                    if (!in.ranOut()) {
+                        throw new MalformedParquetException(what + " that cannot be decoded (" + BoundedCompactProtocol.reason(e) + ")");
                     }
-                    length = 0;
+                    if (in.claimedEnd() > bytes.left() || available < Math.min(window, bytes.left())) {
+                        throw new MalformedParquetException(what + " that ends past the end of the file");
+                    }
+                    if (window >= MAX_HEADER_BYTES) {
+                        return null;
+                    }
+                    window = (int) Math.min(MAX_HEADER_BYTES, Math.max(4L * window, in.claimedEnd()));
                 }
-                if (definition[i] >= column.elementThreshold()) {
-                    length++;
-                }
-            }
-            // the page's last row may go on in the next page: its length is known only when the page holds the whole chunk
-            if (length >= 0 && lengths.size() < maxRows && wholeChunk) {
-                lengths.add(length);
             }
         }
-        Integer longest = null;
-        if (column.binaryValues() && textEncoding(encoding)) {
-            int present = 0;
-            for (final int level : definition) {
-                if (level == column.maxDefinition()) {
-                    present++;
-                }
+
+        /** A page's body, uncompressed, or {@code null} when it is too large to read. */
+        private byte[] body(final PageHeader header, final String page) throws IOException, MalformedParquetException {
+            sizes(header, page);
+            if (header.getCompressed_page_size() > MAX_PAGE_BYTES || header.getUncompressed_page_size() > MAX_PAGE_BYTES) {
+                return null;
             }
-            longest = ValueLengths.longest(values, encoding, present);
+            return PageBytes.uncompress(chunk.getCodec(), exactly(header.getCompressed_page_size(), page), header.getUncompressed_page_size(), page);
         }
-        return new Sample(lengths, longest, 0);
+
+        /** Checks the sizes a page header declares against the file, before anything is read or allocated for them. */
+        private void sizes(final PageHeader header, final String page) throws MalformedParquetException {
+            if (header.getCompressed_page_size() < 0 || header.getUncompressed_page_size() < 0) {
+                throw new MalformedParquetException(page + " of a negative size (" + header.getCompressed_page_size() + " bytes stored, "
+                        + header.getUncompressed_page_size() + " uncompressed)");
+            }
+            if (header.getCompressed_page_size() > bytes.left()) {
+                throw new MalformedParquetException(page + " that ends past the end of the file");
+            }
+        }
+
+        /** The next {@code length} bytes, which the file's size says are there. */
+        private byte[] exactly(final int length, final String page) throws IOException, MalformedParquetException {
+            if (bytes.fill(length) < length) {
+                throw new MalformedParquetException(page + " that ends past the end of the file");
+            }
+            return bytes.take(length);
+        }
+
+        private long values(final int count, final String page) throws MalformedParquetException {
+            if (count < 0) {
+                throw new MalformedParquetException(page + " of " + count + " values");
+            }
+            return count;
+        }
+
+        /** Levels of a v1 page: a 4-byte length, then that many bytes of hybrid encoding; none when the highest level is 0. */
+        private static ByteBuffer levels(final ByteBuffer section, final int maxLevel, final String page, final String kind)
+                throws MalformedParquetException {
+            if (maxLevel == 0) {
+                return null;
+            }
+            final int length = section.remaining() >= 4 ? section.getInt() : -1;
+            if (length < 0 || length > section.remaining()) {
+                throw new MalformedParquetException(page + " whose " + kind + " levels go past the end of the page");
+            }
+            final ByteBuffer levels = section.slice(section.position(), length);
+            section.position(section.position() + length);
+            return levels;
+        }
+
+        private static ByteBuffer littleEndian(final byte[] bytes) {
+            return ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        }
     }
 
     /** Encodings whose values tell their lengths (dictionary-encoded pages hold indexes instead). */

@@ -3,13 +3,54 @@ package io.github.bulkimport.nifi.processors.validate.parquet;
 import java.nio.ByteBuffer;
 
 /**
- * Decodes repetition and definition levels, which Parquet writes in its RLE / bit-packing hybrid
- * encoding: runs of one repeated value, and groups of eight values packed in {@code bitWidth} bits
- * each, least significant bit first.
+ * Repetition or definition levels, which Parquet writes in its RLE / bit-packing hybrid encoding:
+ * runs of one repeated level, and groups of eight levels packed in {@code bitWidth} bits each, least
+ * significant bit first. Read run by run, never unpacked into an array, so that the work follows the
+ * bytes and not the counts they declare: a run of 2^31 levels costs its few bytes.
  */
 final class HybridLevels {
 
-    private HybridLevels() {
+    private final ByteBuffer data;
+    private final int maxLevel;
+    private final int bitWidth;
+    private final String page;
+    private final String kind;
+    private final long count;
+    /** Levels left in the current run (RLE or bit-packed), the current one included. */
+    private long runLeft;
+    private boolean packed;
+    private boolean loaded;
+    private int level;
+    /** A bit-packed run: where its bytes start, how many of them there are, which value is the current one. */
+    private int packedStart;
+    private long packedBits;
+    private long packedIndex;
+
+    private HybridLevels(final ByteBuffer data, final int maxLevel, final String page, final String kind, final long count) {
+        this.data = data;
+        this.maxLevel = maxLevel;
+        this.bitWidth = bitWidth(maxLevel);
+        this.page = page;
+        this.kind = kind;
+        this.count = count;
+    }
+
+    /** Levels of a column whose highest level is 0, which writes none: all 0. */
+    static HybridLevels zeros() {
+        final HybridLevels zeros = new HybridLevels(null, 0, "", "", 0);
+        zeros.runLeft = Long.MAX_VALUE;
+        zeros.loaded = true;
+        return zeros;
+    }
+
+    /**
+     * The {@code count} levels encoded in {@code data}, none above {@code maxLevel}.
+     *
+     * @param page how messages name the page ("a data page of column vector")
+     * @param kind "repetition" or "definition"
+     */
+    static HybridLevels of(final ByteBuffer data, final int maxLevel, final String page, final String kind, final long count) {
+        return maxLevel == 0 ? zeros() : new HybridLevels(data, maxLevel, page, kind, count);
     }
 
     /** The number of bits levels up to {@code maxLevel} take. */
@@ -17,60 +58,130 @@ final class HybridLevels {
         return 32 - Integer.numberOfLeadingZeros(maxLevel);
     }
 
-    /** Decodes {@code count} levels from {@code data} (only as many as it holds: the rest stay 0). */
-    static int[] decode(final ByteBuffer data, final int bitWidth, final int count) {
-        final int[] levels = new int[count];
-        if (bitWidth == 0) {
-            return levels;
-        }
-        int filled = 0;
-        while (filled < count && data.hasRemaining()) {
-            final int header = unsignedVarInt(data);
-            if ((header & 1) == 1) {
-                filled = unpack(data, bitWidth, (header >>> 1) * 8, levels, filled);
+    /** The current level. */
+    int level() throws MalformedParquetException {
+        load();
+        return level;
+    }
+
+    /** How many levels from the current one on are equal to it: at least 1. */
+    long span() throws MalformedParquetException {
+        load();
+        return packed && packedIndex * bitWidth < packedBits ? 1 : runLeft;
+    }
+
+    /**
+     * Moves past the next {@code n} levels, counting those equal to {@code target}: a run at a time,
+     * and a bit-packed run in a tight loop.
+     */
+    long count(final long n, final int target) throws MalformedParquetException {
+        long counted = 0;
+        for (long left = n; left > 0; ) {
+            load();
+            final long k;
+            if (packed && packedIndex * bitWidth < packedBits) {
+                k = Math.min(left, Math.min(runLeft, (packedBits + bitWidth - 1) / bitWidth - packedIndex));
+                for (long i = packedIndex; i < packedIndex + k; i++) {
+                    if (checked(unpack(i)) == target) {
+                        counted++;
+                    }
+                }
             } else {
-                final int run = header >>> 1;
-                int value = 0;
-                for (int i = 0; i < (bitWidth + 7) / 8 && data.hasRemaining(); i++) {
-                    value |= (data.get() & 0xFF) << (8 * i);
-                }
-                for (int i = 0; i < run && filled < count; i++) {
-                    levels[filled++] = value;
-                }
+                k = Math.min(left, runLeft);
+                counted += level == target ? k : 0;
             }
+            advance(k);
+            left -= k;
         }
-        return levels;
+        return counted;
     }
 
-    private static int unpack(final ByteBuffer data, final int bitWidth, final int values, final int[] levels, final int start) {
-        final int bytes = Math.min(values * bitWidth / 8, data.remaining());
-        final byte[] packed = new byte[bytes];
-        data.get(packed);
-        int filled = start;
-        for (int v = 0; v < values && filled < levels.length; v++) {
+    /** Moves past {@code n} levels, at most {@link #span()}. */
+    void advance(final long n) {
+        runLeft -= n;
+        if (packed) {
+            packedIndex += n;
+            loaded = false;
+        }
+    }
+
+    private void load() throws MalformedParquetException {
+        while (runLeft == 0) {
+            readRunHeader();
+        }
+        if (!loaded) {
+            level = packed ? unpacked() : level;
+            loaded = true;
+        }
+    }
+
+    private void readRunHeader() throws MalformedParquetException {
+        final long header = unsignedVarInt();
+        if ((header & 1) == 0) {
+            runLeft = header >>> 1;
+            packed = false;
             int value = 0;
-            for (int bit = 0; bit < bitWidth; bit++) {
-                final int position = v * bitWidth + bit;
-                if (position / 8 < bytes && (packed[position / 8] >>> (position % 8) & 1) == 1) {
-                    value |= 1 << bit;
-                }
+            for (int i = 0; i < (bitWidth + 7) / 8; i++) {
+                value |= next() << (8 * i);
             }
-            levels[filled++] = value;
+            level = checked(value);
+            loaded = true;
+        } else {
+            final long groups = header >>> 1;
+            runLeft = groups * 8;
+            packed = true;
+            loaded = false;
+            packedStart = data.position();
+            // the last run may be cut short: its missing bits read as 0, as Parquet's own readers take them
+            final int bytes = (int) Math.min(groups * bitWidth, data.remaining());
+            packedBits = 8L * bytes;
+            packedIndex = 0;
+            data.position(packedStart + bytes);
         }
-        return filled;
     }
 
-    private static int unsignedVarInt(final ByteBuffer data) {
-        int value = 0;
-        int shift = 0;
-        while (data.hasRemaining() && shift < 35) {
-            final int b = data.get() & 0xFF;
-            value |= (b & 0x7F) << shift;
-            if ((b & 0x80) == 0) {
-                break;
+    /** The current value of a bit-packed run. */
+    private int unpacked() throws MalformedParquetException {
+        return checked(unpack(packedIndex));
+    }
+
+    /** Value {@code index} of the bit-packed run: its bits, least significant first, those past the run's bytes 0. */
+    private int unpack(final long index) {
+        final long bit = index * bitWidth;
+        final int first = (int) (bit >>> 3);
+        long word = 0;
+        for (int b = 0; b < (bitWidth + 7 + (int) (bit & 7)) / 8; b++) {
+            if (8L * (first + b) < packedBits) {
+                word |= (long) (data.get(packedStart + first + b) & 0xFF) << (8 * b);
             }
-            shift += 7;
+        }
+        return (int) (word >>> (bit & 7) & (1L << bitWidth) - 1);
+    }
+
+    private int checked(final int value) throws MalformedParquetException {
+        if (value < 0 || value > maxLevel) {
+            throw new MalformedParquetException(page + " with a " + kind + " level of " + value + ", above the column's highest (" + maxLevel + ")");
         }
         return value;
+    }
+
+    /** A run header: an unsigned varint of at most 32 bits. */
+    private long unsignedVarInt() throws MalformedParquetException {
+        long value = 0;
+        for (int shift = 0; shift < 35; shift += 7) {
+            final int b = next();
+            value |= (long) (b & 0x7F) << shift;
+            if ((b & 0x80) == 0) {
+                return value;
+            }
+        }
+        throw new MalformedParquetException(page + " whose " + kind + " levels hold a run header of more than 5 bytes");
+    }
+
+    private int next() throws MalformedParquetException {
+        if (!data.hasRemaining()) {
+            throw new MalformedParquetException(page + " whose " + kind + " levels end before its " + count + " values");
+        }
+        return data.get() & 0xFF;
     }
 }

@@ -1,5 +1,6 @@
 package io.github.bulkimport.nifi.processors.validate.parquet;
 
+import io.airlift.compress.MalformedInputException;
 import io.airlift.compress.lz4.Lz4Decompressor;
 import io.airlift.compress.snappy.SnappyDecompressor;
 import io.airlift.compress.zstd.ZstdDecompressor;
@@ -12,7 +13,8 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * Uncompresses a page with its column chunk's codec, in pure Java (aircompressor for Snappy, ZSTD
- * and LZ4, the JDK for GZIP), so that no Hadoop codec and no native library is needed.
+ * and LZ4, the JDK for GZIP), so that no Hadoop codec and no native library is needed. The page is
+ * in memory: whatever goes wrong here is the page's bytes, never the content's I/O.
  */
 final class PageBytes {
 
@@ -27,27 +29,54 @@ final class PageBytes {
         };
     }
 
-    static byte[] uncompress(final CompressionCodec codec, final byte[] compressed, final int uncompressedSize) throws IOException {
+    /**
+     * The page's bytes uncompressed: exactly {@code uncompressedSize} of them, as its header says,
+     * which the caller has bounded (the output is allocated at that size).
+     *
+     * @param page how messages name the page ("a data page of column vector")
+     */
+    static byte[] uncompress(final CompressionCodec codec, final byte[] compressed, final int uncompressedSize, final String page)
+            throws MalformedParquetException {
         if (codec == CompressionCodec.UNCOMPRESSED) {
             return compressed;
         }
         final byte[] out = new byte[uncompressedSize];
+        final int size;
         try {
-            switch (codec) {
-                case SNAPPY -> new SnappyDecompressor().decompress(compressed, 0, compressed.length, out, 0, out.length);
+            size = switch (codec) {
+                case SNAPPY -> snappy(compressed, out, page);
                 case ZSTD -> new ZstdDecompressor().decompress(compressed, 0, compressed.length, out, 0, out.length);
                 case LZ4_RAW -> new Lz4Decompressor().decompress(compressed, 0, compressed.length, out, 0, out.length);
-                case GZIP -> {
-                    try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(compressed))) {
-                        in.readNBytes(out, 0, out.length);
-                    }
-                }
-                default -> throw new IOException("pages compressed with " + codec + " cannot be read");
-            }
-        } catch (final RuntimeException corrupt) {
-            // aircompressor reports corrupt input with unchecked exceptions
-            throw new IOException("a page compressed with " + codec + " could not be uncompressed: " + corrupt.getMessage(), corrupt);
+                case GZIP -> gunzip(compressed, out);
+                default -> throw new MalformedParquetException(page + " compressed with " + codec + ", which cannot be read");
+            };
+        } catch (final MalformedInputException | IndexOutOfBoundsException | IllegalArgumentException | IllegalStateException | IOException corrupt) {
+            // aircompressor 0.27 reports corrupt input with its MalformedInputException, and its ZSTD decoder some of it with the checks of its
+            // Util (IllegalStateException, IllegalArgumentException, IndexOutOfBoundsException) or an index out of its tables, all found by
+            // fuzzing; the output and the decoders' tables are allocated before, at sizes the bytes do not set. The JDK's GZIP stream, over
+            // bytes in memory, throws IOException only for them too.
+            throw new MalformedParquetException(page + " whose " + codec + " bytes cannot be uncompressed");
+        }
+        if (size != uncompressedSize) {
+            throw new MalformedParquetException(page + " whose " + codec + " bytes uncompress to " + size + " bytes, not the " + uncompressedSize
+                    + " its header says");
         }
         return out;
+    }
+
+    /** Snappy's bytes start with the length they uncompress to, which its decompressor takes for the output's (and throws past it). */
+    private static int snappy(final byte[] compressed, final byte[] out, final String page) throws MalformedParquetException {
+        final int declared = SnappyDecompressor.getUncompressedLength(compressed, 0);
+        if (declared != out.length) {
+            throw new MalformedParquetException(page + " whose SNAPPY bytes say they uncompress to " + declared + " bytes, not the " + out.length
+                    + " its header says");
+        }
+        return new SnappyDecompressor().decompress(compressed, 0, compressed.length, out, 0, out.length);
+    }
+
+    private static int gunzip(final byte[] compressed, final byte[] out) throws IOException {
+        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(compressed))) {
+            return in.readNBytes(out, 0, out.length);
+        }
     }
 }

@@ -5,18 +5,17 @@ import io.github.bulkimport.nifi.processors.validate.file.FileColumn;
 import io.github.bulkimport.nifi.processors.validate.file.FileContents;
 import io.github.bulkimport.nifi.processors.validate.file.FileFormat;
 import org.apache.parquet.format.ColumnChunk;
-import org.apache.parquet.format.FileMetaData;
-import org.apache.parquet.format.RowGroup;
-import org.apache.parquet.format.Util;
+import org.apache.parquet.format.ColumnMetaData;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -29,71 +28,108 @@ public final class ParquetFile {
 
     private static final byte[] MAGIC = "PAR1".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] ENCRYPTED_MAGIC = "PARE".getBytes(StandardCharsets.US_ASCII);
+    /** The footer's length (4 bytes) and the magic after it. */
+    private static final int TAIL_BYTES = 8;
     /** The footer of a file with many row groups and columns can be large, but not this large. */
     private static final int MAX_FOOTER_BYTES = 64 * 1024 * 1024;
 
-    private ParquetFile() {
+    private final Content content;
+    private long bytesRead;
+    private FirstPages pages;
+
+    private ParquetFile(final Content content) {
+        this.content = content;
     }
 
     /**
+     * Reads a file's columns, for any bytes: a file whose bytes are broken comes back
+     * {@link FileContents#unreadable unreadable}, saying what is broken and where; nothing the bytes
+     * hold throws. An {@link IOException} means that reading the content itself failed, never that
+     * the file is malformed: every byte is first read into memory, in bounded amounts (the tail, the
+     * footer up to 64 MB, a page header up to 1 MB, a page up to 16 MB), and only then decoded, so
+     * that an IOException can only come from {@link Content#openAt} or the stream it gives. A stream
+     * that ends before the content's size is a file that ends early: unreadable too. Nothing the
+     * file declares sizes an allocation, a loop or a recursion before it is checked against what
+     * holds it (the file, the footer, the page).
+     *
      * @param lengthsOf the fields whose list lengths to read from the first rows (vectors, arrays)
      * @param textOf    the fields whose longest text to read (VarChar with a maximum length)
+     * @throws IOException only when reading the content failed
      */
     public static FileContents read(final Content content, final Set<String> lengthsOf, final Set<String> textOf, final int maxRows)
             throws IOException {
+        final ParquetFile file = new ParquetFile(content);
+        try {
+            return file.columns(lengthsOf, textOf, maxRows);
+        } catch (final MalformedParquetException broken) {
+            return FileContents.unreadable(FileFormat.PARQUET, broken.getMessage(), file.bytesRead());
+        }
+    }
+
+    private long bytesRead() {
+        return bytesRead + (pages == null ? 0 : pages.bytesRead());
+    }
+
+    private FileContents columns(final Set<String> lengthsOf, final Set<String> textOf, final int maxRows)
+            throws IOException, MalformedParquetException {
         final long size = content.size();
-        if (size < 12) {
-            return FileContents.unreadable(FileFormat.PARQUET, "a file of " + size + " bytes, too short to be Parquet", 0);
+        if (size < MAGIC.length + TAIL_BYTES) {
+            throw new MalformedParquetException("a file of " + size + " bytes, too short to be Parquet");
         }
-        final byte[] tail;
-        try (InputStream in = content.openAt(size - 8)) {
-            tail = in.readNBytes(8);
+        final byte[] tail = readAt(size - TAIL_BYTES, TAIL_BYTES);
+        if (tail.length == TAIL_BYTES && matches(tail, ENCRYPTED_MAGIC)) {
+            throw new MalformedParquetException("a Parquet file with an encrypted footer, which Milvus does not read");
         }
-        if (matches(tail, ENCRYPTED_MAGIC)) {
-            return FileContents.unreadable(FileFormat.PARQUET, "a Parquet file with an encrypted footer, which Milvus does not read", tail.length);
-        }
-        if (!matches(tail, MAGIC)) {
-            return FileContents.unreadable(FileFormat.PARQUET, "no Parquet magic (PAR1) at its end", tail.length);
+        if (tail.length < TAIL_BYTES || !matches(tail, MAGIC)) {
+            throw new MalformedParquetException("no Parquet magic (PAR1) at its end");
         }
         final int footerLength = ByteBuffer.wrap(tail, 0, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
-        if (footerLength <= 0 || footerLength > size - 12 || footerLength > MAX_FOOTER_BYTES) {
-            return FileContents.unreadable(FileFormat.PARQUET, "a Parquet footer length of " + footerLength + " bytes in a file of " + size, tail.length);
+        final long dataEnd = size - TAIL_BYTES - footerLength;
+        if (footerLength <= 0 || dataEnd < MAGIC.length || footerLength > MAX_FOOTER_BYTES) {
+            throw new MalformedParquetException("a Parquet footer length of " + footerLength + " bytes in a file of " + size);
         }
-        final FileMetaData metadata;
-        try (InputStream in = content.openAt(size - 8 - footerLength)) {
-            metadata = Util.readFileMetaData(new ByteArrayInputStream(in.readNBytes(footerLength)));
-        } catch (final IOException unreadableFooter) {
-            return FileContents.unreadable(FileFormat.PARQUET, "a Parquet footer that cannot be read (" + unreadableFooter.getMessage() + ")",
-                    8L + footerLength);
+        final byte[] footerBytes = readAt(dataEnd, footerLength);
+        if (footerBytes.length < footerLength) {
+            throw new MalformedParquetException("a file that ends inside its footer");
         }
-        long bytesRead = 8L + footerLength;
-        final RowGroup firstGroup = metadata.getRow_groups() == null || metadata.getRow_groups().isEmpty() ? null : metadata.getRow_groups().getFirst();
-        final FirstPages pages = new FirstPages(content);
+        final ParquetFooter footer = ParquetFooter.decode(footerBytes);
+        final Map<List<String>, ColumnMetaData> chunks = chunksByPath(footer.firstChunks());
+        pages = new FirstPages(content, dataEnd);
         final List<FileColumn> columns = new ArrayList<>();
-        for (final ParquetColumn column : ParquetSchema.topLevel(metadata.getSchema())) {
+        for (final ParquetColumn column : ParquetSchema.topLevel(footer.schema())) {
             final boolean wantLengths = lengthsOf.contains(column.name()) && column.maxRepetition() > 0;
             final boolean wantText = textOf.contains(column.name()) && column.binaryValues();
-            final ColumnChunk chunk = firstGroup == null || column.leafPath() == null ? null : chunkOf(firstGroup, column.leafPath());
+            final ColumnMetaData chunk = column.leafPath() == null ? null : chunks.get(column.leafPath());
             FirstPages.Sample sample = FirstPages.Sample.NONE;
-            if ((wantLengths || wantText) && chunk != null && chunk.isSetMeta_data()) {
-                sample = pages.read(chunk.getMeta_data(), column, maxRows);
-                bytesRead += sample.bytesRead();
+            if ((wantLengths || wantText) && chunk != null) {
+                sample = pages.read(chunk, column, maxRows);
             }
             columns.add(FileColumn.typed(column.name(), column.kind(), column.elementKind(), sample.lengths(), sample.longestText()));
         }
-        return new FileContents(FileFormat.PARQUET, columns, (int) Math.min(Integer.MAX_VALUE, metadata.getNum_rows()), null, bytesRead);
+        return new FileContents(FileFormat.PARQUET, columns, (int) Math.min(Integer.MAX_VALUE, footer.rows()), null, bytesRead());
     }
 
-    private static ColumnChunk chunkOf(final RowGroup group, final List<String> path) {
-        for (final ColumnChunk chunk : group.getColumns()) {
-            if (chunk.isSetMeta_data() && path.equals(chunk.getMeta_data().getPath_in_schema())) {
-                return chunk;
+    /** The chunks with metadata, by their path in the schema, read once: the first of a path when two claim it. */
+    private static Map<List<String>, ColumnMetaData> chunksByPath(final List<ColumnChunk> chunks) {
+        final Map<List<String>, ColumnMetaData> byPath = new HashMap<>();
+        for (final ColumnChunk chunk : chunks) {
+            if (chunk.isSetMeta_data()) {
+                byPath.putIfAbsent(chunk.getMeta_data().getPath_in_schema(), chunk.getMeta_data());
             }
         }
-        return null;
+        return byPath;
+    }
+
+    /** Up to {@code length} bytes from {@code offset}, fewer where the content ends early. */
+    private byte[] readAt(final long offset, final int length) throws IOException {
+        try (InputStream in = content.openAt(offset)) {
+            final byte[] bytes = in.readNBytes(length);
+            bytesRead += bytes.length;
+            return bytes;
+        }
     }
 
     private static boolean matches(final byte[] tail, final byte[] magic) {
-        return tail.length == 8 && tail[4] == magic[0] && tail[5] == magic[1] && tail[6] == magic[2] && tail[7] == magic[3];
+        return tail[4] == magic[0] && tail[5] == magic[1] && tail[6] == magic[2] && tail[7] == magic[3];
     }
 }

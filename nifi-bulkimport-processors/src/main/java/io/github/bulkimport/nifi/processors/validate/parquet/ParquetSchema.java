@@ -7,7 +7,9 @@ import org.apache.parquet.format.LogicalType;
 import org.apache.parquet.format.SchemaElement;
 import org.apache.parquet.format.Type;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 
 /**
@@ -38,12 +40,22 @@ final class ParquetSchema {
         }
     }
 
+    /**
+     * The deepest schema read. Milvus's Arrow reader imports nothing deeper than a list of lists (a
+     * few levels); 100 leaves room for any real schema while no schema makes the reader's work deep.
+     */
+    static final int MAX_DEPTH = 100;
+
     private ParquetSchema() {
     }
 
-    static List<ParquetColumn> topLevel(final List<SchemaElement> elements) {
-        final int[] next = {0};
-        final Node root = node(elements, next);
+    /**
+     * The top-level fields of a schema given as the footer gives it: depth first, each group followed
+     * by its children. Built without recursion, and refused when it nests deeper than
+     * {@link #MAX_DEPTH} or when its elements do not add up to one tree.
+     */
+    static List<ParquetColumn> topLevel(final List<SchemaElement> elements) throws MalformedParquetException {
+        final Node root = tree(elements);
         final List<ParquetColumn> columns = new ArrayList<>(root.children().size());
         for (final Node field : root.children()) {
             columns.add(column(field));
@@ -51,14 +63,51 @@ final class ParquetSchema {
         return columns;
     }
 
-    private static Node node(final List<SchemaElement> elements, final int[] next) {
-        final SchemaElement element = elements.get(next[0]++);
-        final List<Node> children = new ArrayList<>();
-        final int count = element.isSetNum_children() ? element.getNum_children() : 0;
-        for (int i = 0; i < count && next[0] < elements.size(); i++) {
-            children.add(node(elements, next));
+    private static Node tree(final List<SchemaElement> elements) throws MalformedParquetException {
+        if (elements.isEmpty()) {
+            throw new MalformedParquetException("an empty schema (not even its root)");
         }
-        return new Node(element, children);
+        // the groups around the element read: the path from the root, innermost on top
+        final Deque<Node> open = new ArrayDeque<>();
+        Node root = null;
+        for (int i = 0; i < elements.size(); i++) {
+            final SchemaElement element = elements.get(i);
+            final int children = element.isSetNum_children() ? element.getNum_children() : 0;
+            if (children < 0 || children > elements.size() - 1 - i) {
+                throw new MalformedParquetException("a schema whose element " + shown(element.getName()) + " claims " + children + " children, where "
+                        + (elements.size() - 1 - i) + " elements follow");
+            }
+            final Node node = new Node(element, new ArrayList<>(children));
+            if (root == null) {
+                root = node;
+            } else if (open.isEmpty()) {
+                throw new MalformedParquetException("a schema with elements after the last field of its root (" + shown(element.getName()) + ")");
+            } else {
+                open.peek().children().add(node);
+            }
+            if (children > 0) {
+                if (open.size() == MAX_DEPTH) {
+                    throw new MalformedParquetException("a schema nested deeper than " + MAX_DEPTH + " levels");
+                }
+                open.push(node);
+            } else {
+                // a subtree ends with a leaf: the groups it completes are closed
+                while (!open.isEmpty() && open.peek().children().size() == open.peek().element().getNum_children()) {
+                    open.pop();
+                }
+            }
+        }
+        if (!open.isEmpty()) {
+            throw new MalformedParquetException("a schema whose group " + shown(open.peek().name()) + " has fewer children than the "
+                    + open.peek().element().getNum_children() + " it claims");
+        }
+        return root;
+    }
+
+    /** A name as a message shows it: the file's names may be of any length and hold line breaks, a message is one short line. */
+    private static String shown(final String name) {
+        final String line = name.replaceAll("\\p{Cntrl}", "?");
+        return line.length() <= 64 ? line : line.substring(0, 64) + "...";
     }
 
     private static ParquetColumn column(final Node field) {

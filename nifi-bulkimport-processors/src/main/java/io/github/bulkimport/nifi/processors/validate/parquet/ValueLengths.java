@@ -9,126 +9,83 @@ import java.nio.ByteBuffer;
  * writers use for text: PLAIN (each value after its 4-byte length), DELTA_LENGTH_BYTE_ARRAY (the
  * lengths delta-encoded first) and DELTA_BYTE_ARRAY (prefix lengths shared with the previous value,
  * then the suffixes' lengths). Dictionary-encoded pages hold indexes; their text is in the
- * dictionary page, which is PLAIN.
+ * dictionary page, which is PLAIN. No value is longer than the page that holds it (a value shares
+ * its prefix with the one before it, itself in the page): a length that says otherwise is a broken page.
  */
 final class ValueLengths {
 
     private ValueLengths() {
     }
 
-    /** The longest of {@code count} values, or {@code null} when the encoding does not tell or the page ends first. */
-    static Integer longest(final ByteBuffer values, final Encoding encoding, final int count) {
+    /**
+     * The longest of the first {@code count} values, or {@code null} when there are none or the encoding does not tell.
+     *
+     * @param page how messages name the page ("a data page of column title")
+     */
+    static Integer longest(final ByteBuffer values, final Encoding encoding, final long count, final String page) throws MalformedParquetException {
+        if (count <= 0) {
+            return null;
+        }
         return switch (encoding) {
-            case PLAIN -> plain(values, count);
-            case DELTA_LENGTH_BYTE_ARRAY -> max(DeltaBinaryPacked.decode(values, count), null);
-            case DELTA_BYTE_ARRAY -> {
-                final long[] prefixes = DeltaBinaryPacked.decode(values, count);
-                yield prefixes == null ? null : max(DeltaBinaryPacked.decode(values, count), prefixes);
-            }
+            case PLAIN -> plain(values, count, page);
+            case DELTA_LENGTH_BYTE_ARRAY -> deltaLengths(values, count, page);
+            case DELTA_BYTE_ARRAY -> deltaStrings(values, count, page);
             default -> null;
         };
     }
 
-    private static Integer plain(final ByteBuffer values, final int count) {
-        Integer longest = null;
-        for (int i = 0; i < count && values.remaining() >= 4; i++) {
+    private static Integer plain(final ByteBuffer values, final long count, final String page) throws MalformedParquetException {
+        int longest = 0;
+        for (long i = 0; i < count; i++) {
+            if (values.remaining() < 4) {
+                throw new MalformedParquetException(page + " whose values end before its " + count + " values");
+            }
             final int length = values.getInt();
             if (length < 0 || length > values.remaining()) {
-                break;
+                throw new MalformedParquetException(page + " with a value of " + length + " bytes, where " + values.remaining() + " are left");
             }
             values.position(values.position() + length);
-            longest = longest == null ? length : Math.max(longest, length);
+            longest = Math.max(longest, length);
         }
         return longest;
     }
 
-    private static Integer max(final long[] lengths, final long[] prefixes) {
-        if (lengths == null || lengths.length == 0) {
-            return null;
-        }
+    private static Integer deltaLengths(final ByteBuffer values, final long count, final String page) throws MalformedParquetException {
+        final DeltaBinaryPacked lengths = DeltaBinaryPacked.lengths(values, values.remaining(), page);
+        final long n = Math.min(count, lengths.total());
         long longest = 0;
-        for (int i = 0; i < lengths.length; i++) {
-            longest = Math.max(longest, lengths[i] + (prefixes == null || i >= prefixes.length ? 0 : prefixes[i]));
+        for (long taken = 0; taken < n; ) {
+            final long k = Math.min(lengths.span(), n - taken);
+            longest = Math.max(longest, Math.max(lengths.value(), lengths.value() + lengths.step() * (k - 1)));
+            lengths.advance(k);
+            taken += k;
         }
-        return (int) Math.min(Integer.MAX_VALUE, longest);
+        return n == 0 ? null : (int) longest;
     }
 
-    /** Parquet's DELTA_BINARY_PACKED integers: blocks of bit-packed deltas from a first value, each block with its own minimum delta. */
-    static final class DeltaBinaryPacked {
-
-        private DeltaBinaryPacked() {
-        }
-
-        /** Up to {@code count} values (fewer when the header says fewer), or {@code null} when the data is not this encoding. */
-        static long[] decode(final ByteBuffer data, final int count) {
-            final long blockSize = unsignedVarLong(data);
-            final long miniblocks = unsignedVarLong(data);
-            final long total = unsignedVarLong(data);
-            if (blockSize <= 0 || miniblocks <= 0 || blockSize % miniblocks != 0 || total < 0) {
-                return null;
+    /** Each value is a prefix of the one before and a suffix: the prefixes' lengths come first, then the suffixes'. */
+    private static Integer deltaStrings(final ByteBuffer values, final long count, final String page) throws MalformedParquetException {
+        final int pageBytes = values.remaining();
+        final DeltaBinaryPacked prefixes = DeltaBinaryPacked.lengths(values.duplicate(), pageBytes, page);
+        // the suffixes' lengths start where the prefixes' end, which only reading them through tells
+        final ByteBuffer afterPrefixes = values.duplicate();
+        DeltaBinaryPacked.lengths(afterPrefixes, pageBytes, page).skipAll();
+        final DeltaBinaryPacked suffixes = DeltaBinaryPacked.lengths(afterPrefixes, pageBytes, page);
+        final long n = Math.min(count, Math.min(prefixes.total(), suffixes.total()));
+        long longest = 0;
+        for (long taken = 0; taken < n; ) {
+            final long k = Math.min(Math.min(prefixes.span(), suffixes.span()), n - taken);
+            final long first = prefixes.value() + suffixes.value();
+            final long last = first + (prefixes.step() + suffixes.step()) * (k - 1);
+            if (Math.max(first, last) > pageBytes) {
+                throw new MalformedParquetException(page + " with a value of " + Math.max(first, last) + " bytes, longer than the page ("
+                        + pageBytes + " bytes)");
             }
-            final int wanted = (int) Math.min(total, count);
-            final long[] values = new long[wanted];
-            long previous = zigZag(unsignedVarLong(data));
-            if (wanted == 0) {
-                return values;
-            }
-            values[0] = previous;
-            int filled = 1;
-            final int perMiniblock = (int) (blockSize / miniblocks);
-            // the values after the first come in blocks, which the whole encoded run always ends with
-            while (filled < total && data.hasRemaining()) {
-                final long minDelta = zigZag(unsignedVarLong(data));
-                final int[] widths = new int[(int) miniblocks];
-                for (int m = 0; m < miniblocks && data.hasRemaining(); m++) {
-                    widths[m] = data.get() & 0xFF;
-                }
-                for (int m = 0; m < miniblocks && filled < total; m++) {
-                    final int bytes = perMiniblock * widths[m] / 8;
-                    if (bytes > data.remaining()) {
-                        return filled >= wanted ? values : null;
-                    }
-                    final byte[] packed = new byte[bytes];
-                    data.get(packed);
-                    for (int v = 0; v < perMiniblock && filled < total; v++) {
-                        previous += minDelta + unpack(packed, widths[m], v);
-                        if (filled < wanted) {
-                            values[filled] = previous;
-                        }
-                        filled++;
-                    }
-                }
-            }
-            return filled >= wanted ? values : null;
+            longest = Math.max(longest, Math.max(first, last));
+            prefixes.advance(k);
+            suffixes.advance(k);
+            taken += k;
         }
-
-        private static long unpack(final byte[] packed, final int width, final int index) {
-            long value = 0;
-            for (int bit = 0; bit < width; bit++) {
-                final int position = index * width + bit;
-                if ((packed[position / 8] >>> (position % 8) & 1) == 1) {
-                    value |= 1L << bit;
-                }
-            }
-            return value;
-        }
-
-        private static long unsignedVarLong(final ByteBuffer data) {
-            long value = 0;
-            int shift = 0;
-            while (data.hasRemaining() && shift < 64) {
-                final int b = data.get() & 0xFF;
-                value |= (long) (b & 0x7F) << shift;
-                if ((b & 0x80) == 0) {
-                    break;
-                }
-                shift += 7;
-            }
-            return value;
-        }
-
-        private static long zigZag(final long value) {
-            return value >>> 1 ^ -(value & 1);
-        }
+        return n == 0 ? null : (int) longest;
     }
 }

@@ -1,0 +1,101 @@
+package io.github.bulkimport.nifi.processors.validate.parquet;
+
+import io.github.bulkimport.nifi.processors.validate.file.Content;
+import io.github.bulkimport.nifi.processors.validate.file.CountingStream;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.Arrays;
+
+/**
+ * The bytes of a column chunk from its first page on, read from the content into memory as the pages
+ * ask for them, and never past the end of the file's data (where the footer starts). Reading is all
+ * it does: an {@link IOException} from here is the content's own failure, and a stream that ends
+ * early shows as fewer bytes than asked for, which the caller calls a file that ends early.
+ */
+final class ChunkBytes implements Closeable {
+
+    private final CountingStream in;
+    /** The offset of the next unread byte in the file, and of the end of the file's data. */
+    private long offset;
+    private final long end;
+    private byte[] buffer = new byte[0];
+    private int position;
+    private int limit;
+    private boolean streamEnded;
+
+    private ChunkBytes(final CountingStream in, final long start, final long end) {
+        this.in = in;
+        this.offset = start;
+        this.end = end;
+    }
+
+    /** The bytes of the file from {@code start} (inclusive) to {@code end} (exclusive), none read yet. */
+    static ChunkBytes open(final Content content, final long start, final long end) throws IOException {
+        return new ChunkBytes(new CountingStream(content.openAt(start)), start, end);
+    }
+
+    /** How many bytes of the file's data are left from the position on, read or not. */
+    long left() {
+        return end - offset;
+    }
+
+    /** How many bytes were read from the content. */
+    long bytesRead() {
+        return in.count();
+    }
+
+    /**
+     * Reads until at least {@code wanted} bytes from the position on are in memory, or as many as are
+     * left; returns how many are (fewer than wanted where the data or the stream ends).
+     */
+    int fill(final int wanted) throws IOException {
+        final int target = (int) Math.min(wanted, left());
+        if (limit - position >= target) {
+            return limit - position;
+        }
+        if (buffer.length - position < target) {
+            final byte[] grown = new byte[target];
+            System.arraycopy(buffer, position, grown, 0, limit - position);
+            limit -= position;
+            position = 0;
+            buffer = grown;
+        }
+        while (limit - position < target && !streamEnded) {
+            final int n = in.read(buffer, limit, position + target - limit);
+            if (n < 0) {
+                streamEnded = true;
+            } else {
+                limit += n;
+            }
+        }
+        return limit - position;
+    }
+
+    /** The buffer the bytes are in, from {@link #position()} on: read only, and only until the next {@link #fill}. */
+    byte[] buffer() {
+        return buffer;
+    }
+
+    int position() {
+        return position;
+    }
+
+    /** Moves past {@code length} bytes in memory. */
+    void skip(final int length) {
+        position += length;
+        offset += length;
+    }
+
+    /** A copy of the next {@code length} bytes in memory, moving past them. */
+    byte[] take(final int length) {
+        final byte[] taken = Arrays.copyOfRange(buffer, position, position + length);
+        skip(length);
+        return taken;
+    }
+
+    @Override
+    public void close() throws IOException {
+        in.close();
+    }
+}

@@ -1,0 +1,166 @@
+package io.github.bulkimport.nifi.processors.validate.parquet;
+
+import org.apache.parquet.format.CompressionCodec;
+import org.apache.parquet.format.FileMetaData;
+import org.apache.parquet.format.SchemaElement;
+import org.apache.parquet.format.Type;
+import io.github.bulkimport.nifi.processors.validate.file.FileContents;
+import org.junit.jupiter.api.Named;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+import static io.github.bulkimport.nifi.processors.validate.parquet.CompactThrift.BINARY;
+import static io.github.bulkimport.nifi.processors.validate.parquet.CompactThrift.I32;
+import static io.github.bulkimport.nifi.processors.validate.parquet.CompactThrift.I64;
+import static io.github.bulkimport.nifi.processors.validate.parquet.CompactThrift.LIST;
+import static io.github.bulkimport.nifi.processors.validate.parquet.CompactThrift.STRUCT;
+import static io.github.bulkimport.nifi.processors.validate.parquet.HostileParquet.Column.VECTOR;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeout;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Footers that lie, each once a crash (an OutOfMemoryError, a StackOverflowError, an unchecked
+ * exception) and now a file read as unreadable, quickly, saying what is broken.
+ */
+class ParquetFooterHostileTest {
+
+    static Stream<Arguments> footers() {
+        return Stream.of(
+                footer("a schema that claims 2^31 - 1 elements in a few bytes", "a footer that cannot be decoded",
+                        () -> version().field(2, LIST).listHeader(Integer.MAX_VALUE, STRUCT).bytes()),
+                footer("a schema of -1 elements", "a footer that cannot be decoded (Negative length: -1)",
+                        () -> version().field(2, LIST).listHeader(0xFFFF_FFFFL, STRUCT).bytes()),
+                footer("a binary of 2^31 bytes", "a footer that cannot be decoded (it goes on past",
+                        () -> version().field(9, BINARY).binaryLength(1L << 31).bytes()),
+                footer("a binary of 2^32 - 1 bytes, -1 as a signed int", "a footer that cannot be decoded (it goes on past",
+                        () -> version().field(9, BINARY).binaryLength(0xFFFF_FFFFL).bytes()),
+                footer("an unknown field of structures nested 200,000 deep", "structures nested deeper than 64 levels",
+                        () -> nested(version().field(100, STRUCT), 0x1C)),
+                footer("an unknown field of lists nested 200,000 deep", "structures nested deeper than 64 levels",
+                        () -> nested(version().field(100, LIST), 0x19)),
+                footer("a varint whose bytes all say it goes on (fuzzing: an ArrayIndexOutOfBoundsException)",
+                        "a footer that cannot be decoded (it goes on past its 9 bytes)", () -> new CompactThrift().field(1, I32)
+                                .raw(0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF).bytes()),
+                footer("an unknown field of a type Thrift does not know", "a footer that cannot be decoded",
+                        () -> version().raw(0x1E).bytes()),
+                footer("a schema element without its name", "a footer that cannot be decoded (Required field 'name'",
+                        () -> version().field(2, LIST).listHeader(1, STRUCT).beginStruct().field(5, I32).i32(0).endStruct()
+                                .field(3, I64).i64(0).field(4, LIST).listHeader(0, STRUCT).raw(0).bytes()),
+                footer("a footer without its row groups", "a footer without its row groups",
+                        () -> version().field(2, LIST).listHeader(1, STRUCT).beginStruct().field(4, BINARY).string("schema").endStruct()
+                                .field(3, I64).i64(0).raw(0).bytes()),
+                footer("a footer that ends inside its schema", "a footer that cannot be decoded (it goes on past",
+                        () -> version().field(2, LIST).listHeader(3, STRUCT).beginStruct().field(4, BINARY).string("schema").bytes()),
+                footer("a row group without its rows", "a footer whose first row group has no row count",
+                        () -> version().field(2, LIST).listHeader(1, STRUCT).beginStruct().field(4, BINARY).string("schema").endStruct()
+                                .field(3, I64).i64(0).field(4, LIST).listHeader(1, STRUCT).beginStruct().field(1, LIST).listHeader(0, STRUCT)
+                                .field(2, I64).i64(0).endStruct().raw(0).bytes()),
+                footer("a row group list of integers", "where structures are expected",
+                        () -> version().field(2, LIST).listHeader(1, STRUCT).beginStruct().field(4, BINARY).string("schema").endStruct()
+                                .field(3, I64).i64(0).field(4, LIST).listHeader(2, I32).i32(1).i32(2).raw(0).bytes()),
+                footer("a negative row count", "a footer that counts -1 rows", () -> {
+                    final FileMetaData metadata = HostileParquet.metadata(VECTOR, 4, CompressionCodec.UNCOMPRESSED, 0, 0);
+                    metadata.setNum_rows(-1);
+                    return HostileParquet.footer(metadata);
+                }),
+                footer("a schema nested 101 levels deep", "a schema nested deeper than 100 levels", () -> chain(101)),
+                footer("an empty schema", "an empty schema", () -> schema(List.of())),
+                footer("a group that claims -1 children", "a schema whose element schema claims -1 children",
+                        () -> schema(List.of(HostileParquet.group("schema", null, -1)))),
+                footer("a group that claims more children than follow", "a schema whose element schema claims 5 children, where 1 elements follow",
+                        () -> schema(List.of(HostileParquet.group("schema", null, 5), HostileParquet.leaf("a", Type.INT32, null)))),
+                footer("a group whose children end early", "a schema whose group schema has fewer children than the 2 it claims",
+                        () -> schema(List.of(HostileParquet.group("schema", null, 2), HostileParquet.group("g", null, 1),
+                                HostileParquet.leaf("a", Type.INT32, null)))),
+                footer("a name of 10,000 characters and a line break, in a message", "a schema whose element ?" + "x".repeat(63) + "... claims -1 children",
+                        () -> schema(List.of(HostileParquet.group("\n" + "x".repeat(10_000), null, -1)))),
+                footer("elements after the root's last field", "a schema with elements after the last field of its root (b)",
+                        () -> schema(List.of(HostileParquet.group("schema", null, 1), HostileParquet.leaf("a", Type.INT32, null),
+                                HostileParquet.leaf("b", Type.INT32, null)))));
+    }
+
+    @ParameterizedTest
+    @MethodSource("footers")
+    void aFooterThatLiesIsUnreadable(final Supplier<byte[]> footer, final String expected) throws Exception {
+        final String why = Reading.unreadable(HostileParquet.file(new byte[0], footer.get()));
+        assertTrue(why.contains(expected), why);
+    }
+
+    @Test
+    void aSchemaNested200000LevelsDeepIsRefusedWithoutRecursion() throws Exception {
+        final byte[] file = HostileParquet.file(new byte[0], chain(200_000));
+        final FileContents contents = assertTimeout(Duration.ofSeconds(2), () -> ParquetFile.read(new BytesContent(file), Reading.LENGTHS_OF,
+                Reading.TEXT_OF, Reading.ROWS));
+        assertEquals("a schema nested deeper than 100 levels", contents.unreadable());
+    }
+
+    @Test
+    void aSchemaNested100LevelsDeepIsRead() throws Exception {
+        assertEquals(List.of(), Reading.readable(HostileParquet.file(new byte[0], chain(99))).column("g").orElseThrow().lengths());
+    }
+
+    static Stream<Arguments> tails() {
+        final byte[] sound = HostileParquet.vectorFile(2, 4);
+        return Stream.of(
+                Arguments.of(Named.of("a footer length past the file's start", withFooterLength(sound, sound.length)),
+                        "a Parquet footer length of " + sound.length),
+                Arguments.of(Named.of("a negative footer length", withFooterLength(sound, -8)), "a Parquet footer length of -8"),
+                Arguments.of(Named.of("no magic at the end", HostileParquet.concat(sound, new byte[] {1})), "no Parquet magic (PAR1) at its end"),
+                Arguments.of(Named.of("a file of 11 bytes", new byte[11]), "a file of 11 bytes, too short to be Parquet"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("tails")
+    void aTailThatLiesIsUnreadable(final byte[] file, final String expected) throws Exception {
+        final String why = Reading.unreadable(file);
+        assertTrue(why.startsWith(expected), why);
+    }
+
+    private static Arguments footer(final String name, final String expected, final Supplier<byte[]> footer) {
+        return Arguments.of(Named.of(name, footer), expected);
+    }
+
+    /** A footer's first field, its version. */
+    private static CompactThrift version() {
+        return new CompactThrift().field(1, I32).i32(1);
+    }
+
+    /** The footer so far, then 200,000 bytes each opening one more level. */
+    private static byte[] nested(final CompactThrift start, final int level) {
+        final int[] levels = new int[200_000];
+        Arrays.fill(levels, level);
+        return start.raw(levels).bytes();
+    }
+
+    /** A sound footer but for its schema. */
+    private static byte[] schema(final List<SchemaElement> elements) {
+        final FileMetaData metadata = new FileMetaData(1, new ArrayList<>(elements), 0, List.of());
+        return HostileParquet.footer(metadata);
+    }
+
+    /** A schema of groups each the only child of the one before, {@code depth} deep, then a leaf. */
+    static byte[] chain(final int depth) {
+        final List<SchemaElement> elements = new ArrayList<>(depth + 1);
+        for (int i = 0; i < depth; i++) {
+            elements.add(HostileParquet.group("g", null, 1));
+        }
+        elements.add(HostileParquet.leaf("leaf", Type.INT32, null));
+        return schema(elements);
+    }
+
+    private static byte[] withFooterLength(final byte[] file, final int length) {
+        final byte[] changed = file.clone();
+        System.arraycopy(HostileParquet.littleEndianInt(length), 0, changed, changed.length - 8, 4);
+        return changed;
+    }
+}
