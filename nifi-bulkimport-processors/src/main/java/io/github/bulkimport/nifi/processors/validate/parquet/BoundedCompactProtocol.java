@@ -6,6 +6,7 @@ import shaded.parquet.org.apache.thrift.protocol.TCompactProtocol;
 import shaded.parquet.org.apache.thrift.protocol.TList;
 import shaded.parquet.org.apache.thrift.protocol.TMap;
 import shaded.parquet.org.apache.thrift.protocol.TProtocolException;
+import shaded.parquet.org.apache.thrift.protocol.TProtocolUtil;
 import shaded.parquet.org.apache.thrift.protocol.TSet;
 import shaded.parquet.org.apache.thrift.protocol.TStruct;
 import shaded.parquet.org.apache.thrift.transport.TTransport;
@@ -35,6 +36,9 @@ final class BoundedCompactProtocol extends TCompactProtocol {
 
     private final Bytes bytes;
     private int depth;
+    /** Container elements the structures kept may still declare; while skipping, none are counted. */
+    private long elementsLeft = Long.MAX_VALUE;
+    private boolean skipping;
 
     private BoundedCompactProtocol(final Bytes bytes) {
         // no limits of the library's own: the checks here are tighter (the bytes left, not the bytes given) and say when bytes ran out
@@ -50,6 +54,36 @@ final class BoundedCompactProtocol extends TCompactProtocol {
     /** How many bytes were decoded so far. */
     int consumed() {
         return bytes.position - bytes.start;
+    }
+
+    /**
+     * Bounds the container elements of the structures decoded from now on, together: each becomes at least one
+     * object, tens of bytes for each byte it takes, so that the bytes alone would not bound the memory they take.
+     */
+    void limitElements(final long elements) {
+        elementsLeft = elements;
+    }
+
+    /** The header of a list of which one element at most is kept (the row groups): its size counts against no limit. */
+    TList readListBeginOfUnkept() throws TException {
+        final boolean before = skipping;
+        skipping = true;
+        try {
+            return readListBegin();
+        } finally {
+            skipping = before;
+        }
+    }
+
+    /** Skips a field of this type without keeping it: its elements count against no limit. */
+    void skipUnkept(final byte type) throws TException {
+        final boolean before = skipping;
+        skipping = true;
+        try {
+            TProtocolUtil.skip(this, type);
+        } finally {
+            skipping = before;
+        }
     }
 
     /** Whether decoding failed because the message goes on past the bytes given (or says it does). */
@@ -105,16 +139,30 @@ final class BoundedCompactProtocol extends TCompactProtocol {
     @Override
     protected void checkReadBytesAvailable(final TList list) throws TException {
         bytes.checkReadBytesAvailable((long) list.getSize() * Math.max(1, getMinSerializedSize(list.elemType)));
+        count(list.getSize());
     }
 
     @Override
     protected void checkReadBytesAvailable(final TSet set) throws TException {
         bytes.checkReadBytesAvailable((long) set.getSize() * Math.max(1, getMinSerializedSize(set.elemType)));
+        count(set.getSize());
     }
 
     @Override
     protected void checkReadBytesAvailable(final TMap map) throws TException {
         bytes.checkReadBytesAvailable((long) map.size * Math.max(1, getMinSerializedSize(map.keyType) + getMinSerializedSize(map.valueType)));
+        count(map.size);
+    }
+
+    private void count(final long elements) throws TProtocolException {
+        if (skipping) {
+            return;
+        }
+        elementsLeft -= elements;
+        if (elementsLeft < 0) {
+            throw new TProtocolException(TProtocolException.SIZE_LIMIT, "more entries in the schema and the first row group than the "
+                    + ParquetFooter.MAX_KEPT_ELEMENTS + " a check keeps");
+        }
     }
 
     /** Every byte the protocol reads (varints, field headers) comes through here, checked. */

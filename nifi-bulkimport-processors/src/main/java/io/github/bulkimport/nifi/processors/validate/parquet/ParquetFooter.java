@@ -6,7 +6,6 @@ import shaded.parquet.org.apache.thrift.TException;
 import shaded.parquet.org.apache.thrift.protocol.TField;
 import shaded.parquet.org.apache.thrift.protocol.TList;
 import shaded.parquet.org.apache.thrift.protocol.TProtocolException;
-import shaded.parquet.org.apache.thrift.protocol.TProtocolUtil;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +28,13 @@ record ParquetFooter(List<SchemaElement> schema, long rows, List<ColumnChunk> fi
     private static final byte STRUCT = 12;
     private static final byte LIST = 15;
 
+    /**
+     * The most list entries the schema and the first row group may hold together (a schema element, a column chunk, a
+     * path's part, an encoding...): a footer of 40,000 columns holds about 320,000; each entry is an object of its own, so
+     * that a footer of tiny entries would otherwise take tens of times its bytes in memory.
+     */
+    static final long MAX_KEPT_ELEMENTS = 500_000;
+
     private static final short VERSION = 1;
     private static final short SCHEMA = 2;
     private static final short NUM_ROWS = 3;
@@ -40,6 +46,7 @@ record ParquetFooter(List<SchemaElement> schema, long rows, List<ColumnChunk> fi
     /** Decodes a footer: every length it declares is checked against its bytes first ({@link BoundedCompactProtocol}). */
     static ParquetFooter decode(final byte[] footer) throws MalformedParquetException {
         final BoundedCompactProtocol in = BoundedCompactProtocol.over(footer, 0, footer.length);
+        in.limitElements(MAX_KEPT_ELEMENTS);
         try {
             return read(in);
         } catch (final TException e) {
@@ -65,7 +72,7 @@ record ParquetFooter(List<SchemaElement> schema, long rows, List<ColumnChunk> fi
             } else if (field.id == ROW_GROUPS && field.type == LIST) {
                 firstChunks = firstChunks(in);
             } else {
-                TProtocolUtil.skip(in, field.type);
+                in.skipUnkept(field.type);
             }
             in.readFieldEnd();
         }
@@ -95,14 +102,14 @@ record ParquetFooter(List<SchemaElement> schema, long rows, List<ColumnChunk> fi
 
     /** The first row group's column chunks; the other groups are skipped. */
     private static List<ColumnChunk> firstChunks(final BoundedCompactProtocol in) throws TException, MalformedParquetException {
-        final TList list = in.readListBegin();
+        final TList list = in.readListBeginOfUnkept();
         requireStructs(list);
         List<ColumnChunk> first = List.of();
         for (int i = 0; i < list.size; i++) {
             if (i == 0) {
                 first = rowGroup(in);
             } else {
-                TProtocolUtil.skip(in, STRUCT);
+                in.skipUnkept(STRUCT);
             }
         }
         in.readListEnd();
@@ -132,7 +139,7 @@ record ParquetFooter(List<SchemaElement> schema, long rows, List<ColumnChunk> fi
                 in.readI64();
                 rows = true;
             } else {
-                TProtocolUtil.skip(in, field.type);
+                in.skipUnkept(field.type);
             }
             in.readFieldEnd();
         }

@@ -109,6 +109,32 @@ class ParquetFooterHostileTest {
         assertEquals(List.of(), Reading.readable(HostileParquet.file(new byte[0], chain(99))).column("g").orElseThrow().lengths());
     }
 
+    /**
+     * A footer of tiny entries within its 64 MB: each a few bytes, yet an object of tens of bytes once decoded. What the
+     * schema and the first row group keep is bounded in entries, so the memory is; the row groups skipped count nothing.
+     */
+    @Test
+    void aFooterOfMoreEntriesThanACheckKeepsIsUnreadableAndItsSkippedRowGroupsCountNothing() throws Exception {
+        final List<SchemaElement> elements = new ArrayList<>();
+        elements.add(HostileParquet.group("schema", null, (int) ParquetFooter.MAX_KEPT_ELEMENTS));
+        for (int i = 0; i < ParquetFooter.MAX_KEPT_ELEMENTS; i++) {
+            elements.add(HostileParquet.leaf("c", Type.INT32, null));
+        }
+        final String why = Reading.unreadable(HostileParquet.file(new byte[0], schema(elements)));
+        assertTrue(why.contains("more entries in the schema and the first row group than the 500000 a check keeps"), why);
+
+        final CompactThrift manyGroups = version().field(2, LIST).listHeader(2, STRUCT)
+                .beginStruct().field(4, BINARY).string("schema").field(5, I32).i32(1).endStruct()
+                .beginStruct().field(1, I32).i32(1).field(4, BINARY).string("a").endStruct()
+                .field(3, I64).i64(0).field(4, LIST).listHeader(600_000, STRUCT);
+        for (int i = 0; i < 600_000; i++) {
+            manyGroups.beginStruct().field(1, LIST).listHeader(0, STRUCT).field(2, I64).i64(0).field(3, I64).i64(0).endStruct();
+        }
+        final FileContents contents = ParquetFile.read(new BytesContent(HostileParquet.file(new byte[0], manyGroups.raw(0).bytes())),
+                Reading.LENGTHS_OF, Reading.TEXT_OF, Reading.ROWS);
+        assertEquals(null, contents.unreadable(), "600,000 row groups, of which only the first is kept");
+    }
+
     static Stream<Arguments> tails() {
         final byte[] sound = HostileParquet.vectorFile(2, 4);
         return Stream.of(
