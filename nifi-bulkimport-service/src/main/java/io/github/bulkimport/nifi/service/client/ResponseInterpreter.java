@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -25,8 +24,6 @@ final class ResponseInterpreter {
     private static final Pattern JOB_LIMIT = Pattern.compile("number of jobs has reached the limit|reached the limit", Pattern.CASE_INSENSITIVE);
     private static final Pattern RATE_LIMIT = Pattern.compile("rate limit|too many requests|request limit exceeded", Pattern.CASE_INSENSITIVE);
     private static final Pattern JOB_NOT_FOUND = Pattern.compile("job[^:]*(does not exist|not exist|not found)|no such job", Pattern.CASE_INSENSITIVE);
-    private static final Pattern HTML_TITLE = Pattern.compile("<title>\\s*(.*?)\\s*</title>", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
-    private static final Pattern TAGS_AND_SPACE = Pattern.compile("<[^>]*>|\\s+");
     /** Milvus: rate limited. */
     private static final String CODE_RATE_LIMITED = "1807";
     /** Milvus: server-side request timeout. */
@@ -161,8 +158,7 @@ final class ResponseInterpreter {
         final String type = response.contentType() == null ? "no content type" : response.contentType();
         // clean and redact before any cut, so that no piece of a secret survives at the edge of the snippet
         final String text = redactor.redact(VisibleText.clean(new String(body, 0, Math.min(body.length, BODY_WINDOW), StandardCharsets.UTF_8)));
-        final Matcher title = HTML_TITLE.matcher(text);
-        final String snippet = TAGS_AND_SPACE.matcher(title.find() ? title.group(1) : text).replaceAll(" ").trim();
+        final String snippet = BodySnippet.of(text, MAX_SNIPPET_LENGTH);
         return type + ", " + body.length + " bytes" + (snippet.isEmpty() ? "" : ": \"" + VisibleText.bound(snippet, MAX_SNIPPET_LENGTH) + "\"");
     }
 
