@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.regex.Pattern;
 
 /**
  * Turns an HTTP answer into the envelope's {@code data} or into an {@link ImportApiException}
@@ -21,9 +20,6 @@ import java.util.regex.Pattern;
  */
 final class ResponseInterpreter {
 
-    private static final Pattern JOB_LIMIT = Pattern.compile("number of jobs has reached the limit|reached the limit", Pattern.CASE_INSENSITIVE);
-    private static final Pattern RATE_LIMIT = Pattern.compile("rate limit|too many requests|request limit exceeded", Pattern.CASE_INSENSITIVE);
-    private static final Pattern JOB_NOT_FOUND = Pattern.compile("job[^:]*(does not exist|not exist|not found)|no such job", Pattern.CASE_INSENSITIVE);
     /** Milvus: rate limited. */
     private static final String CODE_RATE_LIMITED = "1807";
     /** Milvus: server-side request timeout. */
@@ -97,7 +93,7 @@ final class ResponseInterpreter {
             throw failure(ErrorKind.TERMINAL, operation + ": the server redirected (HTTP " + status + ") to " + response.location()
                     + "; set Endpoint URL to the final address", status, errorCode, null, false);
         }
-        if (serverMessage != null && JOB_NOT_FOUND.matcher(serverMessage).find()) {
+        if (serverMessage != null && ServerPhrases.of(serverMessage).jobNotFound()) {
             throw failure(ErrorKind.JOB_NOT_FOUND, operation + ": " + detail, status, errorCode, null, false);
         }
         if (status == 404) {
@@ -110,13 +106,14 @@ final class ResponseInterpreter {
     private ImportApiException fromEnvelope(final String operation, final int status, final String code, final String message, final Duration retryAfter) {
         final String text = message == null ? "no message" : message;
         final String detail = operation + ": the server answered code " + code + ": " + text;
-        if (JOB_LIMIT.matcher(text).find() || RATE_LIMIT.matcher(text).find() || CODE_RATE_LIMITED.equals(code)) {
+        final ServerPhrases phrases = ServerPhrases.of(text);
+        if (phrases.jobLimit() || phrases.rateLimit() || CODE_RATE_LIMITED.equals(code)) {
             return failure(ErrorKind.THROTTLED, detail, status, code, retryAfter, false);
         }
         if (CODE_REQUEST_TIMEOUT.equals(code)) {
             return failure(ErrorKind.UNAVAILABLE, detail, status, code, retryAfter, true);
         }
-        if (JOB_NOT_FOUND.matcher(text).find()) {
+        if (phrases.jobNotFound()) {
             return failure(ErrorKind.JOB_NOT_FOUND, detail, status, code, null, false);
         }
         return failure(ErrorKind.TERMINAL, detail, status, code, null, false);

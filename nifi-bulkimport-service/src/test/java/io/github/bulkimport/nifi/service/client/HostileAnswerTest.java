@@ -80,4 +80,33 @@ class HostileAnswerTest {
         final String many = refused(() -> CLIENT.described("1", answer(502, "text/html", "<".repeat(16_000)))).getMessage();
         assertTrue(many.endsWith("<<<...\""), many);
     }
+
+    @Test
+    void jobNotFoundIsReadInLinearTimeAndOnlyWithinOneClause() {
+        // job[^:]*(...) with find() is quadratic on "jobjobjob..." without a colon
+        assertEquals(ErrorKind.TERMINAL, refused(() -> CLIENT.described("1", answer(200, "application/json",
+                "{\"code\":2100,\"message\":\"" + "job".repeat(300_000) + "\"}"))).getKind());
+        assertEquals(ErrorKind.TERMINAL, refused(() -> CLIENT.described("1", answer(404, "application/json",
+                "{\"code\":2100,\"message\":\"" + "job".repeat(300_000) + "\"}"))).getKind());
+        for (final String message : List.of("import job does not exist, jobID=1: importing data failed", "Job 1 NOT FOUND", "no such job",
+                "failed: job 448707763883002014 not exist")) {
+            assertEquals(ErrorKind.JOB_NOT_FOUND, refused(() -> CLIENT.done("commit", answer(200, "application/json",
+                    "{\"code\":2100,\"message\":\"" + message + "\"}"))).getKind(), message);
+        }
+        assertEquals(ErrorKind.JOB_NOT_FOUND, refused(() -> CLIENT.described("1", answer(404, "application/json",
+                "{\"code\":2100,\"message\":\"import job does not exist\"}"))).getKind(), "a 404 that says so is about the job, not the route");
+        assertEquals(ErrorKind.TERMINAL, refused(() -> CLIENT.done("commit", answer(200, "application/json",
+                "{\"code\":2100,\"message\":\"job 1 failed: file a.parquet not found\"}"))).getKind(), "the file is missing, not the job");
+    }
+
+    @Test
+    void limitsAreReadFromTheMessageHead() {
+        assertEquals(ErrorKind.THROTTLED, refused(() -> CLIENT.created(answer(200, "application/json",
+                "{\"code\":2100,\"message\":\"The number of jobs has reached the limit, please try again later: importing data failed\"}"))).getKind());
+        assertEquals(ErrorKind.THROTTLED, refused(() -> CLIENT.created(answer(200, "application/json",
+                "{\"code\":9,\"message\":\"Too Many Requests\"}"))).getKind());
+        assertEquals(ErrorKind.TERMINAL, refused(() -> CLIENT.created(answer(200, "application/json",
+                "{\"code\":9,\"message\":\"" + "x".repeat(ServerPhrases.WINDOW) + " rate limit\"}"))).getKind(),
+                "a phrase beyond the head of a message is no message of the servers");
+    }
 }
