@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import io.github.bulkimport.nifi.api.CollectionSchema;
 import io.github.bulkimport.nifi.api.Deployment;
 import io.github.bulkimport.nifi.api.FileProgress;
@@ -76,8 +77,14 @@ public final class ImportApiClient implements Closeable {
     /** Server-provided names of states and times are short; longer ones are cut. */
     private static final int MAX_SHORT_TEXT = 64;
 
-    /** An answer is exactly one JSON document: anything after it makes it no answer of this API. */
-    private static final ObjectReader JSON_READER = new ObjectMapper().reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    /**
+     * An answer is exactly one JSON document: anything after it makes it no answer of this API. Numbers with a
+     * fraction or exponent are read exactly, as written ({@code 1e-999999999} is no 0, {@code 1e999} no infinity),
+     * and never normalized, which would cost time in proportion to a hostile exponent.
+     */
+    private static final ObjectReader JSON_READER = new ObjectMapper().reader()
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .without(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES);
 
     private final ClientConfig config;
     private final CloseableHttpClient http;

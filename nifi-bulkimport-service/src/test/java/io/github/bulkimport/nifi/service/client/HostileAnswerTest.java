@@ -82,6 +82,30 @@ class HostileAnswerTest {
     }
 
     @Test
+    void numbersOutOfRangeAreAbsentWhateverTheirExponent() throws ImportApiException {
+        final JobProgress progress = read(() -> CLIENT.described("1", answer(200, "application/json", """
+                {"code":0,"data":{"state":"Importing","progress":1e2,"importedRows":1e999,"totalRows":1e999999999,"fileSize":1e-999999999,
+                 "details":[{"progress":-0,"importedRows":1.0,"totalRows":"100","fileSize":-1e999},
+                            {"progress":100.5,"importedRows":"1e2","totalRows":9223372036854775808,"fileSize":9223372036854775807},
+                            {"progress":-0.0,"importedRows":" 7 ","totalRows":"-1","fileSize":9.3e18}]}}""")));
+        assertEquals(100, progress.progress(), "1e2 is 100");
+        assertNull(progress.importedRows(), "1e999 is infinite as a double: no count");
+        assertNull(progress.totalRows());
+        assertNull(progress.fileSize(), "1e-999999999 is no whole number");
+        final List<FileProgress> files = progress.files();
+        assertEquals(Arrays.asList(0, 1L, 100L, null), Arrays.asList(files.get(0).progress(), files.get(0).importedRows(), files.get(0).totalRows(),
+                files.get(0).fileSize()));
+        assertEquals(Arrays.asList(null, null, null, Long.MAX_VALUE), Arrays.asList(files.get(1).progress(), files.get(1).importedRows(),
+                files.get(1).totalRows(), files.get(1).fileSize()));
+        assertEquals(Arrays.asList(0, 7L, null, null), Arrays.asList(files.get(2).progress(), files.get(2).importedRows(), files.get(2).totalRows(),
+                files.get(2).fileSize()), "9.3e18 is beyond a long");
+        final JobPage page = read(() -> CLIENT.listed(new PageRequest(null, null, 1, 100), answer(200, "application/json", """
+                {"code":0,"data":{"count":1e999,"records":[{"jobId":"1","state":"Importing","progress":1e999}]}}""")));
+        assertNull(page.totalCount());
+        assertNull(page.jobs().getFirst().progress());
+    }
+
+    @Test
     void jobNotFoundIsReadInLinearTimeAndOnlyWithinOneClause() {
         // job[^:]*(...) with find() is quadratic on "jobjobjob..." without a colon
         assertEquals(ErrorKind.TERMINAL, refused(() -> CLIENT.described("1", answer(200, "application/json",
@@ -108,5 +132,25 @@ class HostileAnswerTest {
         assertEquals(ErrorKind.TERMINAL, refused(() -> CLIENT.created(answer(200, "application/json",
                 "{\"code\":9,\"message\":\"" + "x".repeat(ServerPhrases.WINDOW) + " rate limit\"}"))).getKind(),
                 "a phrase beyond the head of a message is no message of the servers");
+    }
+
+    @Test
+    void collectionSizesAreWholePositiveIntsAndAnythingElseIsAbsent() throws ImportApiException {
+        final CollectionSchema schema = read(() -> CLIENT.describedCollection("docs", answer(200, "application/json", """
+                {"code":0,"data":{"fields":[
+                 {"name":"v","type":"FloatVector","params":[{"key":"dim","value":"99999999999999999999"},{"key":"max_length","value":"-5"},
+                                                            {"key":"max_capacity","value":1e999}]},
+                 {"name":"w","type":"BinaryVector","params":[{"key":"dim","value":" 128 "}]},
+                 {"name":"a","type":"Array","elementType":123456789012345678901234567890,"params":[{"key":"max_capacity","value":"2147483648"}]},
+                 {"name":"b","type":"Array","elementType":{"x":1},"params":{"key":"dim","value":"4"}},
+                 {"name":{"n":1},"type":"VarChar"},{"type":"VarChar"},7,"x",[1]]}}""")));
+        assertEquals("docs", schema.name());
+        assertEquals(List.of("v", "w", "a", "b"), schema.fields().stream().map(FieldSchema::name).toList());
+        final FieldSchema v = schema.fields().get(0);
+        assertEquals(Arrays.asList(null, null, null), Arrays.asList(v.dim(), v.maxLength(), v.maxCapacity()));
+        assertEquals(128, schema.fields().get(1).dim());
+        assertNull(schema.fields().get(2).maxCapacity(), "beyond an int");
+        assertEquals("Array<Other>", schema.fields().get(2).describeType());
+        assertEquals("Array<?>", schema.fields().get(3).describeType());
     }
 }
