@@ -27,6 +27,8 @@ final class ResponseInterpreter {
     /** How much of a body that is not an envelope is looked at, and how much of it a message quotes. */
     private static final int BODY_WINDOW = 16_384;
     private static final int MAX_SNIPPET_LENGTH = 120;
+    /** How much of a server's text is made visible text, of which at most {@link VisibleText#MAX_LENGTH} characters are shown. */
+    private static final int SHOWN_HEAD = 2 * VisibleText.MAX_LENGTH;
 
     private final ObjectReader reader;
     private final VisibleText visible;
@@ -122,7 +124,7 @@ final class ResponseInterpreter {
     /** Every exception of the client is made here, so that its message is always visible text. */
     ImportApiException failure(final ErrorKind kind, final String message, final Integer status, final String code, final Duration retryAfter,
                                final boolean outcomeUnknown) {
-        return new ImportApiException(kind, visible.of(message), status, code == null ? null : visible.of(code), retryAfter, outcomeUnknown);
+        return new ImportApiException(kind, visible(message), status, code == null ? null : visible(code), retryAfter, outcomeUnknown);
     }
 
     /**
@@ -159,8 +161,13 @@ final class ResponseInterpreter {
         return type + ", " + body.length + " bytes" + (snippet.isEmpty() ? "" : ": \"" + VisibleText.bound(snippet, MAX_SNIPPET_LENGTH) + "\"");
     }
 
-    /** Server-provided text as a user may see it. */
+    /**
+     * Server-provided text as a user may see it. Only its head can be shown, so only its head is cleaned and
+     * redacted: a server's text may be megabytes long, and the funnel's time must not grow with it. Twice
+     * what is shown leaves room for the control characters cleaning takes out; a secret cut at the end of
+     * the head is beyond what is shown.
+     */
     String visible(final String text) {
-        return visible.of(text);
+        return visible.of(VisibleText.bound(text, SHOWN_HEAD));
     }
 }

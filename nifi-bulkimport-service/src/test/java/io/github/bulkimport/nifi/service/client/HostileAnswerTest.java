@@ -135,6 +135,26 @@ class HostileAnswerTest {
     }
 
     @Test
+    void malformedShapesAreReadAsAbsentOrRefused() throws ImportApiException {
+        final JobProgress progress = read(() -> CLIENT.described("1", answer(200, "application/json", """
+                {"code":0,"data":{"state":["Completed"],"reason":{"a":1},"details":{"one":{"fileName":"x","state":"Failed"},"two":5},"fileName":5}}""")));
+        assertEquals(JobState.UNKNOWN, progress.state());
+        assertNull(progress.reason());
+        assertEquals(List.of("x"), progress.files().stream().map(FileProgress::name).toList(), "details as an object: its object values");
+        assertEquals(JobState.UNKNOWN, read(() -> CLIENT.described("1", answer(200, "application/json", "{\"code\":0,\"data\":[1,2]}"))).state());
+        assertEquals("NO_RECORDS", refused(() -> CLIENT.listed(new PageRequest(null, null, 1, 100), answer(200, "application/json",
+                "{\"code\":0,\"data\":[{\"records\":[]}]}"))).getErrorCode().orElseThrow());
+        final JobPage page = read(() -> CLIENT.listed(new PageRequest(null, null, 1, 100), answer(200, "application/json", """
+                {"code":0,"data":{"count":-4,"records":[1,"x",null,[1],{"jobId":{"a":1}},{"jobId":"ok-1","state":{"s":[1,[2,[3]]]},"progress":"150"},
+                 {"jobId":"bad id"},{"jobId":"%s","state":"Completed"}]}}""".formatted(Secrets.API_KEY))));
+        assertEquals(List.of("ok-1"), page.jobs().stream().map(job -> job.jobId()).toList());
+        assertNull(page.jobs().getFirst().progress());
+        assertNull(page.totalCount());
+        assertEquals("NOT_JSON", refused(() -> CLIENT.described("1", answer(200, "application/json", "[".repeat(100_000) + "]".repeat(100_000))))
+                .getErrorCode().orElseThrow(), "nesting deeper than the parser allows is no envelope");
+    }
+
+    @Test
     void collectionSizesAreWholePositiveIntsAndAnythingElseIsAbsent() throws ImportApiException {
         final CollectionSchema schema = read(() -> CLIENT.describedCollection("docs", answer(200, "application/json", """
                 {"code":0,"data":{"fields":[
@@ -152,5 +172,26 @@ class HostileAnswerTest {
         assertNull(schema.fields().get(2).maxCapacity(), "beyond an int");
         assertEquals("Array<Other>", schema.fields().get(2).describeType());
         assertEquals("Array<?>", schema.fields().get(3).describeType());
+    }
+
+    @Test
+    void answersAsLargeAsTheClientReadsAreReadQuickly() {
+        final int size = ImportApiClient.MAX_RESPONSE_BYTES - 1_000;
+        final String reason = Secrets.API_KEY + "x".repeat(size - 200);
+        final JobProgress progress = read(() -> CLIENT.described("1", answer(200, "application/json",
+                "{\"code\":0,\"data\":{\"state\":\"Failed\",\"reason\":\"" + reason + "\"}}")));
+        assertTrue(progress.reason().startsWith(SecretRedactor.MASK) && progress.reason().length() == VisibleText.MAX_LENGTH);
+
+        final StringBuilder records = new StringBuilder("{\"code\":0,\"data\":{\"records\":[");
+        for (int i = 0; records.length() < size; i++) {
+            records.append(i == 0 ? "" : ",").append("{\"jobId\":\"").append(i).append("\",\"state\":\"Importing\",\"reason\":\"r\"}");
+        }
+        records.append("]}}");
+        final JobPage page = read(() -> CLIENT.listed(new PageRequest(null, null, 1, 100), answer(200, "application/json", records.toString())));
+        assertTrue(page.jobs().size() > 100_000, "every record read: " + page.jobs().size());
+
+        final String message = "{\"code\":2100,\"message\":\"" + "job ".repeat(size / 4 - 10) + "\"}";
+        refused(() -> CLIENT.created(answer(200, "application/json", message)));
+        refused(() -> CLIENT.created(answer(502, "text/html", "<title>" + " ".repeat(size))));
     }
 }
