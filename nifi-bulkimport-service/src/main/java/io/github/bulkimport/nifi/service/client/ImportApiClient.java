@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import io.github.bulkimport.nifi.api.CollectionSchema;
 import io.github.bulkimport.nifi.api.Deployment;
 import io.github.bulkimport.nifi.api.FileProgress;
@@ -79,12 +78,10 @@ public final class ImportApiClient implements Closeable {
 
     /**
      * An answer is exactly one JSON document: anything after it makes it no answer of this API. Numbers with a
-     * fraction or exponent are read exactly, as written ({@code 1e-999999999} is no 0, {@code 1e999} no infinity),
-     * and never normalized, which would cost time in proportion to a hostile exponent.
+     * fraction or an exponent are read as doubles, which any exponent fits (as infinity or zero): as BigDecimal,
+     * {@code 1e9999999999} is no number at all, and the parser throws NumberFormatException.
      */
-    private static final ObjectReader JSON_READER = new ObjectMapper().reader()
-            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .without(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES);
+    private static final ObjectReader JSON_READER = new ObjectMapper().reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private final ClientConfig config;
     private final CloseableHttpClient http;

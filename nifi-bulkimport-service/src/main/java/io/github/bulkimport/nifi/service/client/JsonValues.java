@@ -2,8 +2,6 @@ package io.github.bulkimport.nifi.service.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import java.math.BigDecimal;
-
 /**
  * Reads the values of an answer that must be in range, returning {@code null} for anything else
  * rather than a wrapped, clipped or invented number.
@@ -27,7 +25,8 @@ final class JsonValues {
     /**
      * A count of rows, bytes or jobs: a whole number from 0 to {@link Long#MAX_VALUE}, as a JSON number
      * ({@code 100}, {@code 100.0}, {@code 1e2}, {@code -0}) or as plain digits in a string ({@code "100"}).
-     * An infinite or unparseable number ({@code 1e999}), a fraction, a negative or a larger value is no count.
+     * A fraction, a negative, a larger value, an infinite one ({@code 1e999}) or other text is no count. A
+     * number with a fraction or an exponent is judged as the double it reads as, so {@code 1e-999999999} is 0.
      */
     static Long count(final JsonNode node) {
         if (node == null) {
@@ -39,11 +38,8 @@ final class JsonValues {
         if (node.isIntegralNumber()) {
             return node.canConvertToLong() && node.longValue() >= 0 ? node.longValue() : null;
         }
-        if (node.isBigDecimal()) {
-            return wholeNonNegative(node.decimalValue());
-        }
         if (node.isFloatingPointNumber()) {
-            // a double read from 1e999 is infinite: no BigDecimal can be made of it
+            // no BigDecimal: one cannot be made of the infinite double 1e999 reads as
             final double value = node.doubleValue();
             final boolean whole = Double.isFinite(value) && value == Math.rint(value);
             return whole && value > -1 && value < TWO_TO_THE_63 ? (long) value : null;
@@ -64,25 +60,6 @@ final class JsonValues {
         try {
             return Long.parseLong(text);
         } catch (final NumberFormatException beyondLong) {
-            return null;
-        }
-    }
-
-    /**
-     * A BigDecimal that is a whole number from 0 to Long.MAX_VALUE. Its size is judged from precision and
-     * scale alone before any arithmetic: stripping or comparing {@code 1e-999999999} would cost time in
-     * proportion to its exponent.
-     */
-    private static Long wholeNonNegative(final BigDecimal value) {
-        if (value.signum() == 0) {
-            return 0L;
-        }
-        if (value.signum() < 0 || (long) value.precision() - value.scale() > MAX_DIGITS || value.precision() - (long) value.scale() <= 0) {
-            return null;
-        }
-        try {
-            return value.longValueExact();
-        } catch (final ArithmeticException fractionOrBeyondLong) {
             return null;
         }
     }

@@ -84,14 +84,14 @@ class HostileAnswerTest {
     @Test
     void numbersOutOfRangeAreAbsentWhateverTheirExponent() throws ImportApiException {
         final JobProgress progress = read(() -> CLIENT.described("1", answer(200, "application/json", """
-                {"code":0,"data":{"state":"Importing","progress":1e2,"importedRows":1e999,"totalRows":1e999999999,"fileSize":1e-999999999,
+                {"code":0,"data":{"state":"Importing","progress":1e2,"importedRows":1e999,"totalRows":1e9999999999,"fileSize":1e-9999999999,
                  "details":[{"progress":-0,"importedRows":1.0,"totalRows":"100","fileSize":-1e999},
                             {"progress":100.5,"importedRows":"1e2","totalRows":9223372036854775808,"fileSize":9223372036854775807},
                             {"progress":-0.0,"importedRows":" 7 ","totalRows":"-1","fileSize":9.3e18}]}}""")));
         assertEquals(100, progress.progress(), "1e2 is 100");
         assertNull(progress.importedRows(), "1e999 is infinite as a double: no count");
-        assertNull(progress.totalRows());
-        assertNull(progress.fileSize(), "1e-999999999 is no whole number");
+        assertNull(progress.totalRows(), "an exponent beyond what a BigDecimal holds");
+        assertEquals(0L, progress.fileSize(), "1e-999999999 reads as the double 0");
         final List<FileProgress> files = progress.files();
         assertEquals(Arrays.asList(0, 1L, 100L, null), Arrays.asList(files.get(0).progress(), files.get(0).importedRows(), files.get(0).totalRows(),
                 files.get(0).fileSize()));
