@@ -50,6 +50,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 
 @Tags({"milvus", "zilliz", "vector", "bulk import", "import", "connection", "credentials"})
 @CapabilityDescription("Holds the endpoint and credentials of a Zilliz Cloud cluster or a self-hosted Milvus instance, and one pooled "
@@ -345,12 +346,13 @@ public class StandardBulkImportConnectionService extends AbstractControllerServi
     }
 
     @Override
-    public String startJob(final ImportRequest request, final String idempotencyKey) throws ImportApiException {
+    public String startJob(final ImportRequest request, final String idempotencyKey, final IntConsumer calls) throws ImportApiException {
         final ActiveJobs jobs = activeJobs;
         final ImportApiClient client = client();
-        jobs.admit(request.target().database(), new AdmissionCalls(client));
+        jobs.admit(request.target().database(), new AdmissionCalls(client, calls));
         boolean started = false;
         try {
+            calls.accept(1);
             final String jobId = client.createJob(request, idempotencyKey);
             jobs.started(new JobReference(jobId, request.target().database()));
             started = true;
@@ -362,16 +364,18 @@ public class StandardBulkImportConnectionService extends AbstractControllerServi
         }
     }
 
-    /** The calls Max Active Jobs makes to admit a start; what they learn goes to ActiveJobs alone. */
-    private record AdmissionCalls(ImportApiClient client) implements ActiveJobs.Server {
+    /** The calls Max Active Jobs makes to admit a start, each told to the start's caller; what they learn goes to ActiveJobs alone. */
+    private record AdmissionCalls(ImportApiClient client, IntConsumer calls) implements ActiveJobs.Server {
 
         @Override
         public JobProgress describe(final JobReference job) throws ImportApiException {
+            calls.accept(1);
             return client.describeJob(job);
         }
 
         @Override
         public JobPage list(final PageRequest page) throws ImportApiException {
+            calls.accept(1);
             return client.listJobs(page);
         }
     }

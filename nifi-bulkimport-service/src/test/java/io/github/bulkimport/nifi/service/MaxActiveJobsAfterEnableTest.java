@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Timeout;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -39,6 +40,7 @@ class MaxActiveJobsAfterEnableTest {
     private static final Duration IMPORT_TAKES = Duration.ofSeconds(60);
 
     private final AtomicLong serverClock = new AtomicLong(1_800_000_000_000L);
+    private final AtomicInteger calls = new AtomicInteger();
 
     private static TestRunner runnerWithService(final String serviceId, final StandardBulkImportConnectionService service, final String url) {
         final TestRunner runner = TestRunners.newTestRunner(NoOpProcessor.class);
@@ -69,23 +71,24 @@ class MaxActiveJobsAfterEnableTest {
         try (ImportApiEmulator emulator = slowJobs()) {
             final StandardBulkImportConnectionService service = new StandardBulkImportConnectionService();
             final TestRunner runner = runnerWithService("service", service, emulator.url());
-            final String first = service.startJob(request(1), "key-1");
-            assertEquals(1, emulator.requests("list").size(), "listed before the first start: nothing running yet");
+            final String first = service.startJob(request(1), "key-1", calls::addAndGet);
+            assertEquals(2, calls.getAndSet(0), "the listing (nothing running yet) and the create");
 
             runner.disableControllerService(service);
             runner.enableControllerService(service);
-            final ImportApiException refused = assertThrows(ImportApiException.class, () -> service.startJob(request(2), "key-2"));
+            final ImportApiException refused = assertThrows(ImportApiException.class, () -> service.startJob(request(2), "key-2", calls::addAndGet));
             assertEquals(ErrorKind.THROTTLED, refused.getKind(), "the job started before is still running: the node is full");
             assertFalse(refused.isOutcomeUnknown());
-            assertEquals(2, emulator.requests("list").size(), "one listing after the enable");
+            assertEquals(1, calls.getAndSet(0), "one listing, no create");
             assertEquals(1, emulator.requests("create").size());
-            assertThrows(ImportApiException.class, () -> service.startJob(request(2), "key-2"));
-            assertEquals(2, emulator.requests("list").size(), "listed once per enable");
-            assertEquals(0, emulator.requests("describe").size(), "refused without a call while the job was seen a moment ago");
+            assertThrows(ImportApiException.class, () -> service.startJob(request(2), "key-2", calls::addAndGet));
+            assertEquals(0, calls.getAndSet(0), "listed once per enable: refused without a call while the job was seen a moment ago");
+            assertEquals(2, emulator.requests("list").size());
 
             serverClock.addAndGet(IMPORT_TAKES.plusSeconds(1).toMillis());
             assertEquals(JobState.COMPLETED, service.describeJob(new JobReference(first, null)).state(), "GetBulkImportProgress sees it finish");
-            service.startJob(request(2), "key-2");
+            service.startJob(request(2), "key-2", calls::addAndGet);
+            assertEquals(1, calls.get(), "the create");
             assertEquals(2, emulator.requests("create").size());
         }
     }
@@ -95,12 +98,13 @@ class MaxActiveJobsAfterEnableTest {
         try (ImportApiEmulator emulator = slowJobs()) {
             final StandardBulkImportConnectionService before = new StandardBulkImportConnectionService();
             final TestRunner beforeRestart = runnerWithService("before", before, emulator.url());
-            before.startJob(request(1), "key-1");
+            before.startJob(request(1), "key-1", calls::addAndGet);
             beforeRestart.disableControllerService(before);
 
             final StandardBulkImportConnectionService after = new StandardBulkImportConnectionService();
             runnerWithService("after", after, emulator.url());
-            assertEquals(ErrorKind.THROTTLED, assertThrows(ImportApiException.class, () -> after.startJob(request(2), "key-2")).getKind());
+            assertEquals(ErrorKind.THROTTLED, assertThrows(ImportApiException.class, () -> after.startJob(request(2), "key-2", calls::addAndGet))
+                    .getKind());
             assertEquals(1, emulator.requests("create").size());
             assertEquals(0, after.freeJobSlots().orElseThrow());
         }
@@ -112,14 +116,14 @@ class MaxActiveJobsAfterEnableTest {
                 .fault(Fault.on("list", FaultType.HTTP_503, 1)).start()) {
             final StandardBulkImportConnectionService service = new StandardBulkImportConnectionService();
             runnerWithService("service", service, emulator.url());
-            final ImportApiException refused = assertThrows(ImportApiException.class, () -> service.startJob(request(1), "key-1"));
+            final ImportApiException refused = assertThrows(ImportApiException.class, () -> service.startJob(request(1), "key-1", calls::addAndGet));
             assertEquals(ErrorKind.THROTTLED, refused.getKind());
             assertFalse(refused.isOutcomeUnknown(), "no create was sent, though the listing's own outcome was unknown");
             assertEquals(0, emulator.requests("create").size());
+            assertEquals(1, calls.getAndSet(0), "the listing that failed");
 
-            service.startJob(request(1), "key-1");
-            assertEquals(2, emulator.requests("list").size(), "listed again");
-            assertEquals(1, emulator.requests("create").size());
+            service.startJob(request(1), "key-1", calls::addAndGet);
+            assertEquals(2, calls.get(), "listed again, then created");
         }
     }
 }
