@@ -27,6 +27,8 @@ final class ResponseInterpreter {
     /** How much of a body that is not an envelope is looked at, and how much of it a message quotes. */
     private static final int BODY_WINDOW = 16_384;
     private static final int MAX_SNIPPET_LENGTH = 120;
+    /** Past the snippet's end, more than any secret's run the redactor masks, and than any short secret. */
+    private static final int SNIPPET_MARGIN = 2 * SecretRedactor.RUN;
     /** How much of a server's text is made visible text, of which at most {@link VisibleText#MAX_LENGTH} characters are shown. */
     private static final int SHOWN_HEAD = 2 * VisibleText.MAX_LENGTH;
 
@@ -155,9 +157,12 @@ final class ResponseInterpreter {
             return "empty body";
         }
         final String type = response.contentType() == null ? "no content type" : response.contentType();
-        // clean and redact before any cut, so that no piece of a secret survives at the edge of the snippet
-        final String text = redactor.redact(VisibleText.clean(new String(body, 0, Math.min(body.length, BODY_WINDOW), StandardCharsets.UTF_8)));
-        final String snippet = BodySnippet.of(text, MAX_SNIPPET_LENGTH);
+        // the words of the snippet and a few past its end, cleaned and redacted before the cut, so that no piece of a secret survives at
+        // its edge: only so much of the window is cleaned and redacted, whatever its size
+        final String window = new String(body, 0, Math.min(body.length, BODY_WINDOW), StandardCharsets.UTF_8);
+        final String words = BodySnippet.of(window, MAX_SNIPPET_LENGTH + SNIPPET_MARGIN);
+        final String cleaned = redactor.redact(VisibleText.clean(words));
+        final String snippet = BodySnippet.words(cleaned, 0, cleaned.length(), MAX_SNIPPET_LENGTH);
         return type + ", " + body.length + " bytes" + (snippet.isEmpty() ? "" : ": \"" + VisibleText.bound(snippet, MAX_SNIPPET_LENGTH) + "\"");
     }
 

@@ -38,6 +38,8 @@ class HostileAnswerTest {
     private static final ImportApiClient CLIENT = FuzzedAnswer.clientWithEverySecret();
     /** Far more than any of these answers needs once read in linear time; the defects took seconds to hours. */
     private static final Duration QUICKLY = Duration.ofSeconds(2);
+    /** For answers of 8 MB, read in linear time in well under a second, and in hours by a quadratic reader. */
+    private static final Duration QUICKLY_FOR_ITS_SIZE = Duration.ofSeconds(15);
 
     @AfterAll
     static void close() {
@@ -57,6 +59,15 @@ class HostileAnswerTest {
 
     private static <T> T read(final ThrowingSupplier<T> operation) {
         return assertTimeoutPreemptively(QUICKLY, operation);
+    }
+
+    private static <T> T readLarge(final ThrowingSupplier<T> operation) {
+        return assertTimeoutPreemptively(QUICKLY_FOR_ITS_SIZE, operation);
+    }
+
+    private static void refusedLarge(final Executable operation) {
+        final ImportApiException e = assertTimeoutPreemptively(QUICKLY_FOR_ITS_SIZE, () -> assertThrows(ImportApiException.class, operation));
+        LeakCheck.assertNoSecrets("message", e.getMessage());
     }
 
     @Test
@@ -79,6 +90,19 @@ class HostileAnswerTest {
                 .getMessage().endsWith(": \"a <b no end\""), "a '<' without '>' is text");
         final String many = refused(() -> CLIENT.described("1", answer(502, "text/html", "<".repeat(16_000)))).getMessage();
         assertTrue(many.endsWith("<<<...\""), many);
+    }
+
+    @Test
+    void aSecretWhereTheSnippetIsCutLeavesNoPieceOfItself() {
+        for (int before = 100; before <= 125; before++) {
+            final int at = before;
+            final String message = refused(() -> CLIENT.created(answer(500, "text/plain", "x".repeat(at) + Secrets.API_KEY + " rejected")))
+                    .getMessage();
+            assertTrue(!message.contains(Secrets.API_KEY.substring(0, 4)), message);
+            final String title = refused(() -> CLIENT.created(answer(502, "text/html", "<title>" + "y ".repeat(at / 2) + "\u0007"
+                    + Secrets.SECRET_KEY + "</title>"))).getMessage();
+            assertTrue(!title.contains(Secrets.SECRET_KEY.substring(0, 4)), title);
+        }
     }
 
     @Test
@@ -178,7 +202,7 @@ class HostileAnswerTest {
     void answersAsLargeAsTheClientReadsAreReadQuickly() {
         final int size = ImportApiClient.MAX_RESPONSE_BYTES - 1_000;
         final String reason = Secrets.API_KEY + "x".repeat(size - 200);
-        final JobProgress progress = read(() -> CLIENT.described("1", answer(200, "application/json",
+        final JobProgress progress = readLarge(() -> CLIENT.described("1", answer(200, "application/json",
                 "{\"code\":0,\"data\":{\"state\":\"Failed\",\"reason\":\"" + reason + "\"}}")));
         assertTrue(progress.reason().startsWith(SecretRedactor.MASK) && progress.reason().length() == VisibleText.MAX_LENGTH);
 
@@ -187,11 +211,11 @@ class HostileAnswerTest {
             records.append(i == 0 ? "" : ",").append("{\"jobId\":\"").append(i).append("\",\"state\":\"Importing\",\"reason\":\"r\"}");
         }
         records.append("]}}");
-        final JobPage page = read(() -> CLIENT.listed(new PageRequest(null, null, 1, 100), answer(200, "application/json", records.toString())));
+        final JobPage page = readLarge(() -> CLIENT.listed(new PageRequest(null, null, 1, 100), answer(200, "application/json", records.toString())));
         assertTrue(page.jobs().size() > 100_000, "every record read: " + page.jobs().size());
 
         final String message = "{\"code\":2100,\"message\":\"" + "job ".repeat(size / 4 - 10) + "\"}";
-        refused(() -> CLIENT.created(answer(200, "application/json", message)));
-        refused(() -> CLIENT.created(answer(502, "text/html", "<title>" + " ".repeat(size))));
+        refusedLarge(() -> CLIENT.created(answer(200, "application/json", message)));
+        refusedLarge(() -> CLIENT.created(answer(502, "text/html", "<title>" + " ".repeat(size))));
     }
 }
