@@ -73,13 +73,18 @@ final class BodySnippet {
         return c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r';
     }
 
-    /** Where {@code part} (ASCII) first occurs in {@code text} from {@code from} on, in any case; -1 when nowhere. */
+    /**
+     * Where {@code part} (lower-case ASCII, of at least two characters, the first no letter) first occurs in
+     * {@code text} from {@code from} on, in any case; -1 when nowhere. It jumps from one first character to the
+     * next, and looks no further at one whose second does not match: a body of nothing but {@code <} costs
+     * little even before the JIT compiles this.
+     */
     static int indexOfIgnoreCase(final String text, final String part, final int from) {
-        final int last = text.length() - part.length();
-        final char first = part.charAt(0);
-        for (int i = Math.max(0, from); i <= last; i++) {
-            if (text.charAt(i) == first && text.regionMatches(true, i, part, 0, part.length())) {
-                return i;
+        final char second = part.charAt(1);
+        for (int at = text.indexOf(part.charAt(0), Math.max(0, from)); at >= 0 && at + part.length() <= text.length();
+             at = text.indexOf(part.charAt(0), at + 1)) {
+            if (Character.toLowerCase(text.charAt(at + 1)) == second && text.regionMatches(true, at, part, 0, part.length())) {
+                return at;
             }
         }
         return -1;

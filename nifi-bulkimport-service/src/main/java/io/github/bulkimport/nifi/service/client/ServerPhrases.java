@@ -35,32 +35,41 @@ final class ServerPhrases {
     /**
      * "import job does not exist, jobID=...", "job ... not found", "no such job": a "job" followed, before
      * the next colon (where Milvus's {@code <detail>: <base message>} moves on to another clause), by
-     * "not exist" or "not found".
+     * "not exist" or "not found". Each clause's first "job" is looked at, and each phrase is searched
+     * from where its last search ended, never again over text already searched.
      */
     boolean jobNotFound() {
         if (text.contains("no such job")) {
             return true;
         }
-        int clauseStart = 0;
-        while (clauseStart <= text.length()) {
-            final int colon = text.indexOf(':', clauseStart);
+        final Phrase notExist = new Phrase("not exist");
+        final Phrase notFound = new Phrase("not found");
+        for (int job = text.indexOf("job"); job >= 0; ) {
+            final int colon = text.indexOf(':', job);
             final int clauseEnd = colon < 0 ? text.length() : colon;
-            final int job = indexWithin("job", clauseStart, clauseEnd);
-            if (job >= 0 && (indexWithin("not exist", job + 3, clauseEnd) >= 0 || indexWithin("not found", job + 3, clauseEnd) >= 0)) {
+            if (notExist.within(job + 3, clauseEnd) || notFound.within(job + 3, clauseEnd)) {
                 return true;
             }
-            clauseStart = clauseEnd + 1;
+            job = colon < 0 ? -1 : text.indexOf("job", colon + 1);
         }
         return false;
     }
 
-    /** Where the phrase first occurs between {@code from} and {@code end}, searching no further: -1 when it does not. */
-    private int indexWithin(final String phrase, final int from, final int end) {
-        for (int at = from; at + phrase.length() <= end; at++) {
-            if (text.startsWith(phrase, at)) {
-                return at;
-            }
+    /** A phrase's next occurrence, searched again only once a search starts past it. */
+    private final class Phrase {
+        private final String words;
+        private int next = -2;
+
+        Phrase(final String words) {
+            this.words = words;
         }
-        return -1;
+
+        /** Whether the phrase occurs between {@code from} and {@code end}; {@code from} never decreases. */
+        boolean within(final int from, final int end) {
+            if (next != -1 && next < from) {
+                next = text.indexOf(words, from);
+            }
+            return next >= 0 && next + words.length() <= end;
+        }
     }
 }
