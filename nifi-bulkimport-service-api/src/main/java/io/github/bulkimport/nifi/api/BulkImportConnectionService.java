@@ -3,6 +3,7 @@ package io.github.bulkimport.nifi.api;
 import org.apache.nifi.controller.ControllerService;
 
 import java.util.OptionalInt;
+import java.util.function.IntConsumer;
 
 /**
  * One place where bulk imports run, a Zilliz Cloud cluster or a Milvus instance, and the operations
@@ -21,7 +22,21 @@ public interface BulkImportConnectionService extends ControllerService {
      * @param idempotencyKey sent as {@code Idempotency-Key}, or {@code null}
      * @return the job's ID
      */
-    String startJob(ImportRequest request, String idempotencyKey) throws ImportApiException;
+    default String startJob(ImportRequest request, String idempotencyKey) throws ImportApiException {
+        return startJob(request, idempotencyKey, calls -> { });
+    }
+
+    /**
+     * Starts an import job, and tells {@code calls} of every HTTP call made for it: the create itself, and
+     * those Max Active Jobs makes to admit it (its count of the jobs still running, its descriptions of jobs
+     * unseen for a while). A start refused without a call tells nothing. {@code calls} is told on the
+     * calling thread, before this returns or throws.
+     *
+     * @param idempotencyKey sent as {@code Idempotency-Key}, or {@code null}
+     * @param calls          told how many calls were made, one or more at a time
+     * @return the job's ID
+     */
+    String startJob(ImportRequest request, String idempotencyKey, IntConsumer calls) throws ImportApiException;
 
     /** Reports one job's progress. */
     JobProgress describeJob(JobReference job) throws ImportApiException;

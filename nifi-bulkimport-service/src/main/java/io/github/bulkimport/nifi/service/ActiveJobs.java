@@ -5,6 +5,7 @@ import io.github.bulkimport.nifi.api.ImportApiException;
 import io.github.bulkimport.nifi.api.JobProgress;
 import io.github.bulkimport.nifi.api.JobReference;
 import io.github.bulkimport.nifi.api.JobState;
+import io.github.bulkimport.nifi.api.VisibleText;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -14,10 +15,14 @@ import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
- * Max Active Jobs: the jobs this service started and has not seen finish (Completed or Failed), so that
- * a node never asks the server for more at once. A start is admitted only while fewer are active or
- * reserved by starts in flight; a job whose end this service never sees (its flowfile went elsewhere)
- * is described again once the limit is reached and it has not been seen for a while.
+ * Max Active Jobs: the jobs running on the server that this node knows of and has not seen finish
+ * (Completed or Failed), so that a node never asks the server for more at once. They are the jobs this
+ * service started, and, counted once before its first start into a database since the service was
+ * enabled, those the server then lists unfinished there (started before NiFi restarted or the service was
+ * disabled, or by anyone else: the server's limit counts them all). A start is admitted only while fewer
+ * are active or reserved by starts in flight; a job whose end this service never sees (its flowfile went
+ * elsewhere, or it is not this node's) is described again once the limit is reached and it has not been
+ * seen for a while.
  */
 final class ActiveJobs {
 
@@ -26,9 +31,8 @@ final class ActiveJobs {
     /** The most jobs described on one admission, so that a full node never floods the server. */
     private static final int RECHECKS_PER_ADMISSION = 10;
 
-    /** Describes a job, for {@link #admit}. */
-    @FunctionalInterface
-    interface Describer {
+    /** The calls admission makes to the server, for {@link #admit}. */
+    interface Server extends UnfinishedJobs.Lister {
         JobProgress describe(JobReference job) throws ImportApiException;
     }
 
@@ -39,6 +43,7 @@ final class ActiveJobs {
     private final LongSupplier clock;
     private final Map<String, Active> active = new HashMap<>();
     private int reserved;
+    private final UnfinishedJobs unfinished = new UnfinishedJobs();
 
     /** @param max the most active jobs, 0 for no limit */
     ActiveJobs(final int max, final LongSupplier clock) {
@@ -51,19 +56,21 @@ final class ActiveJobs {
     }
 
     /**
-     * Reserves room for one start, or refuses it as the server's own job limit would (THROTTLED: the
-     * caller leaves its flowfiles queued and backs off), without any HTTP status. Every admission must
-     * end in {@link #started} or {@link #released}.
+     * Reserves room for one start into a database, or refuses it as the server's own job limit would
+     * (THROTTLED: the caller leaves its flowfiles queued and backs off). Every admission must end in
+     * {@link #started} or {@link #released}. The calls it makes (a listing, descriptions) go through
+     * {@code server}.
      */
-    void admit(final Describer describer) throws ImportApiException {
+    void admit(final String database, final Server server) throws ImportApiException {
         if (!limits()) {
             return;
         }
+        countUnfinishedOnce(database, server);
         if (tryReserve()) {
             return;
         }
         for (final JobReference stale : unseenFor(RECHECK_AFTER_MILLIS)) {
-            recheck(stale, describer);
+            recheck(stale, server);
         }
         if (!tryReserve()) {
             throw new ImportApiException(ErrorKind.THROTTLED, "Max Active Jobs (" + max + ") of the connection service reached on this node: "
@@ -72,13 +79,44 @@ final class ActiveJobs {
     }
 
     /**
+     * Counts the jobs the server lists unfinished in the database, the first time a start into it asks.
+     * Until that listing has succeeded no start into the database is admitted: the starts that ask while it
+     * runs wait for its outcome; while it fails for a reason that may pass (the server unreachable, slow,
+     * throttling) every start is refused as for a full node, and the next one lists again; a listing
+     * refused for good (credentials, permissions) fails the start with its error, which a user must act on.
+     */
+    private void countUnfinishedOnce(final String database, final Server server) throws ImportApiException {
+        try {
+            unfinished.countOnce(database, server, this::countListed);
+        } catch (final ImportApiException e) {
+            throw listingFailed(e);
+        }
+    }
+
+    private synchronized void countListed(final List<JobReference> jobs) {
+        final long now = clock.getAsLong();
+        for (final JobReference job : jobs) {
+            active.putIfAbsent(job.jobId(), new Active(job, now));
+        }
+    }
+
+    /** A start refused because the jobs still running could not be listed; never of unknown outcome, as no create was sent. */
+    private ImportApiException listingFailed(final ImportApiException e) {
+        final String message = VisibleText.bound("Max Active Jobs (" + max + ") of the connection service: the jobs still running on the server "
+                + "could not be listed, and no start is admitted until they are counted: " + e.getMessage(), VisibleText.MAX_LENGTH);
+        return e.getKind().isRetryable()
+                ? new ImportApiException(ErrorKind.THROTTLED, message, null, null, e.getRetryAfter().orElse(null), false)
+                : new ImportApiException(ErrorKind.TERMINAL, message, e.getHttpStatus().orElse(null), e.getErrorCode().orElse(null), null, false);
+    }
+
+    /**
      * Learns whether a job still counts. A job the server no longer knows (cleaned up after its retention)
      * is finished; one that cannot be described now keeps counting, and the start is refused as for a full
      * node, not failed with the description's error.
      */
-    private void recheck(final JobReference job, final Describer describer) {
+    private void recheck(final JobReference job, final Server server) {
         try {
-            seen(job.jobId(), describer.describe(job).state());
+            seen(job.jobId(), server.describe(job).state());
         } catch (final ImportApiException e) {
             if (e.getKind() == ErrorKind.JOB_NOT_FOUND) {
                 seen(job.jobId(), JobState.FAILED);

@@ -50,6 +50,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 
 @Tags({"milvus", "zilliz", "vector", "bulk import", "import", "connection", "credentials"})
 @CapabilityDescription("Holds the endpoint and credentials of a Zilliz Cloud cluster or a self-hosted Milvus instance, and one pooled "
@@ -189,8 +190,11 @@ public class StandardBulkImportConnectionService extends AbstractControllerServi
                     + "by any processor using it). A start beyond it is refused here, without a call, as the server refuses one past its own "
                     + "limit (Milvus's maxImportJobNum, 1,024 by default; Zilliz Cloud's per-collection limit): TriggerBulkImport leaves the "
                     + "flowfiles queued and tries again soon, and spreads what is queued over the slots still free (up to its Max Flowfiles "
-                    + "per Job). When the node is full, jobs not seen for 5 seconds are described to learn whether they finished. The limit is "
-                    + "per node: in a cluster, set it to the server's limit divided by the number of nodes. Unset, only the server limits.")
+                    + "per Job). When the node is full, jobs not seen for 5 seconds are described to learn whether they finished. Once enabled "
+                    + "(after a restart too), the service lists the server's jobs in a database once, before its first start there, and counts "
+                    + "every job still unfinished, whoever started it; no start there is admitted until that listing succeeds. The limit is "
+                    + "per node: in a cluster, set it to the server's limit divided by the number of nodes (a node enabled while others run "
+                    + "jobs counts theirs too, until it sees them finish). Unset, only the server limits.")
             .required(false)
             .addValidator(StandardValidators.createLongValidator(1, 100_000, true))
             .build();
@@ -342,12 +346,14 @@ public class StandardBulkImportConnectionService extends AbstractControllerServi
     }
 
     @Override
-    public String startJob(final ImportRequest request, final String idempotencyKey) throws ImportApiException {
+    public String startJob(final ImportRequest request, final String idempotencyKey, final IntConsumer calls) throws ImportApiException {
         final ActiveJobs jobs = activeJobs;
-        jobs.admit(job -> client().describeJob(job));
+        final ImportApiClient client = client();
+        jobs.admit(request.target().database(), new AdmissionCalls(client, calls));
         boolean started = false;
         try {
-            final String jobId = client().createJob(request, idempotencyKey);
+            calls.accept(1);
+            final String jobId = client.createJob(request, idempotencyKey);
             jobs.started(new JobReference(jobId, request.target().database()));
             started = true;
             return jobId;
@@ -355,6 +361,22 @@ public class StandardBulkImportConnectionService extends AbstractControllerServi
             if (!started) {
                 jobs.released();
             }
+        }
+    }
+
+    /** The calls Max Active Jobs makes to admit a start, each told to the start's caller; what they learn goes to ActiveJobs alone. */
+    private record AdmissionCalls(ImportApiClient client, IntConsumer calls) implements ActiveJobs.Server {
+
+        @Override
+        public JobProgress describe(final JobReference job) throws ImportApiException {
+            calls.accept(1);
+            return client.describeJob(job);
+        }
+
+        @Override
+        public JobPage list(final PageRequest page) throws ImportApiException {
+            calls.accept(1);
+            return client.listJobs(page);
         }
     }
 

@@ -50,6 +50,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.github.bulkimport.nifi.processors.common.BulkImportAttributes.*;
 
@@ -230,10 +231,18 @@ public class TriggerBulkImport extends AbstractBulkImportProcessor<TriggerRoutin
                 toSend = routing.reattachRemembered(toSend, memory, readMemory(routing));
             }
             markPending(session, routing, toSend, maxMembers > 1);
-            // after a transient error, or once the time is up, the rest wait in the queue, untouched
-            requestsInFlight.sendAll(toSend, batch -> service.startJob(batch.request(), batch.key()),
-                    answer -> answer.failure() == null ? routing.started(answer.batch(), answer.jobId()) : routing.failed(answer.batch(), answer.failure()),
-                    startedAt + TRIGGER_TIME_BUDGET.toNanos()).forEach(routing::backToQueue);
+            // the service tells every call a start makes, admission's too, on the threads requests are sent from: summed, counted here
+            final AtomicInteger calls = new AtomicInteger();
+            try {
+                // after a transient error, or once the time is up, the rest wait in the queue, untouched
+                requestsInFlight.sendAll(toSend, batch -> service.startJob(batch.request(), batch.key(), calls::addAndGet),
+                        answer -> answer.failure() == null ? routing.started(answer.batch(), answer.jobId()) : routing.failed(answer.batch(), answer.failure()),
+                        startedAt + TRIGGER_TIME_BUDGET.toNanos()).forEach(routing::backToQueue);
+            } finally {
+                if (calls.get() > 0) {
+                    session.adjustCounter(Counters.HTTP_CALLS, calls.get(), false);
+                }
+            }
             routing.settleAdmission();
             if (routing.onlyWaited()) {
                 context.yield();

@@ -268,7 +268,6 @@ public final class TriggerRouting extends Routing {
         final String transitUri = service.addressOf(Operation.START);
         final String details = "Started bulk-import job " + jobId + " into collection " + batch.request().target().collection()
                 + " with " + batch.request().files().size() + " file(s) for " + batch.flowFiles() + " flowfile(s)";
-        session.adjustCounter(Counters.HTTP_CALLS, 1, false);
         admittedAny = true;
         if (jobsStarted.firstTime(jobId)) {
             session.adjustCounter(Counters.JOBS_STARTED, 1, false);
@@ -312,7 +311,6 @@ public final class TriggerRouting extends Routing {
             return false;
         }
         slowDown(e);
-        session.adjustCounter(Counters.HTTP_CALLS, 1, false);
         final boolean retryable = e.getKind().isRetryable();
         final String message = "Starting a bulk import for " + batch.flowFiles() + " flowfile(s) " + (retryable ? "will be retried: " : "failed: ")
                 + e.getMessage();
@@ -348,10 +346,6 @@ public final class TriggerRouting extends Routing {
      */
     private void heldBack(final Batch batch, final ImportApiException e) {
         refusal = e;
-        // the server answered; the service's own Max Active Jobs refuses without a call, and without a status
-        if (e.getHttpStatus().isPresent()) {
-            session.adjustCounter(Counters.HTTP_CALLS, 1, false);
-        }
         session.adjustCounter(Counters.REQUESTS_HELD_BACK, 1, false);
         debug("The server refused a request for " + batch.flowFiles() + " flowfile(s) for now; they wait in the queue: " + e.getMessage());
         for (final FlowFileShare member : batch.members()) {

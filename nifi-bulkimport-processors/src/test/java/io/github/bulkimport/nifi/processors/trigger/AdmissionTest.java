@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -63,7 +64,8 @@ class AdmissionTest {
             runner.assertTransferCount(TriggerRouting.REL_SUCCESS, 2);
             assertEquals(1, runner.getQueueSize().getObjectCount(), "the third waits in the queue");
             assertEquals(1, runner.getCounterValue(Counters.REQUESTS_HELD_BACK));
-            assertEquals(2, runner.getCounterValue(Counters.HTTP_CALLS), "the start refused by the service made no call");
+            assertEquals(3, runner.getCounterValue(Counters.HTTP_CALLS), "the listing before the first start, two creates; the start refused "
+                    + "by the service made no call");
 
             // the jobs finish, and GetBulkImportProgress (through the same service) sees one of them so
             serverClock.addAndGet(11_000);
@@ -74,6 +76,45 @@ class AdmissionTest {
             runner.assertTransferCount(TriggerRouting.REL_SUCCESS, 3);
             assertEquals(3, emulator.requests("create").size());
         }
+    }
+
+    @Test
+    void everyCallMaxActiveJobsMakesToAdmitAStartCountsAsAnApiCall() throws Exception {
+        try (ImportApiEmulator emulator = Emulators.milvus().importDuration(Duration.ofSeconds(60)).clock(serverClock::get).start()) {
+            final TestRunner runner = trigger(emulator, 1);
+            final StandardBulkImportConnectionService service = (StandardBulkImportConnectionService) runner.getControllerService(Runners.SERVICE_ID);
+            runner.disableControllerService(service);
+            runner.setProperty(service, StandardBulkImportConnectionService.MAX_ACTIVE_JOBS, "1");
+            runner.enableControllerService(service);
+            enqueue(runner, 2);
+
+            runner.run(1, false, true);
+            assertEquals(List.of(1, 1, 0), calls(emulator), "listed once before the first start, one job started, the node full");
+            assertEquals(2, runner.getCounterValue(Counters.HTTP_CALLS));
+            assertEquals(1, runner.getCounterValue(Counters.REQUESTS_HELD_BACK));
+
+            // the service's own clock: a full node describes the jobs it has not seen for 5 s, as part of admitting a start
+            Thread.sleep(5_100);
+            processorClock.addAndGet(Duration.ofSeconds(1).toNanos());
+            runner.run(1, false, false);
+            assertEquals(List.of(1, 1, 1), calls(emulator), "the job described, still Importing: the start refused again");
+            assertEquals(3, runner.getCounterValue(Counters.HTTP_CALLS), "the description counts, on the onTrigger thread");
+            assertEquals(2, runner.getCounterValue(Counters.REQUESTS_HELD_BACK));
+
+            serverClock.addAndGet(61_000);
+            final MockFlowFile started = runner.getFlowFilesForRelationship(TriggerRouting.REL_SUCCESS).getFirst();
+            ((BulkImportConnectionService) service).describeJob(new JobReference(started.getAttribute(BulkImportAttributes.JOB_ID), null));
+            processorClock.addAndGet(Duration.ofSeconds(10).toNanos());
+            runner.run(1, true, false);
+            runner.assertTransferCount(TriggerRouting.REL_SUCCESS, 2);
+            assertEquals(List.of(1, 2, 2), calls(emulator));
+            assertEquals(4, runner.getCounterValue(Counters.HTTP_CALLS), "GetBulkImportProgress's description is its own to count");
+        }
+    }
+
+    /** The list, create and describe calls the emulator received. */
+    private static List<Integer> calls(final ImportApiEmulator emulator) {
+        return List.of(emulator.requests("list").size(), emulator.requests("create").size(), emulator.requests("describe").size());
     }
 
     @Test

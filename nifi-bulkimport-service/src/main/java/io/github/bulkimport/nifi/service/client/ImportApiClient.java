@@ -76,7 +76,11 @@ public final class ImportApiClient implements Closeable {
     /** Server-provided names of states and times are short; longer ones are cut. */
     private static final int MAX_SHORT_TEXT = 64;
 
-    /** An answer is exactly one JSON document: anything after it makes it no answer of this API. */
+    /**
+     * An answer is exactly one JSON document: anything after it makes it no answer of this API. Numbers with a
+     * fraction or an exponent are read as doubles, which any exponent fits (as infinity or zero): as BigDecimal,
+     * {@code 1e9999999999} is no number at all, and the parser throws NumberFormatException.
+     */
     private static final ObjectReader JSON_READER = new ObjectMapper().reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private final ClientConfig config;
@@ -159,7 +163,12 @@ public final class ImportApiClient implements Closeable {
      * @return the job ID
      */
     public String createJob(final ImportRequest request, final String idempotencyKey) throws ImportApiException {
-        final JsonNode data = post("create", jobs, CREATE_PATH, bodies.create(request), request.target().database(), idempotencyKey);
+        return created(post("create", jobs, CREATE_PATH, bodies.create(request), request.target().database(), idempotencyKey));
+    }
+
+    /** The job ID of a {@code create} answer. */
+    String created(final RawResponse answer) throws ImportApiException {
+        final JsonNode data = interpreter.data(answer, "create");
         // early Milvus 2.4 builds spell it jobID
         String jobId = JsonValues.text(data.get("jobId"));
         if (jobId == null) {
@@ -185,17 +194,23 @@ public final class ImportApiClient implements Closeable {
         final String jobId = job.jobId();
         final String database = job.database();
         final byte[] body = bodies.aboutJob(jobId, database);
-        JsonNode data;
+        final String path = describePath;
         try {
-            data = post("describe", jobs, describePath, body, database, null);
+            return described(jobId, post("describe", jobs, path, body, database, null));
         } catch (final ImportApiException e) {
             final boolean routeMissing = e.getHttpStatus().orElse(0) == 404 && e.getKind() == ErrorKind.TERMINAL;
-            if (!routeMissing || !DESCRIBE_PATH.equals(describePath)) {
+            if (!routeMissing || !DESCRIBE_PATH.equals(path)) {
                 throw e;
             }
-            data = post("describe", jobs, GET_PROGRESS_PATH, body, database, null);
-            describePath = GET_PROGRESS_PATH;
         }
+        final JobProgress progress = described(jobId, post("describe", jobs, GET_PROGRESS_PATH, body, database, null));
+        describePath = GET_PROGRESS_PATH;
+        return progress;
+    }
+
+    /** What a {@code describe} answer says of the job asked about. */
+    JobProgress described(final String jobId, final RawResponse answer) throws ImportApiException {
+        final JsonNode data = interpreter.data(answer, "describe");
         final String rawState = shortText(data.get("state"));
         return new JobProgress(
                 jobId,
@@ -242,7 +257,12 @@ public final class ImportApiClient implements Closeable {
      * whose job ID is not a plain identifier, or holds characters of a secret, are left out.
      */
     public JobPage listJobs(final PageRequest page) throws ImportApiException {
-        final JsonNode data = post("list", jobs, LIST_PATH, bodies.list(page), page.database(), null);
+        return listed(page, post("list", jobs, LIST_PATH, bodies.list(page), page.database(), null));
+    }
+
+    /** The page of jobs a {@code list} answer gives. */
+    JobPage listed(final PageRequest page, final RawResponse answer) throws ImportApiException {
+        final JsonNode data = interpreter.data(answer, "list");
         final JsonNode records = data.get("records");
         if (records == null || !records.isArray()) {
             // an answer without the list is no listing: it must not read as "no jobs any more"
@@ -264,12 +284,17 @@ public final class ImportApiClient implements Closeable {
 
     /** Commits a two-phase job. */
     public void commitJob(final JobReference job) throws ImportApiException {
-        post("commit", jobs, COMMIT_PATH, bodies.aboutJob(job.jobId(), job.database()), job.database(), null);
+        done("commit", post("commit", jobs, COMMIT_PATH, bodies.aboutJob(job.jobId(), job.database()), job.database(), null));
     }
 
     /** Aborts a two-phase job. */
     public void abortJob(final JobReference job) throws ImportApiException {
-        post("abort", jobs, ABORT_PATH, bodies.aboutJob(job.jobId(), job.database()), job.database(), null);
+        done("abort", post("abort", jobs, ABORT_PATH, bodies.aboutJob(job.jobId(), job.database()), job.database(), null));
+    }
+
+    /** Reads the answer of an operation that returns nothing ({@code commit}, {@code abort}): it succeeded, or this throws. */
+    void done(final String operation, final RawResponse answer) throws ImportApiException {
+        interpreter.data(answer, operation);
     }
 
     /**
@@ -281,8 +306,13 @@ public final class ImportApiClient implements Closeable {
             throw interpreter.failure(ErrorKind.TERMINAL, "describe collection: Zilliz Cloud describes collections at the cluster's own "
                     + "endpoint, not at the control plane; set Cluster Endpoint on the connection service", null, "NO_CLUSTER_ENDPOINT", null, false);
         }
-        final JsonNode data = post("describe collection", collections, DESCRIBE_COLLECTION_PATH, bodies.aboutCollection(collection, database),
-                database, null);
+        return describedCollection(collection, post("describe collection", collections, DESCRIBE_COLLECTION_PATH,
+                bodies.aboutCollection(collection, database), database, null));
+    }
+
+    /** The schema a {@code collections/describe} answer gives of the collection asked about. */
+    CollectionSchema describedCollection(final String collection, final RawResponse answer) throws ImportApiException {
+        final JsonNode data = interpreter.data(answer, "describe collection");
         final CollectionSchema schema = schemaReader.read(data, collection);
         if (schema == null) {
             throw interpreter.failure(ErrorKind.TERMINAL, "describe collection: the server reported success but sent no fields for collection "
@@ -296,7 +326,8 @@ public final class ImportApiClient implements Closeable {
         if (collections == null) {
             throw interpreter.failure(ErrorKind.TERMINAL, "list collections: no Cluster Endpoint is set", null, "NO_CLUSTER_ENDPOINT", null, false);
         }
-        final JsonNode data = post("list collections", collections, LIST_COLLECTIONS_PATH, bodies.aboutCollection(null, null), null, null);
+        final JsonNode data = interpreter.data(post("list collections", collections, LIST_COLLECTIONS_PATH, bodies.aboutCollection(null, null),
+                null, null), "list collections");
         return data.isArray() ? data.size() : 0;
     }
 
@@ -305,8 +336,9 @@ public final class ImportApiClient implements Closeable {
         return collections == null ? null : interpreter.visible(collections.text());
     }
 
-    private JsonNode post(final String operation, final Base base, final String path, final byte[] body, final String database,
-                          final String idempotencyKey) throws ImportApiException {
+    /** Sends one request and reads its answer whole; the answer is interpreted by the operation's own reader. */
+    private RawResponse post(final String operation, final Base base, final String path, final byte[] body, final String database,
+                             final String idempotencyKey) throws ImportApiException {
         final HttpPost post = new HttpPost(uris.computeIfAbsent(base.text() + path, URI::create));
         post.setHeader(HttpHeaders.AUTHORIZATION, authorization);
         post.setHeader(HttpHeaders.ACCEPT, ContentType.APPLICATION_JSON.getMimeType());
@@ -329,7 +361,7 @@ public final class ImportApiClient implements Closeable {
         } finally {
             deadline.finish();
         }
-        return interpreter.data(response, operation);
+        return response;
     }
 
     private static RawResponse read(final ClassicHttpResponse response, final CallDeadline deadline) throws IOException {

@@ -2,17 +2,16 @@ package io.github.bulkimport.nifi.service.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import java.math.BigDecimal;
-import java.util.regex.Pattern;
-
 /**
  * Reads the values of an answer that must be in range, returning {@code null} for anything else
  * rather than a wrapped, clipped or invented number.
  */
 final class JsonValues {
 
-    private static final Pattern DIGITS = Pattern.compile("\\d{1,19}");
-    private static final BigDecimal LONG_MAX = BigDecimal.valueOf(Long.MAX_VALUE);
+    /** Long.MAX_VALUE has 19 digits: any more cannot be a count. */
+    private static final int MAX_DIGITS = 19;
+    /** 2^63, the first double above every long. */
+    private static final double TWO_TO_THE_63 = 0x1p63;
 
     private JsonValues() {
     }
@@ -23,27 +22,46 @@ final class JsonValues {
         return value == null || value > 100 ? null : value.intValue();
     }
 
-    /** A count of rows, bytes or jobs: a whole number from 0 to {@link Long#MAX_VALUE}, as a number or as digits. */
+    /**
+     * A count of rows, bytes or jobs: a whole number from 0 to {@link Long#MAX_VALUE}, as a JSON number
+     * ({@code 100}, {@code 100.0}, {@code 1e2}, {@code -0}) or as plain digits in a string ({@code "100"}).
+     * A fraction, a negative, a larger value, an infinite one ({@code 1e999}) or other text is no count. A
+     * number with a fraction or an exponent is judged as the double it reads as, so {@code 1e-999999999} is 0.
+     */
     static Long count(final JsonNode node) {
         if (node == null) {
             return null;
         }
         if (node.isTextual()) {
-            final String text = node.asText().trim();
-            if (!DIGITS.matcher(text).matches()) {
+            return digits(node.asText().trim());
+        }
+        if (node.isIntegralNumber()) {
+            return node.canConvertToLong() && node.longValue() >= 0 ? node.longValue() : null;
+        }
+        if (node.isFloatingPointNumber()) {
+            // no BigDecimal: one cannot be made of the infinite double 1e999 reads as
+            final double value = node.doubleValue();
+            final boolean whole = Double.isFinite(value) && value == Math.rint(value);
+            return whole && value > -1 && value < TWO_TO_THE_63 ? (long) value : null;
+        }
+        return null;
+    }
+
+    private static Long digits(final String text) {
+        if (text.isEmpty() || text.length() > MAX_DIGITS) {
+            return null;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            final char c = text.charAt(i);
+            if (c < '0' || c > '9') {
                 return null;
             }
-            final BigDecimal value = new BigDecimal(text);
-            return value.compareTo(LONG_MAX) > 0 ? null : value.longValue();
         }
-        if (!node.isNumber()) {
+        try {
+            return Long.parseLong(text);
+        } catch (final NumberFormatException beyondLong) {
             return null;
         }
-        final BigDecimal value = node.decimalValue();
-        if (value.signum() < 0 || value.compareTo(LONG_MAX) > 0 || value.stripTrailingZeros().scale() > 0) {
-            return null;
-        }
-        return value.longValueExact();
     }
 
     /** Text, or {@code null} for absent, null, empty and structured values. */

@@ -12,8 +12,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Turns an HTTP answer into the envelope's {@code data} or into an {@link ImportApiException}
@@ -22,11 +20,6 @@ import java.util.regex.Pattern;
  */
 final class ResponseInterpreter {
 
-    private static final Pattern JOB_LIMIT = Pattern.compile("number of jobs has reached the limit|reached the limit", Pattern.CASE_INSENSITIVE);
-    private static final Pattern RATE_LIMIT = Pattern.compile("rate limit|too many requests|request limit exceeded", Pattern.CASE_INSENSITIVE);
-    private static final Pattern JOB_NOT_FOUND = Pattern.compile("job[^:]*(does not exist|not exist|not found)|no such job", Pattern.CASE_INSENSITIVE);
-    private static final Pattern HTML_TITLE = Pattern.compile("<title>\\s*(.*?)\\s*</title>", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
-    private static final Pattern TAGS_AND_SPACE = Pattern.compile("<[^>]*>|\\s+");
     /** Milvus: rate limited. */
     private static final String CODE_RATE_LIMITED = "1807";
     /** Milvus: server-side request timeout. */
@@ -34,6 +27,10 @@ final class ResponseInterpreter {
     /** How much of a body that is not an envelope is looked at, and how much of it a message quotes. */
     private static final int BODY_WINDOW = 16_384;
     private static final int MAX_SNIPPET_LENGTH = 120;
+    /** Past the snippet's end, more than any secret's run the redactor masks, and than any short secret. */
+    private static final int SNIPPET_MARGIN = 2 * SecretRedactor.RUN;
+    /** How much of a server's text is made visible text, of which at most {@link VisibleText#MAX_LENGTH} characters are shown. */
+    private static final int SHOWN_HEAD = 2 * VisibleText.MAX_LENGTH;
 
     private final ObjectReader reader;
     private final VisibleText visible;
@@ -100,7 +97,7 @@ final class ResponseInterpreter {
             throw failure(ErrorKind.TERMINAL, operation + ": the server redirected (HTTP " + status + ") to " + response.location()
                     + "; set Endpoint URL to the final address", status, errorCode, null, false);
         }
-        if (serverMessage != null && JOB_NOT_FOUND.matcher(serverMessage).find()) {
+        if (serverMessage != null && ServerPhrases.of(serverMessage).jobNotFound()) {
             throw failure(ErrorKind.JOB_NOT_FOUND, operation + ": " + detail, status, errorCode, null, false);
         }
         if (status == 404) {
@@ -113,13 +110,14 @@ final class ResponseInterpreter {
     private ImportApiException fromEnvelope(final String operation, final int status, final String code, final String message, final Duration retryAfter) {
         final String text = message == null ? "no message" : message;
         final String detail = operation + ": the server answered code " + code + ": " + text;
-        if (JOB_LIMIT.matcher(text).find() || RATE_LIMIT.matcher(text).find() || CODE_RATE_LIMITED.equals(code)) {
+        final ServerPhrases phrases = ServerPhrases.of(text);
+        if (phrases.jobLimit() || phrases.rateLimit() || CODE_RATE_LIMITED.equals(code)) {
             return failure(ErrorKind.THROTTLED, detail, status, code, retryAfter, false);
         }
         if (CODE_REQUEST_TIMEOUT.equals(code)) {
             return failure(ErrorKind.UNAVAILABLE, detail, status, code, retryAfter, true);
         }
-        if (JOB_NOT_FOUND.matcher(text).find()) {
+        if (phrases.jobNotFound()) {
             return failure(ErrorKind.JOB_NOT_FOUND, detail, status, code, null, false);
         }
         return failure(ErrorKind.TERMINAL, detail, status, code, null, false);
@@ -128,7 +126,7 @@ final class ResponseInterpreter {
     /** Every exception of the client is made here, so that its message is always visible text. */
     ImportApiException failure(final ErrorKind kind, final String message, final Integer status, final String code, final Duration retryAfter,
                                final boolean outcomeUnknown) {
-        return new ImportApiException(kind, visible.of(message), status, code == null ? null : visible.of(code), retryAfter, outcomeUnknown);
+        return new ImportApiException(kind, visible(message), status, code == null ? null : visible(code), retryAfter, outcomeUnknown);
     }
 
     /**
@@ -159,15 +157,22 @@ final class ResponseInterpreter {
             return "empty body";
         }
         final String type = response.contentType() == null ? "no content type" : response.contentType();
-        // clean and redact before any cut, so that no piece of a secret survives at the edge of the snippet
-        final String text = redactor.redact(VisibleText.clean(new String(body, 0, Math.min(body.length, BODY_WINDOW), StandardCharsets.UTF_8)));
-        final Matcher title = HTML_TITLE.matcher(text);
-        final String snippet = TAGS_AND_SPACE.matcher(title.find() ? title.group(1) : text).replaceAll(" ").trim();
+        // the words of the snippet and a few past its end, cleaned and redacted before the cut, so that no piece of a secret survives at
+        // its edge: only so much of the window is cleaned and redacted, whatever its size
+        final String window = new String(body, 0, Math.min(body.length, BODY_WINDOW), StandardCharsets.UTF_8);
+        final String words = BodySnippet.of(window, MAX_SNIPPET_LENGTH + SNIPPET_MARGIN);
+        final String cleaned = redactor.redact(VisibleText.clean(words));
+        final String snippet = BodySnippet.words(cleaned, 0, cleaned.length(), MAX_SNIPPET_LENGTH);
         return type + ", " + body.length + " bytes" + (snippet.isEmpty() ? "" : ": \"" + VisibleText.bound(snippet, MAX_SNIPPET_LENGTH) + "\"");
     }
 
-    /** Server-provided text as a user may see it. */
+    /**
+     * Server-provided text as a user may see it. Only its head can be shown, so only its head is cleaned and
+     * redacted: a server's text may be megabytes long, and the funnel's time must not grow with it. Twice
+     * what is shown leaves room for the control characters cleaning takes out; a secret cut at the end of
+     * the head is beyond what is shown.
+     */
     String visible(final String text) {
-        return visible.of(text);
+        return visible.of(VisibleText.bound(text, SHOWN_HEAD));
     }
 }
