@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.bulkimport.nifi.api.CollectionSchema;
 import io.github.bulkimport.nifi.api.FieldSchema;
 import io.github.bulkimport.nifi.api.FieldType;
+import io.github.bulkimport.nifi.api.VisibleText;
 import io.github.bulkimport.nifi.processors.validate.file.ColumnKind;
 import io.github.bulkimport.nifi.processors.validate.file.FileColumn;
 import io.github.bulkimport.nifi.processors.validate.file.FileContents;
@@ -21,6 +22,9 @@ import java.util.List;
  * (and, in JSON and CSV rows, as keys of their own).
  */
 final class SchemaRules {
+
+    /** The longest name of a file's column a message shows: a file may name its columns anything. */
+    private static final int SHOWN_NAME = 100;
 
     /** What the file is checked against besides its columns. */
     record Target(CollectionSchema schema, String partition, long fileSize, long maxFileBytes, String limitOwner) {
@@ -76,7 +80,7 @@ final class SchemaRules {
     private void checkNumpyField(final FileColumn column) {
         final FieldSchema field = target.schema().field(column.name()).orElse(null);
         if (field == null) {
-            problem(column.name(), "a field of collection " + target.schema().name() + " (a NumPy file holds the field it is named after)",
+            problem(shown(column.name()), "a field of collection " + target.schema().name() + " (a NumPy file holds the field it is named after)",
                     "no field of that name");
             return;
         }
@@ -189,19 +193,19 @@ final class SchemaRules {
         final CollectionSchema schema = target.schema();
         if (CollectionSchema.META_FIELD.equals(column.name())) {
             if (!schema.dynamicField()) {
-                problem(column.name(), "no " + columnWord() + ", since the dynamic field of collection " + schema.name() + " is off", "one");
+                problem(shown(column.name()), "no " + columnWord() + ", since the dynamic field of collection " + schema.name() + " is off", "one");
             } else if (column.isTyped() && column.kind() != ColumnKind.STRING) {
-                problem(column.name(), "the dynamic fields as a string of a JSON object", column.describeKind());
+                problem(shown(column.name()), "the dynamic fields as a string of a JSON object", column.describeKind());
             } else if (!column.isTyped()) {
                 checkDynamicValues(column);
             }
             return;
         }
         if (!schema.dynamicField()) {
-            problem(column.name(), "no " + columnWord() + ", since collection " + schema.name() + " has no such field and its dynamic field is off "
+            problem(shown(column.name()), "no " + columnWord() + ", since collection " + schema.name() + " has no such field and its dynamic field is off "
                     + "(Milvus 2.6 and later skip it, earlier servers refuse the file)", "one");
         } else if (contents.format() == FileFormat.PARQUET) {
-            problem(column.name(), "it inside $meta, since Milvus reads a Parquet file's dynamic fields only from $meta and skips other columns",
+            problem(shown(column.name()), "it inside $meta, since Milvus reads a Parquet file's dynamic fields only from $meta and skips other columns",
                     "a column of its own");
         }
     }
@@ -210,10 +214,14 @@ final class SchemaRules {
         for (int row = 0; row < column.values().size(); row++) {
             final JsonNode value = column.values().get(row);
             if (!value.isMissingNode() && !value.isNull() && !ValueRules.dynamicFields(value)) {
-                problem(column.name(), "the dynamic fields as a JSON object (or a string of one)", ValueRules.describe(value) + " in row " + (row + 1));
+                problem(shown(column.name()), "the dynamic fields as a JSON object (or a string of one)", ValueRules.describe(value) + " in row " + (row + 1));
                 return;
             }
         }
+    }
+
+    private static String shown(final String name) {
+        return name == null ? "null" : VisibleText.bound(name, SHOWN_NAME);
     }
 
     private static String gigabytes(final long bytes) {
