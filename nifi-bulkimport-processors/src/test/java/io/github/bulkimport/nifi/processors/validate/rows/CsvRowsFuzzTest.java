@@ -1,0 +1,41 @@
+package io.github.bulkimport.nifi.processors.validate.rows;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.github.bulkimport.nifi.processors.validate.file.FileFormat;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Any bytes as a CSV file, under any separator and null key: rows read and checked, or a reason. The input's last
+ * byte is the separator (0xFF stands for U+FFFD, 0xFE for a lone surrogate), the one before it the null key (0 to 3:
+ * "", "NULL", "\N", "null"; else that character); the bytes before them are the file, so that a seed is a CSV file
+ * with two bytes after it.
+ */
+class CsvRowsFuzzTest {
+
+    private static final int ROWS = 100_000;
+    private static final List<String> NULL_KEYS = List.of("", "NULL", "\\N", "null");
+
+    @FuzzTest(maxDuration = "5m")
+    void csvRows(final byte[] input) throws Exception {
+        final byte[] bounded = FuzzedFiles.bounded(input);
+        final int fileLength = Math.max(0, bounded.length - 2);
+        final char separator = bounded.length < 1 ? ',' : separator(bounded[bounded.length - 1] & 0xFF);
+        final String nullKey = bounded.length < 2 ? "" : nullKey(bounded[bounded.length - 2] & 0xFF);
+        final BytesContent file = new BytesContent("rows.csv", Arrays.copyOf(bounded, fileLength));
+        FuzzedFiles.check(FileFormat.CSV, () -> CsvRows.read(file, ROWS, separator, nullKey));
+    }
+
+    private static char separator(final int b) {
+        return switch (b) {
+            case 0xFF -> '\uFFFD';
+            case 0xFE -> '\uD800';
+            default -> (char) b;
+        };
+    }
+
+    private static String nullKey(final int b) {
+        return b < NULL_KEYS.size() ? NULL_KEYS.get(b) : String.valueOf((char) b);
+    }
+}
