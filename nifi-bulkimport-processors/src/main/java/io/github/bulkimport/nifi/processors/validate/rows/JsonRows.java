@@ -74,11 +74,11 @@ public final class JsonRows {
                 return unreadable("row " + (rows + 1) + " is " + describe(token) + ", where each row must be a JSON object of field names "
                         + "and values", source);
             }
-            final JsonNode row = parser.readValueAsTree();
-            if (columns.size() + row.size() > RowLimits.MAX_COLUMNS || (long) (columns.size() + row.size()) * (rows + 1) > RowLimits.MAX_VALUES) {
+            final Map<String, JsonNode> row = row();
+            if (row == null || columns.size() + row.size() > RowLimits.MAX_COLUMNS
+                    || (long) (columns.size() + row.size()) * (rows + 1) > RowLimits.MAX_VALUES) {
                 if (rows == 0) {
-                    return unreadable("row 1 with " + row.size() + " keys, more than the " + RowLimits.MAX_COLUMNS + " the validator reads",
-                            source);
+                    return unreadable("row 1 with more than " + RowLimits.MAX_COLUMNS + " keys, more than the validator reads", source);
                 }
                 break;
             }
@@ -109,8 +109,25 @@ public final class JsonRows {
         return first == null ? "an empty file" : "JSON that starts with " + describe(first) + ", where Milvus reads '[' or '{'";
     }
 
-    private void add(final JsonNode row) {
-        for (final Map.Entry<String, JsonNode> field : row.properties()) {
+    /**
+     * The keys and values of the row the parser is in (past its '{'), the last value of a key named twice, as
+     * Go's decoder keeps it; {@code null} once there are more keys than {@link RowLimits#MAX_COLUMNS}, read no further.
+     */
+    private Map<String, JsonNode> row() throws IOException {
+        final Map<String, JsonNode> fields = new LinkedHashMap<>();
+        for (JsonToken token = parser.nextToken(); token == JsonToken.FIELD_NAME; token = parser.nextToken()) {
+            final String name = parser.currentName();
+            parser.nextToken();
+            fields.put(name, parser.readValueAsTree());
+            if (fields.size() > RowLimits.MAX_COLUMNS) {
+                return null;
+            }
+        }
+        return fields;
+    }
+
+    private void add(final Map<String, JsonNode> row) {
+        for (final Map.Entry<String, JsonNode> field : row.entrySet()) {
             final List<JsonNode> values = columns.computeIfAbsent(field.getKey(), name -> new ArrayList<>());
             pad(values, rows);
             values.add(field.getValue());

@@ -5,7 +5,8 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 /**
  * How much of a JSON or CSV file the validator takes in for its first rows, whatever the file says: these
  * bound the memory and time one file costs. The first rows of a real file are far below them (a row of a
- * 32,768-dimension vector is some 400 KB of JSON, a collection has at most a few hundred fields).
+ * 32,768-dimension vector is some 400 KB of JSON; a collection has at most a few hundred fields, and the
+ * dynamic fields of a row, kept in one JSON value of at most 64 KB, cannot number 10,000).
  */
 public final class RowLimits {
 
@@ -14,9 +15,12 @@ public final class RowLimits {
     /** The most read of a file: a row that does not end within it is refused. */
     public static final long MAX_BYTES = 16L << 20;
     /** The most columns (CSV) or distinct keys (JSON rows) read. */
-    public static final int MAX_COLUMNS = 100_000;
-    /** The most values kept, columns × rows: no further row is started beyond it. */
-    public static final long MAX_VALUES = 1_000_000;
+    public static final int MAX_COLUMNS = 10_000;
+    /**
+     * The most values kept, columns × rows: no further row is started beyond it (rows with keys of their own
+     * would otherwise keep a value for every key in every row, quadratic in the file's size).
+     */
+    public static final long MAX_VALUES = 250_000;
 
     /**
      * Jackson's bounds, set here rather than inherited from its defaults (which a library may change for

@@ -102,13 +102,13 @@ class JsonRowsTest {
         final FileContents contents = FuzzInvariants.withinBudget(() -> JsonRows.read(content, 100_000));
         assertNull(contents.unreadable());
         assertTrue((long) contents.rows() * contents.columns().size() <= RowLimits.MAX_VALUES, contents.rows() + " rows");
-        assertTrue(contents.rows() >= 900, contents.rows() + " rows");
+        assertTrue(contents.rows() >= 450, contents.rows() + " rows");
 
         final StringBuilder wide = new StringBuilder("[{");
         for (int i = 0; i <= RowLimits.MAX_COLUMNS; i++) {
             wide.append(i == 0 ? "" : ",").append("\"k").append(i).append("\":0");
         }
-        assertUnreadable(json(wide.append("}]").toString()), "row 1 with 100001 keys");
+        assertUnreadable(json(wide.append("}]").toString()), "row 1 with more than 10000 keys");
     }
 
     @Test
