@@ -11,7 +11,11 @@ import io.github.bulkimport.nifi.processors.validate.file.FileContents;
 import io.github.bulkimport.nifi.processors.validate.file.FileFormat;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Checks what was read of a file against a collection's schema, as the server would check it
@@ -33,10 +37,19 @@ final class SchemaRules {
     private final Target target;
     private final FileContents contents;
     private final List<String> problems = new ArrayList<>();
+    /** The file's columns and the schema's field names, looked up by name: a file may have thousands of columns. */
+    private final Map<String, FileColumn> columns = new HashMap<>();
+    private final Set<String> fieldNames = new HashSet<>();
 
     private SchemaRules(final Target target, final FileContents contents) {
         this.target = target;
         this.contents = contents;
+        for (final FileColumn column : contents.columns()) {
+            columns.putIfAbsent(column.name(), column);
+        }
+        for (final FieldSchema field : target.schema().fields()) {
+            fieldNames.add(field.name());
+        }
     }
 
     /** Every problem found, one per line; empty when the file would import. */
@@ -71,7 +84,7 @@ final class SchemaRules {
             checkField(field);
         }
         for (final FileColumn column : contents.columns()) {
-            if (schema.field(column.name()).isEmpty()) {
+            if (!fieldNames.contains(column.name())) {
                 checkExtraColumn(column);
             }
         }
@@ -96,7 +109,7 @@ final class SchemaRules {
     }
 
     private void checkField(final FieldSchema field) {
-        final FileColumn column = contents.column(field.name()).orElse(null);
+        final FileColumn column = columns.get(field.name());
         if (field.forbidden()) {
             if (column != null) {
                 problem(field.name(), "no " + columnWord() + ", since " + whyForbidden(field), "one");

@@ -12,7 +12,14 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.BigIntegerNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.DoubleNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -118,12 +125,32 @@ public final class JsonRows {
         for (JsonToken token = parser.nextToken(); token == JsonToken.FIELD_NAME; token = parser.nextToken()) {
             final String name = parser.currentName();
             parser.nextToken();
-            fields.put(name, parser.readValueAsTree());
+            fields.put(name, value());
             if (fields.size() > RowLimits.MAX_COLUMNS) {
                 return null;
             }
         }
         return fields;
+    }
+
+    /**
+     * The value the parser is at, as Jackson's tree reads it (an int, long or big integer node by the number's size,
+     * a double node for a fraction); scalars are made here, without a tree reader's context for each of them.
+     */
+    private JsonNode value() throws IOException {
+        return switch (parser.currentToken()) {
+            case VALUE_STRING -> TextNode.valueOf(parser.getText());
+            case VALUE_NUMBER_INT -> switch (parser.getNumberType()) {
+                case INT -> IntNode.valueOf(parser.getIntValue());
+                case LONG -> LongNode.valueOf(parser.getLongValue());
+                default -> BigIntegerNode.valueOf(parser.getBigIntegerValue());
+            };
+            case VALUE_NUMBER_FLOAT -> DoubleNode.valueOf(parser.getDoubleValue());
+            case VALUE_TRUE -> BooleanNode.TRUE;
+            case VALUE_FALSE -> BooleanNode.FALSE;
+            case VALUE_NULL -> NullNode.getInstance();
+            default -> parser.readValueAsTree();
+        };
     }
 
     private void add(final Map<String, JsonNode> row) {

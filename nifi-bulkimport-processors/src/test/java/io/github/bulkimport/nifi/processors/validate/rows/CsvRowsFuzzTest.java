@@ -17,6 +17,17 @@ class CsvRowsFuzzTest {
     private static final int ROWS = 100_000;
     private static final List<String> NULL_KEYS = List.of("", "NULL", "\\N", "null");
 
+    static {
+        final StringBuilder header = new StringBuilder("vector,title,count,meta");
+        final StringBuilder cells = new StringBuilder("\"[1, 2, 3, 4]\",abc,7,\"{}\"");
+        for (int i = 0; i < 1_000; i++) {
+            header.append(",c").append(i);
+            cells.append(",\"[1, 2]\"");
+        }
+        final BytesContent file = BytesContent.of("rows.csv", header + "\n" + (cells + "\n").repeat(5));
+        FuzzedFiles.warmUp(() -> CsvRows.read(file, ROWS, ',', ""));
+    }
+
     @FuzzTest(maxDuration = "5m")
     void csvRows(final byte[] input) throws Exception {
         final byte[] bounded = FuzzedFiles.bounded(input);

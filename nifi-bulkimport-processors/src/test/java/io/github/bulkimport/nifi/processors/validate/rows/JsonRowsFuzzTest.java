@@ -9,6 +9,20 @@ class JsonRowsFuzzTest {
     /** The largest Rows to Check, where the most values are kept. */
     private static final int ROWS = 100_000;
 
+    static {
+        final StringBuilder wide = new StringBuilder("[{");
+        final StringBuilder distinct = new StringBuilder();
+        for (int i = 0; i < 2_000; i++) {
+            wide.append(i == 0 ? "" : ",").append("\"k").append(i).append("\": [").append(i).append(", \"x\", 1.5, null, true]");
+            distinct.append("{\"k").append(i).append("\": ").append(i).append("}\n");
+        }
+        final BytesContent wideRow = BytesContent.of("rows.json", wide.append("}]").toString());
+        final BytesContent distinctKeys = BytesContent.of("rows.jsonl", distinct.toString());
+        final BytesContent rows = BytesContent.of("rows.json", ("[{\"vector\": [1, 2, 3, 4], \"title\": \"abc\", \"tags\": [1], \"count\": 7, "
+                + "\"meta\": {\"a\": 1}, \"bits\": [1, 2], \"$meta\": \"{}\"},").repeat(100) + "{}]");
+        FuzzedFiles.warmUp(() -> JsonRows.read(wideRow, ROWS), () -> JsonRows.read(distinctKeys, ROWS), () -> JsonRows.read(rows, ROWS));
+    }
+
     @FuzzTest(maxDuration = "5m")
     void jsonRows(final byte[] input) throws Exception {
         check("rows.json", input);
