@@ -17,7 +17,13 @@ class CsvRowsFuzzTest {
     private static final int ROWS = 100_000;
     private static final List<String> NULL_KEYS = List.of("", "NULL", "\\N", "null");
 
-    static {
+    private static boolean warm;
+
+    private static void warmUp() {
+        if (warm) {
+            return;
+        }
+        warm = true;
         final StringBuilder header = new StringBuilder("vector,title,count,meta");
         final StringBuilder cells = new StringBuilder("\"[1, 2, 3, 4]\",abc,7,\"{}\"");
         for (int i = 0; i < 1_000; i++) {
@@ -30,6 +36,7 @@ class CsvRowsFuzzTest {
 
     @FuzzTest(maxDuration = "5m")
     void csvRows(final byte[] input) throws Exception {
+        warmUp();
         final byte[] bounded = FuzzedFiles.bounded(input);
         final int fileLength = Math.max(0, bounded.length - 2);
         final char separator = bounded.length < 1 ? ',' : separator(bounded[bounded.length - 1] & 0xFF);

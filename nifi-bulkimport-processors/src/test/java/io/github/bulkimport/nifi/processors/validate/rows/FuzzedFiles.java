@@ -32,8 +32,10 @@ final class FuzzedFiles {
     }
 
     /**
-     * Runs a reader and the rules a few times before any input is timed, so that the budget measures what an
-     * input costs rather than the JIT compiling the readers (seeds of thousands of keys come first, in a cold JVM).
+     * Runs a target's readers and the rules a few times before its first input is timed, so that the budget
+     * measures what an input costs rather than the JIT compiling the readers (seeds of thousands of keys come
+     * first, in a cold JVM). Called from the fuzz method, once, not from a static initializer: classes loaded
+     * before Jazzer's agent is in place would not be instrumented for coverage.
      */
     static void warmUp(final Reader... readers) {
         try {

@@ -9,7 +9,13 @@ class JsonRowsFuzzTest {
     /** The largest Rows to Check, where the most values are kept. */
     private static final int ROWS = 100_000;
 
-    static {
+    private static boolean warm;
+
+    private static void warmUp() {
+        if (warm) {
+            return;
+        }
+        warm = true;
         final StringBuilder wide = new StringBuilder("[{");
         final StringBuilder distinct = new StringBuilder();
         for (int i = 0; i < 2_000; i++) {
@@ -34,6 +40,7 @@ class JsonRowsFuzzTest {
     }
 
     private static void check(final String fileName, final byte[] input) throws Exception {
+        warmUp();
         final BytesContent file = new BytesContent(fileName, FuzzedFiles.bounded(input));
         FuzzedFiles.check(FileFormat.JSON, () -> JsonRows.read(file, ROWS));
     }
