@@ -205,6 +205,10 @@ public final class ObjectUrls {
             throw new InvalidInputException(source + " holds " + quoted(parsed.withoutQuery()) + ", whose path has a % that is not followed by two "
                     + "hex digits; write a % in a key as %25");
         }
+        if (hasControlCharacter(decodedPath)) {
+            throw new InvalidInputException(source + " holds " + quoted(parsed.withoutQuery()) + ", whose path escapes a control character "
+                    + "(%00 to %1F or %7F); remove it");
+        }
         if (host.length() > MAX_HOST) {
             throw new InvalidInputException(source + " holds an https URL whose host is longer than " + MAX_HOST + " characters, which is no host");
         }

@@ -109,6 +109,14 @@ class ObjectUrlsTest {
         assertTrue(e.getMessage().startsWith("Object URLs holds") && e.getMessage().contains("write a % in a key as %25"), e.getMessage());
     }
 
+    /** Found by fuzzing: the URL holds no control character, but the key it names does once decoded. */
+    @Test
+    void anEscapedControlCharacterInAnHttpsKeyIsBadInput() {
+        final InvalidInputException e = assertThrows(InvalidInputException.class, () -> ObjectUrls.toFileEntry(
+                "https://myaccount.blob.core.windows.net/imports/dir/my%19file.parquet", Deployment.MILVUS, "Object URLs"));
+        assertTrue(e.getMessage().startsWith("Object URLs holds") && e.getMessage().contains("escapes a control character"), e.getMessage());
+    }
+
     @Test
     void escapesInHttpsKeysAreDecodedAsUtf8AndAPlusStaysAPlus() throws InvalidInputException {
         assertEquals("dir/a+b c+d \u00e9.parquet".translateEscapes(),
