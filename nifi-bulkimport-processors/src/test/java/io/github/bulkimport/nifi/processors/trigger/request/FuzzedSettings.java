@@ -47,6 +47,13 @@ record FuzzedSettings(Deployment deployment, boolean credentials, Map<String, St
         return new FuzzedSettings(deployment, credentials, properties, options, attributes);
     }
 
+    /** Whether any name or value, as the reader gets it (unescaped), holds the text. */
+    boolean mentions(final String text) {
+        return java.util.stream.Stream.of(properties, options, attributes)
+                .flatMap(settings -> settings.entrySet().stream())
+                .anyMatch(setting -> setting.getKey().contains(text) || setting.getValue().contains(text));
+    }
+
     /** An import option's name, letters and underscores only (a dynamic property's name is configuration, not input). */
     private static String optionName(final String name) {
         final String option = name.substring(OPTION.length());

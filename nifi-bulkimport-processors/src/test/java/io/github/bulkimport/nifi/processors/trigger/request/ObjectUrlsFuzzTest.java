@@ -72,7 +72,7 @@ class ObjectUrlsFuzzTest {
                 return new Outcome(null, e.getMessage());
             }
         });
-        final boolean inputHasSecrets = Secrets.ALL.stream().anyMatch(text::contains);
+        final boolean inputHasSecrets = Secrets.ALL.stream().anyMatch(settings::mentions);
         if (outcome.rejection() != null) {
             assertFalse(outcome.rejection().isBlank(), "a refusal says why");
             assertTrue(FIXABLE.stream().anyMatch(outcome.rejection()::contains), "names no property or attribute to fix: " + outcome.rejection());
