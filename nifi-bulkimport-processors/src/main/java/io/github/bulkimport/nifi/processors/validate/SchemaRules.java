@@ -4,13 +4,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.bulkimport.nifi.api.CollectionSchema;
 import io.github.bulkimport.nifi.api.FieldSchema;
 import io.github.bulkimport.nifi.api.FieldType;
+import io.github.bulkimport.nifi.api.VisibleText;
 import io.github.bulkimport.nifi.processors.validate.file.ColumnKind;
 import io.github.bulkimport.nifi.processors.validate.file.FileColumn;
 import io.github.bulkimport.nifi.processors.validate.file.FileContents;
 import io.github.bulkimport.nifi.processors.validate.file.FileFormat;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Checks what was read of a file against a collection's schema, as the server would check it
@@ -22,6 +27,9 @@ import java.util.List;
  */
 final class SchemaRules {
 
+    /** The longest name of a file's column a message shows: a file may name its columns anything. */
+    private static final int SHOWN_NAME = 100;
+
     /** What the file is checked against besides its columns. */
     record Target(CollectionSchema schema, String partition, long fileSize, long maxFileBytes, String limitOwner) {
     }
@@ -29,10 +37,19 @@ final class SchemaRules {
     private final Target target;
     private final FileContents contents;
     private final List<String> problems = new ArrayList<>();
+    /** The file's columns and the schema's field names, looked up by name: a file may have thousands of columns. */
+    private final Map<String, FileColumn> columns = new HashMap<>();
+    private final Set<String> fieldNames = new HashSet<>();
 
     private SchemaRules(final Target target, final FileContents contents) {
         this.target = target;
         this.contents = contents;
+        for (final FileColumn column : contents.columns()) {
+            columns.putIfAbsent(column.name(), column);
+        }
+        for (final FieldSchema field : target.schema().fields()) {
+            fieldNames.add(field.name());
+        }
     }
 
     /** Every problem found, one per line; empty when the file would import. */
@@ -67,7 +84,7 @@ final class SchemaRules {
             checkField(field);
         }
         for (final FileColumn column : contents.columns()) {
-            if (schema.field(column.name()).isEmpty()) {
+            if (!fieldNames.contains(column.name())) {
                 checkExtraColumn(column);
             }
         }
@@ -76,7 +93,7 @@ final class SchemaRules {
     private void checkNumpyField(final FileColumn column) {
         final FieldSchema field = target.schema().field(column.name()).orElse(null);
         if (field == null) {
-            problem(column.name(), "a field of collection " + target.schema().name() + " (a NumPy file holds the field it is named after)",
+            problem(shown(column.name()), "a field of collection " + target.schema().name() + " (a NumPy file holds the field it is named after)",
                     "no field of that name");
             return;
         }
@@ -92,7 +109,7 @@ final class SchemaRules {
     }
 
     private void checkField(final FieldSchema field) {
-        final FileColumn column = contents.column(field.name()).orElse(null);
+        final FileColumn column = columns.get(field.name());
         if (field.forbidden()) {
             if (column != null) {
                 problem(field.name(), "no " + columnWord() + ", since " + whyForbidden(field), "one");
@@ -189,19 +206,19 @@ final class SchemaRules {
         final CollectionSchema schema = target.schema();
         if (CollectionSchema.META_FIELD.equals(column.name())) {
             if (!schema.dynamicField()) {
-                problem(column.name(), "no " + columnWord() + ", since the dynamic field of collection " + schema.name() + " is off", "one");
+                problem(shown(column.name()), "no " + columnWord() + ", since the dynamic field of collection " + schema.name() + " is off", "one");
             } else if (column.isTyped() && column.kind() != ColumnKind.STRING) {
-                problem(column.name(), "the dynamic fields as a string of a JSON object", column.describeKind());
+                problem(shown(column.name()), "the dynamic fields as a string of a JSON object", column.describeKind());
             } else if (!column.isTyped()) {
                 checkDynamicValues(column);
             }
             return;
         }
         if (!schema.dynamicField()) {
-            problem(column.name(), "no " + columnWord() + ", since collection " + schema.name() + " has no such field and its dynamic field is off "
+            problem(shown(column.name()), "no " + columnWord() + ", since collection " + schema.name() + " has no such field and its dynamic field is off "
                     + "(Milvus 2.6 and later skip it, earlier servers refuse the file)", "one");
         } else if (contents.format() == FileFormat.PARQUET) {
-            problem(column.name(), "it inside $meta, since Milvus reads a Parquet file's dynamic fields only from $meta and skips other columns",
+            problem(shown(column.name()), "it inside $meta, since Milvus reads a Parquet file's dynamic fields only from $meta and skips other columns",
                     "a column of its own");
         }
     }
@@ -210,10 +227,14 @@ final class SchemaRules {
         for (int row = 0; row < column.values().size(); row++) {
             final JsonNode value = column.values().get(row);
             if (!value.isMissingNode() && !value.isNull() && !ValueRules.dynamicFields(value)) {
-                problem(column.name(), "the dynamic fields as a JSON object (or a string of one)", ValueRules.describe(value) + " in row " + (row + 1));
+                problem(shown(column.name()), "the dynamic fields as a JSON object (or a string of one)", ValueRules.describe(value) + " in row " + (row + 1));
                 return;
             }
         }
+    }
+
+    private static String shown(final String name) {
+        return name == null ? "null" : VisibleText.bound(name, SHOWN_NAME);
     }
 
     private static String gigabytes(final long bytes) {

@@ -1,14 +1,18 @@
 package io.github.bulkimport.nifi.processors.validate;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.DoubleNode;
 import com.fasterxml.jackson.databind.node.LongNode;
 import io.github.bulkimport.nifi.api.FieldSchema;
 import io.github.bulkimport.nifi.api.FieldType;
 import io.github.bulkimport.nifi.api.VisibleText;
+import io.github.bulkimport.nifi.processors.validate.rows.RowLimits;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
@@ -21,7 +25,10 @@ import java.util.Set;
  */
 final class ValueRules {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** JSON text inside a value (a CSV cell, a JSON field's string) is one JSON document, as Go's json.Unmarshal reads it. */
+    private static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder().streamReadConstraints(RowLimits.JACKSON).build())
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
     private static final Set<String> TRUE = Set.of("1", "t", "T", "TRUE", "true", "True");
     private static final Set<String> FALSE = Set.of("0", "f", "F", "FALSE", "false", "False");
     private static final int QUOTED = 40;
@@ -57,7 +64,8 @@ final class ValueRules {
         return switch (type) {
             case BOOL -> value.isBoolean() ? null : describe(value);
             case INT8, INT16, INT32, INT64 -> integer(value, KindRules.bits(type)) ? null : describe(value);
-            case FLOAT, DOUBLE -> value.isNumber() && Double.isFinite(value.asDouble()) ? null : describe(value);
+            case FLOAT -> isFloat(value) ? null : describe(value);
+            case DOUBLE -> value.isNumber() && Double.isFinite(value.asDouble()) ? null : describe(value);
             case VARCHAR, STRING -> text(value, field.maxLength());
             case JSON -> value.isObject() || value.isTextual() && isJson(value.asText()) ? null : describe(value);
             case ARRAY -> array(value, field);
@@ -111,7 +119,7 @@ final class ValueRules {
         }
         for (final JsonNode item : value) {
             final boolean fits = integers ? item.isIntegralNumber() && item.canConvertToLong() && item.asLong() >= min && item.asLong() <= max
-                    : item.isNumber() && Double.isFinite(item.asDouble());
+                    : isFloat(item);
             if (!fits) {
                 return "a list holding " + describe(item);
             }
@@ -119,10 +127,14 @@ final class ValueRules {
         return null;
     }
 
+    /** A number that fits a 32-bit float, as Milvus reads Float fields and vectors' values. */
+    private static boolean isFloat(final JsonNode value) {
+        return value.isNumber() && Float.isFinite((float) value.asDouble());
+    }
+
     private static boolean isJson(final String text) {
         try {
-            JSON.readTree(text);
-            return true;
+            return !JSON.readTree(text).isMissingNode();
         } catch (final JsonProcessingException notJson) {
             return false;
         }
@@ -149,7 +161,7 @@ final class ValueRules {
             return "the text " + quoted(value.asText());
         }
         if (value.isNumber()) {
-            return "the number " + value.asText();
+            return "the number " + VisibleText.bound(value.asText(), QUOTED);
         }
         if (value.isBoolean()) {
             return value.asText();

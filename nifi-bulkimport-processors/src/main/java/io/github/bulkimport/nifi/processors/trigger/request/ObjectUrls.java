@@ -8,8 +8,6 @@ import io.github.bulkimport.nifi.api.Deployment;
 import io.github.bulkimport.nifi.processors.common.InvalidInputException;
 
 import java.io.IOException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -25,10 +23,11 @@ public final class ObjectUrls {
     private static final Set<String> ZILLIZ_SCHEMES = Set.of("s3", "gs", "https");
     private static final Set<String> MILVUS_BUCKET_SCHEMES = Set.of("s3", "s3a", "gs", "minio");
     private static final Pattern NEWLINES = Pattern.compile("\\R");
-    private static final Pattern SCHEME = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*)://");
     private static final Pattern AZURE_HOST = Pattern.compile("^[a-z0-9]+\\.(blob|dfs)\\.core\\.windows\\.net$");
     private static final Pattern S3_VIRTUAL_HOST = Pattern.compile("^(.+)\\.s3[.-]([a-z0-9-]+\\.)?amazonaws\\.com(\\.cn)?$");
     private static final String GCS_HOST = "storage.googleapis.com";
+    /** The longest host name DNS allows: a longer "host" is none, and the host patterns see no more. */
+    private static final int MAX_HOST = 253;
     private static final Pattern PORT = Pattern.compile("\\d{1,5}");
     private static final int MAX_QUOTED = 200;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -123,7 +122,7 @@ public final class ObjectUrls {
         if (hasControlCharacter(path)) {
             throw new InvalidInputException(source + " holds a path with a control character; remove it");
         }
-        if (SCHEME.matcher(path).find()) {
+        if (ParsedUrl.schemeEnd(path) >= 0) {
             throw new InvalidInputException(source + " holds " + quoted(path) + ", a URL; with Volume Name, give paths inside the volume");
         }
         return path;
@@ -201,7 +200,18 @@ public final class ObjectUrls {
     /** The object key inside the bucket (or Azure container) of a cloud https URL. */
     private static String httpsObjectKey(final ParsedUrl parsed, final String source) throws InvalidInputException {
         final String host = parsed.host().toLowerCase(Locale.ROOT);
-        final String decodedPath = URLDecoder.decode(parsed.path().replace("+", "%2B"), StandardCharsets.UTF_8);
+        final String decodedPath = PercentDecoding.decode(parsed.path());
+        if (decodedPath == null) {
+            throw new InvalidInputException(source + " holds " + quoted(parsed.withoutQuery()) + ", whose path has a % that is not followed by two "
+                    + "hex digits; write a % in a key as %25");
+        }
+        if (hasControlCharacter(decodedPath)) {
+            throw new InvalidInputException(source + " holds " + quoted(parsed.withoutQuery()) + ", whose path escapes a control character "
+                    + "(%00 to %1F or %7F); remove it");
+        }
+        if (host.length() > MAX_HOST) {
+            throw new InvalidInputException(source + " holds an https URL whose host is longer than " + MAX_HOST + " characters, which is no host");
+        }
         if (AZURE_HOST.matcher(host).matches() || GCS_HOST.equals(host) || host.startsWith("s3.") && host.endsWith("amazonaws.com")) {
             // path style: /<container or bucket>/<key>
             final String withoutLeading = stripLeadingSlashes(decodedPath);
@@ -252,12 +262,12 @@ public final class ObjectUrls {
     record ParsedUrl(String scheme, String userInfo, String host, String path, String query) {
 
         static ParsedUrl parse(final String url) {
-            final var matcher = SCHEME.matcher(url);
-            if (!matcher.find()) {
+            final int schemeEnd = schemeEnd(url);
+            if (schemeEnd < 0) {
                 return null;
             }
-            final String scheme = matcher.group(1).toLowerCase(Locale.ROOT);
-            final String rest = url.substring(matcher.end());
+            final String scheme = url.substring(0, schemeEnd).toLowerCase(Locale.ROOT);
+            final String rest = url.substring(schemeEnd + "://".length());
             final int userInfoEnd = userInfoEnd(rest);
             final String userInfo = userInfoEnd < 0 ? null : rest.substring(0, userInfoEnd);
             final String afterUserInfo = rest.substring(userInfoEnd + 1);
@@ -282,6 +292,23 @@ public final class ObjectUrls {
                 }
             }
             return new ParsedUrl(scheme, userInfo, host, path, query);
+        }
+
+        /** The length of the scheme a text starts with, a letter then letters, digits, + . or - up to "://"; or -1. */
+        static int schemeEnd(final String text) {
+            if (text.isEmpty() || !isAsciiLetter(text.charAt(0))) {
+                return -1;
+            }
+            int end = 1;
+            while (end < text.length() && (isAsciiLetter(text.charAt(end)) || text.charAt(end) >= '0' && text.charAt(end) <= '9'
+                    || text.charAt(end) == '+' || text.charAt(end) == '.' || text.charAt(end) == '-')) {
+                end++;
+            }
+            return text.startsWith("://", end) ? end : -1;
+        }
+
+        private static boolean isAsciiLetter(final char c) {
+            return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z';
         }
 
         /**

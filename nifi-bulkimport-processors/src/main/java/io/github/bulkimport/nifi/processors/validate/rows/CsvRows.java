@@ -1,24 +1,21 @@
 package io.github.bulkimport.nifi.processors.validate.rows;
 
+import io.github.bulkimport.nifi.api.VisibleText;
 import io.github.bulkimport.nifi.processors.validate.file.Content;
-import io.github.bulkimport.nifi.processors.validate.file.CountingStream;
 import io.github.bulkimport.nifi.processors.validate.file.FileColumn;
 import io.github.bulkimport.nifi.processors.validate.file.FileContents;
 import io.github.bulkimport.nifi.processors.validate.file.FileFormat;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
-import com.fasterxml.jackson.databind.RuntimeJsonMappingException;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvFactory;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -26,61 +23,123 @@ import java.util.Set;
 /**
  * Reads the header and first rows of a CSV file as Milvus does: the separator and null key are the
  * import options {@code sep} and {@code nullkey}; every cell is text, read as its field's type later
- * (vectors, arrays and JSON as JSON text).
+ * (vectors, arrays and JSON as JSON text); empty lines are skipped. Reads within {@link RowLimits}: a
+ * header of at most {@link RowLimits#MAX_COLUMNS} columns, and past {@link RowLimits#ROWS_BYTES} or
+ * {@link RowLimits#MAX_VALUES} no further row is started.
  */
 public final class CsvRows {
 
-    private static final CsvMapper CSV = CsvMapper.builder().enable(CsvParser.Feature.WRAP_AS_ARRAY).build();
+    private static final CsvFactory CSV = CsvFactory.builder()
+            .streamReadConstraints(RowLimits.JACKSON)
+            .enable(CsvParser.Feature.SKIP_EMPTY_LINES)
+            .build();
+    private static final int QUOTED = 40;
 
-    private CsvRows() {
+    private final RowSource source;
+    private final CsvParser parser;
+    private final char separator;
+    private int rows;
+
+    private CsvRows(final RowSource source, final CsvParser parser, final char separator) {
+        this.source = source;
+        this.parser = parser;
+        this.separator = separator;
     }
 
     public static FileContents read(final Content content, final int maxRows, final char separator, final String nullKey) throws IOException {
-        try (CountingStream in = new CountingStream(content.openAt(0))) {
+        final String badSeparator = separatorProblem(separator);
+        if (badSeparator != null) {
+            return FileContents.unreadable(FileFormat.CSV, badSeparator, 0);
+        }
+        try (RowSource source = RowSource.open(content); CsvParser parser = (CsvParser) CSV.createParser(source.reader())) {
+            parser.setSchema(CsvSchema.emptySchema().withColumnSeparator(separator));
+            final CsvRows reader = new CsvRows(source, parser, separator);
             try {
-                return read(in, maxRows, separator, nullKey);
-            } catch (final JsonProcessingException e) {
-                return FileContents.unreadable(FileFormat.CSV, "text that is not CSV (" + e.getOriginalMessage() + ")", in.count());
-            } catch (final RuntimeJsonMappingException e) {
-                return FileContents.unreadable(FileFormat.CSV, "text that is not CSV (" + e.getMessage() + ")", in.count());
+                return reader.read(maxRows, nullKey == null ? "" : nullKey);
+            } catch (final IOException e) {
+                return unreadable(ReadProblem.describe("CSV", source.parsingProblem(e), reader.rows + 1), source);
             }
         }
     }
 
-    private static FileContents read(final CountingStream in, final int maxRows, final char separator, final String nullKey) throws IOException {
-        final CsvSchema schema = CsvSchema.emptySchema().withColumnSeparator(separator);
-        try (MappingIterator<String[]> rows = CSV.readerForArrayOf(String.class).with(schema).readValues(in)) {
-            if (!rows.hasNext()) {
-                return FileContents.unreadable(FileFormat.CSV, "an empty file, where Milvus reads a header line", in.count());
-            }
-            final String[] header = rows.next();
-            final Set<String> names = new HashSet<>();
-            for (final String name : header) {
-                if (!names.add(name)) {
-                    return FileContents.unreadable(FileFormat.CSV, "a header that names column \"" + name + "\" twice", in.count());
-                }
-            }
-            final List<List<JsonNode>> columns = new ArrayList<>(header.length);
-            for (int i = 0; i < header.length; i++) {
-                columns.add(new ArrayList<>());
-            }
-            int read = 0;
-            while (read < maxRows && rows.hasNext()) {
-                final String[] cells = rows.next();
-                read++;
-                if (cells.length != header.length) {
-                    return FileContents.unreadable(FileFormat.CSV, "row " + read + " with " + cells.length + " cells under a header of "
-                            + header.length + " (is the separator '" + separator + "', as option sep says?)", in.count());
-                }
-                for (int i = 0; i < header.length; i++) {
-                    columns.get(i).add(cells[i].equals(nullKey) ? NullNode.getInstance() : TextNode.valueOf(cells[i]));
-                }
-            }
-            final List<FileColumn> found = new ArrayList<>(header.length);
-            for (int i = 0; i < header.length; i++) {
-                found.add(FileColumn.values(header[i], columns.get(i), true));
-            }
-            return new FileContents(FileFormat.CSV, found, read, read == 0 ? "a header and no rows: " + Arrays.toString(header) : null, in.count());
+    /** Why Milvus's CSV reader (Go's encoding/csv) refuses a separator, or {@code null}. */
+    private static String separatorProblem(final char separator) {
+        if (separator == 0 || separator == '"' || separator == '\r' || separator == '\n' || separator == '\uFFFD'
+                || Character.isSurrogate(separator)) {
+            return "no rows read: the separator (import option sep) is " + (separator < 0x20 ? "the control character " + (int) separator
+                    : "'" + separator + "'") + ", which Milvus's CSV reader refuses (not a quote, a line break, NUL or U+FFFD)";
         }
+        return null;
+    }
+
+    private FileContents read(final int maxRows, final String nullKey) throws IOException {
+        if (source.startsWithByteOrderMark()) {
+            return unreadable("a byte order mark (BOM) at its start, which Milvus's CSV reader keeps as part of the first column's name; "
+                    + "save the file as UTF-8 without a BOM", source);
+        }
+        final List<String> header = nextRecord(RowLimits.MAX_COLUMNS);
+        if (header == null) {
+            return unreadable("an empty file, where Milvus reads a header line", source);
+        }
+        if (header.size() > RowLimits.MAX_COLUMNS) {
+            return unreadable("a header of more than " + RowLimits.MAX_COLUMNS + " columns, more than the validator reads", source);
+        }
+        final Set<String> names = new HashSet<>();
+        for (final String name : header) {
+            if (!names.add(name)) {
+                return unreadable("a header that names column " + quoted(name) + " twice", source);
+            }
+        }
+        final List<List<JsonNode>> columns = new ArrayList<>(header.size());
+        for (int i = 0; i < header.size(); i++) {
+            columns.add(new ArrayList<>());
+        }
+        while (rows < maxRows && (rows == 0 || source.bytesRead() < RowLimits.ROWS_BYTES && (long) header.size() * (rows + 1) <= RowLimits.MAX_VALUES)) {
+            final List<String> cells = nextRecord(header.size());
+            if (cells == null) {
+                break;
+            }
+            if (cells.size() != header.size()) {
+                return unreadable("row " + (rows + 1) + " with " + (cells.size() > header.size() ? "more than " + header.size() : cells.size())
+                        + " cells under a header of " + header.size() + " (is the separator '" + separator + "', as option sep says?)", source);
+            }
+            for (int i = 0; i < header.size(); i++) {
+                columns.get(i).add(cells.get(i).equals(nullKey) ? NullNode.getInstance() : TextNode.valueOf(cells.get(i)));
+            }
+            rows++;
+        }
+        final List<FileColumn> found = new ArrayList<>(header.size());
+        for (int i = 0; i < header.size(); i++) {
+            found.add(FileColumn.values(header.get(i), columns.get(i), true));
+        }
+        return new FileContents(FileFormat.CSV, found, rows, rows == 0 ? "a header and no rows: "
+                + VisibleText.bound(VisibleText.clean(header.subList(0, Math.min(header.size(), 10)).toString()), 4 * QUOTED) : null, source.bytesRead());
+    }
+
+    /**
+     * The cells of the next record, or {@code null} at the end of the file. Stops taking cells past {@code most}:
+     * a record of more has {@code most + 1}.
+     */
+    private List<String> nextRecord(final int most) throws IOException {
+        final JsonToken start = parser.nextToken();
+        if (start == null) {
+            return null;
+        }
+        final List<String> cells = new ArrayList<>();
+        for (JsonToken token = parser.nextToken(); token != null && token != JsonToken.END_ARRAY; token = parser.nextToken()) {
+            cells.add(parser.getText());
+            if (cells.size() > most) {
+                break;
+            }
+        }
+        return cells;
+    }
+
+    private static String quoted(final String text) {
+        return "\"" + VisibleText.bound(VisibleText.clean(VisibleText.bound(text, 4 * QUOTED)), QUOTED) + "\"";
+    }
+
+    private static FileContents unreadable(final String why, final RowSource source) {
+        return FileContents.unreadable(FileFormat.CSV, why, source.bytesRead());
     }
 }

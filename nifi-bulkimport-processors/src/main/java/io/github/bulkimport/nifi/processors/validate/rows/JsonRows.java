@@ -1,20 +1,29 @@
 package io.github.bulkimport.nifi.processors.validate.rows;
 
+import io.github.bulkimport.nifi.api.VisibleText;
 import io.github.bulkimport.nifi.processors.validate.file.Content;
-import io.github.bulkimport.nifi.processors.validate.file.CountingStream;
 import io.github.bulkimport.nifi.processors.validate.file.FileColumn;
 import io.github.bulkimport.nifi.processors.validate.file.FileContents;
 import io.github.bulkimport.nifi.processors.validate.file.FileFormat;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.BigIntegerNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.DoubleNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -23,33 +32,75 @@ import java.util.Map;
 /**
  * Reads the first rows of a JSON file as Milvus does: a list of rows ({@code [{...}, ...]}), the
  * older {@code {"rows": [...]}}, or JSON Lines (a {@code .jsonl} file, one row per line). Each row
- * must be an object; its keys are the fields.
+ * must be an object; its keys are the fields. Reads within {@link RowLimits}: past
+ * {@link RowLimits#ROWS_BYTES} or {@link RowLimits#MAX_VALUES} no further row is started.
  */
 public final class JsonRows {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder().streamReadConstraints(RowLimits.JACKSON).build()).build();
     private static final String ROWS_KEY = "rows";
+    private static final int QUOTED = 40;
 
-    private JsonRows() {
+    private final RowSource source;
+    private final JsonParser parser;
+    private final Map<String, List<JsonNode>> columns = new LinkedHashMap<>();
+    private int rows;
+
+    private JsonRows(final RowSource source, final JsonParser parser) {
+        this.source = source;
+        this.parser = parser;
     }
 
     public static FileContents read(final Content content, final int maxRows) throws IOException {
         final boolean lines = content.fileName() != null && content.fileName().toLowerCase(Locale.ROOT).endsWith(".jsonl");
-        try (CountingStream in = new CountingStream(content.openAt(0)); JsonParser parser = JSON.createParser(in)) {
+        try (RowSource source = RowSource.open(content); JsonParser parser = JSON.createParser(source.reader())) {
+            final JsonRows reader = new JsonRows(source, parser);
             try {
-                final String notRows = lines ? null : openRows(parser);
-                if (notRows != null) {
-                    return FileContents.unreadable(FileFormat.JSON, notRows, in.count());
-                }
-                return readRows(parser, maxRows, lines, in);
-            } catch (final JsonProcessingException e) {
-                return FileContents.unreadable(FileFormat.JSON, "text that is not JSON (" + e.getOriginalMessage() + ")", in.count());
+                return reader.read(maxRows, lines);
+            } catch (final IOException e) {
+                return unreadable(ReadProblem.describe("JSON", source.parsingProblem(e), reader.rows + 1), source);
             }
         }
     }
 
+    private FileContents read(final int maxRows, final boolean lines) throws IOException {
+        if (source.startsWithByteOrderMark()) {
+            return unreadable("a byte order mark (BOM) at its start, which Milvus's JSON reader does not skip; save the file as UTF-8 without "
+                    + "a BOM", source);
+        }
+        final String notRows = lines ? null : openRows();
+        if (notRows != null) {
+            return unreadable(notRows, source);
+        }
+        while (rows < maxRows && (rows == 0 || source.bytesRead() < RowLimits.ROWS_BYTES)) {
+            final JsonToken token = parser.nextToken();
+            if (token == null || token == JsonToken.END_ARRAY) {
+                break;
+            }
+            if (token != JsonToken.START_OBJECT) {
+                return unreadable("row " + (rows + 1) + " is " + describe(token) + ", where each row must be a JSON object of field names "
+                        + "and values", source);
+            }
+            final Map<String, JsonNode> row = row();
+            if (row == null || columns.size() + row.size() > RowLimits.MAX_COLUMNS
+                    || (long) (columns.size() + row.size()) * (rows + 1) > RowLimits.MAX_VALUES) {
+                if (rows == 0) {
+                    return unreadable("row 1 with more than " + RowLimits.MAX_COLUMNS + " keys, more than the validator reads", source);
+                }
+                break;
+            }
+            add(row);
+        }
+        final List<FileColumn> found = new ArrayList<>(columns.size());
+        for (final Map.Entry<String, List<JsonNode>> column : columns.entrySet()) {
+            pad(column.getValue(), rows);
+            found.add(FileColumn.values(column.getKey(), column.getValue(), false));
+        }
+        return new FileContents(FileFormat.JSON, found, rows, rows == 0 ? "no rows" : null, source.bytesRead());
+    }
+
     /** Moves the parser into the list of rows; returns why it cannot, or {@code null}. */
-    private static String openRows(final JsonParser parser) throws IOException {
+    private String openRows() throws IOException {
         final JsonToken first = parser.nextToken();
         if (first == JsonToken.START_ARRAY) {
             return null;
@@ -57,46 +108,64 @@ public final class JsonRows {
         if (first == JsonToken.START_OBJECT) {
             final JsonToken key = parser.nextToken();
             if (key != JsonToken.FIELD_NAME || !ROWS_KEY.equalsIgnoreCase(parser.currentName())) {
-                return "a JSON object whose first key is " + (key == JsonToken.FIELD_NAME ? "\"" + parser.currentName() + "\"" : "missing")
+                return "a JSON object whose first key is " + (key == JsonToken.FIELD_NAME ? quoted(parser.currentName()) : "missing")
                         + ", where Milvus reads a list of rows, or {\"rows\": [...]}";
             }
             return parser.nextToken() == JsonToken.START_ARRAY ? null : "\"rows\" that is not a list of rows";
         }
-        return first == null ? "an empty file" : "JSON that starts with " + first.asString() + ", where Milvus reads '[' or '{'";
+        return first == null ? "an empty file" : "JSON that starts with " + describe(first) + ", where Milvus reads '[' or '{'";
     }
 
-    private static FileContents readRows(final JsonParser parser, final int maxRows, final boolean lines, final CountingStream in) throws IOException {
-        final Map<String, List<JsonNode>> columns = new LinkedHashMap<>();
-        int rows = 0;
-        while (rows < maxRows) {
-            final JsonToken token = parser.nextToken();
-            if (token == null || token == JsonToken.END_ARRAY) {
-                break;
+    /**
+     * The keys and values of the row the parser is in (past its '{'), the last value of a key named twice, as
+     * Go's decoder keeps it; {@code null} once there are more keys than {@link RowLimits#MAX_COLUMNS}, read no further.
+     */
+    private Map<String, JsonNode> row() throws IOException {
+        final Map<String, JsonNode> fields = new LinkedHashMap<>();
+        for (JsonToken token = parser.nextToken(); token == JsonToken.FIELD_NAME; token = parser.nextToken()) {
+            final String name = parser.currentName();
+            parser.nextToken();
+            fields.put(name, value());
+            if (fields.size() > RowLimits.MAX_COLUMNS) {
+                return null;
             }
-            if (token != JsonToken.START_OBJECT) {
-                return FileContents.unreadable(FileFormat.JSON, "row " + (rows + 1) + " is " + describe(token) + ", where each row must be a "
-                        + "JSON object of field names and values", in.count());
-            }
-            final JsonNode row = parser.readValueAsTree();
-            for (final Map.Entry<String, JsonNode> field : row.properties()) {
-                final List<JsonNode> values = columns.computeIfAbsent(field.getKey(), name -> new ArrayList<>());
-                pad(values, rows);
-                values.add(field.getValue());
-            }
-            rows++;
         }
-        final List<FileColumn> found = new ArrayList<>(columns.size());
-        for (final Map.Entry<String, List<JsonNode>> column : columns.entrySet()) {
-            pad(column.getValue(), rows);
-            found.add(FileColumn.values(column.getKey(), column.getValue(), false));
+        return fields;
+    }
+
+    /**
+     * The value the parser is at, as Jackson's tree reads it (an int, long or big integer node by the number's size,
+     * a double node for a fraction); scalars are made here, without a tree reader's context for each of them.
+     */
+    private JsonNode value() throws IOException {
+        return switch (parser.currentToken()) {
+            case VALUE_STRING -> TextNode.valueOf(parser.getText());
+            case VALUE_NUMBER_INT -> switch (parser.getNumberType()) {
+                case INT -> IntNode.valueOf(parser.getIntValue());
+                case LONG -> LongNode.valueOf(parser.getLongValue());
+                default -> BigIntegerNode.valueOf(parser.getBigIntegerValue());
+            };
+            case VALUE_NUMBER_FLOAT -> DoubleNode.valueOf(parser.getDoubleValue());
+            case VALUE_TRUE -> BooleanNode.TRUE;
+            case VALUE_FALSE -> BooleanNode.FALSE;
+            case VALUE_NULL -> NullNode.getInstance();
+            default -> parser.readValueAsTree();
+        };
+    }
+
+    private void add(final Map<String, JsonNode> row) {
+        for (final Map.Entry<String, JsonNode> field : row.entrySet()) {
+            final List<JsonNode> values = columns.computeIfAbsent(field.getKey(), name -> new ArrayList<>());
+            pad(values, rows);
+            values.add(field.getValue());
         }
-        return new FileContents(FileFormat.JSON, found, rows, rows == 0 ? "no rows" : null, in.count());
+        rows++;
     }
 
     /** Fills the rows that did not have the field with missing values. */
     private static void pad(final List<JsonNode> values, final int rows) {
-        while (values.size() < rows) {
-            values.add(MissingNode.getInstance());
+        if (values.size() < rows) {
+            values.addAll(Collections.nCopies(rows - values.size(), MissingNode.getInstance()));
         }
     }
 
@@ -107,7 +176,15 @@ public final class JsonRows {
             case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
             case VALUE_TRUE, VALUE_FALSE -> "a boolean";
             case VALUE_NULL -> "null";
-            default -> token.asString();
+            default -> String.valueOf(token.asString());
         };
+    }
+
+    private static String quoted(final String text) {
+        return "\"" + VisibleText.bound(VisibleText.clean(VisibleText.bound(text, 4 * QUOTED)), QUOTED) + "\"";
+    }
+
+    private static FileContents unreadable(final String why, final RowSource source) {
+        return FileContents.unreadable(FileFormat.JSON, why, source.bytesRead());
     }
 }

@@ -100,4 +100,34 @@ class ObjectUrlsTest {
         assertTrue(UploadAttributes.objectUrl(Map.of("s3.bucket", " ", "s3.key", "k")).isEmpty());
         assertTrue(UploadAttributes.describeMissing(Map.of("gcs.key", "k")).contains("only one of gcs.bucket and gcs.key"));
     }
+
+    /** java.net.URLDecoder threw an IllegalArgumentException for a malformed escape, which escaped the reader. */
+    @ParameterizedTest
+    @ValueSource(strings = {"https://acct.blob.core.windows.net/c/%zz.parquet", "https://storage.googleapis.com/bucket/k%", "https://s3.amazonaws.com/b/%4"})
+    void aMalformedEscapeInAnHttpsKeyIsBadInput(final String url) {
+        final InvalidInputException e = assertThrows(InvalidInputException.class, () -> ObjectUrls.toFileEntry(url, Deployment.MILVUS, "Object URLs"));
+        assertTrue(e.getMessage().startsWith("Object URLs holds") && e.getMessage().contains("write a % in a key as %25"), e.getMessage());
+    }
+
+    /** Found by fuzzing: the URL holds no control character, but the key it names does once decoded. */
+    @Test
+    void anEscapedControlCharacterInAnHttpsKeyIsBadInput() {
+        final InvalidInputException e = assertThrows(InvalidInputException.class, () -> ObjectUrls.toFileEntry(
+                "https://myaccount.blob.core.windows.net/imports/dir/my%19file.parquet", Deployment.MILVUS, "Object URLs"));
+        assertTrue(e.getMessage().startsWith("Object URLs holds") && e.getMessage().contains("escapes a control character"), e.getMessage());
+    }
+
+    @Test
+    void escapesInHttpsKeysAreDecodedAsUtf8AndAPlusStaysAPlus() throws InvalidInputException {
+        assertEquals("dir/a+b c+d \u00e9.parquet".translateEscapes(),
+                ObjectUrls.toFileEntry("https://acct.blob.core.windows.net/c/dir/a%2Bb%20c+d%20%C3%A9.parquet", Deployment.MILVUS, "Object URLs"));
+    }
+
+    @Test
+    void aHostLongerThanDnsAllowsIsNoCloudHost() {
+        final String url = "https://" + "b.s3-".repeat(100_000) + "x.amazonaws.com/k.parquet";
+        final InvalidInputException e = assertThrows(InvalidInputException.class, () -> ObjectUrls.toFileEntry(url, Deployment.MILVUS, "Object URLs"));
+        assertTrue(e.getMessage().contains("longer than 253"), e.getMessage());
+        assertTrue(e.getMessage().length() < 300, e.getMessage());
+    }
 }
