@@ -101,6 +101,10 @@ record Scenario(long seed, Deployment deployment, boolean serverKeys, Secrets se
                 // the listing's own trouble: pages that shift while they are read
                 type = FaultType.SHIFTED_PAGE;
             }
+            if ("collections/describe".equals(operation) && random.nextBoolean()) {
+                // a throttled description: the run that meets it must ask no more
+                type = FaultType.HTTP_429;
+            }
             return new Step.Misbehave(type, operation, 1 + random.nextInt(2));
         }
         if (twoPhase && roll >= 48 && roll < 58) {
@@ -149,6 +153,9 @@ record Scenario(long seed, Deployment deployment, boolean serverKeys, Secrets se
         }
         if (roll < 13) {
             return Step.Upload.FAILING_FILE;
+        }
+        if (roll < 16) {
+            return Step.Upload.HOSTILE_FILE;
         }
         return roll < 60 ? Step.Upload.S3 : roll < 80 ? Step.Upload.GCS : Step.Upload.AZURE;
     }

@@ -14,8 +14,18 @@ import java.util.List;
  */
 sealed interface Step {
 
-    /** Where an uploaded object's attributes come from, or what is wrong with them. */
-    enum Upload { S3, GCS, AZURE, HALF_S3, BAD_EXPRESSION, FAILING_FILE }
+    /**
+     * Where an uploaded object's attributes come from, or what is wrong with them. A failing file's job fails on the
+     * server; a hostile one fails it too, and in validated sequences its content is a file that lies about itself
+     * (see {@link HostileFiles}).
+     */
+    enum Upload {
+        S3, GCS, AZURE, HALF_S3, BAD_EXPRESSION, FAILING_FILE, HOSTILE_FILE;
+
+        boolean fails() {
+            return this == FAILING_FILE || this == HOSTILE_FILE;
+        }
+    }
 
     /**
      * New flowfiles for TriggerBulkImport. Each object is named by {@code copies} flowfiles at once

@@ -146,6 +146,8 @@ final class World implements AutoCloseable {
     private final List<MockFlowFile> validateQueue = new ArrayList<>();
     private final List<MockFlowFile> invalid = new ArrayList<>();
     private final List<MockFlowFile> notValidated = new ArrayList<>();
+    /** Objects whose content is a hostile file, with its kind. */
+    private final Map<String, String> hostileObjects = new HashMap<>();
     /** Objects whose file breaks the collection's schema (the server fails them), and those the validator stopped. */
     private final Set<String> failingObjects = new HashSet<>();
     private final Set<String> invalidObjects = new HashSet<>();
@@ -233,13 +235,19 @@ final class World implements AutoCloseable {
                 uploadedAt.put(uuid(flowFile), System.currentTimeMillis());
                 objectOf.put(uuid(flowFile), object);
                 namers.merge(object, 1, Integer::sum);
-                if (upload == Step.Upload.FAILING_FILE) {
+                if (upload.fails()) {
                     failingObjects.add(object);
                 }
-                if (scenario.options().validate()) {
+                if (scenario.options().validate() && upload == Step.Upload.HOSTILE_FILE) {
+                    final HostileFiles.File hostile = HostileFiles.pick(objects);
+                    flowFile.putAttributes(Map.of("filename", object + hostile.extension()));
+                    flowFile.setData(hostile.bytes());
+                    hostileObjects.put(object, hostile.name());
+                    toValidate(flowFile);
+                } else if (scenario.options().validate()) {
                     // the file itself: rows of the emulator's default schema, with a vector of the wrong dimension when it fails
                     flowFile.putAttributes(Map.of("filename", object + ".json"));
-                    flowFile.setData(("[{\"vector\": [" + (upload == Step.Upload.FAILING_FILE ? "1, 2, 3" : "1, 2, 3, 4, 5, 6, 7, 8") + "]}]")
+                    flowFile.setData(("[{\"vector\": [" + (upload.fails() ? "1, 2, 3" : "1, 2, 3, 4, 5, 6, 7, 8") + "]}]")
                             .getBytes(java.nio.charset.StandardCharsets.UTF_8));
                     toValidate(flowFile);
                 } else {
@@ -259,9 +267,9 @@ final class World implements AutoCloseable {
         attributes.put("filename", object + ".parquet");
         attributes.put("target.collection", collection);
         final String generation = String.valueOf(uploads.getOrDefault(object, 1));
-        final String stem = upload == Step.Upload.FAILING_FILE ? object + "-bad-schema" : object;
+        final String stem = upload.fails() ? object + "-bad-schema" : object;
         switch (upload) {
-            case S3, BAD_EXPRESSION, FAILING_FILE -> {
+            case S3, BAD_EXPRESSION, FAILING_FILE, HOSTILE_FILE -> {
                 attributes.put("s3.bucket", "bkt");
                 attributes.put("s3.key", "dir/" + stem + ".parquet");
                 attributes.put("s3.etag", "etag-" + object + "-" + generation);
@@ -852,12 +860,22 @@ final class World implements AutoCloseable {
         if (!scenario.options().validate()) {
             return;
         }
-        try {
-            validator().run(iterations, false, !validatorScheduled);
-        } catch (final Throwable e) {
-            violation("an exception left ValidateBulkImportFile.onTrigger: " + e);
+        for (int i = 0; i < iterations; i++) {
+            final int describedBefore = emulator.requests("collections/describe").size();
+            try {
+                validator().run(1, false, !validatorScheduled);
+            } catch (final Throwable e) {
+                violation("an exception left ValidateBulkImportFile.onTrigger: " + e);
+            }
+            validatorScheduled = true;
+            final List<RecordedCall> described = emulator.requests("collections/describe");
+            for (int call = describedBefore; call < described.size() - 1; call++) {
+                if (refusedForNow(described.get(call))) {
+                    violation("a run of ValidateBulkImportFile went on describing collections after the server refused one for now (HTTP "
+                            + described.get(call).status() + ", " + described.get(call).fault() + ")");
+                }
+            }
         }
-        validatorScheduled = true;
         for (final MockFlowFile flowFile : takeOutputs(validator, validateQueue, "ValidateBulkImportFile")) {
             final String relationship = flowFile.getAttribute(RELATIONSHIP);
             flowFile.removeAttributes(Set.of(RELATIONSHIP));
@@ -878,9 +896,21 @@ final class World implements AutoCloseable {
                     invalid.add(flowFile);
                 }
                 case "retry" -> toValidate(flowFile);
-                default -> notValidated.add(flowFile);
+                default -> {
+                    final String code = flowFile.getAttribute("bulkimport.error.code");
+                    if ("UNEXPECTED".equals(code) || "CONTENT_UNREADABLE".equals(code)) {
+                        violation("ValidateBulkImportFile sent the file of " + object + (hostileObjects.containsKey(object) ? " (" + hostileObjects.get(object)
+                                + ")" : "") + " to failure as " + code + ": " + flowFile.getAttribute("bulkimport.error.message"));
+                    }
+                    notValidated.add(flowFile);
+                }
             }
         }
+    }
+
+    /** A call the server refused for now, after which the client asks no more in that run. */
+    private static boolean refusedForNow(final RecordedCall call) {
+        return call.status() == 429 || call.status() == 502 || call.status() == 503 || call.status() == 500 || call.fault() == FaultType.RATE_LIMIT;
     }
 
     private void toTrigger(final MockFlowFile flowFile) {

@@ -264,7 +264,12 @@ public class ValidateBulkImportFile extends AbstractBulkImportProcessor<Validati
             throw new InvalidInputException("CSV Separator evaluated to \"" + (value == null ? "" : value) + "\"; it must be one character, as "
                     + "import option sep is");
         }
-        return value.charAt(0);
+        final char separator = value.charAt(0);
+        if (separator == '"' || separator == '\r' || separator == '\n' || separator == 0 || separator == '\uFFFD' || Character.isSurrogate(separator)) {
+            throw new InvalidInputException("CSV Separator evaluated to U+" + String.format("%04X", (int) separator) + ", which Milvus's CSV reader "
+                    + "refuses as a separator (a quote, a line break, NUL or U+FFFD)");
+        }
+        return separator;
     }
 
     private static String nullKey(final ProcessContext context, final FlowFile flowFile) throws InvalidInputException {
