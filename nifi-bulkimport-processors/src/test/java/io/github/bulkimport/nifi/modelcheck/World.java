@@ -592,6 +592,7 @@ final class World implements AutoCloseable {
             final long before = emulator.requestCount();
             super.onTrigger(context, session);
             noJobTwice("describe", before, "GetBulkImportProgress described");
+            nothingAfterARefusal(before, Set.of("describe", "list"), "GetBulkImportProgress");
         }
     }
 
@@ -612,6 +613,26 @@ final class World implements AutoCloseable {
             final long before = emulator.requestCount();
             super.onTrigger(context, session);
             noJobTwice("abort", before, "AbortBulkImport aborted");
+        }
+    }
+
+    /** Of the requests since {@code before} (one run's, on a single task), none of {@code operations} follows one the server refused for now. */
+    private void nothingAfterARefusal(final long before, final Set<String> operations, final String processor) {
+        final List<RecordedCall> all = emulator.requests();
+        final int since = (int) Math.min(all.size(), emulator.requestCount() - before);
+        RecordedCall refused = null;
+        for (final RecordedCall call : all.subList(all.size() - since, all.size())) {
+            if (!operations.contains(call.operation())) {
+                continue;
+            }
+            if (refused != null) {
+                violation("a run of " + processor + " called " + call.operation() + " after the server refused its " + refused.operation()
+                        + " for now (HTTP " + refused.status() + ", " + refused.fault() + ")");
+                return;
+            }
+            if (refusedForNow(call)) {
+                refused = call;
+            }
         }
     }
 
@@ -861,20 +882,14 @@ final class World implements AutoCloseable {
             return;
         }
         for (int i = 0; i < iterations; i++) {
-            final int describedBefore = emulator.requests("collections/describe").size();
+            final long before = emulator.requestCount();
             try {
                 validator().run(1, false, !validatorScheduled);
             } catch (final Throwable e) {
                 violation("an exception left ValidateBulkImportFile.onTrigger: " + e);
             }
             validatorScheduled = true;
-            final List<RecordedCall> described = emulator.requests("collections/describe");
-            for (int call = describedBefore; call < described.size() - 1; call++) {
-                if (refusedForNow(described.get(call))) {
-                    violation("a run of ValidateBulkImportFile went on describing collections after the server refused one for now (HTTP "
-                            + described.get(call).status() + ", " + described.get(call).fault() + ")");
-                }
-            }
+            nothingAfterARefusal(before, Set.of("collections/describe"), "ValidateBulkImportFile");
         }
         for (final MockFlowFile flowFile : takeOutputs(validator, validateQueue, "ValidateBulkImportFile")) {
             final String relationship = flowFile.getAttribute(RELATIONSHIP);
