@@ -18,7 +18,7 @@ public final class Counters {
     public static final String JOBS_EXPIRED = "Bulk-import jobs expired";
     /** Rows of the jobs found Completed, as the server counts them. */
     public static final String ROWS_IMPORTED = "Bulk-import rows imported";
-    /** Calls to the import API the processors made (each a request the service sent, its own retries not counted). */
+    /** Calls to the import API made for the processors: each request sent, those the service makes to admit a start (its listing, its re-checks) included. */
     public static final String HTTP_CALLS = "Bulk-import API calls";
     /** Writes of TriggerBulkImport's job memory to NiFi state. */
     public static final String JOB_MEMORY_WRITES = "Bulk-import job memory writes";
