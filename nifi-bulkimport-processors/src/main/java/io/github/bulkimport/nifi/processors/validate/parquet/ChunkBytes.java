@@ -19,20 +19,28 @@ final class ChunkBytes implements Closeable {
     /** The offset of the next unread byte in the file, and of the end of the file's data. */
     private long offset;
     private final long end;
+    /** The least a read from the content asks for: 0 reads exactly what is asked, more saves reads of small headers. */
+    private final int readAhead;
     private byte[] buffer = new byte[0];
     private int position;
     private int limit;
     private boolean streamEnded;
 
-    private ChunkBytes(final CountingStream in, final long start, final long end) {
+    private ChunkBytes(final CountingStream in, final long start, final long end, final int readAhead) {
         this.in = in;
         this.offset = start;
         this.end = end;
+        this.readAhead = readAhead;
     }
 
-    /** The bytes of the file from {@code start} (inclusive) to {@code end} (exclusive), none read yet. */
+    /** The bytes of the file from {@code start} (inclusive) to {@code end} (exclusive), none read yet; each read exactly as asked. */
     static ChunkBytes open(final Content content, final long start, final long end) throws IOException {
-        return new ChunkBytes(new CountingStream(content.openAt(start)), start, end);
+        return new ChunkBytes(new CountingStream(content.openAt(start)), start, end, 0);
+    }
+
+    /** The same, reading at least {@code readAhead} bytes at a time (fewer where the data ends): for reading every page. */
+    static ChunkBytes streaming(final Content content, final long start, final long end, final int readAhead) throws IOException {
+        return new ChunkBytes(new CountingStream(content.openAt(start)), start, end, readAhead);
     }
 
     /** How many bytes of the file's data are left from the position on, read or not. */
@@ -54,15 +62,17 @@ final class ChunkBytes implements Closeable {
         if (limit - position >= target) {
             return limit - position;
         }
-        if (buffer.length - position < target) {
-            final byte[] grown = new byte[target];
-            System.arraycopy(buffer, position, grown, 0, limit - position);
+        final int asked = (int) Math.min(Math.max(target, readAhead), left());
+        if (buffer.length - position < asked) {
+            // the bytes kept move to the start: into the buffer itself when it is large enough, else into a larger one
+            final byte[] into = buffer.length >= asked ? buffer : new byte[asked];
+            System.arraycopy(buffer, position, into, 0, limit - position);
             limit -= position;
             position = 0;
-            buffer = grown;
+            buffer = into;
         }
         while (limit - position < target && !streamEnded) {
-            final int n = in.read(buffer, limit, position + target - limit);
+            final int n = in.read(buffer, limit, position + asked - limit);
             if (n < 0) {
                 streamEnded = true;
             } else {
@@ -85,6 +95,30 @@ final class ChunkBytes implements Closeable {
     void skip(final int length) {
         position += length;
         offset += length;
+    }
+
+    /**
+     * Moves past the next {@code length} bytes, which the caller knows the data holds, without keeping them: those in
+     * memory are dropped, the rest skipped in the stream (NiFi's content repository skips without reading). Returns
+     * whether the stream held them all.
+     */
+    boolean discard(final long length) throws IOException {
+        final int inMemory = (int) Math.min(length, limit - position);
+        skip(inMemory);
+        final long rest = length - inMemory;
+        if (rest == 0) {
+            return true;
+        }
+        position = 0;
+        limit = 0;
+        try {
+            in.skipNBytes(rest);
+        } catch (final java.io.EOFException ended) {
+            streamEnded = true;
+            return false;
+        }
+        offset += rest;
+        return true;
     }
 
     /** A copy of the next {@code length} bytes in memory, moving past them. */

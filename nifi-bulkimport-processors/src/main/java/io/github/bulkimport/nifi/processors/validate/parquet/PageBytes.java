@@ -64,6 +64,64 @@ final class PageBytes {
         return out;
     }
 
+    /** Decompressors kept for one reader, which reuses them page after page (ZSTD's keeps tables between frames). */
+    static final class Decompressors {
+        private final SnappyDecompressor snappy = new SnappyDecompressor();
+        private final Lz4Decompressor lz4 = new Lz4Decompressor();
+        private ZstdDecompressor zstd;
+
+        private ZstdDecompressor zstd() {
+            if (zstd == null) {
+                zstd = new ZstdDecompressor();
+            }
+            return zstd;
+        }
+    }
+
+    /**
+     * Uncompresses {@code length} bytes of {@code compressed} from {@code offset} into the first {@code uncompressedSize}
+     * bytes of {@code out}, which the caller has sized and bounded: exactly that many, as the page header says.
+     */
+    static void uncompressInto(final Decompressors decompressors, final CompressionCodec codec, final byte[] compressed, final int offset,
+                               final int length, final byte[] out, final int uncompressedSize, final String page) throws MalformedParquetException {
+        final int size;
+        try {
+            size = switch (codec) {
+                case UNCOMPRESSED -> {
+                    System.arraycopy(compressed, offset, out, 0, Math.min(length, uncompressedSize));
+                    yield length;
+                }
+                case SNAPPY -> {
+                    final int declared = SnappyDecompressor.getUncompressedLength(compressed, offset);
+                    if (declared != uncompressedSize) {
+                        throw new MalformedParquetException(page + " whose SNAPPY bytes say they uncompress to " + declared + " bytes, not the "
+                                + uncompressedSize + " its header says");
+                    }
+                    yield decompressors.snappy.decompress(compressed, offset, length, out, 0, uncompressedSize);
+                }
+                case ZSTD -> decompressors.zstd().decompress(compressed, offset, length, out, 0, uncompressedSize);
+                case LZ4_RAW -> decompressors.lz4.decompress(compressed, offset, length, out, 0, uncompressedSize);
+                case GZIP -> gunzip(compressed, offset, length, out, uncompressedSize);
+                default -> throw new MalformedParquetException(page + " compressed with " + codec + ", which cannot be read");
+            };
+        } catch (final MalformedInputException | IndexOutOfBoundsException | IllegalArgumentException | IllegalStateException | IOException corrupt) {
+            // as in uncompress: what the decoders throw for corrupt bytes, the output and their tables sized before
+            throw new MalformedParquetException(page + " whose " + codec + " bytes cannot be uncompressed");
+        }
+        if (size != uncompressedSize) {
+            throw new MalformedParquetException(page + " whose " + codec + " bytes uncompress to " + size + " bytes, not the " + uncompressedSize
+                    + " its header says");
+        }
+    }
+
+    private static int gunzip(final byte[] compressed, final int offset, final int length, final byte[] out, final int size) throws IOException {
+        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(compressed, offset, length))) {
+            final int n = in.readNBytes(out, 0, size);
+            // more bytes than the header says are as wrong as fewer
+            return n == size && in.read() >= 0 ? size + 1 : n;
+        }
+    }
+
     /** Snappy's bytes start with the length they uncompress to, which its decompressor takes for the output's (and throws past it). */
     private static int snappy(final byte[] compressed, final byte[] out, final String page) throws MalformedParquetException {
         final int declared = SnappyDecompressor.getUncompressedLength(compressed, 0);

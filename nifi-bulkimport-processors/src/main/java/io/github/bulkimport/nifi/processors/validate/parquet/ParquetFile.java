@@ -8,10 +8,6 @@ import org.apache.parquet.format.ColumnChunk;
 import org.apache.parquet.format.ColumnMetaData;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -25,13 +21,6 @@ import java.util.Set;
  * the file: a 1 GB file is read as little as a 1 MB one.
  */
 public final class ParquetFile {
-
-    private static final byte[] MAGIC = "PAR1".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] ENCRYPTED_MAGIC = "PARE".getBytes(StandardCharsets.US_ASCII);
-    /** The footer's length (4 bytes) and the magic after it. */
-    private static final int TAIL_BYTES = 8;
-    /** The footer of a file with many row groups and columns can be large, but not this large. */
-    private static final int MAX_FOOTER_BYTES = 64 * 1024 * 1024;
 
     private final Content content;
     private long bytesRead;
@@ -72,27 +61,9 @@ public final class ParquetFile {
 
     private FileContents columns(final Set<String> lengthsOf, final Set<String> textOf, final int maxRows)
             throws IOException, MalformedParquetException {
-        final long size = content.size();
-        if (size < MAGIC.length + TAIL_BYTES) {
-            throw new MalformedParquetException("a file of " + size + " bytes, too short to be Parquet");
-        }
-        final byte[] tail = readAt(size - TAIL_BYTES, TAIL_BYTES);
-        if (tail.length == TAIL_BYTES && matches(tail, ENCRYPTED_MAGIC)) {
-            throw new MalformedParquetException("a Parquet file with an encrypted footer, which Milvus does not read");
-        }
-        if (tail.length < TAIL_BYTES || !matches(tail, MAGIC)) {
-            throw new MalformedParquetException("no Parquet magic (PAR1) at its end");
-        }
-        final int footerLength = ByteBuffer.wrap(tail, 0, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
-        final long dataEnd = size - TAIL_BYTES - footerLength;
-        if (footerLength <= 0 || dataEnd < MAGIC.length || footerLength > MAX_FOOTER_BYTES) {
-            throw new MalformedParquetException("a Parquet footer length of " + footerLength + " bytes in a file of " + size);
-        }
-        final byte[] footerBytes = readAt(dataEnd, footerLength);
-        if (footerBytes.length < footerLength) {
-            throw new MalformedParquetException("a file that ends inside its footer");
-        }
-        final ParquetFooter footer = ParquetFooter.decode(footerBytes);
+        final ParquetTail tail = ParquetTail.read(content, bytes -> bytesRead += bytes);
+        final long dataEnd = tail.dataEnd();
+        final ParquetFooter footer = ParquetFooter.decode(tail.footer());
         final Map<List<String>, ColumnMetaData> chunks = chunksByPath(footer.firstChunks());
         pages = new FirstPages(content, dataEnd);
         final List<FileColumn> columns = new ArrayList<>();
@@ -118,18 +89,5 @@ public final class ParquetFile {
             }
         }
         return byPath;
-    }
-
-    /** Up to {@code length} bytes from {@code offset}, fewer where the content ends early. */
-    private byte[] readAt(final long offset, final int length) throws IOException {
-        try (InputStream in = content.openAt(offset)) {
-            final byte[] bytes = in.readNBytes(length);
-            bytesRead += bytes.length;
-            return bytes;
-        }
-    }
-
-    private static boolean matches(final byte[] tail, final byte[] magic) {
-        return tail[4] == magic[0] && tail[5] == magic[1] && tail[6] == magic[2] && tail[7] == magic[3];
     }
 }

@@ -117,9 +117,55 @@ record ParquetFooter(List<SchemaElement> schema, long rows, List<ColumnChunk> fi
     }
 
     private static List<ColumnChunk> rowGroup(final BoundedCompactProtocol in) throws TException, MalformedParquetException {
+        return group(in, "first row group").columns();
+    }
+
+    /** A row group: its column chunks and how many rows it holds. */
+    record RowGroup(List<ColumnChunk> columns, long rows) {
+    }
+
+    /** Reads the row groups of a footer one at a time, keeping one in memory, whatever their number. */
+    interface RowGroupVisitor {
+        void visit(int index, RowGroup group) throws java.io.IOException, MalformedParquetException, CannotCheckException;
+    }
+
+    /**
+     * Visits every row group of a footer, in order, each decoded when its turn comes: the schema and the
+     * other groups are skipped, and each group may hold {@link #MAX_KEPT_ELEMENTS} list entries.
+     */
+    static void eachRowGroup(final byte[] footer, final RowGroupVisitor visitor) throws java.io.IOException, MalformedParquetException,
+            CannotCheckException {
+        final BoundedCompactProtocol in = BoundedCompactProtocol.over(footer, 0, footer.length);
+        try {
+            in.readStructBegin();
+            for (TField field = in.readFieldBegin(); field.type != STOP; field = in.readFieldBegin()) {
+                if (field.id == ROW_GROUPS && field.type == LIST) {
+                    final TList list = in.readListBeginOfUnkept();
+                    requireStructs(list);
+                    for (int i = 0; i < list.size; i++) {
+                        in.limitElements(MAX_KEPT_ELEMENTS);
+                        final RowGroup group = group(in, "row group " + (i + 1));
+                        if (group.rows() < 0) {
+                            throw new MalformedParquetException("a footer whose row group " + (i + 1) + " counts " + group.rows() + " rows");
+                        }
+                        visitor.visit(i, group);
+                    }
+                    in.readListEnd();
+                    return;
+                }
+                in.skipUnkept(field.type);
+                in.readFieldEnd();
+            }
+        } catch (final TException e) {
+            throw new MalformedParquetException("a footer that cannot be decoded (" + (in.ranOut() ? "it goes on past its " + footer.length + " bytes"
+                    : BoundedCompactProtocol.reason(e)) + ")");
+        }
+    }
+
+    private static RowGroup group(final BoundedCompactProtocol in, final String which) throws TException, MalformedParquetException {
         List<ColumnChunk> columns = null;
         boolean bytes = false;
-        boolean rows = false;
+        Long rows = null;
         in.readStructBegin();
         for (TField field = in.readFieldBegin(); field.type != STOP; field = in.readFieldBegin()) {
             if (field.id == GROUP_COLUMNS && field.type == LIST) {
@@ -136,19 +182,18 @@ record ParquetFooter(List<SchemaElement> schema, long rows, List<ColumnChunk> fi
                 in.readI64();
                 bytes = true;
             } else if (field.id == GROUP_ROWS && field.type == I64) {
-                in.readI64();
-                rows = true;
+                rows = in.readI64();
             } else {
                 in.skipUnkept(field.type);
             }
             in.readFieldEnd();
         }
         in.readStructEnd();
-        if (columns == null || !bytes || !rows) {
-            throw new MalformedParquetException("a footer whose first row group has no " + (columns == null ? "column chunks"
+        if (columns == null || !bytes || rows == null) {
+            throw new MalformedParquetException("a footer whose " + which + " has no " + (columns == null ? "column chunks"
                     : !bytes ? "byte size" : "row count"));
         }
-        return columns;
+        return new RowGroup(columns, rows);
     }
 
     /** A list for the elements a Thrift list declares: its size was checked against the bytes left, yet does not size the list. */
