@@ -1,7 +1,16 @@
 package io.github.bulkimport.emulator.files;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -13,13 +22,11 @@ import java.util.Set;
 /**
  * What an import job finds when it reads its files from the emulator's bucket, a local folder:
  * a file that is not there, one that cannot be read, or one that breaks the collection's schema,
- * each with the reason Milvus gives. Files are read whole, with real readers (Apache Parquet's,
- * Jackson's), so the emulator's verdict does not share code with the validator's.
+ * each with the reason Milvus gives. Files are read whole, every row, one row at a time, with real readers
+ * (Apache Parquet's, Jackson's), so the emulator's verdict does not share code with the validator's; a job
+ * fails at its file's first bad row, as Milvus's do.
  */
 public final class FileChecker {
-
-    /** Rows read of each file: enough for the tests' files, bounded for big ones. */
-    private static final int MAX_ROWS = 100_000;
 
     private final Path bucket;
     private final CollectionSchemas schemas;
@@ -41,23 +48,26 @@ public final class FileChecker {
             return "failed to get file size of '" + path + "': the file does not exist in the bucket";
         }
         final String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        final Table table;
-        final boolean cells = name.endsWith(".csv");
+        final String problem;
         if (name.endsWith(".parquet")) {
-            table = ParquetTable.read(file, MAX_ROWS);
+            problem = ParquetTable.check(file, types -> MilvusRules.checkColumns(schema, types),
+                    (index, row) -> atRow(MilvusRules.checkRow(schema, row, MilvusRules.Format.PARQUET, null), index));
         } else if (name.endsWith(".json") || name.endsWith(".jsonl")) {
-            table = TextTable.json(file, MAX_ROWS);
-        } else if (cells) {
+            problem = TextTable.json(file, (index, row) -> atRow(MilvusRules.checkRow(schema, row, MilvusRules.Format.JSON, null), index));
+        } else if (name.endsWith(".csv")) {
             final String sep = options.getOrDefault("sep", ",");
-            table = TextTable.csv(file, sep.charAt(0), options.getOrDefault("nullkey", ""), MAX_ROWS);
+            final String nullKey = options.getOrDefault("nullkey", "");
+            problem = TextTable.csv(file, sep.charAt(0), nullKey, (index, row) -> atRow(MilvusRules.checkRow(schema, row, MilvusRules.Format.CSV,
+                    nullKey), index));
         } else {
             return "unexpected file type, files should be Parquet, JSON, CSV or NumPy: " + path;
         }
-        if (table.unreadable() != null) {
-            return table.unreadable();
-        }
-        final String problem = MilvusRules.check(schema, table, cells);
         return problem == null ? null : "failed to parse file " + path + ": " + problem;
+    }
+
+    /** A row's problem, naming the row (from 1), so that tests can tell which row failed: Milvus's own reasons do not. */
+    private static String atRow(final String problem, final long index) {
+        return problem == null ? null : problem + " (row " + (index + 1) + ")";
     }
 
     private String numpySet(final Schema schema, final List<String> group) {
@@ -97,8 +107,10 @@ public final class FileChecker {
         return file.startsWith(bucket) ? file : null;
     }
 
-    /** NumPy's header against the field a file is named after. */
+    /** NumPy's header against the field a file is named after, then its values. */
     static final class NumpyRules {
+
+        private static final ObjectMapper STRICT_JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
         private NumpyRules() {
         }
@@ -153,10 +165,77 @@ public final class FileChecker {
                             + ("BinaryVector".equals(field.type()) ? array.shape()[1] * 8 : array.shape()[1]) + "'";
                 }
             }
-            if (field.maxLength() != null && type.matches("[US]\\d+") && Integer.parseInt(type.substring(1)) > field.maxLength()) {
-                return "length of varchar field " + field.name() + " exceeds max length, max length: " + field.maxLength();
+            try {
+                return values(field, array, type, file);
+            } catch (final IOException e) {
+                return "failed to read numpy file: " + e.getMessage();
+            }
+        }
+
+        /**
+         * The numpy FieldReader's checks of every value: VerifyFloats32 / VerifyFloats64 of floats, CheckVarcharLength of each
+         * decoded text (UTF-32 up to its first 0), json.Unmarshal of each JSON field's text.
+         */
+        private static String values(final Schema.Field field, final NumpyFile array, final String type, final Path file) throws IOException {
+            final boolean floats = type.equals("f4") || type.equals("f8");
+            final boolean text = type.matches("[US]\\d+");
+            if (!floats && !text || floats && !List.of("FloatVector", "Float", "Double").contains(field.type())) {
+                return null;
+            }
+            final int width = floats ? Integer.parseInt(type.substring(1)) : Integer.parseInt(type.substring(1)) * (type.startsWith("U") ? 4 : 1);
+            final ByteOrder order = array.type().startsWith(">") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
+            final long perRow = array.shape().length == 2 ? array.shape()[1] : 1;
+            try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
+                in.skipNBytes(array.dataOffset());
+                final byte[] item = new byte[width];
+                for (long index = 0; in.readNBytes(item, 0, width) == width; index++) {
+                    final ByteBuffer value = ByteBuffer.wrap(item).order(order);
+                    final String problem;
+                    if (floats) {
+                        final double number = width == 4 ? value.getFloat() : value.getDouble();
+                        problem = Double.isFinite(number) && (width == 8 || Float.isFinite((float) number)) ? null
+                                : "value '" + (Double.isNaN(number) ? "NaN" : number > 0 ? "+Inf" : "-Inf") + "' is not a number or infinity";
+                    } else {
+                        problem = text(field, item, type.startsWith("U"), order);
+                    }
+                    if (problem != null) {
+                        return problem + " (row " + (index / perRow + 1) + ")";
+                    }
+                }
             }
             return null;
+        }
+
+        private static String text(final Schema.Field field, final byte[] item, final boolean utf32, final ByteOrder order) {
+            final StringBuilder decoded = new StringBuilder();
+            if (utf32) {
+                final ByteBuffer buffer = ByteBuffer.wrap(item).order(order);
+                while (buffer.remaining() >= 4) {
+                    final int codePoint = buffer.getInt();
+                    if (codePoint == 0) {
+                        break;
+                    }
+                    decoded.appendCodePoint(codePoint);
+                }
+            } else {
+                int end = 0;
+                while (end < item.length && item[end] != 0) {
+                    end++;
+                }
+                decoded.append(new String(item, 0, end, StandardCharsets.UTF_8));
+            }
+            final String value = decoded.toString();
+            if ("JSON".equals(field.type())) {
+                try {
+                    STRICT_JSON.readTree(value);
+                    return value.isBlank() ? "failed to parse value '' for JSON field '" + field.name() + "', error: unexpected end of JSON input" : null;
+                } catch (final JsonProcessingException e) {
+                    return "failed to parse value '" + value + "' for JSON field '" + field.name() + "', error: " + e.getOriginalMessage();
+                }
+            }
+            final int bytes = value.getBytes(StandardCharsets.UTF_8).length;
+            return field.maxLength() != null && bytes > field.maxLength()
+                    ? "value length(" + bytes + ") for field " + field.name() + " exceeds max_length(" + field.maxLength() + ")" : null;
         }
     }
 }

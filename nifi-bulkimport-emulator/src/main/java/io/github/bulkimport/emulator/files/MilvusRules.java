@@ -1,23 +1,33 @@
 package io.github.bulkimport.emulator.files;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Why Milvus's import readers would fail a file, as their sources (importutilv2: parquet, json, csv,
- * numpy) decide, with their messages: Parquet columns checked by Arrow type first ({@code isSchemaEqual},
- * {@code CreateFieldReaders}), then every row; JSON and CSV rows parsed field by field; NumPy by its
- * header. {@code null} when the file imports. Redundant columns are skipped, as Milvus 2.6 does.
+ * Why Milvus's import readers would fail a file, as their sources (importutilv2: parquet, json, csv, numpy;
+ * common.CheckVarcharLength, CheckArrayCapacity, CheckValidUTF8; typeutil.VerifyFloats32 and the sparse vector
+ * functions) decide, with their messages: Parquet columns checked by Arrow type first ({@code isSchemaEqual},
+ * {@code CreateFieldReaders}), then every row; JSON and CSV rows parsed field by field; NumPy by its header,
+ * then every value. {@code null} when the file imports. Redundant columns are skipped, as Milvus 2.6 does.
  */
 final class MilvusRules {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The three ways rows come: typed columns (Parquet), JSON values, CSV cells (text). */
+    enum Format {
+        PARQUET,
+        JSON,
+        CSV
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final Set<String> TRUE = Set.of("1", "t", "T", "TRUE", "true", "True");
     private static final Set<String> FALSE = Set.of("0", "f", "F", "FALSE", "false", "False");
     private static final String META = "$meta";
@@ -25,24 +35,8 @@ final class MilvusRules {
     private MilvusRules() {
     }
 
-    static String check(final Schema schema, final Table table, final boolean cells) {
-        if (table.typed()) {
-            final String columns = checkColumns(schema, table.arrowTypes());
-            if (columns != null) {
-                return columns;
-            }
-        }
-        for (int r = 0; r < table.rows().size(); r++) {
-            final String row = checkRow(schema, table.rows().get(r), table.typed(), cells);
-            if (row != null) {
-                return row + " (row " + (r + 1) + ")";
-            }
-        }
-        return null;
-    }
-
     /** {@code isSchemaEqual} and {@code CreateFieldReaders}: presence and Arrow types of the columns. */
-    private static String checkColumns(final Schema schema, final Map<String, String> types) {
+    static String checkColumns(final Schema schema, final Map<String, String> types) {
         for (final Schema.Field field : schema.fields()) {
             final String type = types.get(field.name());
             if (field.generated()) {
@@ -117,7 +111,9 @@ final class MilvusRules {
         return type.equals("float32") || type.equals("float64");
     }
 
-    private static String checkRow(final Schema schema, final Map<String, Object> row, final boolean typed, final boolean cells) {
+    /** Why one row fails, as the format's reader says it, or {@code null}. */
+    static String checkRow(final Schema schema, final Map<String, Object> row, final Format format, final String nullKey) {
+        final boolean typed = format == Format.PARQUET;
         for (final Schema.Field field : schema.fields()) {
             final boolean present = row.containsKey(field.name());
             if (field.generated()) {
@@ -133,15 +129,26 @@ final class MilvusRules {
                 }
                 continue;
             }
-            final Object value = row.get(field.name());
-            if (value == null) {
-                if (!field.optional()) {
-                    return typed ? "the field '" + field.name() + "' is not nullable but the file contains null value"
-                            : "expected type '" + field.type() + "' for field '" + field.name() + "', got type '<nil>' with value '<nil>'";
-                }
-                continue;
+            Object value = row.get(field.name());
+            if (value == null && format == Format.CSV && !field.nullable()) {
+                // the CSV reader takes the null key as null only for a nullable field: otherwise it is the cell's text
+                value = nullKey;
             }
-            final String problem = typed ? checkTyped(field, value) : parseEntity(field, cells ? fromCell(field, (String) value) : value);
+            if (value == null) {
+                if (field.optional()) {
+                    continue;
+                }
+                if (typed && field.isVector()) {
+                    return alignment(field, 0);
+                }
+                return typed ? "the field '" + field.name() + "' is not nullable but the file contains null value"
+                        : "expected type '" + field.type() + "' for field '" + field.name() + "', got type '<nil>' with value '<nil>'";
+            }
+            final String problem = switch (format) {
+                case PARQUET -> checkTyped(field, value);
+                case JSON -> parseEntity(field, value);
+                case CSV -> parseCell(field, (String) value);
+            };
             if (problem != null) {
                 return problem;
             }
@@ -152,7 +159,9 @@ final class MilvusRules {
         return null;
     }
 
-    /** Per-row checks of a typed column: dimensions, lengths and capacities, which Arrow types do not carry. */
+    // ---- Parquet -----------------------------------------------------------------------------------
+
+    /** The Parquet reader's checks of a row's typed value, which Arrow's types do not carry. */
     private static String checkTyped(final Schema.Field field, final Object value) {
         if (field.isVector() && value instanceof List<?> list) {
             final Integer expected = field.dim() == null ? null : switch (field.type()) {
@@ -161,27 +170,82 @@ final class MilvusRules {
                 default -> field.dim();
             };
             if (expected != null && list.size() != expected) {
-                return dimError(field, "BinaryVector".equals(field.type()) ? list.size() * 8 : list.size());
+                return alignment(field, list.size());
+            }
+            if ("FloatVector".equals(field.type())) {
+                // ReadIntegerOrFloatArrayData converts to float32; VerifyFloats32 then (milvus-io/milvus pull request 50705)
+                for (final Object item : list) {
+                    if (item instanceof Number number && !Float.isFinite(number.floatValue())) {
+                        return notFinite(number.floatValue());
+                    }
+                }
+            }
+            return null;
+        }
+        switch (field.type()) {
+            case "Float" -> {
+                return value instanceof Number number && !Float.isFinite(number.floatValue()) ? notFinite(number.floatValue()) : null;
+            }
+            case "Double" -> {
+                return value instanceof Number number && !Double.isFinite(number.doubleValue()) ? notFinite(number.doubleValue()) : null;
+            }
+            case "VarChar", "String" -> {
+                return varchar(field, value);
+            }
+            case "JSON" -> {
+                return value instanceof String text ? jsonProblem(text) : null;
+            }
+            case "SparseFloatVector" -> {
+                if (value instanceof String text) {
+                    final String problem = sparseFromText(text);
+                    return problem == null ? null : "Invalid JSON string for SparseFloatVector: '" + text + "', err = " + problem;
+                }
+                return value instanceof Map<?, ?> struct ? sparse(struct, false) : null;
+            }
+            case "Array" -> {
+                return value instanceof List<?> list ? arrayOf(field, list) : null;
+            }
+            default -> {
+                return null;
             }
         }
-        return lengthAndCapacity(field, value);
     }
 
-    private static String lengthAndCapacity(final Schema.Field field, final Object value) {
+    /** checkVectorAligned's error, as ReadIntegerOrFloatArrayData wraps it. */
+    private static String alignment(final Schema.Field field, final int got) {
+        final int expected = "BinaryVector".equals(field.type()) ? field.dim() / 8
+                : "Float16Vector".equals(field.type()) || "BFloat16Vector".equals(field.type()) ? field.dim() * 2 : field.dim();
+        return "length of vector is not aligned: expected " + expected + " but got " + got + ", data type: " + field.type();
+    }
+
+    /** typeutil.VerifyFloat's error: Go prints NaN and the infinities with %f as NaN, +Inf, -Inf. */
+    private static String notFinite(final double value) {
+        final String shown = Double.isNaN(value) ? "NaN" : value > 0 ? "+Inf" : "-Inf";
+        return "value '" + shown + "' is not a number or infinity";
+    }
+
+    /** CheckValidUTF8, then CheckVarcharLength (length in bytes). */
+    private static String varchar(final Schema.Field field, final Object value) {
+        if (value instanceof ParquetTable.BadText bad) {
+            return "field " + field.name() + " contains invalid UTF-8 data, value=" + bad.lossy();
+        }
         if (value instanceof String text && field.maxLength() != null) {
             final int bytes = text.getBytes(StandardCharsets.UTF_8).length;
             if (bytes > field.maxLength()) {
-                return "length of varchar field " + field.name() + " exceeds max length, length: " + bytes + ", max length: " + field.maxLength();
+                return "value length(" + bytes + ") for field " + field.name() + " exceeds max_length(" + field.maxLength() + ")";
             }
         }
-        if ("Array".equals(field.type()) && value instanceof List<?> list) {
-            if (field.maxCapacity() != null && list.size() > field.maxCapacity()) {
-                return "array capacity exceeds max capacity of field '" + field.name() + "', capacity: " + list.size() + ", max capacity: "
-                        + field.maxCapacity();
-            }
+        return null;
+    }
+
+    /** CheckArrayCapacity, then each VarChar element's UTF-8 and length. */
+    private static String arrayOf(final Schema.Field field, final List<?> list) {
+        if (field.maxCapacity() != null && list.size() > field.maxCapacity()) {
+            return "array capacity(" + list.size() + ") for field " + field.name() + " exceeds max_capacity(" + field.maxCapacity() + ")";
+        }
+        if ("VarChar".equals(field.elementType()) || "String".equals(field.elementType())) {
             for (final Object element : list) {
-                final String problem = element == null ? null : lengthAndCapacity(new Schema.Field(field.name(), field.elementType(), null, false,
-                        false, false, false, false, false, null, field.maxLength(), null), element);
+                final String problem = element == null ? null : varchar(field, element);
                 if (problem != null) {
                     return problem;
                 }
@@ -190,42 +254,42 @@ final class MilvusRules {
         return null;
     }
 
-    /** A CSV cell as the CSV row parser reads it for the field's type; the text itself when it cannot. */
-    private static Object fromCell(final Schema.Field field, final String cell) {
-        try {
-            return switch (field.type()) {
-                case "Bool" -> TRUE.contains(cell) ? Boolean.TRUE : FALSE.contains(cell) ? Boolean.FALSE : cell;
-                case "Int8", "Int16", "Int32", "Int64" -> Long.parseLong(cell.strip());
-                case "Float", "Double" -> Double.parseDouble(cell.strip());
-                case "VarChar", "String" -> cell;
-                default -> JSON.readValue(cell, Object.class);
-            };
-        } catch (final NumberFormatException | JsonProcessingException e) {
-            return cell;
-        }
-    }
+    // ---- JSON rows -----------------------------------------------------------------------------------
 
-    /** {@code rowParser.parseEntity}. */
+    /** {@code rowParser.parseEntity} of the JSON reader, which keeps numbers as their text (json.Number). */
     private static String parseEntity(final Schema.Field field, final Object value) {
-        final String typeError = "expected type '" + field.type() + "' for field '" + field.name() + "', got type '" + goType(value)
-                + "' with value '" + value + "'";
+        final String typeError = typeError(field, value);
         return switch (field.type()) {
             case "Bool" -> value instanceof Boolean ? null : typeError;
             case "Int8", "Int16", "Int32", "Int64" -> integer(value, bits(field.type())) ? null : typeError;
-            case "Float", "Double" -> value instanceof Number number && Double.isFinite(number.doubleValue()) ? null : typeError;
-            case "VarChar", "String" -> value instanceof String ? lengthAndCapacity(field, value) : typeError;
-            case "JSON" -> value instanceof Map || value instanceof String text && isJson(text) ? null : typeError;
+            case "Float" -> value instanceof Number number ? parseFloat(number, 32) : typeError;
+            case "Double" -> value instanceof Number number ? parseFloat(number, 64) : typeError;
+            case "VarChar", "String" -> value instanceof String ? varchar(field, value) : typeError;
+            case "JSON" -> value instanceof Map ? null : value instanceof String text ? jsonProblem(text) : typeError;
             case "Array" -> value instanceof List<?> list ? array(field, list) : typeError;
             case "FloatVector", "Float16Vector", "BFloat16Vector" -> vector(field, value, false, 0, 0, typeError, 1);
             case "BinaryVector" -> vector(field, value, true, 0, 255, typeError, 8);
             case "Int8Vector" -> vector(field, value, true, -128, 127, typeError, 1);
-            case "SparseFloatVector" -> value instanceof Map ? null : typeError;
+            case "SparseFloatVector" -> value instanceof Map<?, ?> map ? sparse(map, true) : typeError;
             default -> null;
         };
     }
 
+    private static String typeError(final Schema.Field field, final Object value) {
+        return "expected type '" + field.type() + "' for field '" + field.name() + "', got type '" + goType(value) + "' with value '" + value + "'";
+    }
+
+    /** strconv.ParseFloat(text, bits): a number beyond the type is out of range; then VerifyFloats. */
+    private static String parseFloat(final Number number, final int bits) {
+        final double value = number.doubleValue();
+        if (Double.isInfinite(value) || bits == 32 && !Float.isFinite((float) value)) {
+            return "strconv.ParseFloat: parsing \"" + number + "\": value out of range";
+        }
+        return Double.isNaN(value) ? notFinite(value) : null;
+    }
+
     private static String array(final Schema.Field field, final List<?> list) {
-        final String capacity = lengthAndCapacity(field, list);
+        final String capacity = arrayOf(field, list);
         if (capacity != null) {
             return capacity;
         }
@@ -249,10 +313,17 @@ final class MilvusRules {
             return dimError(field, list.size() * bitsPerElement);
         }
         for (final Object item : list) {
-            final boolean fits = integers ? integer(item, 64) && ((Number) item).longValue() >= min && ((Number) item).longValue() <= max
-                    : item instanceof Number number && Double.isFinite(number.doubleValue());
-            if (!fits) {
-                return "expected type '" + field.type() + "' for field '" + field.name() + "', got type '" + goType(item) + "' with value '" + item + "'";
+            if (integers) {
+                if (!integer(item, 64) || ((Number) item).longValue() < min || ((Number) item).longValue() > max) {
+                    return typeError(field, item);
+                }
+            } else if (!(item instanceof Number number)) {
+                return typeError(field, item);
+            } else {
+                final String range = parseFloat(number, 32);
+                if (range != null) {
+                    return range;
+                }
             }
         }
         return null;
@@ -260,6 +331,207 @@ final class MilvusRules {
 
     private static String dimError(final Schema.Field field, final int actual) {
         return "expected dim '" + field.dim() + "' for field '" + field.name() + "' with type '" + field.type() + "', got dim '" + actual + "'";
+    }
+
+    // ---- CSV cells ----------------------------------------------------------------------------------
+
+    /** The CSV reader's {@code parseEntity}: each cell is text, read as its field's type (vectors, arrays and JSON as JSON text). */
+    private static String parseCell(final Schema.Field field, final String cell) {
+        final String typeError = typeError(field, cell);
+        switch (field.type()) {
+            case "Bool" -> {
+                return TRUE.contains(cell) || FALSE.contains(cell) ? null : typeError;
+            }
+            case "Int8", "Int16", "Int32", "Int64" -> {
+                try {
+                    final long number = Long.parseLong(cell);
+                    return integer(number, bits(field.type())) ? null : typeError;
+                } catch (final NumberFormatException e) {
+                    return typeError;
+                }
+            }
+            case "Float", "Double" -> {
+                final Double number = goFloat(cell);
+                if (number == null || "Float".equals(field.type()) && !Float.isFinite(number.floatValue()) && Double.isFinite(number)) {
+                    return typeError;
+                }
+                return Double.isFinite(number) ? null : notFinite(number);
+            }
+            case "VarChar", "String" -> {
+                return varchar(field, cell);
+            }
+            case "JSON" -> {
+                return jsonProblem(cell);
+            }
+            case "SparseFloatVector" -> {
+                final Object vector = json(cell);
+                return vector instanceof Map<?, ?> map ? sparse(map, true) : typeError;
+            }
+            case "Array" -> {
+                final Object list = json(cell);
+                return list instanceof List<?> items ? array(field, items) : typeError;
+            }
+            default -> {
+                // vectors: json.Unmarshal into []float32 (or []byte, []int8), which refuses a number beyond the element's type
+                final Object list = json(cell);
+                if (!(list instanceof List<?> items)) {
+                    return typeError;
+                }
+                final boolean integers = !"FloatVector".equals(field.type()) && !field.type().contains("Float16");
+                for (final Object item : items) {
+                    if (!(item instanceof Number number) || !integers && !Float.isFinite(number.floatValue())
+                            || integers && !integer(item, 64)) {
+                        return typeError;
+                    }
+                }
+                final int perElement = "BinaryVector".equals(field.type()) ? 8 : 1;
+                return field.dim() != null && items.size() * perElement != field.dim() ? dimError(field, items.size() * perElement) : null;
+            }
+        }
+    }
+
+    /** strconv.ParseFloat's text: Go also reads inf, infinity and nan, in any case, with a sign. */
+    private static Double goFloat(final String text) {
+        final String lower = text.toLowerCase(Locale.ROOT);
+        final String bare = lower.startsWith("+") || lower.startsWith("-") ? lower.substring(1) : lower;
+        if (bare.equals("inf") || bare.equals("infinity")) {
+            return lower.startsWith("-") ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+        }
+        if (bare.equals("nan")) {
+            return Double.NaN;
+        }
+        try {
+            return Double.parseDouble(text);
+        } catch (final NumberFormatException e) {
+            return null;
+        }
+    }
+
+    // ---- JSON text and sparse vectors ----------------------------------------------------------------
+
+    private static Object json(final String text) {
+        try {
+            return JSON.readValue(text, Object.class);
+        } catch (final JsonProcessingException e) {
+            return null;
+        }
+    }
+
+    /** json.Unmarshal of a JSON field's text: sonic's message differs, what matters is that the row fails on it. */
+    private static String jsonProblem(final String text) {
+        try {
+            JSON.readTree(text);
+            return text.isBlank() ? "unexpected end of JSON input" : null;
+        } catch (final JsonProcessingException e) {
+            return "invalid JSON: " + e.getOriginalMessage();
+        }
+    }
+
+    /** CreateSparseFloatRowFromJSON: a JSON object, its numbers read as 64-bit floats. */
+    private static String sparseFromText(final String text) {
+        final Object vector = json(text);
+        if (!(vector instanceof Map<?, ?> map)) {
+            return vector == null ? "invalid character in JSON" : "json: cannot unmarshal into Go value of type map[string]interface {}";
+        }
+        return sparse(map, false);
+    }
+
+    /**
+     * typeutil.CreateSparseFloatRowFromMap, then ValidateSparseFloatRows: {@code {"indices": [...], "values": [...]}} or
+     * {@code {"<index>": value}}; an index wraps into 32 bits as Go's conversion does.
+     *
+     * @param numbers whether numbers come as their text (json.Number: an index must then be written whole)
+     */
+    private static String sparse(final Map<?, ?> vector, final boolean numbers) {
+        if (vector.isEmpty()) {
+            return null;
+        }
+        final Object indices = vector.get("indices");
+        final Object values = vector.get("values");
+        final long[] read;
+        final double[] weights;
+        if (indices instanceof List<?> indexList && values instanceof List<?> valueList) {
+            read = new long[indexList.size()];
+            for (int i = 0; i < read.length; i++) {
+                final Object index = indexList.get(i);
+                if (!(index instanceof Number number)) {
+                    return "invalid index type in JSON: " + goType(index);
+                }
+                if (numbers && !integer(index, 64) || !numbers && number.doubleValue() != Math.rint(number.doubleValue())) {
+                    return numbers ? "strconv.ParseInt: parsing \"" + index + "\": invalid syntax" : "invalid index in JSON: " + index;
+                }
+                final long whole = number.longValue();
+                if (whole >= 0xFFFF_FFFFL) {
+                    return "index too large in JSON: " + whole;
+                }
+                read[i] = whole & 0xFFFF_FFFFL;
+            }
+            weights = new double[valueList.size()];
+            for (int i = 0; i < weights.length; i++) {
+                final String problem = weight(valueList.get(i));
+                if (problem != null) {
+                    return problem;
+                }
+                weights[i] = ((Number) valueList.get(i)).doubleValue();
+            }
+        } else if (!(indices instanceof List) && !(values instanceof List)) {
+            read = new long[vector.size()];
+            weights = new double[vector.size()];
+            int i = 0;
+            for (final Map.Entry<?, ?> entry : vector.entrySet()) {
+                final String key = String.valueOf(entry.getKey());
+                try {
+                    read[i] = Long.parseLong(key);
+                } catch (final NumberFormatException e) {
+                    return "strconv.ParseUint: parsing \"" + key + "\": invalid syntax";
+                }
+                if (read[i] < 0 || key.startsWith("+")) {
+                    return "strconv.ParseUint: parsing \"" + key + "\": invalid syntax";
+                }
+                if (read[i] > 0xFFFF_FFFFL) {
+                    return "strconv.ParseUint: parsing \"" + key + "\": value out of range";
+                }
+                final String problem = weight(entry.getValue());
+                if (problem != null) {
+                    return problem;
+                }
+                weights[i++] = ((Number) entry.getValue()).doubleValue();
+            }
+        } else {
+            return "invalid JSON input";
+        }
+        if (read.length != weights.length) {
+            return "indices and values length mismatch";
+        }
+        final long[] sorted = read.clone();
+        java.util.Arrays.sort(sorted);
+        for (int i = 0; i < sorted.length; i++) {
+            if (sorted[i] == 0xFFFF_FFFFL) {
+                return "invalid index in sparse float vector: must be less than 2^32-1";
+            }
+            if (i > 0 && sorted[i] == sorted[i - 1]) {
+                return "unsorted or same indices in sparse float vector";
+            }
+        }
+        for (final double weight : weights) {
+            if (weight < 0) {
+                return "negative value in sparse float vector";
+            }
+        }
+        return null;
+    }
+
+    private static String weight(final Object value) {
+        if (!(value instanceof Number number)) {
+            return "invalid value type in JSON: " + goType(value);
+        }
+        if (!Double.isFinite(number.doubleValue())) {
+            return "invalid value in JSON: " + number;
+        }
+        if (number.doubleValue() > Float.MAX_VALUE) {
+            return "value too large in JSON: " + number;
+        }
+        return null;
     }
 
     private static boolean integer(final Object value, final int bits) {
@@ -287,14 +559,14 @@ final class MilvusRules {
     private static String checkMeta(final Map<String, Object> row, final boolean typed) {
         Object meta = row.get(META);
         if (meta instanceof String text) {
-            try {
-                meta = JSON.readValue(text, Object.class);
-            } catch (final JsonProcessingException e) {
+            meta = json(text);
+            if (meta == null) {
                 return "illegal value for dynamic field, not a JSON format string";
             }
         }
         if (!(meta instanceof Map<?, ?> fields)) {
-            return "illegal value for dynamic field, not a JSON object";
+            return typed ? "json: cannot unmarshal " + goKind(meta) + " into Go value of type map[string]interface {}"
+                    : "illegal value for dynamic field, not a JSON object";
         }
         for (final Object key : fields.keySet()) {
             // a Parquet file's other columns are skipped, not merged: no key of theirs can repeat one of $meta
@@ -305,13 +577,17 @@ final class MilvusRules {
         return null;
     }
 
-    private static boolean isJson(final String text) {
-        try {
-            JSON.readTree(text);
-            return true;
-        } catch (final JsonProcessingException e) {
-            return false;
+    private static String goKind(final Object value) {
+        if (value instanceof List) {
+            return "array";
         }
+        if (value instanceof String) {
+            return "string";
+        }
+        if (value instanceof Number) {
+            return "number";
+        }
+        return value instanceof Boolean ? "bool" : "value";
     }
 
     private static String goType(final Object value) {

@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The header of a {@code .npy} file: its element type and shape. */
-record NumpyFile(String type, boolean fortranOrder, long[] shape) {
+/** The header of a {@code .npy} file: its element type, its shape, and where its data starts. */
+record NumpyFile(String type, boolean fortranOrder, long[] shape, long dataOffset) {
 
     private static final Pattern DESCR = Pattern.compile("'descr':\\s*'([^']+)'");
     private static final Pattern FORTRAN = Pattern.compile("'fortran_order':\\s*(True|False)");
@@ -21,7 +21,8 @@ record NumpyFile(String type, boolean fortranOrder, long[] shape) {
             if (magic.length < 8 || (magic[0] & 0xFF) != 0x93 || magic[1] != 'N') {
                 throw new IOException("not a numpy file");
             }
-            final byte[] length = in.readNBytes(magic[6] == 1 ? 2 : 4);
+            final int lengthBytes = magic[6] == 1 ? 2 : 4;
+            final byte[] length = in.readNBytes(lengthBytes);
             int headerLength = 0;
             for (int i = length.length - 1; i >= 0; i--) {
                 headerLength = headerLength << 8 | length[i] & 0xFF;
@@ -35,7 +36,7 @@ record NumpyFile(String type, boolean fortranOrder, long[] shape) {
             }
             final String[] parts = shape.group(1).split(",");
             final long[] dims = java.util.Arrays.stream(parts).map(String::strip).filter(s -> !s.isEmpty()).mapToLong(Long::parseLong).toArray();
-            return new NumpyFile(descr.group(1), fortran.find() && "True".equals(fortran.group(1)), dims);
+            return new NumpyFile(descr.group(1), fortran.find() && "True".equals(fortran.group(1)), dims, 8L + lengthBytes + headerLength);
         }
     }
 }

@@ -14,39 +14,59 @@ import org.apache.parquet.schema.PrimitiveType;
 import org.apache.parquet.schema.Type;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Reads a Parquet file whole, with Apache Parquet's own reader (parquet-hadoop), as Milvus reads it
- * with Arrow: each top-level column's Arrow type, and every row's values.
+ * with Arrow: each top-level column's Arrow type, then every row of every row group, one at a time.
  */
 final class ParquetTable {
+
+    /** Text whose bytes are not valid UTF-8, which Milvus's Parquet reader refuses for a VarChar. */
+    record BadText(String lossy) {
+    }
 
     private ParquetTable() {
     }
 
-    static Table read(final Path path, final int maxRows) {
+    /**
+     * @param columns checks the columns' Arrow types first (column to type, in the file's order)
+     * @return why the file fails (its columns', a row's, or its bytes'), or {@code null}
+     */
+    static String check(final Path path, final Function<Map<String, String>, String> columns, final RowCheck rows) {
         try (ParquetFileReader reader = ParquetFileReader.open(new LocalInputFile(path))) {
             final MessageType schema = reader.getFooter().getFileMetaData().getSchema();
             final Map<String, String> types = new LinkedHashMap<>();
             for (final Type field : schema.getFields()) {
                 types.put(field.getName(), arrowType(field));
             }
-            final List<Map<String, Object>> rows = new ArrayList<>();
+            final String columnProblem = columns.apply(types);
+            if (columnProblem != null) {
+                return columnProblem;
+            }
+            long index = 0;
             PageReadStore group;
-            while (rows.size() < maxRows && (group = reader.readNextRowGroup()) != null) {
+            while ((group = reader.readNextRowGroup()) != null) {
                 final RecordReader<Group> records = new ColumnIOFactory().getColumnIO(schema).getRecordReader(group, new GroupRecordConverter(schema));
-                for (long i = 0; i < group.getRowCount() && rows.size() < maxRows; i++) {
-                    rows.add(row(records.read(), schema));
+                for (long i = 0; i < group.getRowCount(); i++) {
+                    final String problem = rows.row(index++, row(records.read(), schema));
+                    if (problem != null) {
+                        return problem;
+                    }
                 }
             }
-            return new Table(types, rows, null);
+            return null;
         } catch (final IOException | RuntimeException e) {
-            return Table.unreadable("failed to read parquet file: " + e.getMessage());
+            return "failed to read parquet file: " + e.getMessage();
         }
     }
 
@@ -69,7 +89,7 @@ final class ParquetTable {
                 case DOUBLE -> parent.getDouble(field.getName(), index);
                 case BINARY, FIXED_LEN_BYTE_ARRAY -> primitive.getLogicalTypeAnnotation() instanceof LogicalTypeAnnotation.StringLogicalTypeAnnotation
                         || primitive.getLogicalTypeAnnotation() instanceof LogicalTypeAnnotation.JsonLogicalTypeAnnotation
-                        ? parent.getString(field.getName(), index) : parent.getBinary(field.getName(), index).getBytes();
+                        ? text(parent.getBinary(field.getName(), index).getBytes()) : parent.getBinary(field.getName(), index).getBytes();
                 default -> parent.getValueToString(parent.getType().getFieldIndex(field.getName()), index);
             };
         }
@@ -90,6 +110,16 @@ final class ParquetTable {
             return list;
         }
         return row(group, type);
+    }
+
+    /** Text as Go holds it: its bytes, which a VarChar must hold as valid UTF-8. */
+    private static Object text(final byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (final CharacterCodingException e) {
+            return new BadText(new String(bytes, StandardCharsets.UTF_8));
+        }
     }
 
     /** The Arrow type Milvus's reader sees for a Parquet field. */
