@@ -9,6 +9,7 @@ import io.github.bulkimport.nifi.processors.validate.file.ColumnKind;
 import io.github.bulkimport.nifi.processors.validate.file.FileColumn;
 import io.github.bulkimport.nifi.processors.validate.file.FileContents;
 import io.github.bulkimport.nifi.processors.validate.file.FileFormat;
+import io.github.bulkimport.nifi.processors.validate.file.Fault;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,14 +37,17 @@ final class SchemaRules {
 
     private final Target target;
     private final FileContents contents;
+    /** Whether every row's values are checked elsewhere (Whole File): only what the file declares is checked here. */
+    private final boolean rowsCheckedWhole;
     private final List<String> problems = new ArrayList<>();
     /** The file's columns and the schema's field names, looked up by name: a file may have thousands of columns. */
     private final Map<String, FileColumn> columns = new HashMap<>();
     private final Set<String> fieldNames = new HashSet<>();
 
-    private SchemaRules(final Target target, final FileContents contents) {
+    private SchemaRules(final Target target, final FileContents contents, final boolean rowsCheckedWhole) {
         this.target = target;
         this.contents = contents;
+        this.rowsCheckedWhole = rowsCheckedWhole;
         for (final FileColumn column : contents.columns()) {
             columns.putIfAbsent(column.name(), column);
         }
@@ -54,7 +58,16 @@ final class SchemaRules {
 
     /** Every problem found, one per line; empty when the file would import. */
     static List<String> check(final Target target, final FileContents contents) {
-        final SchemaRules rules = new SchemaRules(target, contents);
+        return check(target, contents, false);
+    }
+
+    /**
+     * @param rowsCheckedWhole whether every row is checked on its own (Whole File): the values of the first rows are then left to
+     *                         that check, and only what the file declares (columns, types, a NumPy shape) is checked here; a JSON
+     *                         file declares nothing, each row naming its keys
+     */
+    static List<String> check(final Target target, final FileContents contents, final boolean rowsCheckedWhole) {
+        final SchemaRules rules = new SchemaRules(target, contents, rowsCheckedWhole);
         rules.checkFile();
         return rules.problems;
     }
@@ -78,6 +91,9 @@ final class SchemaRules {
         }
         if (contents.format() == FileFormat.NUMPY) {
             checkNumpyField(contents.columns().getFirst());
+            return;
+        }
+        if (rowsCheckedWhole && contents.format() == FileFormat.JSON) {
             return;
         }
         for (final FieldSchema field : schema.fields()) {
@@ -124,7 +140,7 @@ final class SchemaRules {
         }
         if (column.isTyped()) {
             checkTyped(field, column);
-        } else {
+        } else if (!rowsCheckedWhole) {
             checkValues(field, column);
         }
     }
@@ -134,7 +150,7 @@ final class SchemaRules {
         return contents.format() == FileFormat.JSON ? "key" : "column";
     }
 
-    private static String whyForbidden(final FieldSchema field) {
+    static String whyForbidden(final FieldSchema field) {
         return field.functionOutput() ? "a function of the collection fills it" : "the server generates this primary key (autoId)";
     }
 
@@ -159,7 +175,7 @@ final class SchemaRules {
                 }
             }
         }
-        if (field.maxLength() != null && column.longestText() != null && column.longestText() > field.maxLength()) {
+        if (field.maxLength() != null && column.longestText() != null && column.longestText() > field.maxLength() && !rowsCheckedWhole) {
             problem(field.name(), field.describeType() + " (at most " + field.maxLength() + " bytes)", format == FileFormat.NUMPY
                     ? "text up to " + column.longestText() + " long (the width of the file's NumPy type)"
                     : "a value of " + column.longestText() + " bytes in the first rows");
@@ -186,17 +202,9 @@ final class SchemaRules {
     private void checkValues(final FieldSchema field, final FileColumn column) {
         final List<JsonNode> values = column.values();
         for (int row = 0; row < values.size(); row++) {
-            final JsonNode value = values.get(row);
-            final String found;
-            if (value.isMissingNode()) {
-                found = field.nullable() || field.hasDefault() ? null : "no value";
-            } else if (value.isNull()) {
-                found = field.nullable() || field.hasDefault() ? null : "null";
-            } else {
-                found = ValueRules.mismatch(value, field, column.cells());
-            }
-            if (found != null) {
-                problem(field.name(), field.describeType() + (field.nullable() ? " or null" : ""), found + " in row " + (row + 1));
+            final Fault fault = ValueRules.rowFault(values.get(row), field, column.cells() ? column.nullKey() : null);
+            if (fault != null) {
+                problem(field.name(), field.describeType() + (field.nullable() ? " or null" : ""), fault.found() + " in row " + (row + 1));
                 return;
             }
         }
@@ -209,7 +217,7 @@ final class SchemaRules {
                 problem(shown(column.name()), "no " + columnWord() + ", since the dynamic field of collection " + schema.name() + " is off", "one");
             } else if (column.isTyped() && column.kind() != ColumnKind.STRING) {
                 problem(shown(column.name()), "the dynamic fields as a string of a JSON object", column.describeKind());
-            } else if (!column.isTyped()) {
+            } else if (!column.isTyped() && !rowsCheckedWhole) {
                 checkDynamicValues(column);
             }
             return;
@@ -226,7 +234,8 @@ final class SchemaRules {
     private void checkDynamicValues(final FileColumn column) {
         for (int row = 0; row < column.values().size(); row++) {
             final JsonNode value = column.values().get(row);
-            if (!value.isMissingNode() && !value.isNull() && !ValueRules.dynamicFields(value)) {
+            final boolean nullKey = column.cells() && value.asText().equals(column.nullKey());
+            if (!value.isMissingNode() && !value.isNull() && !nullKey && !ValueRules.dynamicFields(value)) {
                 problem(shown(column.name()), "the dynamic fields as a JSON object (or a string of one)", ValueRules.describe(value) + " in row " + (row + 1));
                 return;
             }

@@ -12,9 +12,10 @@ import com.fasterxml.jackson.databind.node.LongNode;
 import io.github.bulkimport.nifi.api.FieldSchema;
 import io.github.bulkimport.nifi.api.FieldType;
 import io.github.bulkimport.nifi.api.VisibleText;
+import io.github.bulkimport.nifi.processors.validate.file.Fault;
+import io.github.bulkimport.nifi.processors.validate.file.SparseVector;
 import io.github.bulkimport.nifi.processors.validate.rows.RowLimits;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Set;
 
 /**
@@ -36,13 +37,41 @@ final class ValueRules {
     private ValueRules() {
     }
 
+    private static final Fault NO_VALUE = new Fault(Fault.Kind.MISSING, "no value");
+
+    /**
+     * What is wrong with a row's value for a field (missing, null where the field takes none, or not fitting), or {@code null}.
+     *
+     * @param nullKey for a CSV cell, the text that stands for null: Milvus's CSV reader takes it as null only for a nullable field,
+     *                and otherwise reads it as the field's type (an empty VarChar); {@code null} for a JSON value
+     */
+    static Fault rowFault(final JsonNode value, final FieldSchema field, final String nullKey) {
+        if (value == null || value.isMissingNode()) {
+            return field.required() ? NO_VALUE : null;
+        }
+        final boolean cell = nullKey != null;
+        if (cell && value.asText().equals(nullKey) && (field.nullable() || field.hasDefault())) {
+            return null;
+        }
+        if (value.isNull()) {
+            return field.nullable() || field.hasDefault() ? null : Fault.NULL;
+        }
+        return fault(value, field, cell);
+    }
+
     /** What is wrong with a present, non-null value, as a message's "found ..." part, or {@code null} when it fits. */
     static String mismatch(final JsonNode value, final FieldSchema field, final boolean cell) {
+        final Fault fault = fault(value, field, cell);
+        return fault == null ? null : fault.found();
+    }
+
+    /** What is wrong with a present, non-null value, and which rule it breaks, or {@code null} when it fits. */
+    static Fault fault(final JsonNode value, final FieldSchema field, final boolean cell) {
         final JsonNode read = cell ? fromCell(value.asText(), field.type()) : value;
         if (read == null) {
-            return "the text " + quoted(value.asText());
+            return new Fault(Fault.Kind.TYPE, "the text " + quoted(value.asText()));
         }
-        return mismatch(read, field.type(), field);
+        return fault(read, field.type(), field);
     }
 
     /** A CSV cell read as the field's type: {@code null} when it cannot be. */
@@ -60,21 +89,40 @@ final class ValueRules {
         }
     }
 
-    private static String mismatch(final JsonNode value, final FieldType type, final FieldSchema field) {
+    private static Fault fault(final JsonNode value, final FieldType type, final FieldSchema field) {
         return switch (type) {
-            case BOOL -> value.isBoolean() ? null : describe(value);
-            case INT8, INT16, INT32, INT64 -> integer(value, KindRules.bits(type)) ? null : describe(value);
-            case FLOAT -> isFloat(value) ? null : describe(value);
-            case DOUBLE -> value.isNumber() && Double.isFinite(value.asDouble()) ? null : describe(value);
+            case BOOL -> value.isBoolean() ? null : type(value);
+            case INT8, INT16, INT32, INT64 -> integer(value, KindRules.bits(type)) ? null : type(value);
+            case FLOAT -> isFloat(value) ? null : number(value);
+            case DOUBLE -> value.isNumber() && Double.isFinite(value.asDouble()) ? null : number(value);
             case VARCHAR, STRING -> text(value, field.maxLength());
-            case JSON -> value.isObject() || value.isTextual() && isJson(value.asText()) ? null : describe(value);
+            case JSON -> value.isObject() || value.isTextual() && isJson(value.asText()) ? null
+                    : new Fault(value.isTextual() ? Fault.Kind.NOT_JSON : Fault.Kind.TYPE, describe(value));
             case ARRAY -> array(value, field);
             case FLOAT_VECTOR, FLOAT16_VECTOR, BFLOAT16_VECTOR -> vector(value, field.dim(), 0, 0, false);
             case BINARY_VECTOR -> vector(value, field.dim() == null ? null : field.dim() / 8, 0, 255, true);
             case INT8_VECTOR -> vector(value, field.dim(), -128, 127, true);
-            case SPARSE_FLOAT_VECTOR -> value.isObject() ? null : describe(value);
+            case SPARSE_FLOAT_VECTOR -> sparse(value);
             case OTHER -> null;
         };
+    }
+
+    private static Fault type(final JsonNode value) {
+        return new Fault(Fault.Kind.TYPE, describe(value));
+    }
+
+    /** A number that is not finite, or beyond the field's float: NON_FINITE; anything else is of another type. */
+    private static Fault number(final JsonNode value) {
+        return new Fault(value.isNumber() ? Fault.Kind.NON_FINITE : Fault.Kind.TYPE, describe(value));
+    }
+
+    /** A sparse vector: an object Milvus takes (its JSON rows keep numbers as their text); a CSV cell's JSON is read the same way. */
+    private static Fault sparse(final JsonNode value) {
+        if (!value.isObject()) {
+            return type(value);
+        }
+        final String problem = SparseVector.problem(value, true);
+        return problem == null ? null : new Fault(Fault.Kind.SPARSE, problem);
     }
 
     private static boolean integer(final JsonNode value, final int bits) {
@@ -85,43 +133,62 @@ final class ValueRules {
         return bits == 64 || number >= -(1L << (bits - 1)) && number < 1L << (bits - 1);
     }
 
-    private static String text(final JsonNode value, final Integer maxLength) {
+    private static Fault text(final JsonNode value, final Integer maxLength) {
         if (!value.isTextual()) {
-            return describe(value);
+            return type(value);
         }
-        final int bytes = value.asText().getBytes(StandardCharsets.UTF_8).length;
-        return maxLength != null && bytes > maxLength ? "a text of " + bytes + " bytes" : null;
+        final int bytes = utf8Length(value.asText());
+        return maxLength != null && bytes > maxLength ? new Fault(Fault.Kind.TOO_LONG, "a text of " + bytes + " bytes") : null;
     }
 
-    private static String array(final JsonNode value, final FieldSchema field) {
+    /** The bytes a text takes in UTF-8, counted without encoding it. */
+    static int utf8Length(final String text) {
+        int bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            final char c = text.charAt(i);
+            if (c < 0x80) {
+                bytes++;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
+    }
+
+    private static Fault array(final JsonNode value, final FieldSchema field) {
         if (!value.isArray()) {
-            return describe(value);
+            return type(value);
         }
         if (field.maxCapacity() != null && value.size() > field.maxCapacity()) {
-            return "a list of " + value.size();
+            return new Fault(Fault.Kind.CAPACITY, "a list of " + value.size());
         }
         final FieldType element = field.elementType() == null ? FieldType.OTHER : field.elementType();
         for (final JsonNode item : value) {
-            final String wrong = item.isNull() ? "null" : mismatch(item, element, field);
+            final Fault wrong = item.isNull() ? Fault.NULL : fault(item, element, field);
             if (wrong != null) {
-                return "a list holding " + wrong;
+                return new Fault(wrong.kind() == Fault.Kind.TOO_LONG ? Fault.Kind.TOO_LONG : Fault.Kind.TYPE, "a list holding " + wrong.found());
             }
         }
         return null;
     }
 
-    private static String vector(final JsonNode value, final Integer length, final long min, final long max, final boolean integers) {
+    private static Fault vector(final JsonNode value, final Integer length, final long min, final long max, final boolean integers) {
         if (!value.isArray()) {
-            return describe(value);
+            return type(value);
         }
         if (length != null && value.size() != length) {
-            return "a list of " + value.size();
+            return new Fault(Fault.Kind.LENGTH, "a list of " + value.size());
         }
         for (final JsonNode item : value) {
             final boolean fits = integers ? item.isIntegralNumber() && item.canConvertToLong() && item.asLong() >= min && item.asLong() <= max
                     : isFloat(item);
             if (!fits) {
-                return "a list holding " + describe(item);
+                return new Fault(!integers && item.isNumber() ? Fault.Kind.NON_FINITE : Fault.Kind.TYPE, "a list holding " + describe(item));
             }
         }
         return null;

@@ -355,6 +355,8 @@ class ValidatorAgreesWithServerTest {
                 Expect.INVALID, "vector"));
         cases.add(csv("CSV: an empty cell (null) in a required field", ',', null, List.of(List.of("[0, 0.5, 1, 1.5]", "abc", "[1]", "", "0.5")),
                 Expect.INVALID, "count"));
+        cases.add(csv("CSV: an empty cell (the null key) in a VarChar that is not nullable: an empty text, as Milvus's CSV reader takes it", ',',
+                null, List.of(List.of("[0, 0.5, 1, 1.5]", "", "[1]", "3", "0.5")), Expect.VALID, null));
     }
 
     // ---- NumPy ------------------------------------------------------------------------------------

@@ -66,7 +66,7 @@ class ValueRulesTest {
     void aColumnOfAnyNameMakesAShortProblem() {
         final String name = "k".repeat(100_000);
         final CollectionSchema schema = new CollectionSchema("docs", false, List.of());
-        final FileContents contents = new FileContents(FileFormat.JSON, List.of(FileColumn.values(name, List.of(TextNode.valueOf("v")), false)), 1,
+        final FileContents contents = new FileContents(FileFormat.JSON, List.of(FileColumn.values(name, List.of(TextNode.valueOf("v")))), 1,
                 null, 10);
         final List<String> problems = SchemaRules.check(new SchemaRules.Target(schema, null, 10, 1L << 30, "Milvus"), contents);
         assertEquals(1, problems.size());

@@ -5,10 +5,10 @@ import io.github.bulkimport.nifi.processors.validate.file.Content;
 import io.github.bulkimport.nifi.processors.validate.file.FileColumn;
 import io.github.bulkimport.nifi.processors.validate.file.FileContents;
 import io.github.bulkimport.nifi.processors.validate.file.FileFormat;
+import io.github.bulkimport.nifi.processors.validate.file.WholeFile;
 
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.csv.CsvFactory;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
@@ -16,8 +16,10 @@ import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -39,6 +41,8 @@ public final class CsvRows {
     private final CsvParser parser;
     private final char separator;
     private int rows;
+    /** Rows read by {@link #each}, which may be many more than an int counts. */
+    private long wholeRows;
 
     private CsvRows(final RowSource source, final CsvParser parser, final char separator) {
         this.source = source;
@@ -60,6 +64,60 @@ public final class CsvRows {
                 return unreadable(ReadProblem.describe("CSV", source.parsingProblem(e), reader.rows + 1), source);
             }
         }
+    }
+
+    /**
+     * Reads every row of the file, each handed to {@code visitor} as it is read (its cells by the header's names): memory
+     * follows a row, never the file. A row must be at most {@link RowLimits#MAX_BYTES} long; where the text stops being
+     * rows under the header, the read stops, saying why.
+     *
+     * @throws IOException only when reading the content itself failed
+     */
+    public static WholeFile each(final Content content, final char separator, final String nullKey, final RowVisitor visitor) throws IOException {
+        // every cell is handed over as its text: whether the null key is null depends on the field
+        final String badSeparator = separatorProblem(separator);
+        if (badSeparator != null) {
+            return new WholeFile(0, badSeparator, null, 0);
+        }
+        try (RowSource source = RowSource.wholeFile(content); CsvParser parser = (CsvParser) CSV.createParser(source.reader())) {
+            parser.setSchema(CsvSchema.emptySchema().withColumnSeparator(separator));
+            final CsvRows reader = new CsvRows(source, parser, separator);
+            try {
+                return reader.each(nullKey == null ? "" : nullKey, visitor);
+            } catch (final IOException e) {
+                return new WholeFile(reader.wholeRows, ReadProblem.describe("CSV", source.parsingProblem(e), reader.wholeRows + 1), null,
+                        source.bytesRead());
+            }
+        }
+    }
+
+    private WholeFile each(final String nullKey, final RowVisitor visitor) throws IOException {
+        if (source.startsWithByteOrderMark()) {
+            return new WholeFile(0, "a byte order mark (BOM) at its start", null, source.bytesRead());
+        }
+        final List<String> header = nextRecord(RowLimits.MAX_COLUMNS);
+        if (header == null || header.size() > RowLimits.MAX_COLUMNS || new HashSet<>(header).size() < header.size()) {
+            return new WholeFile(0, "a header the validator does not read", null, source.bytesRead());
+        }
+        while (true) {
+            source.rowStarts();
+            final List<String> cells = nextRecord(header.size());
+            if (cells == null) {
+                break;
+            }
+            if (cells.size() != header.size()) {
+                return new WholeFile(wholeRows, "row " + (wholeRows + 1) + " with " + (cells.size() > header.size() ? "more than " + header.size()
+                        : cells.size()) + " cells under a header of " + header.size() + " (is the separator '" + separator + "', as option sep "
+                        + "says?)", null, source.bytesRead());
+            }
+            final Map<String, JsonNode> row = new HashMap<>(2 * header.size());
+            for (int i = 0; i < header.size(); i++) {
+                row.put(header.get(i), TextNode.valueOf(cells.get(i)));
+            }
+            visitor.row(wholeRows, row);
+            wholeRows++;
+        }
+        return new WholeFile(wholeRows, null, null, source.bytesRead());
     }
 
     /** Why Milvus's CSV reader (Go's encoding/csv) refuses a separator, or {@code null}. */
@@ -104,13 +162,13 @@ public final class CsvRows {
                         + " cells under a header of " + header.size() + " (is the separator '" + separator + "', as option sep says?)", source);
             }
             for (int i = 0; i < header.size(); i++) {
-                columns.get(i).add(cells.get(i).equals(nullKey) ? NullNode.getInstance() : TextNode.valueOf(cells.get(i)));
+                columns.get(i).add(TextNode.valueOf(cells.get(i)));
             }
             rows++;
         }
         final List<FileColumn> found = new ArrayList<>(header.size());
         for (int i = 0; i < header.size(); i++) {
-            found.add(FileColumn.values(header.get(i), columns.get(i), true));
+            found.add(FileColumn.cells(header.get(i), columns.get(i), nullKey));
         }
         return new FileContents(FileFormat.CSV, found, rows, rows == 0 ? "a header and no rows: "
                 + VisibleText.bound(VisibleText.clean(header.subList(0, Math.min(header.size(), 10)).toString()), 4 * QUOTED) : null, source.bytesRead());

@@ -5,6 +5,7 @@ import io.github.bulkimport.nifi.processors.validate.file.Content;
 import io.github.bulkimport.nifi.processors.validate.file.FileColumn;
 import io.github.bulkimport.nifi.processors.validate.file.FileContents;
 import io.github.bulkimport.nifi.processors.validate.file.FileFormat;
+import io.github.bulkimport.nifi.processors.validate.file.WholeFile;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
@@ -45,6 +46,8 @@ public final class JsonRows {
     private final JsonParser parser;
     private final Map<String, List<JsonNode>> columns = new LinkedHashMap<>();
     private int rows;
+    /** Rows read by {@link #each}, which may be many more than an int counts. */
+    private long wholeRows;
 
     private JsonRows(final RowSource source, final JsonParser parser) {
         this.source = source;
@@ -61,6 +64,54 @@ public final class JsonRows {
                 return unreadable(ReadProblem.describe("JSON", source.parsingProblem(e), reader.rows + 1), source);
             }
         }
+    }
+
+    /**
+     * Reads every row of the file, each handed to {@code visitor} as it is read: memory follows a row, never the file.
+     * A row must be at most {@link RowLimits#MAX_BYTES} long and hold at most {@link RowLimits#MAX_COLUMNS} keys; where
+     * the text stops being rows of JSON, the read stops, saying why.
+     *
+     * @throws IOException only when reading the content itself failed
+     */
+    public static WholeFile each(final Content content, final RowVisitor visitor) throws IOException {
+        final boolean lines = content.fileName() != null && content.fileName().toLowerCase(Locale.ROOT).endsWith(".jsonl");
+        try (RowSource source = RowSource.wholeFile(content); JsonParser parser = JSON.createParser(source.reader())) {
+            final JsonRows reader = new JsonRows(source, parser);
+            try {
+                return reader.each(lines, visitor);
+            } catch (final IOException e) {
+                return new WholeFile(reader.wholeRows, ReadProblem.describe("JSON", source.parsingProblem(e), reader.wholeRows + 1), null, source.bytesRead());
+            }
+        }
+    }
+
+    private WholeFile each(final boolean lines, final RowVisitor visitor) throws IOException {
+        if (source.startsWithByteOrderMark()) {
+            return new WholeFile(0, "a byte order mark (BOM) at its start, which Milvus's JSON reader does not skip", null, source.bytesRead());
+        }
+        final String notRows = lines ? null : openRows();
+        if (notRows != null) {
+            return new WholeFile(0, notRows, null, source.bytesRead());
+        }
+        while (true) {
+            source.rowStarts();
+            final JsonToken token = parser.nextToken();
+            if (token == null || token == JsonToken.END_ARRAY) {
+                break;
+            }
+            if (token != JsonToken.START_OBJECT) {
+                return new WholeFile(wholeRows, "row " + (wholeRows + 1) + " is " + describe(token) + ", where each row must be a JSON object of field "
+                        + "names and values", null, source.bytesRead());
+            }
+            final Map<String, JsonNode> row = row();
+            if (row == null) {
+                return new WholeFile(wholeRows, null, "row " + (wholeRows + 1) + " with more than " + RowLimits.MAX_COLUMNS + " keys, more than the "
+                        + "validator reads", source.bytesRead());
+            }
+            visitor.row(wholeRows, row);
+            wholeRows++;
+        }
+        return new WholeFile(wholeRows, null, null, source.bytesRead());
     }
 
     private FileContents read(final int maxRows, final boolean lines) throws IOException {
@@ -94,7 +145,7 @@ public final class JsonRows {
         final List<FileColumn> found = new ArrayList<>(columns.size());
         for (final Map.Entry<String, List<JsonNode>> column : columns.entrySet()) {
             pad(column.getValue(), rows);
-            found.add(FileColumn.values(column.getKey(), column.getValue(), false));
+            found.add(FileColumn.values(column.getKey(), column.getValue()));
         }
         return new FileContents(FileFormat.JSON, found, rows, rows == 0 ? "no rows" : null, source.bytesRead());
     }

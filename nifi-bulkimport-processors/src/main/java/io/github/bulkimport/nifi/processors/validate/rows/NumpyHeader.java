@@ -38,38 +38,81 @@ public final class NumpyHeader {
     /** @param field the field the file holds */
     public static FileContents read(final Content content, final String field) throws IOException {
         try (CountingStream in = new CountingStream(content.openAt(0))) {
-            final byte[] start = in.readNBytes(MAGIC.length + 2);
-            for (int i = 0; i < MAGIC.length; i++) {
-                if (start.length < MAGIC.length || start[i] != MAGIC[i]) {
-                    return unreadable("no NumPy magic (\\x93NUMPY) at its start", in);
-                }
+            final Object header = header(in);
+            if (header instanceof String problem) {
+                return unreadable(problem, in);
             }
-            if (start.length < MAGIC.length + 2) {
-                return unreadable("a file that ends before its NumPy format version", in);
-            }
-            final int major = start[MAGIC.length] & 0xFF;
-            final int minor = start[MAGIC.length + 1] & 0xFF;
-            if (major < 1 || major > 3) {
-                return unreadable("NumPy format version " + major + "." + minor + ", where NumPy writes 1.0, 2.0 or 3.0", in);
-            }
-            final int lengthBytes = major == 1 ? 2 : 4;
-            final byte[] length = in.readNBytes(lengthBytes);
-            if (length.length < lengthBytes) {
-                return unreadable("a file that ends before the length of its NumPy header", in);
-            }
-            final long headerLength = littleEndian(length);
-            if (headerLength > MAX_HEADER) {
-                return unreadable("a NumPy header of " + headerLength + " bytes, where NumPy writes a few hundred (at most " + MAX_HEADER
-                        + " are read)", in);
-            }
-            final byte[] header = in.readNBytes((int) headerLength);
-            if (header.length < headerLength) {
-                return unreadable("a file that ends inside its NumPy header (" + header.length + " of its " + headerLength + " bytes)", in);
-            }
-            final long dataBytes = content.size() - (MAGIC.length + 2 + lengthBytes + headerLength);
-            final String text = new String(header, major >= 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
-            return contents(text, field, dataBytes, in.count());
+            final Raw raw = (Raw) header;
+            return contents(raw.text(), field, content.size() - raw.dataOffset(), in.count());
         }
+    }
+
+    /**
+     * Where the data of a file whose header is sound starts, its element type and its shape: for reading every value.
+     *
+     * @param descr the element type as the header writes it ({@code <f4})
+     * @param shape the dimensions, each at least 0
+     */
+    public record Layout(long dataOffset, String descr, List<Long> shape) {
+    }
+
+    /** The layout of a file {@link #read} found sound; {@code null} when it is not. */
+    public static Layout layout(final Content content) throws IOException {
+        try (CountingStream in = new CountingStream(content.openAt(0))) {
+            if (!(header(in) instanceof Raw raw)) {
+                return null;
+            }
+            final Dict dictionary;
+            try {
+                if (!(PythonLiteral.parse(raw.text()) instanceof Dict dict)) {
+                    return null;
+                }
+                dictionary = dict;
+            } catch (final PythonLiteral.Malformed e) {
+                return null;
+            }
+            if (problem(dictionary, content.size() - raw.dataOffset()) != null || !(dictionary.entries().get("descr") instanceof Text descr)) {
+                return null;
+            }
+            return new Layout(raw.dataOffset(), descr.text(), dimensions((Items) dictionary.entries().get("shape")));
+        }
+    }
+
+    /** A header's text, and where the data after it starts. */
+    private record Raw(String text, long dataOffset) {
+    }
+
+    /** The header's text, or why it cannot be read (a String). */
+    private static Object header(final CountingStream in) throws IOException {
+        final byte[] start = in.readNBytes(MAGIC.length + 2);
+        for (int i = 0; i < MAGIC.length; i++) {
+            if (start.length < MAGIC.length || start[i] != MAGIC[i]) {
+                return "no NumPy magic (\\x93NUMPY) at its start";
+            }
+        }
+        if (start.length < MAGIC.length + 2) {
+            return "a file that ends before its NumPy format version";
+        }
+        final int major = start[MAGIC.length] & 0xFF;
+        final int minor = start[MAGIC.length + 1] & 0xFF;
+        if (major < 1 || major > 3) {
+            return "NumPy format version " + major + "." + minor + ", where NumPy writes 1.0, 2.0 or 3.0";
+        }
+        final int lengthBytes = major == 1 ? 2 : 4;
+        final byte[] length = in.readNBytes(lengthBytes);
+        if (length.length < lengthBytes) {
+            return "a file that ends before the length of its NumPy header";
+        }
+        final long headerLength = littleEndian(length);
+        if (headerLength > MAX_HEADER) {
+            return "a NumPy header of " + headerLength + " bytes, where NumPy writes a few hundred (at most " + MAX_HEADER + " are read)";
+        }
+        final byte[] header = in.readNBytes((int) headerLength);
+        if (header.length < headerLength) {
+            return "a file that ends inside its NumPy header (" + header.length + " of its " + headerLength + " bytes)";
+        }
+        return new Raw(new String(header, major >= 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1),
+                MAGIC.length + 2 + lengthBytes + headerLength);
     }
 
     private static FileContents contents(final String header, final String field, final long dataBytes, final long bytesRead) {

@@ -19,9 +19,10 @@ final class ReadProblem {
      * @param format the format the text was read as ("JSON", "CSV")
      * @param row    the row being read, from 1
      */
-    static String describe(final String format, final IOException e, final int row) {
-        if (e instanceof RowSource.LimitReached) {
-            return "row " + row + " does not end within the first " + RowLimits.mebibytes(RowLimits.MAX_BYTES)
+    static String describe(final String format, final IOException e, final long row) {
+        if (e instanceof RowSource.LimitReached limit) {
+            return limit.perRow() ? "row " + row + " of more than " + RowLimits.mebibytes(RowLimits.MAX_BYTES) + ", which is as much of one row as "
+                    + "the validator reads" : "row " + row + " does not end within the first " + RowLimits.mebibytes(RowLimits.MAX_BYTES)
                     + " of the file, which is as much of it as the validator reads";
         }
         if (e instanceof StreamConstraintsException limit) {

@@ -20,10 +20,18 @@ import java.nio.charset.StandardCharsets;
  */
 final class RowSource implements Closeable {
 
-    /** Thrown in place of the bytes past {@link RowLimits#MAX_BYTES}. */
+    /** Thrown in place of the bytes past {@link RowLimits#MAX_BYTES}: of the file, or, read row by row, of one row. */
     static final class LimitReached extends IOException {
-        LimitReached() {
+        private final boolean perRow;
+
+        LimitReached(final boolean perRow) {
             super("read limit reached", null);
+            this.perRow = perRow;
+        }
+
+        /** Whether the limit is one row's (a whole-file read) rather than the file's. */
+        boolean perRow() {
+            return perRow;
         }
     }
 
@@ -31,16 +39,30 @@ final class RowSource implements Closeable {
     private final Limited limited;
     private final PushbackReader reader;
 
-    private RowSource(final CountingStream counted) {
+    private RowSource(final CountingStream counted, final boolean perRow) {
         this.counted = counted;
-        this.limited = new Limited(counted);
+        this.limited = new Limited(counted, perRow);
         this.reader = new PushbackReader(new InputStreamReader(limited, StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPLACE)
                 .onUnmappableCharacter(CodingErrorAction.REPLACE)), 1);
     }
 
+    /** The file's text, of which at most {@link RowLimits#MAX_BYTES} are read. */
     static RowSource open(final Content content) throws IOException {
-        return new RowSource(new CountingStream(content.openAt(0)));
+        return new RowSource(new CountingStream(content.openAt(0)), false);
+    }
+
+    /**
+     * The file's text, all of it, of which at most {@link RowLimits#MAX_BYTES} are read between two calls of {@link #rowStarts}:
+     * the bound is one row's. Counted at the bytes, which the decoder and the parser read some kilobytes ahead of the row.
+     */
+    static RowSource wholeFile(final Content content) throws IOException {
+        return new RowSource(new CountingStream(content.openAt(0)), true);
+    }
+
+    /** A row starts: in a whole-file read, the bound of one row starts again. */
+    void rowStarts() {
+        limited.rowStarts();
     }
 
     Reader reader() {
@@ -79,11 +101,19 @@ final class RowSource implements Closeable {
     /** Passes at most {@link RowLimits#MAX_BYTES} on, and remembers a failure of the stream beneath. */
     private static final class Limited extends FilterInputStream {
 
+        private final boolean perRow;
         private long passed;
         private IOException failure;
 
-        Limited(final InputStream in) {
+        Limited(final InputStream in, final boolean perRow) {
             super(in);
+            this.perRow = perRow;
+        }
+
+        void rowStarts() {
+            if (perRow) {
+                passed = 0;
+            }
         }
 
         @Override
@@ -102,7 +132,7 @@ final class RowSource implements Closeable {
                 if (fromStream(buffer, offset, 1) < 0) {
                     return -1;
                 }
-                throw new LimitReached();
+                throw new LimitReached(perRow);
             }
             final int n = fromStream(buffer, offset, (int) Math.min(length, RowLimits.MAX_BYTES - passed));
             if (n > 0) {

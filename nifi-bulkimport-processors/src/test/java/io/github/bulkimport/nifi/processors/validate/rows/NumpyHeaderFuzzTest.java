@@ -34,7 +34,7 @@ class NumpyHeaderFuzzTest {
             return read;
         }
         final FileColumn column = read.columns().getFirst();
-        return new FileContents(FileFormat.NUMPY, List.of(new FileColumn(field, column.kind(), column.elementKind(), column.values(), column.cells(),
+        return new FileContents(FileFormat.NUMPY, List.of(new FileColumn(field, column.kind(), column.elementKind(), column.values(), column.cells(), column.nullKey(),
                 column.lengths(), column.longestText())), read.rows(), null, read.bytesRead());
     }
 }
