@@ -85,6 +85,12 @@ public final class BulkImportAttributes {
     public static final String VALIDATION_ERRORS = "bulkimport.validation.errors";
     public static final String VALIDATION_ERRORS_DESC = "On invalid: every problem ValidateBulkImportFile found, one per line, each naming the field "
             + "(or file, or property), what the collection expects and what the file holds; as many as fit in 1,000 characters, then how many more.";
+    public static final String VALIDATION_BAD_ROWS = "bulkimport.validation.bad.rows";
+    public static final String VALIDATION_BAD_ROWS_DESC = "With Validation Depth Whole File, on valid, invalid and report: how many rows of the file hold "
+            + "a value Milvus would refuse, each row counted once however many of its columns are bad; 0 when none.";
+    public static final String VALIDATION_FIRST_BAD_ROWS = "bulkimport.validation.first.bad.rows";
+    public static final String VALIDATION_FIRST_BAD_ROWS_DESC = "With Validation Depth Whole File, on invalid and report: the lowest rows found bad, at most 10, one "
+            + "per line: row (from 1), column, what the collection expects and what the row holds.";
     public static final String FILE_FORMAT = "bulkimport.file.format";
     public static final String FILE_FORMAT_DESC = "The format ValidateBulkImportFile read the file as: Parquet, JSON, CSV or NumPy.";
     public static final String ERROR_CODE = "bulkimport.error.code";

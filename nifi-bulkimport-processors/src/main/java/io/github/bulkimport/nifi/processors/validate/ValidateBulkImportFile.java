@@ -16,6 +16,7 @@ import io.github.bulkimport.nifi.processors.trigger.request.ImportRequestReader;
 import io.github.bulkimport.nifi.processors.validate.rows.CsvRows;
 import io.github.bulkimport.nifi.processors.validate.file.FileContents;
 import io.github.bulkimport.nifi.processors.validate.file.FileFormat;
+import io.github.bulkimport.nifi.processors.validate.file.WholeFile;
 import io.github.bulkimport.nifi.processors.validate.rows.JsonRows;
 import io.github.bulkimport.nifi.processors.validate.rows.NumpyHeader;
 import io.github.bulkimport.nifi.processors.validate.parquet.ParquetFile;
@@ -43,6 +44,7 @@ import org.apache.nifi.processor.Relationship;
 import org.apache.nifi.processor.util.StandardValidators;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -121,10 +123,28 @@ public class ValidateBulkImportFile extends AbstractBulkImportProcessor<Validati
             .addValidator(StandardValidators.NON_EMPTY_VALIDATOR)
             .build();
 
+    static final AllowableValue FIRST_PAGES = new AllowableValue("First Pages", "First Pages",
+            "The file's declarations and its first rows: a Parquet footer and the first page of the columns whose values matter, the first "
+                    + "Rows to Check rows of JSON and CSV, a NumPy header. The cost does not grow with the file.");
+    static final AllowableValue WHOLE_FILE = new AllowableValue("Whole File", "Whole File",
+            "Every row: every row group and page of the Parquet columns whose values matter, every row of JSON and CSV, every value of NumPy; each "
+                    + "bad row is named, and listed on the report relationship. The cost follows the file's size, the memory a page and a row.");
+
+    static final PropertyDescriptor VALIDATION_DEPTH = new PropertyDescriptor.Builder()
+            .name("Validation Depth")
+            .description("How much of the file is read. First Pages finds what the file declares wrong (a field missing, a wrong type, a vector of "
+                    + "the wrong dimension in the first rows) in milliseconds whatever its size. Whole File also finds a bad value anywhere (NaN in "
+                    + "a vector, text over its maximum length, a null where the field is not nullable, invalid JSON, a malformed sparse vector), "
+                    + "reading the file to its end.")
+            .required(true)
+            .allowableValues(FIRST_PAGES, WHOLE_FILE)
+            .defaultValue(FIRST_PAGES)
+            .build();
+
     static final PropertyDescriptor ROWS_TO_CHECK = new PropertyDescriptor.Builder()
             .name("Rows to Check")
-            .description("How many of the first rows are read for values: vector dimensions, text lengths, array lengths and, in JSON and "
-                    + "CSV, every value's type. Parquet reads no more than the first page of a column holds.")
+            .description("With First Pages: how many of the first rows are read for values: vector dimensions, text lengths, array lengths and, "
+                    + "in JSON and CSV, every value's type. Parquet reads no more than the first page of a column holds. Whole File reads every row.")
             .required(true)
             .defaultValue("100")
             .addValidator(StandardValidators.createLongValidator(1, 100_000, true))
@@ -140,7 +160,7 @@ public class ValidateBulkImportFile extends AbstractBulkImportProcessor<Validati
 
     private static final List<PropertyDescriptor> PROPERTIES = List.of(CONNECTION_SERVICE, ImportRequestReader.COLLECTION_NAME,
             ImportRequestReader.DATABASE_NAME, ImportRequestReader.PARTITION_NAME, FILE_FORMAT_PROPERTY, CSV_SEPARATOR, CSV_NULL_KEY, NUMPY_FIELD,
-            ROWS_TO_CHECK, SCHEMA_CACHE_DURATION);
+            VALIDATION_DEPTH, ROWS_TO_CHECK, SCHEMA_CACHE_DURATION);
     /** Files checked in one run: each costs a few reads of its content, no call unless its schema is not cached. */
     private static final int FILES_PER_RUN = 50;
     private static final int HEAD_BYTES = 8;
@@ -212,33 +232,74 @@ public class ValidateBulkImportFile extends AbstractBulkImportProcessor<Validati
             return;
         }
         final FlowFileContent content = new FlowFileContent(session, flowFile);
+        final boolean whole = WHOLE_FILE.getValue().equals(context.getProperty(VALIDATION_DEPTH).getValue());
         final FileContents contents;
         try {
-            contents = read(context, flowFile, content, schema);
+            contents = read(context, flowFile, content, schema, whole);
         } catch (final IOException e) {
-            routing.fail(flowFile, ValidationRouting.CONTENT_UNREADABLE, "Cannot read the content of flowfile " + flowFile.getAttribute("uuid")
-                    + " from NiFi's content repository: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()),
-                    ValidationRouting.REL_FAILURE);
+            contentUnreadable(routing, flowFile, e);
             return;
         }
         final Deployment deployment = service.getDeployment();
-        final List<String> problems = SchemaRules.check(new SchemaRules.Target(schema, names.partition(), flowFile.getSize(),
-                deployment.maxFileBytes(), deployment.getDisplayName()), contents);
-        if (problems.isEmpty()) {
-            routing.valid(flowFile, contents.format());
-        } else {
-            routing.invalid(flowFile, contents.format(), names.collection(), problems);
+        final List<String> problems = new ArrayList<>(SchemaRules.check(new SchemaRules.Target(schema, names.partition(), flowFile.getSize(),
+                deployment.maxFileBytes(), deployment.getDisplayName()), contents, whole));
+        if (!whole || contents.unreadable() != null) {
+            if (problems.isEmpty()) {
+                routing.valid(flowFile, contents.format());
+            } else {
+                routing.invalid(flowFile, contents.format(), names.collection(), problems);
+            }
+            return;
+        }
+        final WholeFileCheck.Outcome outcome;
+        try {
+            outcome = WholeFileCheck.run(session, flowFile, content, schema, contents, contents.format() == FileFormat.CSV
+                    ? new WholeFileScan.Csv(separator(context, flowFile), nullKey(context, flowFile)) : null, routing::visible);
+        } catch (final IOException e) {
+            contentUnreadable(routing, flowFile, e);
+            return;
+        }
+        problems.addAll(outcome.tally().problems());
+        final WholeFile read = outcome.read();
+        if (read.unreadable() != null) {
+            problems.add("file: expected a " + contents.format().displayName() + " file as Milvus reads it, found " + read.unreadable()
+                    + " (after " + read.rows() + " rows)");
+        }
+        if (read.uncheckable() != null) {
+            problems.add("file: expected every row read to its end (Validation Depth Whole File), found " + read.uncheckable()
+                    + "; check this file with First Pages");
+        }
+        try {
+            if (problems.isEmpty()) {
+                routing.valid(flowFile, contents.format(), outcome.tally());
+            } else {
+                routing.invalid(flowFile, contents.format(), names.collection(), problems, outcome.tally(), outcome.report());
+            }
+        } catch (final RuntimeException | Error e) {
+            // the original goes to failure by its guard; its report, never routed, must not stay behind in the session
+            if (outcome.report() != null && !routing.routedReport()) {
+                session.remove(outcome.report());
+            }
+            throw e;
         }
     }
 
+    private static void contentUnreadable(final ValidationRouting routing, final FlowFile flowFile, final IOException e) {
+        routing.fail(flowFile, ValidationRouting.CONTENT_UNREADABLE, "Cannot read the content of flowfile " + flowFile.getAttribute("uuid")
+                + " from NiFi's content repository: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()),
+                ValidationRouting.REL_FAILURE);
+    }
+
+    /** What the file declares and, with First Pages, the values of its first rows; with Whole File the rows are read afterwards. */
     private static FileContents read(final ProcessContext context, final FlowFile flowFile, final FlowFileContent content,
-                                     final CollectionSchema schema) throws IOException, InvalidInputException {
+                                     final CollectionSchema schema, final boolean whole) throws IOException, InvalidInputException {
         final String chosen = context.getProperty(FILE_FORMAT_PROPERTY).getValue();
         final FileFormat format = DETECT.getValue().equals(chosen) ? FileFormat.detect(content.fileName(), content.head(HEAD_BYTES))
                 : FileFormat.valueOf(chosen);
         final int rows = context.getProperty(ROWS_TO_CHECK).asInteger();
         return switch (format) {
-            case PARQUET -> ParquetFile.read(content, fieldsWith(schema, true), fieldsWith(schema, false), rows);
+            case PARQUET -> whole ? ParquetFile.read(content, Set.of(), Set.of(), rows)
+                    : ParquetFile.read(content, fieldsWith(schema, true), fieldsWith(schema, false), rows);
             case JSON -> JsonRows.read(content, rows);
             case CSV -> CsvRows.read(content, rows, separator(context, flowFile), nullKey(context, flowFile));
             case NUMPY -> NumpyHeader.read(content, JobInput.evaluate(context, NUMPY_FIELD, flowFile));

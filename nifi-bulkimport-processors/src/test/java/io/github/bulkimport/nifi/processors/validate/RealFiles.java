@@ -43,6 +43,15 @@ final class RealFiles {
      * @param fill writes row {@code i} into the group
      */
     static Path parquet(final Path file, final MessageType schema, final ParquetLayout layout, final int rows, final BiConsumer<Integer, Group> fill) {
+        return parquet(file, schema, layout, rows, ParquetWriter.DEFAULT_BLOCK_SIZE, fill);
+    }
+
+    /**
+     * @param rowGroupBytes about how many bytes a row group holds before the writer starts the next: small, for files of many row groups
+     * @param fill          writes row {@code i} into the group
+     */
+    static Path parquet(final Path file, final MessageType schema, final ParquetLayout layout, final int rows, final long rowGroupBytes,
+                        final BiConsumer<Integer, Group> fill) {
         try {
             Files.createDirectories(file.getParent());
             final SimpleGroupFactory groups = new SimpleGroupFactory(schema);
@@ -53,6 +62,8 @@ final class RealFiles {
                     .withCompressionCodec(layout.codec())
                     .withWriterVersion(layout.v2Pages() ? ParquetProperties.WriterVersion.PARQUET_2_0 : ParquetProperties.WriterVersion.PARQUET_1_0)
                     .withDictionaryEncoding(layout.dictionary())
+                    .withRowGroupSize(rowGroupBytes)
+                    .withPageSize(Math.min(ParquetProperties.DEFAULT_PAGE_SIZE, (int) Math.max(4096, rowGroupBytes / 8)))
                     .build()) {
                 for (int i = 0; i < rows; i++) {
                     final Group group = groups.newGroup();

@@ -1,0 +1,91 @@
+package io.github.bulkimport.nifi.processors.validate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.bulkimport.nifi.api.CollectionSchema;
+import io.github.bulkimport.nifi.api.FieldSchema;
+import io.github.bulkimport.nifi.processors.validate.file.BadRows;
+import io.github.bulkimport.nifi.processors.validate.file.Fault;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Checks one row of a JSON or CSV file against the collection, as Milvus's row parsers do for every row: every
+ * field the row must hold is there and not null, each value reads as its field's type and fits it (a vector's
+ * dimension and finite values, text within its length, an array within its capacity, JSON that parses, a
+ * sparse vector Milvus takes), no key the server fills, the dynamic fields where they may be. Faults go to a
+ * {@link BadRows}, one per field and row.
+ */
+final class RowRules {
+
+    private static final Fault PRESENT = new Fault(Fault.Kind.UNEXPECTED, "one");
+
+    private final CollectionSchema schema;
+    /** For CSV, the null key; {@code null} for JSON. */
+    private final String nullKey;
+    private final BadRows sink;
+    private final Map<String, FieldSchema> fields = new HashMap<>();
+    /** For CSV: the header's columns; a field without a column was reported once, as the file's. */
+    private final Set<String> columns;
+
+    /**
+     * @param nullKey for CSV, the text that stands for null in a nullable field (the values are then cells, text read as each
+     *                field's type); {@code null} for JSON
+     * @param columns for CSV, the header's column names; {@code null} for JSON, whose rows name their own keys
+     */
+    RowRules(final CollectionSchema schema, final String nullKey, final Set<String> columns, final BadRows sink) {
+        this.schema = schema;
+        this.nullKey = nullKey;
+        this.columns = columns;
+        this.sink = sink;
+        for (final FieldSchema field : schema.fields()) {
+            fields.put(field.name(), field);
+        }
+    }
+
+    /** Checks row {@code index} (from 0): its keys (or cells) and their values. */
+    void check(final long index, final Map<String, JsonNode> row) {
+        for (final FieldSchema field : schema.fields()) {
+            if (columns != null && !columns.contains(field.name())) {
+                continue;
+            }
+            final JsonNode value = row.get(field.name());
+            final Fault fault;
+            if (field.forbidden()) {
+                fault = value == null || columns != null ? null : PRESENT;
+            } else {
+                fault = ValueRules.rowFault(value, field, nullKey);
+            }
+            if (fault != null) {
+                sink.bad(index, 1, field.name(), fault);
+            }
+        }
+        if (columns == null) {
+            extraKeys(index, row);
+        } else if (schema.dynamicField() && row.get(CollectionSchema.META_FIELD) != null
+                && !row.get(CollectionSchema.META_FIELD).asText().equals(nullKey)) {
+            meta(index, row.get(CollectionSchema.META_FIELD));
+        }
+    }
+
+    /** JSON keys that are no field: the dynamic fields when the collection keeps them, else keys Milvus refuses (or, from 2.6, drops). */
+    private void extraKeys(final long index, final Map<String, JsonNode> row) {
+        for (final Map.Entry<String, JsonNode> key : row.entrySet()) {
+            if (fields.containsKey(key.getKey())) {
+                continue;
+            }
+            if (!schema.dynamicField()) {
+                sink.bad(index, 1, key.getKey(), PRESENT);
+            } else if (CollectionSchema.META_FIELD.equals(key.getKey())) {
+                meta(index, key.getValue());
+            }
+        }
+    }
+
+    private void meta(final long index, final JsonNode value) {
+        if (!value.isMissingNode() && !value.isNull() && !ValueRules.dynamicFields(value)) {
+            sink.bad(index, 1, CollectionSchema.META_FIELD, new Fault(Fault.Kind.NOT_OBJECT, ValueRules.describe(value)));
+        }
+    }
+}

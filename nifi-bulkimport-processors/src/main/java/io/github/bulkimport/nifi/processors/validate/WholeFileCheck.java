@@ -1,0 +1,71 @@
+package io.github.bulkimport.nifi.processors.validate;
+
+import io.github.bulkimport.nifi.api.CollectionSchema;
+import io.github.bulkimport.nifi.processors.validate.file.Content;
+import io.github.bulkimport.nifi.processors.validate.file.FileContents;
+import io.github.bulkimport.nifi.processors.validate.file.WholeFile;
+import org.apache.nifi.flowfile.FlowFile;
+import org.apache.nifi.processor.ProcessSession;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.function.UnaryOperator;
+
+/**
+ * Checks every row of a flowfile's file, writing the report of its bad rows as it goes into a new flowfile, a
+ * child of the original (whose content stays as it is): the report is kept only when a row is bad, and is never
+ * left behind unrouted, whatever goes wrong.
+ */
+final class WholeFileCheck {
+
+    /**
+     * What the check came to.
+     *
+     * @param report the report, a child of the original holding one JSON line per bad row, or {@code null} when no row is bad;
+     *               the caller routes it
+     */
+    record Outcome(WholeFile read, BadRowTally tally, FlowFile report) {
+    }
+
+    /** What the report's writer met: the tally, what was read, or the content's own failure. */
+    private static final class Run {
+        private BadRowTally tally;
+        private WholeFile read;
+        private IOException failure;
+    }
+
+    private WholeFileCheck() {
+    }
+
+    /**
+     * @throws IOException only when NiFi's content repository failed to give the file or to take the report
+     */
+    static Outcome run(final ProcessSession session, final FlowFile original, final Content content, final CollectionSchema schema,
+                       final FileContents contents, final WholeFileScan.Csv csv, final UnaryOperator<String> visible) throws IOException {
+        FlowFile report = session.create(original);
+        boolean kept = false;
+        try {
+            final Run run = new Run();
+            report = session.write(report, out -> {
+                run.tally = new BadRowTally(new Expectations(schema), visible, out);
+                try {
+                    run.read = WholeFileScan.scan(content, schema, contents, csv, run.tally);
+                    run.tally.finish();
+                } catch (final IOException e) {
+                    run.failure = e;
+                } catch (final UncheckedIOException e) {
+                    run.failure = e.getCause();
+                }
+            });
+            if (run.failure != null) {
+                throw run.failure;
+            }
+            kept = run.tally.anyBad();
+            return new Outcome(run.read, run.tally, kept ? report : null);
+        } finally {
+            if (!kept) {
+                session.remove(report);
+            }
+        }
+    }
+}
