@@ -28,6 +28,12 @@ final class BadRowTally implements BadRows {
     static final int REPORT_LINES = 100_000;
     /** The most bad rows {@code bulkimport.validation.first.bad.rows} names. */
     static final int FIRST_ROWS = 10;
+    /**
+     * The most columns and rules summed up on lines of their own: a JSON file's rows may name a new key each, which a collection
+     * without its dynamic field refuses; past these, the rest are summed up on one line.
+     */
+    static final int SUMMARIES = 1_000;
+    private static final String OTHER_COLUMNS = "(other columns)";
 
     private static final JsonFactory JSON = new JsonFactory();
 
@@ -35,15 +41,17 @@ final class BadRowTally implements BadRows {
     private record Key(String column, Fault.Kind kind) {
     }
 
-    /** The first row (from 0) found of a key, what it held, and how many rows in all. */
+    /** The first row (from 0) found of a key, what it held, how many rows in all, and what the column expects. */
     private static final class Summary {
         private final long firstRow;
         private final String found;
+        private final String expected;
         private long rows;
 
-        Summary(final long firstRow, final String found) {
+        Summary(final long firstRow, final String found, final String expected) {
             this.firstRow = firstRow;
             this.found = found;
+            this.expected = expected;
         }
     }
 
@@ -54,6 +62,15 @@ final class BadRowTally implements BadRows {
     private final Map<Key, Summary> summaries = new LinkedHashMap<>();
     /** The lowest rows found bad: row (from 0) and column, to the problem's line. */
     private final TreeMap<RowAndColumn, String> lowest = new TreeMap<>();
+    /** The summaries of the columns and rules told last, found by the column's identity: no hashing in the common case. */
+    private static final int RECENT = 8;
+    private final String[] recentColumns = new String[RECENT];
+    private final Fault.Kind[] recentKinds = new Fault.Kind[RECENT];
+    private final Summary[] recentSummaries = new Summary[RECENT];
+    private int nextRecent;
+    private long lastFirstRow;
+    /** The highest row the lowest rows kept may take: any row while fewer are kept. */
+    private long lowestCeiling = Long.MAX_VALUE;
     private long badRows;
     private long reportLines;
     private long omitted;
@@ -85,11 +102,19 @@ final class BadRowTally implements BadRows {
     @Override
     public void bad(final long firstRow, final long count, final String column, final Fault fault) {
         badRows += distinct.add(firstRow, count);
-        final Key key = new Key(column, fault.kind());
-        final Summary summary = summaries.computeIfAbsent(key, k -> new Summary(firstRow, fault.found()));
+        lastFirstRow = firstRow;
+        Summary summary = recent(column, fault.kind());
+        if (summary == null) {
+            summary = summary(column, fault);
+        }
         summary.rows += count;
-        final String problem = "expected " + expectations.expected(column, fault.kind()) + ", found " + fault.found();
-        for (long row = firstRow; row < firstRow + Math.min(count, FIRST_ROWS); row++) {
+        final boolean lowEnough = firstRow <= lowestCeiling;
+        if (!lowEnough && (report == null || reportLines >= REPORT_LINES)) {
+            omitted += report == null ? 0 : count;
+            return;
+        }
+        final String problem = "expected " + summary.expected + ", found " + fault.found();
+        for (long row = firstRow; lowEnough && row < firstRow + Math.min(count, FIRST_ROWS); row++) {
             remember(row, column, problem);
         }
         if (report != null) {
@@ -97,12 +122,45 @@ final class BadRowTally implements BadRows {
         }
     }
 
+    /** The summary of a column and rule told lately (the same column's text, as a reader passes it again and again), or {@code null}. */
+    private Summary recent(final String column, final Fault.Kind kind) {
+        for (int i = 0; i < RECENT; i++) {
+            if (recentColumns[i] == column && recentKinds[i] == kind) {
+                return recentSummaries[i];
+            }
+        }
+        return null;
+    }
+
+    private Summary summary(final String column, final Fault fault) {
+        final long firstRow = lastFirstRow;
+        final Key named = new Key(column, fault.kind());
+        final Key key = summaries.size() < SUMMARIES || summaries.containsKey(named) ? named : new Key(OTHER_COLUMNS, fault.kind());
+        Summary summary = summaries.get(key);
+        if (summary == null) {
+            summary = new Summary(firstRow, fault.found(), OTHER_COLUMNS.equals(key.column()) ? "what the collection holds"
+                    : expectations.expected(column, fault.kind()));
+            summaries.put(key, summary);
+        }
+        recentColumns[nextRecent] = column;
+        recentKinds[nextRecent] = fault.kind();
+        recentSummaries[nextRecent] = summary;
+        nextRecent = (nextRecent + 1) % RECENT;
+        return summary;
+    }
+
     private void remember(final long row, final String column, final String problem) {
+        if (row > lowestCeiling) {
+            return;
+        }
         final RowAndColumn key = new RowAndColumn(row, column);
         if (lowest.size() < FIRST_ROWS || key.compareTo(lowest.lastKey()) < 0) {
             lowest.putIfAbsent(key, problem);
             if (lowest.size() > FIRST_ROWS) {
                 lowest.pollLastEntry();
+            }
+            if (lowest.size() == FIRST_ROWS) {
+                lowestCeiling = lowest.lastKey().row();
             }
         }
     }
@@ -157,8 +215,8 @@ final class BadRowTally implements BadRows {
     /** One line per column and rule: {@code vector: expected ..., found NaN in row 7 (and 12 more rows)}. */
     List<String> problems() {
         final List<String> lines = new ArrayList<>(summaries.size());
-        summaries.forEach((key, summary) -> lines.add(key.column() + ": expected " + expectations.expected(key.column(), key.kind()) + ", found "
-                + summary.found + " in row " + (summary.firstRow + 1) + (summary.rows > 1 ? " (and " + (summary.rows - 1) + " more rows)" : "")));
+        summaries.forEach((key, summary) -> lines.add(key.column() + ": expected " + summary.expected + ", found " + summary.found + " in row "
+                + (summary.firstRow + 1) + (summary.rows > 1 ? " (and " + (summary.rows - 1) + " more rows)" : "")));
         return lines;
     }
 

@@ -15,13 +15,36 @@ final class DistinctRows {
 
     /** Start (inclusive) to end (exclusive) of each range, none touching another. */
     private final TreeMap<Long, Long> ranges = new TreeMap<>();
+    /** The range added to last, -1 when none: rows come mostly in order, a row often again (another column), or the next one. */
+    private long lastStart = -1;
+    private long lastEnd = -1;
+
+    /** Whether the last range grew past what the map holds of it: written back before the map is read. */
+    private boolean grown;
+    /** Where the range after the last one starts, {@link Long#MAX_VALUE} when none: how far the last may grow without meeting it. */
+    private long nextStart = Long.MAX_VALUE;
 
     void clear() {
         ranges.clear();
+        lastStart = -1;
+        grown = false;
     }
 
     /** Adds rows {@code first} to {@code first + count - 1}; returns how many of them were not there yet. */
     long add(final long first, final long count) {
+        if (lastStart >= 0 && first >= lastStart && first + count <= lastEnd) {
+            return 0;
+        }
+        if (lastStart >= 0 && first == lastEnd && first + count < nextStart) {
+            // the next rows, as a file read row by row tells them: the last range grows, in place
+            lastEnd = first + count;
+            grown = true;
+            return count;
+        }
+        if (grown) {
+            ranges.put(lastStart, lastEnd);
+            grown = false;
+        }
         long start = first;
         long end = first + count;
         long known = 0;
@@ -38,8 +61,14 @@ final class DistinctRows {
             ranges.remove(next.getKey());
         }
         ranges.put(start, end);
+        lastStart = start;
+        lastEnd = end;
+        final Long next = ranges.higherKey(start);
+        nextStart = next == null ? Long.MAX_VALUE : next;
         while (ranges.size() > MAX_RANGES) {
-            ranges.pollFirstEntry();
+            if (ranges.pollFirstEntry().getKey() == lastStart) {
+                lastStart = -1;
+            }
         }
         return count - Math.max(0, known);
     }

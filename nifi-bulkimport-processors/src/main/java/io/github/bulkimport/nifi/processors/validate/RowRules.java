@@ -5,8 +5,11 @@ import io.github.bulkimport.nifi.api.CollectionSchema;
 import io.github.bulkimport.nifi.api.FieldSchema;
 import io.github.bulkimport.nifi.processors.validate.file.BadRows;
 import io.github.bulkimport.nifi.processors.validate.file.Fault;
+import io.github.bulkimport.nifi.processors.validate.rows.CellRow;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -26,8 +29,12 @@ final class RowRules {
     private final String nullKey;
     private final BadRows sink;
     private final Map<String, FieldSchema> fields = new HashMap<>();
-    /** For CSV: the header's columns; a field without a column was reported once, as the file's. */
+    /** The fields a row is checked for: every field in JSON, in CSV those the header names (a missing column is the file's problem). */
+    private final List<FieldSchema> checked = new ArrayList<>();
+    /** For CSV: the header's columns. */
     private final Set<String> columns;
+    /** For CSV: where each field checked is in the header, looked up at the first row. */
+    private int[] positions;
 
     /**
      * @param nullKey for CSV, the text that stands for null in a nullable field (the values are then cells, text read as each
@@ -41,16 +48,23 @@ final class RowRules {
         this.sink = sink;
         for (final FieldSchema field : schema.fields()) {
             fields.put(field.name(), field);
+            if (columns == null || columns.contains(field.name())) {
+                checked.add(field);
+            }
         }
     }
 
     /** Checks row {@code index} (from 0): its keys (or cells) and their values. */
     void check(final long index, final Map<String, JsonNode> row) {
-        for (final FieldSchema field : schema.fields()) {
-            if (columns != null && !columns.contains(field.name())) {
-                continue;
+        if (row instanceof CellRow cells && positions == null) {
+            positions = new int[checked.size()];
+            for (int i = 0; i < checked.size(); i++) {
+                positions[i] = cells.header().indexOf(checked.get(i).name());
             }
-            final JsonNode value = row.get(field.name());
+        }
+        for (int i = 0; i < checked.size(); i++) {
+            final FieldSchema field = checked.get(i);
+            final JsonNode value = positions != null ? ((CellRow) row).cell(positions[i]) : row.get(field.name());
             final Fault fault;
             if (field.forbidden()) {
                 fault = value == null || columns != null ? null : PRESENT;

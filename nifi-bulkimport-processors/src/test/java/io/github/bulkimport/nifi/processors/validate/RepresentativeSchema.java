@@ -3,8 +3,11 @@ package io.github.bulkimport.nifi.processors.validate;
 import io.github.bulkimport.nifi.api.CollectionSchema;
 import io.github.bulkimport.nifi.api.FieldSchema;
 import io.github.bulkimport.nifi.api.FieldType;
+import io.github.bulkimport.nifi.processors.validate.file.Content;
 import io.github.bulkimport.nifi.processors.validate.file.FileContents;
+import io.github.bulkimport.nifi.processors.validate.file.WholeFile;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -49,6 +52,36 @@ public final class RepresentativeSchema {
                                      final Integer dim, final Integer maxLength, final Integer maxCapacity) {
         return new FieldSchema(name, type, elementType, primaryKey, autoId, "tenant".equals(name), nullable, hasDefault, functionOutput, dim,
                 maxLength, maxCapacity);
+    }
+
+    /**
+     * What Validation Depth Whole File finds in every row of a file whose first pages were read ({@code contents}), against one of
+     * the collections, the dynamic field on or off as the file's size is even or odd (reading every row is linear in the file: a
+     * fuzz target reads it once): a line per column and rule, and what broke the reading or stopped it. No report is written.
+     *
+     * @param csvSeparator for a CSV file, its separator
+     */
+    public static List<String> wholeFileProblems(final Content content, final FileContents contents, final char csvSeparator) throws IOException {
+        final List<String> problems = new ArrayList<>();
+        if (contents.unreadable() != null) {
+            return problems;
+        }
+        for (final CollectionSchema schema : List.of(content.size() % 2 == 0 ? DYNAMIC : STRICT)) {
+            final BadRowTally tally = new BadRowTally(new Expectations(schema), text -> text, null);
+            final WholeFile read = WholeFileScan.scan(content, schema, contents, new WholeFileScan.Csv(csvSeparator, ""), tally);
+            problems.addAll(tally.problems());
+            problems.addAll(tally.firstBadRows());
+            if (read.unreadable() != null) {
+                problems.add(read.unreadable());
+            }
+            if (read.uncheckable() != null) {
+                problems.add(read.uncheckable());
+            }
+            if (read.rows() < 0 || tally.badRows() < 0) {
+                throw new AssertionError("bad rows " + tally.badRows() + " of " + read.rows() + " rows read");
+            }
+        }
+        return problems;
     }
 
     /** The problems ValidateBulkImportFile finds in what was read of a file, against both collections. */

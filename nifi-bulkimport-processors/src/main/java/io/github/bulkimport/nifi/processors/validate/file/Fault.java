@@ -1,11 +1,13 @@
 package io.github.bulkimport.nifi.processors.validate.file;
 
+import java.util.function.Supplier;
+
 /**
- * What is wrong with one row's value, as a whole-file check finds it.
- *
- * @param found what the row holds, as a message's "found ..." part: {@code NaN}, {@code a list of 767}, {@code a text of 70 bytes}
+ * What is wrong with one row's value, as a whole-file check finds it: the rule it breaks, and what the row holds, as
+ * a message's "found ..." part ({@code NaN}, {@code a list of 767}, {@code a text of 70 bytes}). The text may be made
+ * only when it is read: a file can hold millions of bad values, of which a few are named.
  */
-public record Fault(Kind kind, String found) {
+public final class Fault {
 
     /** The rule a value breaks. */
     public enum Kind {
@@ -36,4 +38,40 @@ public record Fault(Kind kind, String found) {
     }
 
     public static final Fault NULL = new Fault(Kind.NULL, "null");
+
+    private final Kind kind;
+    private Supplier<String> made;
+    private String found;
+
+    public Fault(final Kind kind, final String found) {
+        this.kind = kind;
+        this.found = found;
+    }
+
+    private Fault(final Kind kind, final Supplier<String> found) {
+        this.kind = kind;
+        this.made = found;
+    }
+
+    /** A fault whose text is made when it is first read. */
+    public static Fault lazy(final Kind kind, final Supplier<String> found) {
+        return new Fault(kind, found);
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public String found() {
+        if (found == null) {
+            found = made.get();
+            made = null;
+        }
+        return found;
+    }
+
+    @Override
+    public String toString() {
+        return kind + " " + found();
+    }
 }

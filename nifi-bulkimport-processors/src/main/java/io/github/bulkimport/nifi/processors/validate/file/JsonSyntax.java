@@ -50,8 +50,13 @@ public final class JsonSyntax {
             return fail("no JSON value");
         }
         while (true) {
-            if (!value()) {
+            // a value: a container only opens here, its elements follow in this same loop (no recursion, whatever the nesting)
+            final int started = value();
+            if (started == FAILED) {
                 return false;
+            }
+            if (started == OPENED) {
+                continue;
             }
             // after a value: close containers, or go on to the next element
             while (true) {
@@ -81,59 +86,70 @@ public final class JsonSyntax {
         }
     }
 
-    /** A value at {@link #i}; a container is opened and its first element is left for the caller's loop. */
-    private boolean value() {
+    private static final int FAILED = 0;
+    /** A whole value was read: a scalar, or an empty container. */
+    private static final int COMPLETE = 1;
+    /** A container was opened (and an object's first key read): its first element is next. */
+    private static final int OPENED = 2;
+
+    /** A value at {@link #i}: a scalar read whole, or a container opened. */
+    private int value() {
         skipWhitespace();
         if (i >= end) {
-            return fail("JSON that ends where a value belongs");
+            return failed("JSON that ends where a value belongs");
         }
         final byte c = b[i];
         switch (c) {
             case '{' -> {
                 i++;
                 if (!push(true)) {
-                    return false;
+                    return FAILED;
                 }
                 skipWhitespace();
                 if (i < end && b[i] == '}') {
                     i++;
                     depth--;
-                    return true;
+                    return COMPLETE;
                 }
-                return key() && value();
+                return key() ? OPENED : FAILED;
             }
             case '[' -> {
                 i++;
                 if (!push(false)) {
-                    return false;
+                    return FAILED;
                 }
                 skipWhitespace();
                 if (i < end && b[i] == ']') {
                     i++;
                     depth--;
-                    return true;
+                    return COMPLETE;
                 }
-                return value();
+                return OPENED;
             }
             case '"' -> {
-                return string();
+                return string() ? COMPLETE : FAILED;
             }
             case 't' -> {
-                return literal("true");
+                return literal("true") ? COMPLETE : FAILED;
             }
             case 'f' -> {
-                return literal("false");
+                return literal("false") ? COMPLETE : FAILED;
             }
             case 'n' -> {
-                return literal("null");
+                return literal("null") ? COMPLETE : FAILED;
             }
             default -> {
                 if (c == '-' || c >= '0' && c <= '9') {
-                    return number();
+                    return number() ? COMPLETE : FAILED;
                 }
-                return fail("'" + shown(c) + "' at byte " + offset() + " where a value belongs");
+                return failed("'" + shown(c) + "' at byte " + offset() + " where a value belongs");
             }
         }
+    }
+
+    private int failed(final String why) {
+        fail(why);
+        return FAILED;
     }
 
     /** An object's key and its colon; the value is next. */

@@ -25,6 +25,7 @@ final class ColumnValues {
     private final ColumnRules rules;
     private final Mode mode;
     private final ByteArrays byteArrays = new ByteArrays();
+    private final ByteArrays.Checker textChecker = this::text;
     /** The faults of the current dictionary's entries, allocated when the first is found; {@code null} while none is. */
     private Fault[] entryFaults;
     private int entries;
@@ -66,7 +67,7 @@ final class ColumnValues {
                 requireBytes(length, 8L * count, page);
                 FloatChecks.plainDoubles(b, offset, count, rules.finite() == ColumnRules.Finite.FLOAT32, found);
             }
-            default -> byteArrays.walk(Encoding.PLAIN, b, offset, length, count, page, textChecker(found));
+            default -> byteArrays.check(Encoding.PLAIN, b, offset, length, count, page, textChecker, found);
         }
         while (found.anyBefore(count)) {
             if (entryFaults == null) {
@@ -119,18 +120,13 @@ final class ColumnValues {
                 if (!ByteArrays.readable(encoding)) {
                     throw unreadable(encoding, page);
                 }
-                byteArrays.walk(encoding, b, offset, length, present, page, textChecker(faults));
+                byteArrays.check(encoding, b, offset, length, present, page, textChecker, faults);
             }
         }
     }
 
-    private ByteArrays.Visitor textChecker(final ValueFaults faults) {
-        return (ordinal, bytes, from, to) -> {
-            final Fault fault = TextValue.fault(bytes, from, to, rules);
-            if (fault != null) {
-                faults.add(ordinal, 1, fault);
-            }
-        };
+    private Fault text(final byte[] bytes, final int from, final int to) {
+        return TextValue.fault(bytes, from, to, rules);
     }
 
     private static void requireBytes(final int length, final long needed, final String page) throws MalformedParquetException {

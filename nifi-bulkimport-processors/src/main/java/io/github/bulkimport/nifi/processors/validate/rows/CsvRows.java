@@ -99,6 +99,7 @@ public final class CsvRows {
         if (header == null || header.size() > RowLimits.MAX_COLUMNS || new HashSet<>(header).size() < header.size()) {
             return new WholeFile(0, "a header the validator does not read", null, source.bytesRead());
         }
+        final CellRow row = new CellRow(header);
         while (true) {
             source.rowStarts();
             final List<String> cells = nextRecord(header.size());
@@ -110,10 +111,7 @@ public final class CsvRows {
                         : cells.size()) + " cells under a header of " + header.size() + " (is the separator '" + separator + "', as option sep "
                         + "says?)", null, source.bytesRead());
             }
-            final Map<String, JsonNode> row = new HashMap<>(2 * header.size());
-            for (int i = 0; i < header.size(); i++) {
-                row.put(header.get(i), TextNode.valueOf(cells.get(i)));
-            }
+            row.cells(cells);
             visitor.row(wholeRows, row);
             wholeRows++;
         }
