@@ -28,13 +28,15 @@ final class RowRules {
     /** For CSV, the null key; {@code null} for JSON. */
     private final String nullKey;
     private final BadRows sink;
-    private final Map<String, FieldSchema> fields = new HashMap<>();
     /** The fields a row is checked for: every field in JSON, in CSV those the header names (a missing column is the file's problem). */
     private final List<FieldSchema> checked = new ArrayList<>();
     /** For CSV: the header's columns. */
     private final Set<String> columns;
     /** For CSV: where each field checked is in the header, looked up at the first row. */
     private int[] positions;
+    /** For JSON: each field's place among those checked, and which of them the row holds. */
+    private final Map<String, Integer> positionOf = new HashMap<>();
+    private final boolean[] seen;
 
     /**
      * @param nullKey for CSV, the text that stands for null in a nullable field (the values are then cells, text read as each
@@ -47,53 +49,73 @@ final class RowRules {
         this.columns = columns;
         this.sink = sink;
         for (final FieldSchema field : schema.fields()) {
-            fields.put(field.name(), field);
             if (columns == null || columns.contains(field.name())) {
+                positionOf.put(field.name(), checked.size());
                 checked.add(field);
             }
         }
+        seen = new boolean[checked.size()];
     }
 
     /** Checks row {@code index} (from 0): its keys (or cells) and their values. */
     void check(final long index, final Map<String, JsonNode> row) {
-        if (row instanceof CellRow cells && positions == null) {
+        if (row instanceof CellRow cells) {
+            checkCells(index, cells);
+        } else {
+            checkKeys(index, row);
+        }
+    }
+
+    /** A CSV row: the cell of each field the header names, by its position. */
+    private void checkCells(final long index, final CellRow row) {
+        if (positions == null) {
             positions = new int[checked.size()];
             for (int i = 0; i < checked.size(); i++) {
-                positions[i] = cells.header().indexOf(checked.get(i).name());
+                positions[i] = row.header().indexOf(checked.get(i).name());
             }
         }
         for (int i = 0; i < checked.size(); i++) {
             final FieldSchema field = checked.get(i);
-            final JsonNode value = positions != null ? ((CellRow) row).cell(positions[i]) : row.get(field.name());
-            final Fault fault;
-            if (field.forbidden()) {
-                fault = value == null || columns != null ? null : PRESENT;
-            } else {
-                fault = ValueRules.rowFault(value, field, nullKey);
-            }
-            if (fault != null) {
-                sink.bad(index, 1, field.name(), fault);
+            if (!field.forbidden()) {
+                fault(index, field, ValueRules.rowFault(row.cell(positions[i]), field, nullKey));
             }
         }
-        if (columns == null) {
-            extraKeys(index, row);
-        } else if (schema.dynamicField() && row.get(CollectionSchema.META_FIELD) != null
-                && !row.get(CollectionSchema.META_FIELD).asText().equals(nullKey)) {
-            meta(index, row.get(CollectionSchema.META_FIELD));
+        if (schema.dynamicField() && row.containsKey(CollectionSchema.META_FIELD)) {
+            final JsonNode meta = row.get(CollectionSchema.META_FIELD);
+            if (!meta.asText().equals(nullKey)) {
+                meta(index, meta);
+            }
         }
     }
 
-    /** JSON keys that are no field: the dynamic fields when the collection keeps them, else keys Milvus refuses (or, from 2.6, drops). */
-    private void extraKeys(final long index, final Map<String, JsonNode> row) {
+    /**
+     * A JSON row: each of its keys looked up once (a field, the dynamic fields, or a key Milvus refuses or, from 2.6, drops),
+     * then each field it lacks: the work follows the row's keys and the schema's fields, one lookup a key.
+     */
+    private void checkKeys(final long index, final Map<String, JsonNode> row) {
+        java.util.Arrays.fill(seen, false);
         for (final Map.Entry<String, JsonNode> key : row.entrySet()) {
-            if (fields.containsKey(key.getKey())) {
-                continue;
-            }
-            if (!schema.dynamicField()) {
+            final Integer at = positionOf.get(key.getKey());
+            if (at != null) {
+                seen[at] = true;
+                final FieldSchema field = checked.get(at);
+                fault(index, field, field.forbidden() ? PRESENT : ValueRules.rowFault(key.getValue(), field, null));
+            } else if (!schema.dynamicField()) {
                 sink.bad(index, 1, key.getKey(), PRESENT);
             } else if (CollectionSchema.META_FIELD.equals(key.getKey())) {
                 meta(index, key.getValue());
             }
+        }
+        for (int i = 0; i < checked.size(); i++) {
+            if (!seen[i] && !checked.get(i).forbidden()) {
+                fault(index, checked.get(i), ValueRules.rowFault(null, checked.get(i), null));
+            }
+        }
+    }
+
+    private void fault(final long index, final FieldSchema field, final Fault fault) {
+        if (fault != null) {
+            sink.bad(index, 1, field.name(), fault);
         }
     }
 
