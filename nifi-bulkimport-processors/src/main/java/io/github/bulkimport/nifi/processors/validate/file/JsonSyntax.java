@@ -16,8 +16,10 @@ public final class JsonSyntax {
     private final int start;
     private final int end;
     private int i;
-    /** One bit per open container, 1 for an object: enough words for {@link #MAX_DEPTH}, allocated on first nesting. */
-    private long[] stack;
+    /** One bit per open container, 1 for an object: the first 64 levels here, no allocation for the JSON of a row. */
+    private long shallow;
+    /** The levels from 64 on, a bit each: enough words for {@link #MAX_DEPTH}, allocated only when JSON nests that deep. */
+    private long[] deep;
     private int depth;
     private String problem;
 
@@ -262,18 +264,22 @@ public final class JsonSyntax {
         if (depth >= MAX_DEPTH) {
             return fail("JSON nested deeper than " + MAX_DEPTH + " levels");
         }
-        if (stack == null) {
-            stack = new long[MAX_DEPTH / 64 + 1];
-        }
         final long bit = 1L << (depth & 63);
-        stack[depth >>> 6] = object ? stack[depth >>> 6] | bit : stack[depth >>> 6] & ~bit;
+        if (depth < 64) {
+            shallow = object ? shallow | bit : shallow & ~bit;
+        } else {
+            if (deep == null) {
+                deep = new long[MAX_DEPTH / 64 + 1];
+            }
+            deep[depth >>> 6] = object ? deep[depth >>> 6] | bit : deep[depth >>> 6] & ~bit;
+        }
         depth++;
         return true;
     }
 
     private boolean inObject() {
         final int top = depth - 1;
-        return (stack[top >>> 6] >>> (top & 63) & 1) == 1;
+        return ((top < 64 ? shallow : deep[top >>> 6]) >>> (top & 63) & 1) == 1;
     }
 
     private void skipWhitespace() {

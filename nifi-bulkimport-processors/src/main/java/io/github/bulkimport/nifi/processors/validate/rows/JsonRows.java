@@ -41,6 +41,8 @@ public final class JsonRows {
     private static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder().streamReadConstraints(RowLimits.JACKSON).build()).build();
     private static final String ROWS_KEY = "rows";
     private static final int QUOTED = 40;
+    /** The most keys a row may have left in the map the next row is read into. */
+    private static final int REUSED_KEYS = 64;
 
     private final RowSource source;
     private final JsonParser parser;
@@ -48,6 +50,8 @@ public final class JsonRows {
     private int rows;
     /** Rows read by {@link #each}, which may be many more than an int counts. */
     private long wholeRows;
+    /** The map of the row before, in a whole-file read. */
+    private Map<String, JsonNode> reused;
 
     private JsonRows(final RowSource source, final JsonParser parser) {
         this.source = source;
@@ -103,7 +107,7 @@ public final class JsonRows {
                 return new WholeFile(wholeRows, "row " + (wholeRows + 1) + " is " + describe(token) + ", where each row must be a JSON object of field "
                         + "names and values", null, source.bytesRead());
             }
-            final Map<String, JsonNode> row = row();
+            final Map<String, JsonNode> row = row(eachRow());
             if (row == null) {
                 return new WholeFile(wholeRows, null, "row " + (wholeRows + 1) + " with more than " + RowLimits.MAX_COLUMNS + " keys, more than the "
                         + "validator reads", source.bytesRead());
@@ -132,7 +136,7 @@ public final class JsonRows {
                 return unreadable("row " + (rows + 1) + " is " + describe(token) + ", where each row must be a JSON object of field names "
                         + "and values", source);
             }
-            final Map<String, JsonNode> row = row();
+            final Map<String, JsonNode> row = row(new LinkedHashMap<>());
             if (row == null || columns.size() + row.size() > RowLimits.MAX_COLUMNS
                     || (long) (columns.size() + row.size()) * (rows + 1) > RowLimits.MAX_VALUES) {
                 if (rows == 0) {
@@ -168,11 +172,24 @@ public final class JsonRows {
     }
 
     /**
+     * The map the next row of a whole-file read is read into: the one before, emptied (a visitor reads a row no more once
+     * it returns), so that a file of many short rows does not make a map and its table for each; a new one after a row of
+     * more than {@link #REUSED_KEYS} keys, whose emptying would cost that row's table again for every later row.
+     */
+    private Map<String, JsonNode> eachRow() {
+        if (reused == null || reused.size() > REUSED_KEYS) {
+            reused = new LinkedHashMap<>();
+        } else {
+            reused.clear();
+        }
+        return reused;
+    }
+
+    /**
      * The keys and values of the row the parser is in (past its '{'), the last value of a key named twice, as
      * Go's decoder keeps it; {@code null} once there are more keys than {@link RowLimits#MAX_COLUMNS}, read no further.
      */
-    private Map<String, JsonNode> row() throws IOException {
-        final Map<String, JsonNode> fields = new LinkedHashMap<>();
+    private Map<String, JsonNode> row(final Map<String, JsonNode> fields) throws IOException {
         for (JsonToken token = parser.nextToken(); token == JsonToken.FIELD_NAME; token = parser.nextToken()) {
             final String name = parser.currentName();
             parser.nextToken();

@@ -33,7 +33,11 @@ class WholeRowsFuzzTest {
             for (final String even : List.of("", " ")) {
                 json(BytesContent.of("rows.json", ("[" + row + ",").repeat(300) + row + "]" + even));
                 json(BytesContent.of("rows.jsonl", (row + "\n").repeat(300) + even));
+                json(BytesContent.of("rows.jsonl", (row.substring(0, row.length() - 1) + ", \"ratio\": 0.5, \"flag\": true, \"mid\": 3}\n").repeat(300)
+                        + row.replace("\"count\": 7", "\"count\": null") + "\n" + even));
                 csv(BytesContent.of("rows.csv", "vector,title,count,sparse\n" + "\"[1, 2, 3, 4]\",abc,3,\"{\"\"1\"\": 0.5}\"\n".repeat(300) + even));
+                csv(BytesContent.of("rows.csv", "vector,title,count,ratio,flag,meta,sparse\n"
+                        + "\"[1, 2, 3, 4]\",abc,3,0.5,true,\"{\"\"a\"\": 1}\",\"{\"\"1\"\": 0.5}\"\n".repeat(300) + "\"[1, 2, 3, 4]\",abc,3,NaN,true,\"{a\",\"\"\n" + even));
                 json(BytesContent.of("rows.json", "[" + "{\"vector\": [1e39], \"k\": null},".repeat(3_000) + "{}]" + even));
                 json(BytesContent.of("rows.jsonl", "{\"count\": null}\n".repeat(3_000) + even));
                 csv(BytesContent.of("rows.csv", "count,ratio,title,vector\n" + "x,y,much too long a title,[1]\n".repeat(3_000) + even));
