@@ -5,6 +5,7 @@ import java.lang.management.MemoryMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -24,7 +25,8 @@ import java.util.Map;
  * and the heap retained while 100,000 flowfiles go through TriggerBulkImport. Run with
  * {@code java -jar nifi-bulkimport-benchmarks/target/nifi-bulkimport-benchmarks.jar [requests] [rounds]}; with {@code nifi} as
  * first argument, the same comparison in a real NiFi ({@link RealNiFiBenchmark}); with {@code validate}, ValidateBulkImportFile on
- * Parquet files of 1 MB to 1 GB ({@link ValidateBenchmark}).
+ * Parquet files of 1 MB to 1 GB ({@link ValidateBenchmark}); with {@code whole}, its Validation Depth Whole File against Apache Parquet's
+ * reader and a plain read ({@link WholeFileBenchmark}).
  */
 public final class BulkImportBenchmark {
 
@@ -41,6 +43,12 @@ public final class BulkImportBenchmark {
             final Path emulatorJar = locate("nifi-bulkimport-emulator/target/nifi-bulkimport-emulator.jar");
             MakespanBenchmark.run(emulatorJar, emulatorJar.getParent().getParent().getParent(), args.length > 1 ? Integer.parseInt(args[1]) : 2_000,
                     args.length > 2 ? List.of(args[2].toLowerCase(Locale.ROOT).split(",")) : List.of());
+            return;
+        }
+        if (args.length > 0 && "whole".equals(args[0])) {
+            final Path emulatorJar = locate("nifi-bulkimport-emulator/target/nifi-bulkimport-emulator.jar");
+            WholeFileBenchmark.run(emulatorJar, emulatorJar.getParent().getParent().getParent(), args.length > 1 ? Integer.parseInt(args[1]) : 30,
+                    Arrays.stream((args.length > 2 ? args[2] : "100,1024").split(",")).map(String::strip).map(Integer::valueOf).toList());
             return;
         }
         if (args.length > 0 && "validate".equals(args[0])) {

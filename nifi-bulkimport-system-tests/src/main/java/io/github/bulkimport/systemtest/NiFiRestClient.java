@@ -265,6 +265,11 @@ public final class NiFiRestClient {
         return processorStatus(processorId).path("flowFilesOut").asInt();
     }
 
+    /** The JVM's figures: usedHeapBytes, maxHeapBytes, heapUtilization... */
+    public JsonNode systemDiagnostics() throws IOException {
+        return get("/system-diagnostics").path("systemDiagnostics").path("aggregateSnapshot");
+    }
+
     /** A processor's figures over the last 5 minutes: flowFilesIn, flowFilesOut, bytesRead, taskCount... */
     public JsonNode processorStatus(final String processorId) throws IOException {
         return get("/flow/processors/" + processorId + "/status").path("processorStatus").path("aggregateSnapshot");
