@@ -1,5 +1,7 @@
 package io.github.bulkimport.nifi.modelcheck;
 
+import io.github.bulkimport.nifi.testing.SecretRuns;
+
 import io.github.bulkimport.nifi.processors.action.AbortBulkImport;
 import io.github.bulkimport.nifi.processors.action.CommitBulkImport;
 import io.github.bulkimport.nifi.processors.common.JobInput;

@@ -47,6 +47,15 @@ public interface BulkImportConnectionService extends ControllerService {
     /** Reports one job's progress. */
     JobProgress describeJob(JobReference job) throws ImportApiException;
 
+    /**
+     * Reports one job's progress, telling {@code calls} of each HTTP call it makes, on the calling thread (a server that
+     * knows only an older route is asked twice, once).
+     */
+    default JobProgress describeJob(final JobReference job, final IntConsumer calls) throws ImportApiException {
+        calls.accept(1);
+        return describeJob(job);
+    }
+
     /** Lists one page of jobs. */
     JobPage listJobs(PageRequest page) throws ImportApiException;
 
@@ -66,6 +75,14 @@ public interface BulkImportConnectionService extends ControllerService {
 
     /** Text as a user may see it: control characters out, this service's secrets masked, at most {@link VisibleText#MAX_LENGTH} characters. */
     String visibleText(String text);
+
+    /**
+     * Text with this service's secrets masked, and nothing else changed: for values that must stay whole, as the paths of a
+     * job's files in attributes. A service that cannot mask without bounding gives {@link #visibleText}.
+     */
+    default String withoutSecrets(final String text) {
+        return visibleText(text);
+    }
 
     /** The address of an operation as users may see it, for provenance. */
     String addressOf(Operation operation);

@@ -383,8 +383,7 @@ public class StandardBulkImportConnectionService extends AbstractControllerServi
 
         @Override
         public JobProgress describe(final JobReference job) throws ImportApiException {
-            calls.accept(1);
-            return client.describeJob(job);
+            return client.describeJob(job, calls);
         }
 
         @Override
@@ -413,7 +412,12 @@ public class StandardBulkImportConnectionService extends AbstractControllerServi
 
     @Override
     public JobProgress describeJob(final JobReference job) throws ImportApiException {
-        final JobProgress progress = client().describeJob(job);
+        return describeJob(job, calls -> { });
+    }
+
+    @Override
+    public JobProgress describeJob(final JobReference job, final IntConsumer calls) throws ImportApiException {
+        final JobProgress progress = client().describeJob(job, calls);
         activeJobs.seen(job.jobId(), progress.state());
         return progress;
     }
@@ -445,6 +449,11 @@ public class StandardBulkImportConnectionService extends AbstractControllerServi
     @Override
     public String visibleText(final String text) {
         return client().visibleText(text);
+    }
+
+    @Override
+    public String withoutSecrets(final String text) {
+        return client().withoutSecrets(text);
     }
 
     @Override

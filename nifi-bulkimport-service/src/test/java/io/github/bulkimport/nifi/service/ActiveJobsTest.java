@@ -193,8 +193,8 @@ class ActiveJobsTest {
     }
 
     @Test
-    void zillizCloudPagesAreReadUntilTheListingEndsAtMostTenOfThem() throws ImportApiException {
-        final int total = 1_234;
+    void zillizCloudPagesAreReadUntilTheListingEndsAtMostAHundredOfThem() throws ImportApiException {
+        final int total = 12_345;
         final ActiveJobs.Server server = server(page -> {
             final List<JobSummary> records = new ArrayList<>();
             for (int i = (page.page() - 1) * page.pageSize(); i < Math.min(total, page.page() * page.pageSize()); i++) {

@@ -42,7 +42,8 @@ public final class ThrottleGate {
 
     /** After a failed call: closes the gate for the server's Retry-After, and yields when every call would meet the same trouble. */
     public void slowDown(final ProcessContext context, final ImportApiException e) {
-        if (e.getKind() == ErrorKind.THROTTLED) {
+        if (e.getKind() == ErrorKind.THROTTLED || e.getKind() == ErrorKind.UNAVAILABLE) {
+            // a 429, and a 503 (or a gateway's 502, 504, 408) that says when to come back
             e.getRetryAfter().ifPresent(this::closeFor);
         }
         if (e.getKind().yields()) {
