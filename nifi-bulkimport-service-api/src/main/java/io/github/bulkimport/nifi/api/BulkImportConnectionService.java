@@ -19,6 +19,9 @@ public interface BulkImportConnectionService extends ControllerService {
      */
     String SLOTS_FULL = "JOB_SLOTS_FULL";
 
+    /** What stands for a secret in text the service masks: a value holding it was changed and no longer names what it named. */
+    String SECRET_MASK = "********";
+
     /** Which server answers, and so how files are named and how many a job takes. */
     Deployment getDeployment();
 

@@ -420,7 +420,7 @@ public final class TriggerRouting extends Routing {
         putIfPresent(attributes, BulkImportAttributes.DATABASE, member.target().database());
         putIfPresent(attributes, BulkImportAttributes.REPLACES_JOB_ID, member.replacesJob());
         attributes.put(BulkImportAttributes.SUBMITTED_AT, submittedAt);
-        // the paths whole, but no secret: a key may hold one (then the flowfile's files match no failed file's name, and it is never resubmitted)
+        // the paths whole, but no secret: a key may hold one (then GetBulkImportProgress cannot tell whether its files failed, and never resubmits it)
         final List<ImportFile> files = member.files().stream()
                 .map(file -> new ImportFile(file.paths().stream().map(service::withoutSecrets).toList())).toList();
         attributes.put(BulkImportAttributes.OBJECT_URLS, objectUrls(files));

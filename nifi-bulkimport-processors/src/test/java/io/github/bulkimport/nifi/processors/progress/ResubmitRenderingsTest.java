@@ -104,6 +104,18 @@ class ResubmitRenderingsTest {
                 "the flowfile that sent the failed key must go to failure; resubmit holds: " + urls(runner, ProgressRouting.REL_RESUBMIT));
     }
 
+    /** A key holding a run of a secret reaches the attributes masked (TriggerBulkImport): its flowfile's innocence cannot be told. */
+    @Test
+    void aFlowFileWhoseKeyWasMaskedIsNeverResubmitted() {
+        final TestRunner runner = Runners.zilliz(new GetBulkImportProgress(), api.url());
+        describes(failedJob("job-1", "by-key/AKIATESTACCESS42XYZ/good.parquet", "other.parquet"));
+        runner.enqueue(CONTENT, sharingOne("job-1", "s3://b/by-key/********/good.parquet"));
+        runner.enqueue(CONTENT, sharingOne("job-1", "s3://b/other.parquet"));
+        runner.run();
+        assertEquals(List.of("s3://b/by-key/********/good.parquet", "s3://b/other.parquet"), urls(runner, ProgressRouting.REL_FAILURE));
+        runner.clearProvenanceEvents();
+    }
+
     @Test
     void theProtoTextReaderKnowsProtobufGoEscapes() {
         // what protobuf-go's prototext writes for a key holding U+0085 (a C1 control, which ObjectUrls lets through): \\u0085
