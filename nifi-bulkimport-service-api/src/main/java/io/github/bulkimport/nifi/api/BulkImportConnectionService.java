@@ -13,6 +13,15 @@ import java.util.function.IntConsumer;
  */
 public interface BulkImportConnectionService extends ControllerService {
 
+    /**
+     * The error code of a start the service refused itself, without a call (THROTTLED): the node's job slots are full, as
+     * far as it knows; its Retry-After says when it will know more. Waiting costs nothing, so callers need not back off further.
+     */
+    String SLOTS_FULL = "JOB_SLOTS_FULL";
+
+    /** What stands for a secret in text the service masks: a value holding it was changed and no longer names what it named. */
+    String SECRET_MASK = "********";
+
     /** Which server answers, and so how files are named and how many a job takes. */
     Deployment getDeployment();
 
@@ -41,6 +50,15 @@ public interface BulkImportConnectionService extends ControllerService {
     /** Reports one job's progress. */
     JobProgress describeJob(JobReference job) throws ImportApiException;
 
+    /**
+     * Reports one job's progress, telling {@code calls} of each HTTP call it makes, on the calling thread (a server that
+     * knows only an older route is asked twice, once).
+     */
+    default JobProgress describeJob(final JobReference job, final IntConsumer calls) throws ImportApiException {
+        calls.accept(1);
+        return describeJob(job);
+    }
+
     /** Lists one page of jobs. */
     JobPage listJobs(PageRequest page) throws ImportApiException;
 
@@ -61,6 +79,14 @@ public interface BulkImportConnectionService extends ControllerService {
     /** Text as a user may see it: control characters out, this service's secrets masked, at most {@link VisibleText#MAX_LENGTH} characters. */
     String visibleText(String text);
 
+    /**
+     * Text with this service's secrets masked, and nothing else changed: for values that must stay whole, as the paths of a
+     * job's files in attributes. A service that cannot mask without bounding gives {@link #visibleText}.
+     */
+    default String withoutSecrets(final String text) {
+        return visibleText(text);
+    }
+
     /** The address of an operation as users may see it, for provenance. */
     String addressOf(Operation operation);
 
@@ -70,5 +96,23 @@ public interface BulkImportConnectionService extends ControllerService {
      */
     default OptionalInt freeJobSlots() {
         return OptionalInt.empty();
+    }
+
+    /**
+     * As {@link #freeJobSlots()}, brought up to date first when the node seems full (a listing of the server's jobs, at
+     * most twice a second), so that a run sizes its jobs from the slots jobs that finished freed.
+     *
+     * @param calls told of each call made, on the calling thread
+     */
+    default OptionalInt freeJobSlots(final IntConsumer calls) {
+        return freeJobSlots();
+    }
+
+    /**
+     * How many jobs this node knows unfinished on the server (those it started and has not seen finish, and
+     * those it found running when enabled): 0 when the server is idle as far as this node knows.
+     */
+    default int unfinishedJobs() {
+        return 0;
     }
 }

@@ -23,15 +23,15 @@ import java.util.function.Consumer;
  * Committing, or in a state this bundle does not know (treated as running), whatever their collection
  * or whoever started them, since the server's job limit counts them all. Milvus lists every job in one
  * answer; Zilliz Cloud in pages of at most {@value #PAGE_SIZE}, which are read until the listing ends or
- * {@value #MAX_PAGES} pages have been, so that an account with a long history costs a bounded number of
- * calls. Whoever asks while a database is being listed waits for that listing; a listing that fails is
+ * {@value #MAX_PAGES} pages have been (10,000 jobs: Zilliz Cloud keeps fewer than that running or pending
+ * in a collection), so that an account with a long history costs a bounded number of calls, once an enable. Whoever asks while a database is being listed waits for that listing; a listing that fails is
  * made again by the next ask.
  */
 final class UnfinishedJobs {
 
     /** Zilliz Cloud's largest page. */
     static final int PAGE_SIZE = 100;
-    static final int MAX_PAGES = 10;
+    static final int MAX_PAGES = 100;
 
     /** Lists a page of jobs. */
     @FunctionalInterface
@@ -99,16 +99,23 @@ final class UnfinishedJobs {
 
     static List<JobReference> unfinished(final Lister lister, final String database) throws ImportApiException {
         final List<JobReference> unfinished = new ArrayList<>();
+        for (final JobSummary job : listed(lister, database, MAX_PAGES)) {
+            if (job.state() != JobState.COMPLETED && job.state() != JobState.FAILED) {
+                unfinished.add(new JobReference(job.jobId(), database));
+            }
+        }
+        return unfinished;
+    }
+
+    /** The jobs of a database as the server lists them: every one on Milvus, at most {@code maxPages} pages on Zilliz Cloud. */
+    static List<JobSummary> listed(final Lister lister, final String database, final int maxPages) throws ImportApiException {
+        final List<JobSummary> listed = new ArrayList<>();
         PageRequest page = new PageRequest(null, database, 1, PAGE_SIZE);
         for (int pages = 1; ; pages++) {
             final JobPage jobs = lister.list(page);
-            for (final JobSummary job : jobs.jobs()) {
-                if (job.state() != JobState.COMPLETED && job.state() != JobState.FAILED) {
-                    unfinished.add(new JobReference(job.jobId(), database));
-                }
-            }
-            if (!jobs.hasMore() || pages >= MAX_PAGES) {
-                return unfinished;
+            listed.addAll(jobs.jobs());
+            if (!jobs.hasMore() || pages >= maxPages) {
+                return listed;
             }
             page = page.next();
         }

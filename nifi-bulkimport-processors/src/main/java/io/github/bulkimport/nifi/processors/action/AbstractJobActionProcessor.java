@@ -214,8 +214,7 @@ public abstract class AbstractJobActionProcessor extends AbstractBulkImportProce
 
     private static JobProgress describe(final ProcessSession session, final BulkImportConnectionService service, final JobReference job)
             throws ImportApiException {
-        session.adjustCounter(Counters.HTTP_CALLS, 1, false);
-        return service.describeJob(job);
+        return service.describeJob(job, calls -> session.adjustCounter(Counters.HTTP_CALLS, calls, false));
     }
 
     /** A job whose state keeps it from where the action leads: {@code refusal} is the server's answer, or {@code null} when none was asked for. */

@@ -10,7 +10,9 @@ import java.util.Map;
  * thing (another flowfile of the same collection or job gets the same failure), and once the server
  * refused a call for now (throttled, or unavailable: every call would meet the same trouble), the run
  * makes no more calls at all: its other flowfiles get that refusal, and a hanging server costs the
- * Response Timeout once per run, not once per flowfile.
+ * Response Timeout once per run, not once per flowfile. A broken exchange (a connection dropped, an answer
+ * cut off or too large) stops the run too: the next call would most likely meet the same trouble, and the
+ * run's flowfiles are retried anyway.
  */
 public final class RunCalls {
 
@@ -39,14 +41,14 @@ public final class RunCalls {
             return call.make();
         } catch (final ImportApiException e) {
             failed.put(what, e);
-            if (e.getKind().yields()) {
+            if (e.getKind().isRetryable()) {
                 refusal = e;
             }
             throw e;
         }
     }
 
-    /** Whether the server refused a call of this run for now, so that the run makes no more. */
+    /** Whether a call of this run failed for a reason that may pass, so that the run makes no more. */
     public boolean refused() {
         return refusal != null;
     }

@@ -37,10 +37,7 @@ final class JobAnswers {
 
     private Answer describe(final JobReference job) {
         try {
-            return new Answer(run.call(job, () -> {
-                calls.accept(1);
-                return service.describeJob(job);
-            }), null);
+            return new Answer(run.call(job, () -> service.describeJob(job, calls)), null);
         } catch (final ImportApiException e) {
             return new Answer(null, e);
         }

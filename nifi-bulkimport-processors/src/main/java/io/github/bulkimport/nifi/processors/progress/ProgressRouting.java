@@ -262,7 +262,7 @@ public final class ProgressRouting extends Routing {
         final FailedFiles failedFiles = new FailedFiles(progress.failedFiles());
         final int resubmitted = resubmitted(flowFile);
         final Optional<List<List<String>>> sent = ObjectSets.of(flowFile);
-        if (failedFiles.named() && sent.isPresent() && failedFiles.spares(sent.get()) && resubmitted < MAX_RESUBMITS) {
+        if (failedFiles.named() && sent.isPresent() && wholeNames(sent.get()) && failedFiles.spares(sent.get()) && resubmitted < MAX_RESUBMITS) {
             final FlowFile innocent = session.putAttribute(flowFile, RESUBMITTED, String.valueOf(resubmitted + 1));
             // not penalized: the sooner it is in a new job, the sooner the server is busy with it again
             transfer(withErrors(innocent, errors(JOB_FAILED, visible(message + "; this flowfile's files were not among those that failed, so "
@@ -270,6 +270,11 @@ public final class ProgressRouting extends Routing {
         } else {
             fail(flowFile, JOB_FAILED, message, REL_FAILURE);
         }
+    }
+
+    /** False when a path holds a masked secret (TriggerBulkImport wrote it so): it can no longer be matched with a failed name. */
+    private static boolean wholeNames(final List<List<String>> files) {
+        return files.stream().flatMap(List::stream).noneMatch(path -> path.contains(BulkImportConnectionService.SECRET_MASK));
     }
 
     private static int resubmitted(final FlowFile flowFile) {

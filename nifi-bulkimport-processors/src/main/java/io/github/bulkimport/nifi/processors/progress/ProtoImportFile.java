@@ -7,8 +7,9 @@ import java.util.List;
 
 /**
  * Reads the protobuf text of Milvus's import file, as open-source Milvus names a file in describe's
- * {@code details[]}: {@code id:7 paths:"a/1.parquet" paths:"a/2.parquet"} (strings quoted with C escapes;
- * protobuf puts one or two spaces between fields). In one pass over the text, without a regex.
+ * {@code details[]}: {@code id:7 paths:"a/1.parquet" paths:"a/2.parquet"} (strings quoted with C escapes,
+ * octal or protobuf-go's a backslash and x with two hex digits, or u with four; protobuf puts one or two spaces between fields). In one
+ * pass over the text, without a regex.
  */
 final class ProtoImportFile {
 
@@ -89,7 +90,34 @@ final class ProtoImportFile {
                 case 'n' -> bytes.write('\n');
                 case 'r' -> bytes.write('\r');
                 case 't' -> bytes.write('\t');
-                case '"', '\'', '\\' -> bytes.write(escaped);
+                case 'a' -> bytes.write(7);
+                case 'b' -> bytes.write('\b');
+                case 'f' -> bytes.write('\f');
+                case 'v' -> bytes.write(11);
+                case '"', '\'', '\\', '?' -> bytes.write(escaped);
+                case 'x', 'u', 'U' -> {
+                    // protobuf-go's text format: x and two hex digits a byte, u and four or U and eight a code point
+                    final int digits = escaped == 'x' ? 2 : escaped == 'u' ? 4 : 8;
+                    if (at + digits > text.length()) {
+                        return -1;
+                    }
+                    int value = 0;
+                    for (int d = 0; d < digits; d++) {
+                        final int digit = Character.digit(text.charAt(at + d), 16);
+                        if (digit < 0) {
+                            return -1;
+                        }
+                        value = value << 4 | digit;
+                    }
+                    at += digits;
+                    if (escaped == 'x') {
+                        bytes.write(value);
+                    } else if (Character.isValidCodePoint(value)) {
+                        bytes.writeBytes(Character.toString(value).getBytes(StandardCharsets.UTF_8));
+                    } else {
+                        return -1;
+                    }
+                }
                 default -> {
                     if (escaped < '0' || escaped > '7') {
                         return -1;

@@ -411,7 +411,7 @@ public final class TriggerRouting extends Routing {
         return files.stream().map(ImportFile::display).collect(Collectors.joining("\n"));
     }
 
-    private static Map<String, String> successAttributes(final FlowFileShare member, final RememberedJob job, final String submittedAt) {
+    private Map<String, String> successAttributes(final FlowFileShare member, final RememberedJob job, final String submittedAt) {
         final Map<String, String> attributes = new HashMap<>(16);
         attributes.put(BulkImportAttributes.JOB_ID, job.jobId());
         attributes.put(BulkImportAttributes.FLOWFILE_KEY, member.memoryKey());
@@ -420,8 +420,11 @@ public final class TriggerRouting extends Routing {
         putIfPresent(attributes, BulkImportAttributes.DATABASE, member.target().database());
         putIfPresent(attributes, BulkImportAttributes.REPLACES_JOB_ID, member.replacesJob());
         attributes.put(BulkImportAttributes.SUBMITTED_AT, submittedAt);
-        attributes.put(BulkImportAttributes.OBJECT_URLS, objectUrls(member.files()));
-        attributes.put(BulkImportAttributes.OBJECT_SETS, ObjectSets.json(member.files()));
+        // the paths whole, but no secret: a key may hold one (then GetBulkImportProgress cannot tell whether its files failed, and never resubmits it)
+        final List<ImportFile> files = member.files().stream()
+                .map(file -> new ImportFile(file.paths().stream().map(service::withoutSecrets).toList())).toList();
+        attributes.put(BulkImportAttributes.OBJECT_URLS, objectUrls(files));
+        attributes.put(BulkImportAttributes.OBJECT_SETS, ObjectSets.json(files));
         attributes.put(BulkImportAttributes.OBJECT_COUNT, String.valueOf(member.files().size()));
         attributes.put(BulkImportAttributes.BATCH_SIZE, String.valueOf(job.batchSize()));
         attributes.put(BulkImportAttributes.BATCH_INDEX, String.valueOf(job.batchIndex()));

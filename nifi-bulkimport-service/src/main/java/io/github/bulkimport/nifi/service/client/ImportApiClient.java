@@ -43,6 +43,7 @@ import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntConsumer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -67,6 +68,11 @@ public final class ImportApiClient implements Closeable {
     public static final String LIST_COLLECTIONS_PATH = "/v2/vectordb/collections/list";
 
     public static final String IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";
+
+    /** Whether a failed start was refused for the server's active-job limit (not a rate limit): the server is full. */
+    public static boolean isJobLimit(final ImportApiException e) {
+        return e.getKind() == ErrorKind.THROTTLED && e.getMessage() != null && ServerPhrases.of(e.getMessage()).jobLimit();
+    }
     public static final String DATABASE_HEADER = "DB-Name";
 
     /** Larger answers are abandoned: no answer of this API comes close, except a long job list. */
@@ -88,6 +94,7 @@ public final class ImportApiClient implements Closeable {
     private final ScheduledThreadPoolExecutor deadlines;
     private final RequestBodies bodies;
     private final ResponseInterpreter interpreter;
+    private final SecretRedactor redactor;
     private final CollectionSchemaReader schemaReader;
     private final String authorization;
     /** Where the import API answers: the Endpoint URL. */
@@ -97,6 +104,7 @@ public final class ImportApiClient implements Closeable {
     private final Map<String, URI> uris = new ConcurrentHashMap<>();
     private final Map<String, String> shownUris = new ConcurrentHashMap<>();
     private volatile String describePath = DESCRIBE_PATH;
+    private volatile boolean describeFallbackTried;
 
     public ImportApiClient(final ClientConfig config) {
         this(config, Clock.systemUTC());
@@ -105,6 +113,7 @@ public final class ImportApiClient implements Closeable {
     ImportApiClient(final ClientConfig config, final Clock clock) {
         this.config = config;
         final SecretRedactor redactor = new SecretRedactor(config.secrets());
+        this.redactor = redactor;
         this.http = HttpClientFactory.create(config, BundleVersion.userAgent());
         this.deadlines = new ScheduledThreadPoolExecutor(1, runnable -> {
             final Thread thread = new Thread(runnable, "bulkimport-call-deadlines");
@@ -137,6 +146,11 @@ public final class ImportApiClient implements Closeable {
     /** Text as a user may see it: clean, free of this client's secrets, bounded (see {@link VisibleText}). */
     public String visibleText(final String text) {
         return interpreter.visible(text);
+    }
+
+    /** Text free of this client's secrets, whole: for values that must stay whole, such as the paths of the files a job imports. */
+    public String withoutSecrets(final String text) {
+        return text == null ? null : redactor.redact(text);
     }
 
     /** The address of an operation as users may see it (in provenance and messages): secrets masked. */
@@ -191,18 +205,29 @@ public final class ImportApiClient implements Closeable {
 
     /** Reports one job's progress. */
     public JobProgress describeJob(final JobReference job) throws ImportApiException {
+        return describeJob(job, calls -> { });
+    }
+
+    /**
+     * Reports one job's progress, telling {@code calls} of each call made. A server without the describe route is asked once
+     * at {@code getProgress}, the route Zilliz Cloud's documents also show; whatever that answers, it is never asked twice again.
+     */
+    public JobProgress describeJob(final JobReference job, final IntConsumer calls) throws ImportApiException {
         final String jobId = job.jobId();
         final String database = job.database();
         final byte[] body = bodies.aboutJob(jobId, database);
         final String path = describePath;
         try {
+            calls.accept(1);
             return described(jobId, post("describe", jobs, path, body, database, null));
         } catch (final ImportApiException e) {
             final boolean routeMissing = e.getHttpStatus().orElse(0) == 404 && e.getKind() == ErrorKind.TERMINAL;
-            if (!routeMissing || !DESCRIBE_PATH.equals(path)) {
+            if (!routeMissing || !DESCRIBE_PATH.equals(path) || describeFallbackTried) {
                 throw e;
             }
         }
+        describeFallbackTried = true;
+        calls.accept(1);
         final JobProgress progress = described(jobId, post("describe", jobs, GET_PROGRESS_PATH, body, database, null));
         describePath = GET_PROGRESS_PATH;
         return progress;
@@ -238,7 +263,10 @@ public final class ImportApiClient implements Closeable {
             }
         }
         if (files.isEmpty() && JsonValues.text(data.get("fileName")) != null) {
-            files.add(fileProgress(data, "fileName"));
+            // Zilliz Cloud's top level names the job's first file only: shown, never taken for the name of the file that failed
+            final FileProgress first = fileProgress(data, "fileName");
+            files.add(new FileProgress(first.name(), first.state(), first.rawState(), first.progress(), first.importedRows(), first.totalRows(),
+                    first.fileSize(), first.reason(), first.completeTime(), null));
         }
         return files;
     }

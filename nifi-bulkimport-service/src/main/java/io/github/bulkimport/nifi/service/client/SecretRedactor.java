@@ -1,5 +1,7 @@
 package io.github.bulkimport.nifi.service.client;
 
+import io.github.bulkimport.nifi.api.BulkImportConnectionService;
+
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -20,7 +22,7 @@ import java.util.Set;
  */
 public final class SecretRedactor {
 
-    public static final String MASK = "********";
+    public static final String MASK = BulkImportConnectionService.SECRET_MASK;
     /** Any run of this many characters of a secret is masked. */
     static final int RUN = 8;
     /** Shorter values are too likely to match ordinary text to be worth masking. */

@@ -1,4 +1,4 @@
-package io.github.bulkimport.nifi.modelcheck;
+package io.github.bulkimport.nifi.testing;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -11,15 +11,15 @@ import java.util.Set;
 /**
  * Finds any run of {@value #RUN} or more characters of a secret in a text, whatever form the
  * secret took on the way: raw, trimmed, URL-encoded, JSON-escaped or base64-encoded. It knows
- * nothing of how the bundle masks secrets: it is the model check's independent instrument.
+ * nothing of how the bundle masks secrets: it is the model check's and the fuzz targets' independent instrument.
  */
-final class SecretRuns {
+public final class SecretRuns {
 
-    static final int RUN = 8;
+    public static final int RUN = 8;
 
     private final Set<String> grams = new HashSet<>();
 
-    SecretRuns(final List<String> secrets) {
+    public SecretRuns(final List<String> secrets) {
         for (final String secret : secrets) {
             for (final String form : forms(secret)) {
                 for (int i = 0; i + RUN <= form.length(); i++) {
@@ -30,7 +30,7 @@ final class SecretRuns {
     }
 
     /** A run of a secret found in {@code text}, or {@code null}. */
-    String find(final String text) {
+    public String find(final String text) {
         if (text == null) {
             return null;
         }
@@ -43,7 +43,7 @@ final class SecretRuns {
         return null;
     }
 
-    static Set<String> forms(final String secret) {
+    public static Set<String> forms(final String secret) {
         final Set<String> forms = new LinkedHashSet<>();
         for (final String value : new String[] {secret, secret.strip()}) {
             forms.add(value);
