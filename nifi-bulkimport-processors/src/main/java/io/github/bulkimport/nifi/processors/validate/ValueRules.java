@@ -1,6 +1,7 @@
 package io.github.bulkimport.nifi.processors.validate;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,6 +14,7 @@ import io.github.bulkimport.nifi.api.FieldType;
 import io.github.bulkimport.nifi.api.VisibleText;
 import io.github.bulkimport.nifi.processors.validate.file.Fault;
 import io.github.bulkimport.nifi.processors.validate.file.JsonSyntax;
+import io.github.bulkimport.nifi.processors.validate.file.JsonTree;
 import io.github.bulkimport.nifi.processors.validate.file.SparseVector;
 import io.github.bulkimport.nifi.processors.validate.rows.RowLimits;
 
@@ -69,7 +71,12 @@ final class ValueRules {
 
     /** What is wrong with a present, non-null value, and which rule it breaks, or {@code null} when it fits. */
     static Fault fault(final JsonNode value, final FieldSchema field, final boolean cell) {
-        final JsonNode read = cell ? fromCell(value.asText(), field.type()) : value;
+        final JsonNode read;
+        try {
+            read = cell ? fromCell(value.asText(), field.type()) : value;
+        } catch (final JsonTree.TooManyNodesException e) {
+            return tooManyNodes(field.type(), e);
+        }
         if (read == null) {
             return Fault.lazy(Fault.Kind.TYPE, () -> "the text " + quoted(value.asText()));
         }
@@ -81,7 +88,7 @@ final class ValueRules {
      * number or not JSON is told from its characters, never from an exception thrown for it: a file of a million bad cells
      * costs its bytes, not a million stack traces.
      */
-    private static JsonNode fromCell(final String text, final FieldType type) {
+    private static JsonNode fromCell(final String text, final FieldType type) throws JsonTree.TooManyNodesException {
         return switch (type) {
             case BOOL -> TRUE.contains(text) ? BooleanNode.TRUE : FALSE.contains(text) ? BooleanNode.FALSE : null;
             case INT8, INT16, INT32, INT64 -> {
@@ -97,17 +104,38 @@ final class ValueRules {
         };
     }
 
-    /** JSON text as a tree, or {@code null} when it is not one JSON document (checked before Jackson reads it). */
-    private static JsonNode json(final String text) {
+    /**
+     * JSON text as a tree, or {@code null} when it is not one JSON document (checked before Jackson reads it).
+     *
+     * @throws JsonTree.TooManyNodesException when it holds more than {@link JsonTree#MAX_NODES} values
+     */
+    private static JsonNode json(final String text) throws JsonTree.TooManyNodesException {
         final byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         if (JsonSyntax.problem(bytes, 0, bytes.length) != null) {
             return null;
         }
-        try {
-            return JSON.readTree(bytes);
+        try (JsonParser parser = JSON.createParser(bytes)) {
+            parser.nextToken();
+            return JsonTree.read(parser, JsonTree.Budget.full());
+        } catch (final JsonTree.TooManyNodesException tooMany) {
+            throw tooMany;
         } catch (final IOException beyondBounds) {
             return null;
         }
+    }
+
+    /**
+     * A cell of JSON of more values than the validator reads: a vector of more dimensions, an array of more elements than Milvus
+     * takes (at most 32,768 and 4,096), a sparse vector or a JSON value beyond what is read.
+     */
+    private static Fault tooManyNodes(final FieldType type, final JsonTree.TooManyNodesException e) {
+        final Fault.Kind kind = switch (type) {
+            case FLOAT_VECTOR, FLOAT16_VECTOR, BFLOAT16_VECTOR, BINARY_VECTOR, INT8_VECTOR -> Fault.Kind.LENGTH;
+            case ARRAY -> Fault.Kind.CAPACITY;
+            case SPARSE_FLOAT_VECTOR -> Fault.Kind.SPARSE;
+            default -> Fault.Kind.TYPE;
+        };
+        return new Fault(kind, "JSON of " + e.getMessage());
     }
 
     private static Fault fault(final JsonNode value, final FieldType type, final FieldSchema field) {
@@ -233,8 +261,9 @@ final class ValueRules {
         if (!value.isTextual()) {
             return false;
         }
-        final JsonNode read = json(value.asText());
-        return read != null && read.isObject();
+        // told from its characters, without a tree of what it holds
+        final byte[] bytes = value.asText().getBytes(StandardCharsets.UTF_8);
+        return JsonSyntax.problem(bytes, 0, bytes.length) == null && JsonSyntax.firstByte(bytes, 0, bytes.length) == '{';
     }
 
     /** A value as a message names it. */

@@ -8,7 +8,9 @@ import io.github.bulkimport.nifi.api.FieldSchema;
 import io.github.bulkimport.nifi.api.FieldType;
 import io.github.bulkimport.nifi.processors.validate.file.FileColumn;
 import io.github.bulkimport.nifi.processors.validate.file.FileContents;
+import io.github.bulkimport.nifi.processors.validate.file.Fault;
 import io.github.bulkimport.nifi.processors.validate.file.FileFormat;
+import io.github.bulkimport.nifi.testing.Allocations;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -53,6 +55,28 @@ class ValueRulesTest {
                 "one JSON document per cell, as Go's json.Unmarshal reads it");
         assertEquals("the text \"" + "[".repeat(37) + "...\"",
                 ValueRules.mismatch(TextNode.valueOf("[".repeat(100_000)), field(FieldType.FLOAT_VECTOR, 4), true));
+    }
+
+    /**
+     * A CSV cell of five million empty objects (16 MiB) read as a vector: as Jackson's tree, 400 MB, which ran a JVM of 256 MB
+     * out of memory. A cell's JSON is read within a budget of nodes; a vector or an array of more values than that is more than
+     * Milvus takes (32,768 dimensions, 4,096 elements at most), a fault of its length or capacity, told without the whole tree.
+     */
+    @Test
+    void aCellOfMillionsOfEmptyObjectsIsReadWithinTheNodeBudget() throws Exception {
+        final TextNode cell = TextNode.valueOf("[" + "{},".repeat(5_000_000) + "{}]");
+        final Fault[] fault = new Fault[2];
+        final long allocated = Allocations.by(() -> {
+            fault[0] = ValueRules.fault(cell, field(FieldType.FLOAT_VECTOR, 4), true);
+            fault[1] = ValueRules.fault(cell, new FieldSchema("f", FieldType.ARRAY, FieldType.INT64, false, false, false, false, false, false,
+                    null, null, 10), true);
+            return fault;
+        });
+        assertEquals(Fault.Kind.LENGTH, fault[0].kind());
+        assertEquals("JSON of more than 500000 values in lists and objects, more than the validator reads", fault[0].found());
+        assertEquals(Fault.Kind.CAPACITY, fault[1].kind());
+        // each read: the cell's bytes (16 MB), the tree up to its budget (40 MB at most) and what Jackson throws away
+        assertTrue(allocated < 2 * (2L * cell.asText().length() + (96L << 20)), "allocated " + (allocated >> 20) + " MB");
     }
 
     @Test

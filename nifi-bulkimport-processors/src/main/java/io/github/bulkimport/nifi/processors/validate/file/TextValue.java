@@ -1,6 +1,7 @@
 package io.github.bulkimport.nifi.processors.validate.file;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -20,7 +21,7 @@ import java.nio.charset.StandardCharsets;
 public final class TextValue {
 
     private static final int QUOTED = 40;
-    /** A sparse vector's JSON is read into a tree: its nesting and numbers are bounded as a row's are. */
+    /** A sparse vector's JSON is read into a tree ({@link JsonTree}): its nesting, numbers and nodes are bounded as a row's are. */
     private static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder().streamReadConstraints(StreamReadConstraints.builder()
                     .maxNestingDepth(JsonSyntax.MAX_DEPTH).maxNumberLength(1_000).build()).build()).build();
 
@@ -54,8 +55,11 @@ public final class TextValue {
 
     private static Fault sparse(final byte[] bytes, final int from, final int to) {
         final JsonNode vector;
-        try {
-            vector = JSON.readTree(bytes, from, to - from);
+        try (JsonParser parser = JSON.createParser(bytes, from, to - from)) {
+            parser.nextToken();
+            vector = JsonTree.read(parser, JsonTree.Budget.full());
+        } catch (final JsonTree.TooManyNodesException tooMany) {
+            return new Fault(Fault.Kind.SPARSE, "a sparse vector of " + tooMany.getMessage());
         } catch (final JsonProcessingException beyondBounds) {
             return new Fault(Fault.Kind.SPARSE, "a sparse vector beyond what is read (" + VisibleText.bound(VisibleText.clean(
                     String.valueOf(beyondBounds.getOriginalMessage())), 2 * QUOTED) + ")");

@@ -36,8 +36,8 @@ final class BoundedCompactProtocol extends TCompactProtocol {
 
     private final Bytes bytes;
     private int depth;
-    /** Container elements the structures kept may still declare; while skipping, none are counted. */
-    private long elementsLeft = Long.MAX_VALUE;
+    /** Objects the structures kept may still make ({@link #limitObjects}); while skipping, none are counted. */
+    private long objectsLeft = Long.MAX_VALUE;
     private boolean skipping;
 
     private BoundedCompactProtocol(final Bytes bytes) {
@@ -57,11 +57,17 @@ final class BoundedCompactProtocol extends TCompactProtocol {
     }
 
     /**
-     * Bounds the container elements of the structures decoded from now on, together: each becomes at least one
-     * object, tens of bytes for each byte it takes, so that the bytes alone would not bound the memory they take.
+     * Bounds the objects the structures decoded from now on make, together: every structure, list, list element and
+     * text or binary counts one. Each is an object of some 20 to 60 bytes that may take a single byte of the message
+     * (an empty structure, an empty list, an empty binary), so that the bytes alone would not bound the memory they take.
      */
-    void limitElements(final long elements) {
-        elementsLeft = elements;
+    void limitObjects(final long objects) {
+        objectsLeft = objects;
+    }
+
+    /** How many more objects the structures kept may still make. */
+    long objectsLeft() {
+        return objectsLeft;
     }
 
     /** The header of a list of which one element at most is kept (the row groups): its size counts against no limit. */
@@ -99,6 +105,7 @@ final class BoundedCompactProtocol extends TCompactProtocol {
     @Override
     public TStruct readStructBegin() throws TException {
         enter();
+        count(1);
         return super.readStructBegin();
     }
 
@@ -111,6 +118,7 @@ final class BoundedCompactProtocol extends TCompactProtocol {
     @Override
     public TList readListBegin() throws TException {
         enter();
+        count(1);
         return super.readListBegin();
     }
 
@@ -128,6 +136,7 @@ final class BoundedCompactProtocol extends TCompactProtocol {
     @Override
     public TMap readMapBegin() throws TException {
         enter();
+        count(1);
         return super.readMapBegin();
     }
 
@@ -154,14 +163,14 @@ final class BoundedCompactProtocol extends TCompactProtocol {
         count(map.size);
     }
 
-    private void count(final long elements) throws TProtocolException {
+    private void count(final long objects) throws TProtocolException {
         if (skipping) {
             return;
         }
-        elementsLeft -= elements;
-        if (elementsLeft < 0) {
-            throw new TProtocolException(TProtocolException.SIZE_LIMIT, "more entries in the schema and the first row group than the "
-                    + ParquetFooter.MAX_KEPT_ELEMENTS + " a check keeps");
+        objectsLeft -= objects;
+        if (objectsLeft < 0) {
+            throw new TProtocolException(TProtocolException.SIZE_LIMIT, "more than the " + ParquetFooter.MAX_KEPT_OBJECTS
+                    + " entries (structures, lists and their elements, texts) a check keeps of the schema and a row group");
         }
     }
 
@@ -172,7 +181,14 @@ final class BoundedCompactProtocol extends TCompactProtocol {
     }
 
     @Override
+    public String readString() throws TException {
+        count(1);
+        return super.readString();
+    }
+
+    @Override
     public ByteBuffer readBinary() throws TException {
+        count(1);
         final long length = unsignedVarint32();
         bytes.checkReadBytesAvailable(length);
         final ByteBuffer binary = ByteBuffer.wrap(bytes.buffer, bytes.position, (int) length).slice();

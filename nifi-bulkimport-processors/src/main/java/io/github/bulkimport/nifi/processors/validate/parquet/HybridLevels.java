@@ -25,6 +25,8 @@ final class HybridLevels {
     private int packedStart;
     private long packedBits;
     private long packedIndex;
+    /** In a bit-packed run: where the stretch of levels equal to the current one ends, once {@link #span()} counted it; else 0. */
+    private long equalUntil;
 
     private HybridLevels(final ByteBuffer data, final int maxLevel, final String page, final String kind, final long count) {
         this.data = data;
@@ -64,10 +66,53 @@ final class HybridLevels {
         return level;
     }
 
-    /** How many levels from the current one on are equal to it: at least 1. */
+    /**
+     * How many levels from the current one on are equal to it, within the current run: at least 1. In a bit-packed run the
+     * equal levels are counted ahead, a byte at a time where the levels take one bit (eight equal levels in a byte of 0s or
+     * 1s), so that a run of millions of equal packed levels costs a loop over its bytes, not a step of the caller's for each.
+     */
     long span() throws MalformedParquetException {
         load();
-        return packed && packedIndex * bitWidth < packedBits ? 1 : runLeft;
+        if (!packed) {
+            return runLeft;
+        }
+        if (equalUntil > packedIndex) {
+            // counted before: the caller moved on within the stretch, which is not counted again
+            return equalUntil - packedIndex;
+        }
+        final long k = equalAhead();
+        equalUntil = packedIndex + k;
+        return k;
+    }
+
+    /** How many levels of the bit-packed run from the current one on are equal to it. */
+    private long equalAhead() {
+        long k = 1;
+        while (k < runLeft) {
+            final long index = packedIndex + k;
+            final long bit = index * bitWidth;
+            if (bit >= packedBits) {
+                // past the run's bytes every level reads as 0
+                return level == 0 ? runLeft : k;
+            }
+            if (bitWidth == 1 && (bit & 7) == 0) {
+                // 64 levels of 0 or of 1 are a long of 0 or of -1, whatever the byte order
+                final long all = level == 0 ? 0 : -1;
+                if (bit + 64 <= packedBits && k + 64 <= runLeft && data.getLong(packedStart + (int) (bit >>> 3)) == all) {
+                    k += 64;
+                    continue;
+                }
+                if (bit + 8 <= packedBits && k + 8 <= runLeft && (byte) data.get(packedStart + (int) (bit >>> 3)) == (byte) all) {
+                    k += 8;
+                    continue;
+                }
+            }
+            if (unpack(index) != level) {
+                return k;
+            }
+            k++;
+        }
+        return k;
     }
 
     /**
@@ -136,6 +181,7 @@ final class HybridLevels {
             final int bytes = (int) Math.min(groups * bitWidth, data.remaining());
             packedBits = 8L * bytes;
             packedIndex = 0;
+            equalUntil = 0;
             data.position(packedStart + bytes);
         }
     }

@@ -8,7 +8,7 @@ import java.util.List;
  * the list length of each of the first rows (a row starts where the repetition level is 0; a
  * definition level at or above the column's element threshold is one element), and how many values
  * are present, not null (their definition level is the column's highest). The work follows the runs
- * in the bytes, plus one step per row reported; once the rows are read, the rest is only counted.
+ * in the bytes, plus one step per row reported; once the rows are read, the walk stops.
  */
 final class LevelWalk {
 
@@ -22,7 +22,7 @@ final class LevelWalk {
     /**
      * @param count        the page's number of values (levels)
      * @param wholeChunk   whether the page holds the whole column chunk, so that its last row ends with it
-     * @param countPresent whether to count the present values (to read their lengths): else the walk stops with the rows
+     * @param countPresent whether to count the present values of the rows read (to read their lengths)
      */
     static Rows walk(final HybridLevels repetition, final HybridLevels definition, final long count, final ParquetColumn column,
                      final int maxRows, final boolean wholeChunk, final boolean countPresent) throws MalformedParquetException {
@@ -59,8 +59,10 @@ final class LevelWalk {
         if (column.maxRepetition() > 0 && left == 0 && length >= 0 && lengths.size() < maxRows && wholeChunk) {
             lengths.add(clamp(length));
         }
-        if (countPresent && left > 0) {
-            present += definition.count(left, column.maxDefinition());
+        // the values of the rows read, no more: a row of a column that repeats nothing is one level, and the levels past the
+        // rows read are not walked (a kilobyte of ZSTD may uncompress to 16 MiB of them, 134 million levels of one bit)
+        if (countPresent && left > 0 && column.maxRepetition() == 0) {
+            present += definition.count(Math.min(left, maxRows), column.maxDefinition());
         }
         return new Rows(lengths, present);
     }

@@ -29,11 +29,14 @@ record ParquetFooter(List<SchemaElement> schema, long rows, List<ColumnChunk> fi
     private static final byte LIST = 15;
 
     /**
-     * The most list entries the schema and the first row group may hold together (a schema element, a column chunk, a
-     * path's part, an encoding...): a footer of 40,000 columns holds about 320,000; each entry is an object of its own, so
-     * that a footer of tiny entries would otherwise take tens of times its bytes in memory.
+     * The most objects the schema and a row group may make together: every structure (a schema element, a column chunk,
+     * its metadata, statistics...), list, list entry (a path's part, an encoding...) and text or binary. Apache Parquet
+     * writes 22 of them for a column (a footer of 40,000 columns makes about 880,000 of some 30 bytes each, 26 MB); a
+     * footer of empty structures and lists, a byte or two each, would otherwise take 15 times its bytes in memory: a 25 MB
+     * footer of 500,000 column chunks, each with every optional structure empty, took more than 256 MB. At most
+     * 1,000,000 objects of at most some 60 bytes: 60 MB at most, whatever the footer.
      */
-    static final long MAX_KEPT_ELEMENTS = 500_000;
+    static final long MAX_KEPT_OBJECTS = 1_000_000;
 
     private static final short VERSION = 1;
     private static final short SCHEMA = 2;
@@ -46,7 +49,7 @@ record ParquetFooter(List<SchemaElement> schema, long rows, List<ColumnChunk> fi
     /** Decodes a footer: every length it declares is checked against its bytes first ({@link BoundedCompactProtocol}). */
     static ParquetFooter decode(final byte[] footer) throws MalformedParquetException {
         final BoundedCompactProtocol in = BoundedCompactProtocol.over(footer, 0, footer.length);
-        in.limitElements(MAX_KEPT_ELEMENTS);
+        in.limitObjects(MAX_KEPT_OBJECTS);
         try {
             return read(in);
         } catch (final TException e) {
@@ -131,7 +134,7 @@ record ParquetFooter(List<SchemaElement> schema, long rows, List<ColumnChunk> fi
 
     /**
      * Visits every row group of a footer, in order, each decoded when its turn comes: the schema and the
-     * other groups are skipped, and each group may hold {@link #MAX_KEPT_ELEMENTS} list entries.
+     * other groups are skipped, and each group may make {@link #MAX_KEPT_OBJECTS} objects.
      */
     static void eachRowGroup(final byte[] footer, final RowGroupVisitor visitor) throws java.io.IOException, MalformedParquetException,
             CannotCheckException {
@@ -143,7 +146,7 @@ record ParquetFooter(List<SchemaElement> schema, long rows, List<ColumnChunk> fi
                     final TList list = in.readListBeginOfUnkept();
                     requireStructs(list);
                     for (int i = 0; i < list.size; i++) {
-                        in.limitElements(MAX_KEPT_ELEMENTS);
+                        in.limitObjects(MAX_KEPT_OBJECTS);
                         final RowGroup group = group(in, "row group " + (i + 1));
                         if (group.rows() < 0) {
                             throw new MalformedParquetException("a footer whose row group " + (i + 1) + " counts " + group.rows() + " rows");

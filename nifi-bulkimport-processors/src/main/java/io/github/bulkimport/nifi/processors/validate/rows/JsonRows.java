@@ -5,6 +5,7 @@ import io.github.bulkimport.nifi.processors.validate.file.Content;
 import io.github.bulkimport.nifi.processors.validate.file.FileColumn;
 import io.github.bulkimport.nifi.processors.validate.file.FileContents;
 import io.github.bulkimport.nifi.processors.validate.file.FileFormat;
+import io.github.bulkimport.nifi.processors.validate.file.JsonTree;
 import io.github.bulkimport.nifi.processors.validate.file.WholeFile;
 
 import com.fasterxml.jackson.core.JsonFactory;
@@ -13,14 +14,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.BigIntegerNode;
-import com.fasterxml.jackson.databind.node.BooleanNode;
-import com.fasterxml.jackson.databind.node.DoubleNode;
-import com.fasterxml.jackson.databind.node.IntNode;
-import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
-import com.fasterxml.jackson.databind.node.NullNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -47,6 +41,8 @@ public final class JsonRows {
     private final RowSource source;
     private final JsonParser parser;
     private final Map<String, List<JsonNode>> columns = new LinkedHashMap<>();
+    /** The nodes the lists and objects of the rows kept may still make (First Pages: all the rows read; Whole File: each row). */
+    private JsonTree.Budget nodes = JsonTree.Budget.full();
     private int rows;
     /** Rows read by {@link #each}, which may be many more than an int counts. */
     private long wholeRows;
@@ -107,7 +103,13 @@ public final class JsonRows {
                 return new WholeFile(wholeRows, "row " + (wholeRows + 1) + " is " + describe(token) + ", where each row must be a JSON object of field "
                         + "names and values", null, source.bytesRead());
             }
-            final Map<String, JsonNode> row = row(eachRow());
+            nodes = JsonTree.Budget.full();
+            final Map<String, JsonNode> row;
+            try {
+                row = row(eachRow());
+            } catch (final JsonTree.TooManyNodesException e) {
+                return new WholeFile(wholeRows, null, "row " + (wholeRows + 1) + " with " + e.getMessage(), source.bytesRead());
+            }
             if (row == null) {
                 return new WholeFile(wholeRows, null, "row " + (wholeRows + 1) + " with more than " + RowLimits.MAX_COLUMNS + " keys, more than the "
                         + "validator reads", source.bytesRead());
@@ -136,7 +138,15 @@ public final class JsonRows {
                 return unreadable("row " + (rows + 1) + " is " + describe(token) + ", where each row must be a JSON object of field names "
                         + "and values", source);
             }
-            final Map<String, JsonNode> row = row(new LinkedHashMap<>());
+            final Map<String, JsonNode> row;
+            try {
+                row = row(new LinkedHashMap<>());
+            } catch (final JsonTree.TooManyNodesException e) {
+                if (rows == 0) {
+                    return unreadable("row 1 with " + e.getMessage(), source);
+                }
+                break;
+            }
             if (row == null || columns.size() + row.size() > RowLimits.MAX_COLUMNS
                     || (long) (columns.size() + row.size()) * (rows + 1) > RowLimits.MAX_VALUES) {
                 if (rows == 0) {
@@ -202,23 +212,12 @@ public final class JsonRows {
     }
 
     /**
-     * The value the parser is at, as Jackson's tree reads it (an int, long or big integer node by the number's size,
-     * a double node for a fraction); scalars are made here, without a tree reader's context for each of them.
+     * The value the parser is at, as Jackson's tree reads it (an int, long or big integer node by the number's size, a double
+     * node for a fraction), its lists and objects within what {@link #nodes} has left: a list of five million empty objects
+     * is 16 MiB of text, and would be 400 MB of tree.
      */
     private JsonNode value() throws IOException {
-        return switch (parser.currentToken()) {
-            case VALUE_STRING -> TextNode.valueOf(parser.getText());
-            case VALUE_NUMBER_INT -> switch (parser.getNumberType()) {
-                case INT -> IntNode.valueOf(parser.getIntValue());
-                case LONG -> LongNode.valueOf(parser.getLongValue());
-                default -> BigIntegerNode.valueOf(parser.getBigIntegerValue());
-            };
-            case VALUE_NUMBER_FLOAT -> DoubleNode.valueOf(parser.getDoubleValue());
-            case VALUE_TRUE -> BooleanNode.TRUE;
-            case VALUE_FALSE -> BooleanNode.FALSE;
-            case VALUE_NULL -> NullNode.getInstance();
-            default -> parser.readValueAsTree();
-        };
+        return JsonTree.read(parser, nodes);
     }
 
     private void add(final Map<String, JsonNode> row) {

@@ -5,6 +5,7 @@ import org.apache.parquet.format.FileMetaData;
 import org.apache.parquet.format.SchemaElement;
 import org.apache.parquet.format.Type;
 import io.github.bulkimport.nifi.processors.validate.file.FileContents;
+import io.github.bulkimport.nifi.testing.Allocations;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -111,17 +112,18 @@ class ParquetFooterHostileTest {
 
     /**
      * A footer of tiny entries within its 64 MB: each a few bytes, yet an object of tens of bytes once decoded. What the
-     * schema and the first row group keep is bounded in entries, so the memory is; the row groups skipped count nothing.
+     * schema and the first row group keep is bounded in objects, so the memory is; the row groups skipped count nothing.
      */
     @Test
     void aFooterOfMoreEntriesThanACheckKeepsIsUnreadableAndItsSkippedRowGroupsCountNothing() throws Exception {
         final List<SchemaElement> elements = new ArrayList<>();
-        elements.add(HostileParquet.group("schema", null, (int) ParquetFooter.MAX_KEPT_ELEMENTS));
-        for (int i = 0; i < ParquetFooter.MAX_KEPT_ELEMENTS; i++) {
+        final int leaves = (int) ParquetFooter.MAX_KEPT_OBJECTS; // so many entries that the list's header is refused
+        elements.add(HostileParquet.group("schema", null, leaves));
+        for (int i = 0; i < leaves; i++) {
             elements.add(HostileParquet.leaf("c", Type.INT32, null));
         }
         final String why = Reading.unreadable(HostileParquet.file(new byte[0], schema(elements)));
-        assertTrue(why.contains("more entries in the schema and the first row group than the 500000 a check keeps"), why);
+        assertTrue(why.contains("more than the 1000000 entries (structures, lists and their elements, texts) a check keeps"), why);
 
         final CompactThrift manyGroups = version().field(2, LIST).listHeader(2, STRUCT)
                 .beginStruct().field(4, BINARY).string("schema").field(5, I32).i32(1).endStruct()
@@ -133,6 +135,71 @@ class ParquetFooterHostileTest {
         final FileContents contents = ParquetFile.read(new BytesContent(HostileParquet.file(new byte[0], manyGroups.raw(0).bytes())),
                 Reading.LENGTHS_OF, Reading.TEXT_OF, Reading.ROWS);
         assertEquals(null, contents.unreadable(), "600,000 row groups, of which only the first is kept");
+    }
+
+    /**
+     * A footer of 500,000 column chunks within every bound of its bytes (25 MB) and of its list entries, each chunk 51 bytes
+     * holding every optional structure and list a chunk may have, empty: once decoded, some 780 bytes of objects a chunk, more
+     * than 380 MB, which ran a JVM of 256 MB out of memory. Structures, lists and texts count as objects too: the footer is
+     * unreadable once they are more than a check keeps, and reading it allocates its own bytes and a bounded amount beyond.
+     */
+    @Test
+    void aFooterOfEmptyStructuresIsUnreadableWithinTheObjectsACheckKeeps() throws Exception {
+        final byte[] footer = footerOfChunks(499_990);
+        final byte[] file = HostileParquet.file(new byte[4], footer);
+        final long before = Allocations.ofThisThread();
+        final FileContents contents = ParquetFile.read(new BytesContent(file), Reading.LENGTHS_OF, Reading.TEXT_OF, Reading.ROWS);
+        final long allocated = Allocations.ofThisThread() - before;
+        assertTrue(contents.unreadable().contains("more than the 1000000 entries (structures, lists and their elements, texts) a check keeps"),
+                contents.unreadable());
+        // the footer's bytes, read from the content, then the objects up to the bound (about 40 MB here) and what decoding them throws away
+        assertTrue(allocated < footer.length + 96L * 1024 * 1024, "allocated " + allocated / (1 << 20) + " MB for a footer of "
+                + footer.length / (1 << 20) + " MB");
+    }
+
+    /** One column chunk of a row group: every required field, every optional structure and list, each empty. */
+    static byte[] emptiedChunk() {
+        final CompactThrift chunk = new CompactThrift();
+        chunk.field(2, I64).i64(4);
+        chunk.field(3, STRUCT).beginStruct()
+                .field(1, I32).i32(0)
+                .field(2, LIST).listHeader(0, I32)
+                .field(3, LIST).listHeader(0, BINARY)
+                .field(4, I32).i32(0)
+                .field(5, I64).i64(0)
+                .field(6, I64).i64(0)
+                .field(7, I64).i64(0)
+                .field(8, LIST).listHeader(0, STRUCT)
+                .field(9, I64).i64(4)
+                .field(12, STRUCT).beginStruct()
+                .field(1, BINARY).binaryLength(0).field(2, BINARY).binaryLength(0).field(5, BINARY).binaryLength(0).field(6, BINARY).binaryLength(0)
+                .endStruct()
+                .field(13, LIST).listHeader(0, STRUCT)
+                .field(16, STRUCT).beginStruct().field(2, LIST).listHeader(0, I64).field(3, LIST).listHeader(0, I64).endStruct()
+                .field(17, STRUCT).beginStruct().field(2, LIST).listHeader(0, I32).endStruct()
+                .endStruct();
+        chunk.field(8, STRUCT).beginStruct().field(1, STRUCT).beginStruct().endStruct().endStruct();
+        chunk.field(9, BINARY).binaryLength(0);
+        chunk.endStruct();
+        return chunk.bytes();
+    }
+
+    /** A footer of one root schema element and one row group of {@code chunks} emptied chunks. */
+    static byte[] footerOfChunks(final int chunks) {
+        final byte[] chunk = emptiedChunk();
+        final byte[] head = version()
+                .field(2, LIST).listHeader(1, STRUCT).beginStruct().field(4, BINARY).string("s").endStruct()
+                .field(3, I64).i64(0)
+                .field(4, LIST).listHeader(1, STRUCT).beginStruct().field(1, LIST).listHeader(chunks, STRUCT).bytes();
+        // the group's total_byte_size and num_rows, then the ends of the group and of the footer
+        final byte[] tail = new CompactThrift().raw(0x16).i64(0).raw(0x16).i64(0).raw(0).raw(0).bytes();
+        final byte[] footer = new byte[head.length + chunks * chunk.length + tail.length];
+        System.arraycopy(head, 0, footer, 0, head.length);
+        for (int i = 0; i < chunks; i++) {
+            System.arraycopy(chunk, 0, footer, head.length + i * chunk.length, chunk.length);
+        }
+        System.arraycopy(tail, 0, footer, head.length + chunks * chunk.length, tail.length);
+        return footer;
     }
 
     static Stream<Arguments> tails() {

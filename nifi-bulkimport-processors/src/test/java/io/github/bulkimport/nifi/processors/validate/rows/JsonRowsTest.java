@@ -3,6 +3,8 @@ package io.github.bulkimport.nifi.processors.validate.rows;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.bulkimport.nifi.processors.validate.file.Content;
 import io.github.bulkimport.nifi.processors.validate.file.FileContents;
+import io.github.bulkimport.nifi.processors.validate.file.WholeFile;
+import io.github.bulkimport.nifi.testing.Allocations;
 import io.github.bulkimport.nifi.testing.FuzzInvariants;
 import org.junit.jupiter.api.Test;
 
@@ -78,6 +80,30 @@ class JsonRowsTest {
         final String megabyte = "x".repeat(1 << 20);
         assertEquals(megabyte, values(json("[{\"a\": \"" + megabyte + "\"}]"), "a").getFirst().asText());
         assertUnreadable(json("[{\"a\": \"" + "x".repeat((int) RowLimits.MAX_BYTES)), "row 1 does not end within the first 16 MiB");
+    }
+
+    /**
+     * A row whose one value is a list of five million empty objects: 16 MiB, within every bound of the text, yet 400 MB as
+     * Jackson's tree, which ran a JVM of 256 MB out of memory. The lists and objects of rows are read within a budget of
+     * nodes: the first rows stop at it (the first row beyond it is more than the validator reads), and so does a row of a
+     * whole-file read; what is allocated follows the text's bytes and the budget, not the tree the text describes.
+     */
+    @Test
+    void aRowOfMillionsOfEmptyObjectsIsReadWithinTheNodeBudget() throws Exception {
+        final BytesContent rows = BytesContent.of("rows.json", "[{\"vector\": [" + "{},".repeat(5_000_000) + "{}]}]");
+        final long[] read = new long[1];
+        final long allocated = Allocations.by(() -> {
+            assertUnreadable(JsonRows.read(rows, 100), "row 1 with more than 500000 values in lists and objects, more than the validator reads");
+            final WholeFile whole = JsonRows.each(rows, (index, row) -> read[0]++);
+            assertEquals("row 1 with more than 500000 values in lists and objects, more than the validator reads", whole.uncheckable());
+            return whole;
+        });
+        assertEquals(0, read[0]);
+        // each read: the text as characters (32 MB), the tree up to its budget (40 MB at most) and what Jackson throws away
+        assertTrue(allocated < 2 * (4L * rows.bytes().length + (96L << 20)), "allocated " + (allocated >> 20) + " MB");
+
+        final BytesContent later = BytesContent.of("rows.json", "[{\"vector\": [1]}, {\"vector\": [" + "{},".repeat(1_000_000) + "{}]}]");
+        assertEquals(1, JsonRows.read(later, 100).rows(), "the rows before the one beyond the budget are checked");
     }
 
     @Test
