@@ -31,14 +31,21 @@ public final class FileChecker {
 
     /** Why a job's file (one path, or a set of NumPy files) would fail in this collection, or {@code null}. */
     public String failure(final String collection, final List<String> group, final Map<String, String> options) {
+        return read(collection, group, options).failure();
+    }
+
+    /** A job's file (one path, or a set of NumPy files) read as an import into this collection: why it fails, or what it imports. */
+    public FileReport read(final String collection, final List<String> group, final Map<String, String> options) {
         final Schema schema = schemas.schema(collection);
         if (group.stream().allMatch(path -> path.toLowerCase(Locale.ROOT).endsWith(".npy"))) {
-            return numpySet(schema, group);
+            final String problem = numpySet(schema, group);
+            // a NumPy set's rows are not counted: its arrays are checked by their headers only
+            return problem == null ? new FileReport(null, 0, Map.of()) : FileReport.failed(problem);
         }
         final String path = group.getFirst();
         final Path file = resolve(path);
         if (file == null || !Files.isRegularFile(file)) {
-            return "failed to get file size of '" + path + "': the file does not exist in the bucket";
+            return FileReport.failed("failed to get file size of '" + path + "': the file does not exist in the bucket");
         }
         final String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         final Table table;
@@ -51,13 +58,14 @@ public final class FileChecker {
             final String sep = options.getOrDefault("sep", ",");
             table = TextTable.csv(file, sep.charAt(0), options.getOrDefault("nullkey", ""), MAX_ROWS);
         } else {
-            return "unexpected file type, files should be Parquet, JSON, CSV or NumPy: " + path;
+            return FileReport.failed("unexpected file type, files should be Parquet, JSON, CSV or NumPy: " + path);
         }
         if (table.unreadable() != null) {
-            return table.unreadable();
+            return FileReport.failed(table.unreadable());
         }
         final String problem = MilvusRules.check(schema, table, cells);
-        return problem == null ? null : "failed to parse file " + path + ": " + problem;
+        return problem == null ? new FileReport(null, table.rows().size(), ValueTally.of(schema, table))
+                : FileReport.failed("failed to parse file " + path + ": " + problem);
     }
 
     private String numpySet(final Schema schema, final List<String> group) {
