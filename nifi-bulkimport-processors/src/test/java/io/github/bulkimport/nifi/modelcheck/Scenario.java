@@ -34,13 +34,16 @@ record Scenario(long seed, Deployment deployment, boolean serverKeys, Secrets se
      * @param validate      whether ValidateBulkImportFile checks each file (its content) before TriggerBulkImport
      * @param batchWaitMillis TriggerBulkImport's Max Batch Wait
      */
+    /**
+     * @param serverJobLimit the server's active-job limit, which the connection service learns from its refusals (0: none)
+     */
     record Options(int collections, boolean customKey, boolean numpy, long maxWaitMillis, int pageSize, boolean fromNowOn, boolean recordWriter,
-                   boolean strictActions, boolean validate, long batchWaitMillis) {
+                   boolean strictActions, boolean validate, long batchWaitMillis, int serverJobLimit) {
 
         static Options draw(final Random random) {
             return new Options(random.nextInt(3) == 0 ? 2 : 1, random.nextInt(3) == 0, random.nextInt(4) == 0,
                     random.nextInt(4) == 0 ? 150 : 24L * 60 * 60 * 1000, pick(random, 2, 3, 100), random.nextInt(3) == 0, random.nextInt(4) == 0,
-                    random.nextBoolean(), random.nextInt(3) == 0, random.nextInt(3) == 0 ? 40 : 0);
+                    random.nextBoolean(), random.nextInt(3) == 0, random.nextInt(3) == 0 ? 40 : 0, pick(random, 0, 0, 1, 3));
         }
 
         @Override
@@ -48,7 +51,8 @@ record Scenario(long seed, Deployment deployment, boolean serverKeys, Secrets se
             return "collections=" + collections + (customKey ? ", custom key" : "") + (numpy ? ", NumPy sets" : "") + ", Maximum Wait Time="
                     + maxWaitMillis + " ms, Page Size=" + pageSize + (fromNowOn ? ", From Now On" : "") + (recordWriter ? ", Record Writer" : "")
                     + (strictActions ? ", strict actions" : "") + (validate ? ", validated" : "")
-                    + (batchWaitMillis > 0 ? ", Max Batch Wait=" + batchWaitMillis + " ms" : "");
+                    + (batchWaitMillis > 0 ? ", Max Batch Wait=" + batchWaitMillis + " ms" : "")
+                    + (serverJobLimit > 0 ? ", server job limit=" + serverJobLimit : "");
         }
     }
 
@@ -65,7 +69,7 @@ record Scenario(long seed, Deployment deployment, boolean serverKeys, Secrets se
             steps.add(step(random, i == 0, twoPhase));
         }
         return new Scenario(seed, deployment, random.nextInt(4) != 0, Secrets.draw(random, deployment),
-                pick(random, 1, 1, 2, 4, 10), pick(random, 1, 2, 4), pick(random, 1, 1, 2, 4), pick(random, 0, 1_000, 1_000),
+                pick(random, 0, 1, 1, 2, 4, 10), pick(random, 1, 2, 4), pick(random, 1, 1, 2, 4), pick(random, 0, 1_000, 1_000),
                 random.nextBoolean(), twoPhase, Options.draw(random), List.copyOf(steps));
     }
 
@@ -168,7 +172,7 @@ record Scenario(long seed, Deployment deployment, boolean serverKeys, Secrets se
     public String toString() {
         final StringBuilder text = new StringBuilder();
         text.append("seed=").append(seed).append(' ').append(deployment).append(serverKeys ? " server honours keys" : " server ignores keys")
-                .append(", Max Flowfiles per Job=").append(maxFlowFilesPerJob).append(", Max Requests in Flight=").append(maxInFlight)
+                .append(", Max Flowfiles per Job=").append(maxFlowFilesPerJob == 0 ? "unset" : String.valueOf(maxFlowFilesPerJob)).append(", Max Requests in Flight=").append(maxInFlight)
                 .append(", tasks=").append(threads).append(", Job Memory Size=").append(jobMemorySize)
                 .append(changesOnly ? ", Changes Only" : ", All Jobs").append(twoPhase ? ", two-phase" : "").append(", ").append(options)
                 .append(", secrets=").append(secrets).append('\n');

@@ -160,6 +160,7 @@ final class World implements AutoCloseable {
                 .token(scenario.secrets().apiKey())
                 .clusterId(zilliz() ? CLUSTER_ID : null)
                 .importDuration(Duration.ofMillis(IMPORT_MILLIS))
+                .maxActiveJobs(scenario.options().serverJobLimit() > 0 ? scenario.options().serverJobLimit() : 1_024)
                 .idempotency(scenario.serverKeys())
                 .strictActions(scenario.options().strictActions())
                 .start();
@@ -318,7 +319,7 @@ final class World implements AutoCloseable {
         if (sentBackFrom.containsKey(uuid(twin))) {
             sentBackFrom.put(uuid(copy), sentBackFrom.get(uuid(twin)));
         }
-        if (scenario.jobMemorySize() == 0 && (scenario.maxFlowFilesPerJob() > 1 || !scenario.serverKeys())) {
+        if (scenario.jobMemorySize() == 0 && (scenario.maxFlowFilesPerJob() != 1 || !scenario.serverKeys())) {
             // with no job memory, a copy that comes after its twin's request is only known to a server that honours the key of that
             // very request: its twin's own, unless the twin was sent in a request for several
             exempt.add(objectOf.get(uuid(twin)));
@@ -819,7 +820,9 @@ final class World implements AutoCloseable {
         if (scenario.options().numpy()) {
             runner.setProperty(ImportRequestReader.OBJECT_URLS, "${import.urls}");
         }
-        runner.setProperty("Max Flowfiles per Job", String.valueOf(scenario.maxFlowFilesPerJob()));
+        if (scenario.maxFlowFilesPerJob() > 0) {
+            runner.setProperty("Max Flowfiles per Job", String.valueOf(scenario.maxFlowFilesPerJob()));
+        }
         runner.setProperty("Max Batch Wait", scenario.options().batchWaitMillis() + " ms");
         runner.setProperty("Max Requests in Flight", String.valueOf(scenario.maxInFlight()));
         runner.setProperty(JobMemory.SIZE, String.valueOf(scenario.jobMemorySize()));

@@ -137,6 +137,8 @@ class JobLifecycleTest {
         final TestRunner trigger = runner(new TriggerBulkImport());
         trigger.setProperty(ImportRequestReader.COLLECTION_NAME, "documents");
         trigger.setProperty("Max Flowfiles per Job", "10");
+        // GetBulkImportProgress uses a service of its own here: TriggerBulkImport's never sees the job fail, and the resubmitted wait for nothing
+        trigger.setProperty("Max Batch Wait", "0 sec");
         for (final String key : List.of("vectors/a.parquet", "vectors/bad-schema.parquet", "vectors/c.parquet")) {
             trigger.enqueue("rows", Map.of("s3.bucket", "bucket", "s3.key", key));
         }

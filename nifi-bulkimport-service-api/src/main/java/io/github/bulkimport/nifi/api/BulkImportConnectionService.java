@@ -13,6 +13,12 @@ import java.util.function.IntConsumer;
  */
 public interface BulkImportConnectionService extends ControllerService {
 
+    /**
+     * The error code of a start the service refused itself, without a call (THROTTLED): the node's job slots are full, as
+     * far as it knows; its Retry-After says when it will know more. Waiting costs nothing, so callers need not back off further.
+     */
+    String SLOTS_FULL = "JOB_SLOTS_FULL";
+
     /** Which server answers, and so how files are named and how many a job takes. */
     Deployment getDeployment();
 
@@ -70,5 +76,23 @@ public interface BulkImportConnectionService extends ControllerService {
      */
     default OptionalInt freeJobSlots() {
         return OptionalInt.empty();
+    }
+
+    /**
+     * As {@link #freeJobSlots()}, brought up to date first when the node seems full (a listing of the server's jobs, at
+     * most twice a second), so that a run sizes its jobs from the slots jobs that finished freed.
+     *
+     * @param calls told of each call made, on the calling thread
+     */
+    default OptionalInt freeJobSlots(final IntConsumer calls) {
+        return freeJobSlots();
+    }
+
+    /**
+     * How many jobs this node knows unfinished on the server (those it started and has not seen finish, and
+     * those it found running when enabled): 0 when the server is idle as far as this node knows.
+     */
+    default int unfinishedJobs() {
+        return 0;
     }
 }

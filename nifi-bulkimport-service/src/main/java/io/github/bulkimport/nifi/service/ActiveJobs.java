@@ -1,5 +1,6 @@
 package io.github.bulkimport.nifi.service;
 
+import io.github.bulkimport.nifi.api.BulkImportConnectionService;
 import io.github.bulkimport.nifi.api.ErrorKind;
 import io.github.bulkimport.nifi.api.ImportApiException;
 import io.github.bulkimport.nifi.api.JobProgress;
@@ -7,29 +8,39 @@ import io.github.bulkimport.nifi.api.JobReference;
 import io.github.bulkimport.nifi.api.JobState;
 import io.github.bulkimport.nifi.api.VisibleText;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.function.LongSupplier;
 
 /**
- * Max Active Jobs: the jobs running on the server that this node knows of and has not seen finish
- * (Completed or Failed), so that a node never asks the server for more at once. They are the jobs this
- * service started, and, counted once before its first start into a database since the service was
- * enabled, those the server then lists unfinished there (started before NiFi restarted or the service was
- * disabled, or by anyone else: the server's limit counts them all). A start is admitted only while fewer
- * are active or reserved by starts in flight; a job whose end this service never sees (its flowfile went
- * elsewhere, or it is not this node's) is described again once the limit is reached and it has not been
- * seen for a while.
+ * The jobs running on the server that this node knows of and has not seen finish (Completed or Failed),
+ * and how many more it may start ({@link JobLimit}: Max Active Jobs, and the share of the server's job
+ * limit learned from its refusals), so that a node asks the server for no more than it takes. They are the
+ * jobs this service started, and, counted once before its first start into a database since the service
+ * was enabled, those the server then lists unfinished there (started before NiFi restarted or the service
+ * was disabled, or by anyone else: the server's limit counts them all). A start is admitted only while fewer
+ * are active or reserved by starts in flight than the limit; when the node is full, what it knows is
+ * brought up to date first (a listing of the database at most every {@link #REFRESH_AFTER_MILLIS}, and a
+ * description of the jobs it has not seen for a while), since a job whose end this service never sees (its
+ * flowfile went elsewhere, or it is not this node's) would otherwise hold its slot.
  */
 final class ActiveJobs {
 
     /** How long a job may go unseen before a full node describes it to learn whether it still counts. */
     static final long RECHECK_AFTER_MILLIS = 5_000;
+    /** How often a full node lists the database to learn which of its jobs finished. */
+    static final long REFRESH_AFTER_MILLIS = 500;
     /** The most jobs described on one admission, so that a full node never floods the server. */
     private static final int RECHECKS_PER_ADMISSION = 10;
+    /** The most jobs followed: beyond, the one seen longest ago is let go (it has long finished, or will be listed again). */
+    static final int MAX_FOLLOWED = 100_000;
+    /** The error code of a start this node refuses itself, without a call: its slots are full. */
+    static final String SLOTS_FULL = BulkImportConnectionService.SLOTS_FULL;
 
     /** The calls admission makes to the server, for {@link #admit}. */
     interface Server extends UnfinishedJobs.Lister {
@@ -39,74 +50,113 @@ final class ActiveJobs {
     private record Active(JobReference job, long lastSeenMillis) {
     }
 
-    private final int max;
+    private final JobLimit limit;
     private final LongSupplier clock;
     private final Map<String, Active> active = new HashMap<>();
+    private final Map<String, Long> refreshedAt = new HashMap<>();
     private int reserved;
     private final UnfinishedJobs unfinished = new UnfinishedJobs();
 
-    /** @param max the most active jobs, 0 for no limit */
-    ActiveJobs(final int max, final LongSupplier clock) {
-        this.max = max;
+    /** @param ceiling Max Active Jobs, 0 for none: the server's own limit is learned either way */
+    ActiveJobs(final int ceiling, final LongSupplier clock) {
+        this.limit = new JobLimit(ceiling, clock);
         this.clock = clock;
-    }
-
-    boolean limits() {
-        return max > 0;
     }
 
     /**
      * Reserves room for one start into a database, or refuses it as the server's own job limit would
-     * (THROTTLED: the caller leaves its flowfiles queued and backs off). Every admission must end in
-     * {@link #started} or {@link #released}. The calls it makes (a listing, descriptions) go through
-     * {@code server}.
+     * (THROTTLED, error code {@link #SLOTS_FULL}: the caller leaves its flowfiles queued and tries again
+     * soon). Every admission must end in {@link #started}, {@link #refusedByServer} or {@link #released}.
+     * The calls it makes (listings, descriptions) go through {@code server}.
      */
     void admit(final String database, final Server server) throws ImportApiException {
-        if (!limits()) {
-            return;
-        }
         countUnfinishedOnce(database, server);
         if (tryReserve()) {
             return;
         }
+        refresh(database, server);
         for (final JobReference stale : unseenFor(RECHECK_AFTER_MILLIS)) {
             recheck(stale, server);
         }
         if (!tryReserve()) {
-            throw new ImportApiException(ErrorKind.THROTTLED, "Max Active Jobs (" + max + ") of the connection service reached on this node: "
-                    + "the start waits until one of its jobs finishes");
+            throw new ImportApiException(ErrorKind.THROTTLED, fullMessage(), null, SLOTS_FULL,
+                    Duration.ofMillis(REFRESH_AFTER_MILLIS), false);
         }
+    }
+
+    private String fullMessage() {
+        final int ceiling = limit.ceiling();
+        final int learned = limit.learned();
+        final String why = learned != JobLimit.UNKNOWN && (ceiling == 0 || learned < ceiling)
+                ? "the server refused a start when this node had " + learned + " unfinished job(s), its share of the server's job limit"
+                : "Max Active Jobs (" + ceiling + ") of the connection service is reached on this node";
+        return why + ": the start waits until one of its jobs finishes";
     }
 
     /**
      * Counts the jobs the server lists unfinished in the database, the first time a start into it asks.
      * Until that listing has succeeded no start into the database is admitted: the starts that ask while it
-     * runs wait for its outcome; while it fails for a reason that may pass (the server unreachable, slow,
-     * throttling) every start is refused as for a full node, and the next one lists again; a listing
-     * refused for good (credentials, permissions) fails the start with its error, which a user must act on.
+     * runs wait for its outcome; one that fails fails the start with the listing's error, of the same kind
+     * (a throttled listing holds the start back, an unreachable server sends it to retry, rejected
+     * credentials to failure), never of unknown outcome since no create was sent; the next start lists again.
      */
     private void countUnfinishedOnce(final String database, final Server server) throws ImportApiException {
         try {
-            unfinished.countOnce(database, server, this::countListed);
+            unfinished.countOnce(database, server, jobs -> countListed(database, jobs));
         } catch (final ImportApiException e) {
             throw listingFailed(e);
         }
     }
 
-    private synchronized void countListed(final List<JobReference> jobs) {
+    private synchronized void countListed(final String database, final List<JobReference> jobs) {
         final long now = clock.getAsLong();
         for (final JobReference job : jobs) {
-            active.putIfAbsent(job.jobId(), new Active(job, now));
+            follow(job, now);
         }
+        refreshedAt.put(database == null ? "" : database, now);
     }
 
     /** A start refused because the jobs still running could not be listed; never of unknown outcome, as no create was sent. */
     private ImportApiException listingFailed(final ImportApiException e) {
-        final String message = VisibleText.bound("Max Active Jobs (" + max + ") of the connection service: the jobs still running on the server "
-                + "could not be listed, and no start is admitted until they are counted: " + e.getMessage(), VisibleText.MAX_LENGTH);
-        return e.getKind().isRetryable()
-                ? new ImportApiException(ErrorKind.THROTTLED, message, null, null, e.getRetryAfter().orElse(null), false)
-                : new ImportApiException(ErrorKind.TERMINAL, message, e.getHttpStatus().orElse(null), e.getErrorCode().orElse(null), null, false);
+        final String message = VisibleText.bound("The jobs still running on the server could not be listed, and no start is admitted until "
+                + "they are counted: " + e.getMessage(), VisibleText.MAX_LENGTH);
+        return new ImportApiException(e.getKind() == ErrorKind.JOB_NOT_FOUND ? ErrorKind.TERMINAL : e.getKind(), message, e.getHttpStatus().orElse(null),
+                e.getErrorCode().orElse(null), e.getRetryAfter().orElse(null), false);
+    }
+
+    /** When the node is full: lists the databases of its jobs (each at most every {@link #REFRESH_AFTER_MILLIS}) to learn which finished. */
+    void refreshIfFull(final Server server) {
+        final List<String> databases;
+        synchronized (this) {
+            if (active.size() + reserved < limit.now()) {
+                return;
+            }
+            databases = active.values().stream().map(job -> job.job().database()).distinct().toList();
+        }
+        databases.forEach(database -> refresh(database, server));
+    }
+
+    /**
+     * A full node lists the database (at most every {@link #REFRESH_AFTER_MILLIS}) to learn which of its
+     * jobs finished: one call on Milvus for every job, where describing each would cost one call a job. A
+     * listing that fails changes nothing.
+     */
+    private void refresh(final String database, final Server server) {
+        final String key = database == null ? "" : database;
+        final long now = clock.getAsLong();
+        synchronized (this) {
+            final Long last = refreshedAt.get(key);
+            if (last != null && now - last < REFRESH_AFTER_MILLIS) {
+                return;
+            }
+            refreshedAt.put(key, now);
+        }
+        try {
+            // one page: all of Milvus's jobs, Zilliz Cloud's latest (the older ones are described when unseen for a while)
+            UnfinishedJobs.listed(server, database, 1).forEach(job -> seen(job.jobId(), job.state()));
+        } catch (final ImportApiException e) {
+            // the descriptions of jobs unseen for a while remain, and the start waits as for a full node
+        }
     }
 
     /**
@@ -125,7 +175,7 @@ final class ActiveJobs {
     }
 
     private synchronized boolean tryReserve() {
-        if (active.size() + reserved >= max) {
+        if (active.size() + reserved >= limit.now()) {
             return false;
         }
         reserved++;
@@ -146,18 +196,20 @@ final class ActiveJobs {
 
     /** An admitted start that made a job (or got an existing one back for its key). */
     synchronized void started(final JobReference job) {
-        if (!limits()) {
-            return;
-        }
         reserved = Math.max(0, reserved - 1);
-        active.put(job.jobId(), new Active(job, clock.getAsLong()));
+        follow(job, clock.getAsLong());
+        limit.took(active.size());
     }
 
-    /** An admitted start that made no job. */
+    /** An admitted start the server refused for its job limit: the jobs this node knows unfinished are its share. */
+    synchronized void refusedByServer() {
+        reserved = Math.max(0, reserved - 1);
+        limit.refused(active.size());
+    }
+
+    /** An admitted start that made no job, for any other reason. */
     synchronized void released() {
-        if (limits()) {
-            reserved = Math.max(0, reserved - 1);
-        }
+        reserved = Math.max(0, reserved - 1);
     }
 
     /** What an answer says of a job: it stops counting once Completed or Failed. */
@@ -173,9 +225,17 @@ final class ActiveJobs {
         }
     }
 
-    /** Room for more starts now: the limit less the active jobs and the starts in flight. */
-    synchronized int free() {
-        return Math.max(0, max - active.size() - reserved);
+    private void follow(final JobReference job, final long now) {
+        if (active.size() >= MAX_FOLLOWED && !active.containsKey(job.jobId())) {
+            active.values().stream().min(Comparator.comparingLong(Active::lastSeenMillis)).ifPresent(oldest -> active.remove(oldest.job().jobId()));
+        }
+        active.put(job.jobId(), new Active(job, now));
+    }
+
+    /** Room for more starts now, or empty when nothing limits them but the server, whose limit is not known yet. */
+    synchronized OptionalInt free() {
+        final int now = limit.now();
+        return now == JobLimit.UNKNOWN ? OptionalInt.empty() : OptionalInt.of(Math.max(0, now - active.size() - reserved));
     }
 
     synchronized int count() {

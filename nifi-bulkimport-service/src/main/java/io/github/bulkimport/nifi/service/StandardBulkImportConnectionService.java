@@ -51,6 +51,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
+import java.util.function.LongSupplier;
 
 @Tags({"milvus", "zilliz", "vector", "bulk import", "import", "connection", "credentials"})
 @CapabilityDescription("Holds the endpoint and credentials of a Zilliz Cloud cluster or a self-hosted Milvus instance, and one pooled "
@@ -186,15 +187,16 @@ public class StandardBulkImportConnectionService extends AbstractControllerServi
 
     public static final PropertyDescriptor MAX_ACTIVE_JOBS = new PropertyDescriptor.Builder()
             .name("Max Active Jobs")
-            .description("The most import jobs this service keeps unfinished at once on this node (started, not yet seen Completed or Failed "
-                    + "by any processor using it). A start beyond it is refused here, without a call, as the server refuses one past its own "
-                    + "limit (Milvus's maxImportJobNum, 1,024 by default; Zilliz Cloud's per-collection limit): TriggerBulkImport leaves the "
-                    + "flowfiles queued and tries again soon, and spreads what is queued over the slots still free (up to its Max Flowfiles "
-                    + "per Job). When the node is full, jobs not seen for 5 seconds are described to learn whether they finished. Once enabled "
-                    + "(after a restart too), the service lists the server's jobs in a database once, before its first start there, and counts "
-                    + "every job still unfinished, whoever started it; no start there is admitted until that listing succeeds. The limit is "
-                    + "per node: in a cluster, set it to the server's limit divided by the number of nodes (a node enabled while others run "
-                    + "jobs counts theirs too, until it sees them finish). Unset, only the server limits.")
+            .description("An optional ceiling on the import jobs this service keeps unfinished at once on this node (started, not yet "
+                    + "seen Completed or Failed). Rarely needed: the service learns the server's own limit (Milvus's maxImportJobNum, "
+                    + "Zilliz Cloud's per-collection limit) from its answers: a start the server refuses for its job limit makes the jobs this "
+                    + "node then has unfinished its share, later starts beyond the share are refused here without a call, and the share is "
+                    + "probed upward again a second later, faster while the server keeps taking them. TriggerBulkImport leaves refused "
+                    + "flowfiles queued and sizes its jobs from the slots still free. A full node lists the database (at most twice a second) "
+                    + "and describes jobs it has not seen for 5 seconds, to learn which finished. Once enabled (after a restart too), the "
+                    + "service lists the server's jobs in a database once, before its first start there, and counts every job still "
+                    + "unfinished, whoever started it; no start there is admitted until that listing succeeds. Set it to keep this node "
+                    + "below the server's limit, for example to leave room for other clients; in a cluster each node learns its own share.")
             .required(false)
             .addValidator(StandardValidators.createLongValidator(1, 100_000, true))
             .build();
@@ -219,6 +221,7 @@ public class StandardBulkImportConnectionService extends AbstractControllerServi
 
     private volatile ImportApiClient client;
     private volatile Deployment deployment;
+    private volatile LongSupplier millis = System::currentTimeMillis;
     private volatile ActiveJobs activeJobs = new ActiveJobs(0, System::currentTimeMillis);
 
     @Override
@@ -315,8 +318,13 @@ public class StandardBulkImportConnectionService extends AbstractControllerServi
         this.deployment = config.deployment();
         this.client = new ImportApiClient(config);
         this.activeJobs = new ActiveJobs(context.getProperty(MAX_ACTIVE_JOBS).isSet() ? context.getProperty(MAX_ACTIVE_JOBS).asInteger() : 0,
-                System::currentTimeMillis);
+                millis);
         getLogger().debug("Enabled with {}", config);
+    }
+
+    /** Sets the clock, in milliseconds, of the jobs the service counts, from the next enable; tests set their own, so that waits take no time. */
+    public void useClock(final LongSupplier clock) {
+        this.millis = clock;
     }
 
     @OnDisabled
@@ -350,15 +358,21 @@ public class StandardBulkImportConnectionService extends AbstractControllerServi
         final ActiveJobs jobs = activeJobs;
         final ImportApiClient client = client();
         jobs.admit(request.target().database(), new AdmissionCalls(client, calls));
-        boolean started = false;
+        boolean settled = false;
         try {
             calls.accept(1);
             final String jobId = client.createJob(request, idempotencyKey);
             jobs.started(new JobReference(jobId, request.target().database()));
-            started = true;
+            settled = true;
             return jobId;
+        } catch (final ImportApiException e) {
+            if (ImportApiClient.isJobLimit(e)) {
+                jobs.refusedByServer();
+                settled = true;
+            }
+            throw e;
         } finally {
-            if (!started) {
+            if (!settled) {
                 jobs.released();
             }
         }
@@ -382,8 +396,19 @@ public class StandardBulkImportConnectionService extends AbstractControllerServi
 
     @Override
     public OptionalInt freeJobSlots() {
+        return activeJobs.free();
+    }
+
+    @Override
+    public OptionalInt freeJobSlots(final IntConsumer calls) {
         final ActiveJobs jobs = activeJobs;
-        return jobs.limits() ? OptionalInt.of(jobs.free()) : OptionalInt.empty();
+        jobs.refreshIfFull(new AdmissionCalls(client(), calls));
+        return jobs.free();
+    }
+
+    @Override
+    public int unfinishedJobs() {
+        return activeJobs.count();
     }
 
     @Override
@@ -397,9 +422,7 @@ public class StandardBulkImportConnectionService extends AbstractControllerServi
     public JobPage listJobs(final PageRequest page) throws ImportApiException {
         final JobPage listed = client().listJobs(page);
         final ActiveJobs jobs = activeJobs;
-        if (jobs.limits()) {
-            listed.jobs().forEach(job -> jobs.seen(job.jobId(), job.state()));
-        }
+        listed.jobs().forEach(job -> jobs.seen(job.jobId(), job.state()));
         return listed;
     }
 

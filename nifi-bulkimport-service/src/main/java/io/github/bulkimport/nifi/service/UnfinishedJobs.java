@@ -99,16 +99,23 @@ final class UnfinishedJobs {
 
     static List<JobReference> unfinished(final Lister lister, final String database) throws ImportApiException {
         final List<JobReference> unfinished = new ArrayList<>();
+        for (final JobSummary job : listed(lister, database, MAX_PAGES)) {
+            if (job.state() != JobState.COMPLETED && job.state() != JobState.FAILED) {
+                unfinished.add(new JobReference(job.jobId(), database));
+            }
+        }
+        return unfinished;
+    }
+
+    /** The jobs of a database as the server lists them: every one on Milvus, at most {@code maxPages} pages on Zilliz Cloud. */
+    static List<JobSummary> listed(final Lister lister, final String database, final int maxPages) throws ImportApiException {
+        final List<JobSummary> listed = new ArrayList<>();
         PageRequest page = new PageRequest(null, database, 1, PAGE_SIZE);
         for (int pages = 1; ; pages++) {
             final JobPage jobs = lister.list(page);
-            for (final JobSummary job : jobs.jobs()) {
-                if (job.state() != JobState.COMPLETED && job.state() != JobState.FAILED) {
-                    unfinished.add(new JobReference(job.jobId(), database));
-                }
-            }
-            if (!jobs.hasMore() || pages >= MAX_PAGES) {
-                return unfinished;
+            listed.addAll(jobs.jobs());
+            if (!jobs.hasMore() || pages >= maxPages) {
+                return listed;
             }
             page = page.next();
         }

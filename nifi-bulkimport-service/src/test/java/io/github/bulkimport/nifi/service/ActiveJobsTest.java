@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -124,13 +125,33 @@ class ActiveJobsTest {
     }
 
     @Test
-    void withoutALimitNothingIsCounted() throws ImportApiException {
+    void withoutACeilingJobsAreCountedAndTheServersRefusalTeachesTheNodeItsShare() throws ImportApiException {
         final ActiveJobs jobs = new ActiveJobs(0, now::get);
         for (int i = 0; i < 5; i++) {
             jobs.admit(null, answering(JobState.IMPORTING));
             jobs.started(new JobReference(String.valueOf(i), null));
         }
-        assertEquals(0, jobs.count());
+        assertEquals(5, jobs.count());
+        assertEquals(OptionalInt.empty(), jobs.free(), "nothing limits the node but the server, whose limit is not known yet");
+
+        jobs.admit(null, answering(JobState.IMPORTING));
+        jobs.refusedByServer();
+        assertEquals(OptionalInt.of(0), jobs.free(), "refused with 5 unfinished: 5 is the node's share");
+        final ImportApiException full = assertThrows(ImportApiException.class, () -> jobs.admit(null, answering(JobState.IMPORTING)));
+        assertEquals(ErrorKind.THROTTLED, full.getKind());
+        assertEquals(ActiveJobs.SLOTS_FULL, full.getErrorCode().orElseThrow(), "refused here, without a create");
+
+        jobs.seen("0", JobState.COMPLETED);
+        assertEquals(OptionalInt.of(1), jobs.free(), "a job seen finished frees its slot");
+        jobs.admit(null, answering(JobState.IMPORTING));
+        jobs.started(new JobReference("5", null));
+        assertEquals(OptionalInt.of(0), jobs.free());
+
+        now.addAndGet(JobLimit.PROBE_AFTER_MILLIS);
+        assertEquals(OptionalInt.of(1), jobs.free(), "a second after the refusal, one start beyond the share is tried");
+        jobs.admit(null, answering(JobState.IMPORTING));
+        jobs.started(new JobReference("6", null));
+        assertEquals(OptionalInt.of(2), jobs.free(), "the server took it: the share is 6, and twice as many are tried next");
     }
 
     @Test
@@ -194,13 +215,13 @@ class ActiveJobsTest {
     }
 
     @Test
-    void aListingThatFailsForNowRefusesStartsUntilOneSucceeds() throws ImportApiException {
+    void aListingThatFailsForNowFailsTheStartWithItsKindUntilOneSucceeds() throws ImportApiException {
         final ActiveJobs jobs = new ActiveJobs(1, now::get);
         final ImportApiException refused = assertThrows(ImportApiException.class, () -> jobs.admit(null, server(page -> {
             throw new ImportApiException(ErrorKind.UNAVAILABLE, "list: temporary server error (HTTP 503)", 503, "HTTP_503",
                     java.time.Duration.ofSeconds(3), true);
         }, answering(JobState.IMPORTING)::describe)));
-        assertEquals(ErrorKind.THROTTLED, refused.getKind(), "the start waits in the queue");
+        assertEquals(ErrorKind.UNAVAILABLE, refused.getKind(), "the start is retried, as the create itself would have been");
         assertFalse(refused.isOutcomeUnknown(), "no create was sent");
         assertEquals(java.time.Duration.ofSeconds(3), refused.getRetryAfter().orElseThrow());
         assertTrue(refused.getMessage().contains("could not be listed") && refused.getMessage().contains("HTTP 503"), refused.getMessage());
@@ -218,7 +239,7 @@ class ActiveJobsTest {
         assertEquals(ErrorKind.TERMINAL, failed.getKind());
         assertEquals(403, failed.getHttpStatus().orElseThrow());
         assertFalse(failed.isOutcomeUnknown());
-        assertEquals(1, jobs.free(), "nothing reserved");
+        assertEquals(OptionalInt.of(1), jobs.free(), "nothing reserved");
     }
 
     @Test
@@ -252,7 +273,7 @@ class ActiveJobsTest {
             }
             assertEquals(1, listed.size(), "one listing for all three");
             assertEquals(1, jobs.count());
-            assertEquals(1, jobs.free(), "5 less the running job and three starts in flight");
+            assertEquals(OptionalInt.of(1), jobs.free(), "5 less the running job and three starts in flight");
 
             listed.clear();
             final ActiveJobs unlisted = new ActiveJobs(5, now::get);
@@ -264,10 +285,10 @@ class ActiveJobsTest {
             fail.countDown();
             for (final Future<?> start : List.of(lister, waiter)) {
                 final ExecutionException refused = assertThrows(ExecutionException.class, start::get);
-                assertEquals(ErrorKind.THROTTLED, ((ImportApiException) refused.getCause()).getKind(), "the listing's failure, to both");
+                assertEquals(ErrorKind.UNAVAILABLE, ((ImportApiException) refused.getCause()).getKind(), "the listing's failure, to both");
             }
             assertEquals(1, listed.size(), "the waiter did not list");
-            assertEquals(5, unlisted.free(), "nothing reserved");
+            assertEquals(OptionalInt.of(5), unlisted.free(), "nothing reserved");
         } finally {
             starts.shutdownNow();
         }

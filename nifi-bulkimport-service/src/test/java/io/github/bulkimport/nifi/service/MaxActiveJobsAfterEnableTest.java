@@ -117,7 +117,7 @@ class MaxActiveJobsAfterEnableTest {
             final StandardBulkImportConnectionService service = new StandardBulkImportConnectionService();
             runnerWithService("service", service, emulator.url());
             final ImportApiException refused = assertThrows(ImportApiException.class, () -> service.startJob(request(1), "key-1", calls::addAndGet));
-            assertEquals(ErrorKind.THROTTLED, refused.getKind());
+            assertEquals(ErrorKind.UNAVAILABLE, refused.getKind(), "the listing's own kind: the start goes to retry");
             assertFalse(refused.isOutcomeUnknown(), "no create was sent, though the listing's own outcome was unknown");
             assertEquals(0, emulator.requests("create").size());
             assertEquals(1, calls.getAndSet(0), "the listing that failed");

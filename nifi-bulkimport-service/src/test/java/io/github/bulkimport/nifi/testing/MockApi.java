@@ -2,12 +2,14 @@ package io.github.bulkimport.nifi.testing;
 
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
+import mockwebserver3.QueueDispatcher;
 import mockwebserver3.RecordedRequest;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
@@ -16,9 +18,24 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
  */
 public final class MockApi implements AutoCloseable {
 
+    private static final String LIST_PATH = "/v2/vectordb/jobs/import/list";
+
     private final MockWebServer server = new MockWebServer();
+    private final AtomicInteger listingsAnswered = new AtomicInteger();
+    private volatile boolean listingsEmpty;
 
     public MockApi() {
+        server.setDispatcher(new QueueDispatcher() {
+            @Override
+            public MockResponse dispatch(final RecordedRequest request) throws InterruptedException {
+                if (listingsEmpty && request.getTarget() != null && request.getTarget().startsWith(LIST_PATH)) {
+                    listingsAnswered.incrementAndGet();
+                    return new MockResponse.Builder().code(200).setHeader("Content-Type", "application/json")
+                            .body("{\"code\":0,\"data\":{\"records\":[]}}").build();
+                }
+                return super.dispatch(request);
+            }
+        });
         try {
             server.start(InetAddress.getLoopbackAddress(), 0);
         } catch (final IOException e) {
@@ -56,11 +73,30 @@ public final class MockApi implements AutoCloseable {
         json("{\"code\":" + code + ",\"message\":\"" + message + "\"}");
     }
 
+    /**
+     * Answers every listing with no jobs, outside the scripted answers, and leaves listings out of {@link #take} and
+     * {@link #requestCount}: for tests of starts, before whose first the connection service lists the jobs still running.
+     */
+    public MockApi withEmptyListings() {
+        listingsEmpty = true;
+        return this;
+    }
+
+    /** Listings take the scripted answers again, for tests of the listing itself. */
+    public MockApi withScriptedListings() {
+        listingsEmpty = false;
+        return this;
+    }
+
     public RecordedRequest take() {
         try {
-            final RecordedRequest request = server.takeRequest(5, TimeUnit.SECONDS);
-            assertNotNull(request, "expected a request");
-            return request;
+            while (true) {
+                final RecordedRequest request = server.takeRequest(5, TimeUnit.SECONDS);
+                assertNotNull(request, "expected a request");
+                if (!listingsEmpty || request.getTarget() == null || !request.getTarget().startsWith(LIST_PATH)) {
+                    return request;
+                }
+            }
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
@@ -68,7 +104,7 @@ public final class MockApi implements AutoCloseable {
     }
 
     public int requestCount() {
-        return server.getRequestCount();
+        return server.getRequestCount() - listingsAnswered.get();
     }
 
     public static String body(final RecordedRequest request) {

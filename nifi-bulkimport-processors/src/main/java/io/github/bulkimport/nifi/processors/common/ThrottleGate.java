@@ -1,5 +1,6 @@
 package io.github.bulkimport.nifi.processors.common;
 
+import io.github.bulkimport.nifi.api.BulkImportConnectionService;
 import io.github.bulkimport.nifi.api.ErrorKind;
 import io.github.bulkimport.nifi.api.ImportApiException;
 import org.apache.nifi.processor.ProcessContext;
@@ -12,7 +13,9 @@ import java.util.function.LongSupplier;
  * {@code Retry-After} lasts, and makes the processor yield while it does, and whenever the server is
  * throttling or unavailable. A request refused for now (the server's active-job limit, a rate limit)
  * closes it for a wait that starts short and doubles with each refusal in a row, up to
- * {@link #MAX_BACKOFF}: a free job slot is probed for soon, a full server is not hammered.
+ * {@link #MAX_BACKOFF}: a free job slot is probed for soon, a full server is not hammered. A start the
+ * connection service refused itself (its slots full, {@link BulkImportConnectionService#SLOTS_FULL}) cost
+ * no call: the wait is the service's, not doubled.
  */
 public final class ThrottleGate {
 
@@ -53,6 +56,11 @@ public final class ThrottleGate {
      * moment ago and another may be soon: the backoff starts short again.
      */
     public void refused(final ImportApiException e, final boolean othersAdmitted) {
+        if (e.getErrorCode().filter(BulkImportConnectionService.SLOTS_FULL::equals).isPresent()) {
+            // the service refused it without a call, and says when it will know whether a slot is free: no reason to wait longer
+            closeFor(e.getRetryAfter().orElse(FIRST_BACKOFF));
+            return;
+        }
         final int before;
         synchronized (this) {
             if (othersAdmitted) {

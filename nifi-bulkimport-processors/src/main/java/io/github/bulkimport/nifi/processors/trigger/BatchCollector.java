@@ -29,6 +29,8 @@ final class BatchCollector implements FlowFileFilter {
     private final Predicate<FlowFileShare> takeable;
     private final int maxMembers;
     private final int maxFiles;
+    /** The most bytes of a batch, 0 for no bound: a share of unknown size, or one larger, goes alone. */
+    private final long maxBytes;
     private final Map<Long, FlowFileShare> prepared = new HashMap<>();
     /** Whether only the flowfiles bound to {@link #boundRequest} are wanted, valid or not. */
     private final boolean matesOnly;
@@ -37,14 +39,21 @@ final class BatchCollector implements FlowFileFilter {
     private String boundRequest;
     private int members;
     private int files;
+    private long bytes;
+    private boolean closed;
     private int skipped;
 
-    /** @param takeable which flowfiles may start a batch now (Max Batch Wait) */
-    BatchCollector(final Function<FlowFile, FlowFileShare> prepare, final Predicate<FlowFileShare> takeable, final int maxMembers, final int maxFiles) {
+    /**
+     * @param takeable which flowfiles may start a batch now (Max Batch Wait)
+     * @param maxBytes the most bytes of files in the batch, 0 for no bound (Max Bytes per Job)
+     */
+    BatchCollector(final Function<FlowFile, FlowFileShare> prepare, final Predicate<FlowFileShare> takeable, final int maxMembers, final int maxFiles,
+                   final long maxBytes) {
         this.prepare = prepare;
         this.takeable = takeable;
         this.maxMembers = maxMembers;
         this.maxFiles = maxFiles;
+        this.maxBytes = maxBytes;
         this.matesOnly = false;
     }
 
@@ -53,6 +62,7 @@ final class BatchCollector implements FlowFileFilter {
         this.takeable = share -> true;
         this.maxMembers = Integer.MAX_VALUE;
         this.maxFiles = Integer.MAX_VALUE;
+        this.maxBytes = 0;
         this.matesOnly = true;
         this.boundRequest = boundRequest;
         this.members = 1;
@@ -85,7 +95,12 @@ final class BatchCollector implements FlowFileFilter {
         prepared.put(flowFile.getId(), candidate);
         files += candidate.files().size();
         members++;
-        final boolean full = boundRequest == null && members >= maxMembers;
+        if (maxBytes > 0 && boundRequest == null) {
+            // a share of unknown size, or larger than the bound, is a job of its own
+            closed = candidate.bytes() == null || candidate.bytes() >= maxBytes;
+            bytes += closed ? maxBytes : candidate.bytes();
+        }
+        final boolean full = boundRequest == null && (members >= maxMembers || closed);
         return full ? FlowFileFilterResult.ACCEPT_AND_TERMINATE : FlowFileFilterResult.ACCEPT_AND_CONTINUE;
     }
 
@@ -96,7 +111,8 @@ final class BatchCollector implements FlowFileFilter {
         if (boundRequest != null || candidate.isBound()) {
             return Objects.equals(boundRequest, candidate.boundRequest());
         }
-        return target.equals(candidate.target()) && Objects.equals(volume, candidate.volume()) && files + candidate.files().size() <= maxFiles;
+        return target.equals(candidate.target()) && Objects.equals(volume, candidate.volume()) && files + candidate.files().size() <= maxFiles
+                && (maxBytes == 0 || candidate.bytes() != null && bytes + candidate.bytes() <= maxBytes);
     }
 
     /** The evaluation of a flowfile this filter accepted. */

@@ -30,37 +30,41 @@ final class BatchTaker {
 
     static final PropertyDescriptor MAX_FLOWFILES_PER_JOB = new PropertyDescriptor.Builder()
             .name("Max Flowfiles per Job")
-            .description("How many queued flowfiles may share one import job. Only flowfiles with the same collection, partition, database "
-                    + "and options are combined, and never more files than the deployment accepts per job (1,000 Zilliz Cloud, 1,024 Milvus). "
-                    + "Every flowfile of a job gets the same bulkimport.job.id, and a job that cannot start fails all of them alike.")
-            .required(true)
-            .defaultValue("1")
+            .description("How many queued flowfiles may share one import job. Unset (the default), each job is sized from what is queued and the "
+                    + "job slots the server has free (the connection service learns the server's job limit from its answers): a burst is "
+                    + "spread over the free slots, a trickle gathers into a few jobs (Max Batch Wait). Set, at most this many share a job "
+                    + "(1 for one job per flowfile). Only flowfiles with the same collection, partition, database and options are combined, "
+                    + "never more files than the deployment accepts per job (1,000 Zilliz Cloud, 1,024 Milvus) nor more bytes than Max Bytes "
+                    + "per Job. Every flowfile of a job gets the same bulkimport.job.id; a job that fails on some files sends the others' "
+                    + "flowfiles on to a new job through GetBulkImportProgress's resubmit.")
+            .required(false)
             .addValidator(StandardValidators.createLongValidator(1, 1_024, true))
             .build();
 
     static final PropertyDescriptor MAX_BATCH_WAIT = new PropertyDescriptor.Builder()
             .name("Max Batch Wait")
-            .description("With Max Flowfiles per Job above 1: how long a flowfile may wait in the incoming queue for others of the same target "
-                    + "(collection, partition, database, options) to fill a job. A job starts as soon as Max Flowfiles per Job of them are "
-                    + "queued, or once the oldest has waited this long; so a trickle of uploads makes few full jobs rather than one small job "
-                    + "per trigger. 0 sec starts a job with whatever is queued. Counted from each flowfile's queue date: it survives restarts.")
+            .description("How long a flowfile may wait in the incoming queue for others of the same target (collection, partition, database, "
+                    + "options) to make a job's worth: a job starts as soon as that many are queued (Max Flowfiles per Job when set, else "
+                    + JobSizing.WARM_SHARE + " once the server's job limit is known, " + JobSizing.COLD_SHARE + " before), or once the oldest "
+                    + "has waited this long; so a trickle of uploads makes a few jobs rather than one per flowfile, and a lone upload still "
+                    + "starts within this wait. 0 sec starts a job with whatever is queued. Counted from each flowfile's queue date: it "
+                    + "survives restarts.")
             .required(true)
-            .defaultValue("0 sec")
+            .defaultValue("300 ms")
             .addValidator(StandardValidators.TIME_PERIOD_VALIDATOR)
             .build();
 
-    /**
-     * How many flowfiles a job takes in this run: Max Flowfiles per Job, or, when the connection service
-     * knows how many more jobs the node may start (Max Active Jobs), the queue spread over those free
-     * slots, so that a burst keeps every slot busy at once rather than filling a few jobs while slots idle.
-     */
-    static int perJob(final int maxMembers, final OptionalInt freeSlots, final int queued) {
-        if (maxMembers == 1 || freeSlots.isEmpty() || freeSlots.getAsInt() == 0) {
-            return maxMembers;
-        }
-        final int spread = (queued + freeSlots.getAsInt() - 1) / freeSlots.getAsInt();
-        return Math.max(1, Math.min(maxMembers, spread));
-    }
+    static final PropertyDescriptor MAX_BYTES_PER_JOB = new PropertyDescriptor.Builder()
+            .name("Max Bytes per Job")
+            .description("The most bytes of files one job may hold when flowfiles are combined: a server's import needs memory for what a job "
+                    + "reads (operators see Milvus run out of memory on large jobs), and 16 GB is Milvus's largest file. A file's size is "
+                    + "its upload's (gcs.size, azure.length, s3.length), else the flowfile's content's (PutS3Object passes the uploaded file "
+                    + "on); a flowfile whose files' size is not known (Object URLs, a volume) counts as a whole job and goes alone, as does "
+                    + "one larger than this. 0 B does not bound jobs by size.")
+            .required(true)
+            .defaultValue("16 GB")
+            .addValidator(StandardValidators.DATA_SIZE_VALIDATOR)
+            .build();
 
     private final FlowFileShares shares;
     private final ProcessContext context;
@@ -82,17 +86,19 @@ final class BatchTaker {
     }
 
     /**
-     * Takes the flowfiles of at most {@code maxBatches} requests and {@code maxFlowFiles} flowfiles; with
-     * {@code maxWaitMillis} above 0, only of the targets whose job is full or has waited long enough.
+     * Takes the flowfiles of at most {@code maxBatches} requests and {@code maxFlowFiles} flowfiles, in jobs as
+     * {@code sizing} says and of at most {@code maxBytes} (0 for no bound); with {@code maxWaitMillis} above 0,
+     * only of the targets whose job's worth is queued or whose oldest flowfile has waited long enough.
      */
-    List<Batch> take(final int maxMembers, final int maxBatches, final int maxFlowFiles, final long maxWaitMillis) {
+    List<Batch> take(final JobSizing sizing, final long maxBytes, final int maxBatches, final int maxFlowFiles, final long maxWaitMillis) {
         final List<Batch> batches = new ArrayList<>();
-        final Predicate<FlowFileShare> takeable = maxMembers > 1 && maxWaitMillis > 0
-                ? Window.takeable(session, this::share, maxMembers, deployment.maxFilesPerRequest(), maxWaitMillis, System.currentTimeMillis())
+        final boolean alone = sizing.perJob() == 1 && !sizing.spreads();
+        final Predicate<FlowFileShare> takeable = !alone && maxWaitMillis > 0
+                ? Window.takeable(session, this::share, sizing, deployment.maxFilesPerRequest(), maxBytes, maxWaitMillis, System.currentTimeMillis())
                 : share -> true;
         int taken = 0;
         while (batches.size() < maxBatches && taken < maxFlowFiles) {
-            final List<FlowFileShare> candidates = maxMembers == 1 ? takeOne() : takeMany(maxMembers, takeable);
+            final List<FlowFileShare> candidates = alone ? takeOne() : takeMany(sizing.perJob(), maxBytes, takeable);
             if (candidates == null) {
                 break;
             }
@@ -132,8 +138,8 @@ final class BatchTaker {
         return all;
     }
 
-    private List<FlowFileShare> takeMany(final int maxMembers, final Predicate<FlowFileShare> takeable) {
-        final BatchCollector collector = new BatchCollector(this::share, takeable, maxMembers, deployment.maxFilesPerRequest());
+    private List<FlowFileShare> takeMany(final int maxMembers, final long maxBytes, final Predicate<FlowFileShare> takeable) {
+        final BatchCollector collector = new BatchCollector(this::share, takeable, maxMembers, deployment.maxFilesPerRequest(), maxBytes);
         final List<FlowFile> flowFiles = session.get(collector);
         routing.took(flowFiles);
         return flowFiles.isEmpty() ? null : flowFiles.stream().map(collector::preparedFor).toList();
@@ -144,16 +150,16 @@ final class BatchTaker {
     }
 
     /**
-     * Max Batch Wait, as MergeContent's Max Bin Age: a job is started for a target once a full job's worth
-     * of flowfiles is queued for it, or once its oldest flowfile has waited Max Batch Wait in the queue.
-     * Decided from the queue alone, looked at without taking anything (so the flowfiles keep their queue
-     * dates and nothing is written): a crash or a restart changes nothing. Flowfiles bound to an earlier
-     * request, and flowfiles that cannot make a request, never wait.
+     * Max Batch Wait, as MergeContent's Max Bin Age: a job is started for a target once a job's worth of
+     * flowfiles is queued for it (or of bytes, Max Bytes per Job), or once its oldest flowfile has waited Max
+     * Batch Wait in the queue. Decided from the queue alone, looked at without taking anything (so the
+     * flowfiles keep their queue dates and nothing is written): a crash or a restart changes nothing.
+     * Flowfiles bound to an earlier request, and flowfiles that cannot make a request, never wait.
      */
     private static final class Window implements FlowFileFilter {
 
         /** How many queued flowfiles are looked at. */
-        private static final int LOOK_AHEAD = 1_000;
+        private static final int LOOK_AHEAD = TriggerBulkImport.MAX_FLOWFILES_PER_TRIGGER;
 
         private record Group(ImportTarget target, String volume) {
             static Group of(final FlowFileShare share) {
@@ -162,30 +168,33 @@ final class BatchTaker {
         }
 
         private final Function<FlowFile, FlowFileShare> prepare;
-        private final int maxMembers;
+        private final JobSizing sizing;
         private final int maxFiles;
+        private final long maxBytes;
         private final long maxWaitMillis;
         private final long nowMillis;
         private final Map<Group, Queued> queued = new HashMap<>();
         private int seen;
 
-        private Window(final Function<FlowFile, FlowFileShare> prepare, final int maxMembers, final int maxFiles, final long maxWaitMillis,
-                       final long nowMillis) {
+        private Window(final Function<FlowFile, FlowFileShare> prepare, final JobSizing sizing, final int maxFiles, final long maxBytes,
+                       final long maxWaitMillis, final long nowMillis) {
             this.prepare = prepare;
-            this.maxMembers = maxMembers;
+            this.sizing = sizing;
             this.maxFiles = maxFiles;
+            this.maxBytes = maxBytes;
             this.maxWaitMillis = maxWaitMillis;
             this.nowMillis = nowMillis;
         }
 
         /**
-         * Which flowfiles may start a batch now: one batch per full job's worth queued for their target, and
-         * one more for what is left once the oldest has waited Max Batch Wait; bound and invalid ones always.
-         * Each {@code true} answer for a waiting target uses up one of its batches.
+         * Which flowfiles may start a batch now: with jobs sized from the queue, every job of a target whose
+         * job's worth is queued or whose oldest has waited Max Batch Wait; with a fixed Max Flowfiles per Job,
+         * one batch per full job, and one more for what is left once the oldest has waited; bound and invalid
+         * ones always. Each {@code true} answer for a waiting target uses up one of its batches.
          */
-        static Predicate<FlowFileShare> takeable(final ProcessSession session, final Function<FlowFile, FlowFileShare> prepare, final int maxMembers,
-                                                 final int maxFiles, final long maxWaitMillis, final long nowMillis) {
-            final Window window = new Window(prepare, maxMembers, maxFiles, maxWaitMillis, nowMillis);
+        static Predicate<FlowFileShare> takeable(final ProcessSession session, final Function<FlowFile, FlowFileShare> prepare, final JobSizing sizing,
+                                                 final int maxFiles, final long maxBytes, final long maxWaitMillis, final long nowMillis) {
+            final Window window = new Window(prepare, sizing, maxFiles, maxBytes, maxWaitMillis, nowMillis);
             // every flowfile is rejected: the queue is only looked at
             session.get(window);
             return window::startsBatch;
@@ -196,7 +205,7 @@ final class BatchTaker {
                 return true;
             }
             final Queued group = queued.get(Group.of(share));
-            if (group == null || group.batches(maxMembers, maxFiles) <= group.started) {
+            if (group == null || group.batches() <= group.started) {
                 return false;
             }
             group.started++;
@@ -204,16 +213,22 @@ final class BatchTaker {
         }
 
         /** What is queued for one target. */
-        private static final class Queued {
+        private final class Queued {
             private int flowFiles;
             private int files;
+            private long bytes;
             private boolean aged;
             private int started;
 
-            /** How many batches may start: one per full job, and one for the rest once the oldest has waited long enough. */
-            int batches(final int maxMembers, final int maxFiles) {
-                final int full = Math.max(flowFiles / maxMembers, files / maxFiles);
-                return aged && flowFiles > full * maxMembers ? full + 1 : full;
+            /** How many batches may start now. */
+            int batches() {
+                final boolean worth = flowFiles >= sizing.fullAt() || files >= maxFiles || maxBytes > 0 && bytes >= maxBytes;
+                final long byBytes = maxBytes > 0 ? bytes / maxBytes : 0;
+                if (sizing.spreads()) {
+                    return worth || aged ? (int) Math.max((flowFiles + sizing.perJob() - 1) / sizing.perJob(), byBytes + (bytes % Math.max(1, maxBytes) > 0 ? 1 : 0)) : 0;
+                }
+                final int full = (int) Math.max(Math.max(flowFiles / sizing.perJob(), files / maxFiles), byBytes);
+                return aged && flowFiles > full * sizing.perJob() ? full + 1 : full;
             }
         }
 
@@ -224,6 +239,8 @@ final class BatchTaker {
                 final Queued group = queued.computeIfAbsent(Group.of(share), g -> new Queued());
                 group.flowFiles++;
                 group.files += share.files().size();
+                // a share of unknown size is a job of its own
+                group.bytes += share.bytes() == null ? maxBytes : share.bytes();
                 final Long queuedAt = flowFile.getLastQueueDate();
                 group.aged |= queuedAt == null || nowMillis - queuedAt >= maxWaitMillis;
             }

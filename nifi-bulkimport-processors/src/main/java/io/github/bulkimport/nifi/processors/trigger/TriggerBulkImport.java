@@ -38,6 +38,7 @@ import org.apache.nifi.components.ValidationResult;
 import org.apache.nifi.components.state.Scope;
 import org.apache.nifi.expression.ExpressionLanguageScope;
 import org.apache.nifi.logging.ComponentLog;
+import org.apache.nifi.processor.DataUnit;
 import org.apache.nifi.processor.ProcessContext;
 import org.apache.nifi.processor.ProcessSession;
 import org.apache.nifi.processor.Relationship;
@@ -141,7 +142,7 @@ import static io.github.bulkimport.nifi.processors.common.BulkImportAttributes.*
                                 success onwards, failure, expired and uncommitted to an alert.
                                 """)
         })
-@DefaultSettings(yieldDuration = "250 ms")
+@DefaultSettings(yieldDuration = "100 ms")
 public class TriggerBulkImport extends AbstractBulkImportProcessor<TriggerRouting> {
 
     /**
@@ -149,12 +150,13 @@ public class TriggerBulkImport extends AbstractBulkImportProcessor<TriggerRoutin
      * {@link #MAX_FLOWFILES_PER_TRIGGER}, and sends nothing new after {@link #TRIGGER_TIME_BUDGET}.
      */
     static final int MAX_JOBS_PER_TRIGGER = 100;
-    static final int MAX_FLOWFILES_PER_TRIGGER = 1_000;
+    static final int MAX_FLOWFILES_PER_TRIGGER = 10_000;
     static final Duration TRIGGER_TIME_BUDGET = Duration.ofMillis(500);
 
     private static final List<PropertyDescriptor> PROPERTIES = List.of(CONNECTION_SERVICE, ImportRequestReader.COLLECTION_NAME,
             ImportRequestReader.PARTITION_NAME, ImportRequestReader.DATABASE_NAME, ImportRequestReader.OBJECT_URLS, ImportRequestReader.VOLUME_NAME,
-            ImportRequestReader.DATA_PATHS, BatchTaker.MAX_FLOWFILES_PER_JOB, BatchTaker.MAX_BATCH_WAIT, RequestsInFlight.MAX_REQUESTS_IN_FLIGHT,
+            ImportRequestReader.DATA_PATHS, BatchTaker.MAX_FLOWFILES_PER_JOB, BatchTaker.MAX_BATCH_WAIT, BatchTaker.MAX_BYTES_PER_JOB,
+            RequestsInFlight.MAX_REQUESTS_IN_FLIGHT,
             FlowFileShares.IDEMPOTENCY_KEY, JobMemory.SIZE, JobMemory.AGE);
     private static final Set<Relationship> RELATIONSHIPS = Set.of(TriggerRouting.REL_SUCCESS, TriggerRouting.REL_RETRY, TriggerRouting.REL_FAILURE);
     /** The keys of its job memory (local state): part of the bundle's compatibility contract, carried over an upgrade. */
@@ -216,13 +218,16 @@ public class TriggerBulkImport extends AbstractBulkImportProcessor<TriggerRoutin
         final long startedAt = System.nanoTime();
         final BulkImportConnectionService service = connectionService(context);
         try {
-            final int maxMembers = context.getProperty(BatchTaker.MAX_FLOWFILES_PER_JOB).asInteger();
+            final Integer maxMembers = context.getProperty(BatchTaker.MAX_FLOWFILES_PER_JOB).asInteger();
+            final boolean batching = maxMembers == null || maxMembers > 1;
             final long releasesSeen = sharesInFlight.releases();
-            final JobMemory.Snapshot memory = jobMemory.remembersJobs() || maxMembers > 1 ? readMemory(routing) : null;
-            final int perJob = BatchTaker.perJob(maxMembers, service.freeJobSlots(), session.getQueueSize().getObjectCount());
+            final JobMemory.Snapshot memory = jobMemory.remembersJobs() || batching ? readMemory(routing) : null;
+            final JobSizing sizing = JobSizing.of(maxMembers, service.freeJobSlots(calls -> session.adjustCounter(Counters.HTTP_CALLS, calls, false)),
+                    session.getQueueSize().getObjectCount(), service.getDeployment().maxFilesPerRequest());
+            final long maxBytes = context.getProperty(BatchTaker.MAX_BYTES_PER_JOB).asDataSize(DataUnit.B).longValue();
             final List<Batch> taken = new BatchTaker(shares, context, session, optionProperties, service.getDeployment(), memory, routing)
-                    .take(perJob, MAX_JOBS_PER_TRIGGER, MAX_FLOWFILES_PER_TRIGGER,
-                            context.getProperty(BatchTaker.MAX_BATCH_WAIT).asTimePeriod(TimeUnit.MILLISECONDS));
+                    .take(sizing, maxBytes, MAX_JOBS_PER_TRIGGER, MAX_FLOWFILES_PER_TRIGGER,
+                            batchWait(context, service));
             if (taken.isEmpty() && routing.routed() == 0) {
                 // what is queued waits for its job to fill (Max Batch Wait): nothing to do for a moment
                 context.yield();
@@ -232,7 +237,7 @@ public class TriggerBulkImport extends AbstractBulkImportProcessor<TriggerRoutin
                 // another task remembered jobs and released their shares since this one read the memory: a share just claimed may have its job
                 toSend = routing.reattachRemembered(toSend, memory, readMemory(routing));
             }
-            markPending(session, routing, toSend, maxMembers > 1);
+            markPending(session, routing, toSend, batching);
             // the service tells every call a start makes, admission's too, on the threads requests are sent from: summed, counted here
             final AtomicInteger calls = new AtomicInteger();
             try {
@@ -258,6 +263,11 @@ public class TriggerBulkImport extends AbstractBulkImportProcessor<TriggerRoutin
             // once committed, the flowfiles' own attributes say which request each belongs to
             session.commitAsync(() -> jobMemory.sessionCommitted(routing.pending().keySet()));
         }
+    }
+
+    /** Max Batch Wait, unless no job of the node runs: a lone upload to an idle server starts at once, and those after it gather. */
+    private static long batchWait(final ProcessContext context, final BulkImportConnectionService service) {
+        return service.unfinishedJobs() == 0 ? 0 : context.getProperty(BatchTaker.MAX_BATCH_WAIT).asTimePeriod(TimeUnit.MILLISECONDS);
     }
 
     /**

@@ -47,6 +47,8 @@ class BatchIdempotencyTest {
         final TestRunner runner = Runners.milvus(new TriggerBulkImport(), emulator.url());
         runner.setProperty(ImportRequestReader.COLLECTION_NAME, "documents");
         runner.setProperty(BatchTaker.MAX_FLOWFILES_PER_JOB, String.valueOf(maxFlowFilesPerJob));
+        // Object URLs name files of no known size: unbounded, so that they may share a job
+        runner.setProperty(BatchTaker.MAX_BYTES_PER_JOB, "0 B");
         runner.setProperty(JobMemory.SIZE, String.valueOf(jobMemorySize));
         return runner;
     }
@@ -186,7 +188,7 @@ class BatchIdempotencyTest {
         emulator.faults().add(Fault.on("create", FaultType.HTTP_502, 1));
         afterRestart.run(1, false, true);
         afterRestart.assertTransferCount(TriggerRouting.REL_RETRY, 2);
-        for (int run = 0; run < 10 && afterRestart.getQueueSize().getObjectCount() > 0; run++) {
+        for (int run = 0; run < 30 && afterRestart.getQueueSize().getObjectCount() > 0; run++) {
             afterRestart.run(1, false, false);
         }
 

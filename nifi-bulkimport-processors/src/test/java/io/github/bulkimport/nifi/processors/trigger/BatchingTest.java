@@ -64,6 +64,15 @@ class BatchingTest {
 
     // ---- Max Batch Wait ---------------------------------------------------------------------------
 
+    /** A job of the node runs: uploads after it gather for Max Batch Wait (a lone upload to an idle server starts at once). */
+    private void busy() {
+        runner.enqueue(new byte[0], file("busy", 0));
+        runner.run(1, false, true);
+        assertEquals(1, emulator.requests("create").size());
+        runner.clearTransferState();
+        emulator.clearRequests();
+    }
+
     private MockFlowFile enqueueQueuedAgo(final Map<String, String> attributes, final long millisAgo) {
         final MockFlowFile flowFile = runner.enqueue(new byte[0], attributes);
         flowFile.setLastEnqueuedDate(System.currentTimeMillis() - millisAgo);
@@ -74,9 +83,10 @@ class BatchingTest {
     void aTrickleWaitsForItsJobToFillUntilTheOldestHasWaitedMaxBatchWait() {
         milvus(4);
         runner.setProperty(BatchTaker.MAX_BATCH_WAIT, "30 sec");
+        busy();
         enqueueQueuedAgo(file("docs", 0), 10_000);
         enqueueQueuedAgo(file("docs", 1), 5_000);
-        runner.run(1, false, true);
+        runner.run(1, false, false);
         assertEquals(0, emulator.requests("create").size(), "two of four, the oldest 10 s old: they wait");
         assertEquals(2, runner.getQueueSize().getObjectCount(), "untouched in the queue");
         assertTrue(runner.isYieldCalled(), "nothing to do for a moment");
@@ -102,6 +112,7 @@ class BatchingTest {
     void eachTargetWaitsOnItsOwnAndInvalidFlowFilesNeverWait() {
         milvus(3);
         runner.setProperty(BatchTaker.MAX_BATCH_WAIT, "1 min");
+        busy();
         enqueueQueuedAgo(file("fresh", 0), 1_000);
         enqueueQueuedAgo(file("old", 0), 61_000);
         enqueueQueuedAgo(file("old", 1), 0);
@@ -109,24 +120,35 @@ class BatchingTest {
         enqueueQueuedAgo(Map.of("collection", "docs"), 0);
         runner.run();
 
-        assertEquals(Set.of(Set.of("old/part-0.parquet", "old/part-1.parquet")), emulator.jobs().stream()
+        assertEquals(Set.of(Set.of("busy/part-0.parquet"), Set.of("old/part-0.parquet", "old/part-1.parquet")), emulator.jobs().stream()
                 .map(job -> job.files().stream().map(List::getFirst).collect(Collectors.toSet())).collect(Collectors.toSet()),
                 "the old target's job starts, the fresh one waits");
         runner.assertTransferCount(TriggerRouting.REL_FAILURE, 1);
         assertEquals(1, runner.getQueueSize().getObjectCount());
     }
 
-    @ParameterizedTest(name = "max {0}, free slots {1}, queued {2} -> {3}")
+    @ParameterizedTest(name = "max {0}, free slots {1}, queued {2} -> {3} a job, {4} queued start at once")
     @CsvSource({
-            "1, 64, 2000, 1",       // one job per flowfile stays so
-            "1000, -1, 2000, 1000", // no Max Active Jobs: Max Flowfiles per Job
-            "1000, 0, 2000, 1000",  // no free slot: the start will be held back anyway
-            "1000, 64, 2000, 32",   // a burst spread over every free slot
-            "20, 64, 2000, 20",     // never above Max Flowfiles per Job
-            "1000, 64, 10, 1",      // fewer queued than free slots: one each
-            "1000, 3, 100, 34"})
-    void withMaxActiveJobsTheQueueIsSpreadOverTheFreeSlots(final int max, final int free, final int queued, final int expected) {
-        assertEquals(expected, BatchTaker.perJob(max, free < 0 ? OptionalInt.empty() : OptionalInt.of(free), queued));
+            "1, 64, 2000, 1, 1",          // one job per flowfile stays so
+            "1000, -1, 2000, 1000, 1000", // no known limit: Max Flowfiles per Job
+            "1000, 0, 2000, 1000, 1000",  // no free slot: the start will be held back anyway
+            "1000, 64, 2000, 32, 1000",   // a burst spread over every free slot
+            "20, 64, 2000, 20, 20",       // never above Max Flowfiles per Job
+            "1000, 64, 10, 1, 1000",      // fewer queued than free slots: one each
+            "1000, 3, 100, 34, 1000",
+            // unset: sized from the queue
+            "0, -1, 2000, 125, 128",      // the server's limit not known yet: jobs of about 128
+            "0, -1, 30, 30, 128",         // a trickle: one job, once 128 are queued or the oldest has waited
+            "0, 64, 2000, 32, 32",        // a burst over every free slot, jobs of 32 at least
+            "0, 256, 2000, 32, 32",       // more free slots than a burst needs: no job below 32
+            "0, 16, 2000, 125, 32",       // fewer free slots: larger jobs
+            "0, 16, 20000, 1024, 32",     // never more files than the server takes in a job
+            "0, 0, 2000, 1024, 32"})      // no free slot: one job, held back
+    void jobsAreSizedFromTheQueueAndTheFreeSlots(final int max, final int free, final int queued, final int perJob, final int fullAt) {
+        final JobSizing sizing = JobSizing.of(max == 0 ? null : max, free < 0 ? OptionalInt.empty() : OptionalInt.of(free), queued, 1_024);
+        assertEquals(perJob, sizing.perJob());
+        assertEquals(fullAt, sizing.fullAt());
+        assertEquals(max == 0, sizing.spreads());
     }
 
     @Test
@@ -220,6 +242,7 @@ class BatchingTest {
         runner.setProperty(ImportRequestReader.COLLECTION_NAME, "docs");
         runner.setProperty(ImportRequestReader.OBJECT_URLS, "${urls}");
         runner.setProperty(BatchTaker.MAX_FLOWFILES_PER_JOB, "10");
+        runner.setProperty(BatchTaker.MAX_BYTES_PER_JOB, "0 B");
         for (int f = 0; f < 3; f++) {
             final int flowFile = f;
             runner.enqueue(new byte[0], Map.of("urls", IntStream.range(0, 400).mapToObj(i -> "s3://b/" + flowFile + "/" + i + ".parquet")

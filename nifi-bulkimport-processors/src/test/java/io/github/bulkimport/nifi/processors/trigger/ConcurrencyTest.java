@@ -33,6 +33,7 @@ class ConcurrencyTest {
             runner.setProperty(service, StandardBulkImportConnectionService.MAX_CONNECTIONS, "3");
             runner.enableControllerService(service);
             runner.setProperty(ImportRequestReader.COLLECTION_NAME, "documents");
+            runner.setProperty(BatchTaker.MAX_FLOWFILES_PER_JOB, "1");
             for (int i = 0; i < FLOWFILES; i++) {
                 runner.enqueue(new byte[0], Map.of("s3.bucket", "b", "s3.key", "part-" + i + ".parquet"));
             }

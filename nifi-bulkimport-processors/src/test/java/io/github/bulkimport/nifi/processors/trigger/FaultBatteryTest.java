@@ -79,6 +79,8 @@ class FaultBatteryTest {
             final var service = runner.getControllerService(Runners.SERVICE_ID);
             runner.disableControllerService(service);
             runner.setProperty(service, StandardBulkImportConnectionService.RESPONSE_TIMEOUT, "500 ms");
+            final AtomicLong serviceClock = new AtomicLong(1_000_000L);
+            ((StandardBulkImportConnectionService) service).useClock(serviceClock::get);
             runner.enableControllerService(service);
             runner.setProperty(ImportRequestReader.COLLECTION_NAME, "documents");
             final AtomicLong clock = new AtomicLong();
@@ -96,6 +98,7 @@ class FaultBatteryTest {
                 current = null;
                 // past any Retry-After and backoff, the same flowfile is sent again
                 clock.addAndGet(Duration.ofSeconds(15).toNanos());
+                serviceClock.addAndGet(Duration.ofSeconds(15).toMillis());
                 runner.run();
                 runner.assertAllFlowFilesTransferred(TriggerRouting.REL_SUCCESS, 1);
                 current = runner.getFlowFilesForRelationship(TriggerRouting.REL_SUCCESS).getFirst();

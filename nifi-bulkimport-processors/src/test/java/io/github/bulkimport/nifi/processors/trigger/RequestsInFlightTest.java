@@ -33,6 +33,7 @@ class RequestsInFlightTest {
         runner = Runners.milvus(new TriggerBulkImport(), emulator.url());
         runner.setProperty(ImportRequestReader.COLLECTION_NAME, "documents");
         runner.setProperty(RequestsInFlight.MAX_REQUESTS_IN_FLIGHT, String.valueOf(inFlight));
+        runner.setProperty(BatchTaker.MAX_FLOWFILES_PER_JOB, "1");
         for (int i = 0; i < 10; i++) {
             runner.enqueue(new byte[0], Map.of("s3.bucket", "b", "s3.key", "part-" + i + ".parquet"));
         }

@@ -62,7 +62,7 @@ class TriggerBulkImportTest {
 
     @BeforeEach
     void startServer() {
-        api = new MockApi();
+        api = new MockApi().withEmptyListings();
     }
 
     @AfterEach
@@ -70,15 +70,18 @@ class TriggerBulkImportTest {
         api.close();
     }
 
+    /** The requests and routes of TriggerBulkImport, whatever the jobs the mock server seems to run: nothing waits for a batch (BatchingTest). */
     private TestRunner zilliz() {
         runner = Runners.zilliz(new TriggerBulkImport(), api.url());
         runner.setProperty(ImportRequestReader.COLLECTION_NAME, "documents");
+        runner.setProperty(BatchTaker.MAX_BATCH_WAIT, "0 sec");
         return runner;
     }
 
     private TestRunner milvus() {
         runner = Runners.milvus(new TriggerBulkImport(), api.url());
         runner.setProperty(ImportRequestReader.COLLECTION_NAME, "documents");
+        runner.setProperty(BatchTaker.MAX_BATCH_WAIT, "0 sec");
         return runner;
     }
 
@@ -249,6 +252,7 @@ class TriggerBulkImportTest {
     @Test
     void milvusAfterPutGcsAndAzure() {
         milvus();
+        runner.setProperty(BatchTaker.MAX_FLOWFILES_PER_JOB, "1");
         api.jobCreated("1");
         api.jobCreated("2");
 
@@ -458,9 +462,8 @@ class TriggerBulkImportTest {
     // ---- admission: the server's limits leave flowfiles in the queue ----------------------------
 
     static Stream<Arguments> refusalsForNow() {
+        // the job limit is learned rather than probed blindly: AdmissionTest
         return Stream.of(
-                Arguments.of("job limit", (Consumer<MockApi>) api -> api.envelopeError(2100,
-                        "The number of jobs has reached the limit, please try again later: importing data failed")),
                 Arguments.of("rate limit", (Consumer<MockApi>) api -> api.envelopeError(1807,
                         "request is rejected by grpc RateLimiter middleware, please retry later")),
                 Arguments.of("HTTP 429", (Consumer<MockApi>) api -> api.enqueue(new MockResponse.Builder().code(429).body("slow down").build())));
@@ -556,7 +559,7 @@ class TriggerBulkImportTest {
         out.assertAttributeEquals(BulkImportAttributes.ERROR_CODE, "CONNECT_FAILED");
         assertTrue(out.getAttribute(BulkImportAttributes.ERROR_MESSAGE).contains("check Endpoint URL"));
         assertTrue(runner.isYieldCalled(), "an unreachable server makes the processor yield, as InvokeHTTP does");
-        api = new MockApi();
+        api = new MockApi().withEmptyListings();
     }
 
     @Test
@@ -601,6 +604,7 @@ class TriggerBulkImportTest {
     @Test
     void verifyBuildsTheRequestAndChecksTheCollection() {
         zilliz();
+        api.withScriptedListings();
         api.json("""
                 {"code":0,"data":{"count":0,"currentPage":1,"pageSize":1,"records":[]}}""");
 
@@ -648,6 +652,7 @@ class TriggerBulkImportTest {
     @Test
     void verifyReportsRejectedCredentials() {
         zilliz();
+        api.withScriptedListings();
         api.json(401, """
                 {"code":80001,"message":"Invalid token: %s"}""".formatted(Secrets.API_KEY));
 

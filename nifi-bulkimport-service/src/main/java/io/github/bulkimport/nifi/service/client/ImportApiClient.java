@@ -67,6 +67,11 @@ public final class ImportApiClient implements Closeable {
     public static final String LIST_COLLECTIONS_PATH = "/v2/vectordb/collections/list";
 
     public static final String IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";
+
+    /** Whether a failed start was refused for the server's active-job limit (not a rate limit): the server is full. */
+    public static boolean isJobLimit(final ImportApiException e) {
+        return e.getKind() == ErrorKind.THROTTLED && e.getMessage() != null && ServerPhrases.of(e.getMessage()).jobLimit();
+    }
     public static final String DATABASE_HEADER = "DB-Name";
 
     /** Larger answers are abandoned: no answer of this API comes close, except a long job list. */

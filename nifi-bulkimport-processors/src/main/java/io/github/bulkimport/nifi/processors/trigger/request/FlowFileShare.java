@@ -20,12 +20,14 @@ import java.util.List;
  * @param started      the job this very share already started, as the flowfile's own attributes tell
  *                     (it was looped back after success), or {@code null}
  * @param rejection    why the flowfile's input is invalid, or {@code null}
+ * @param bytes        the size of the files this share imports, or {@code null} when it is not known (the files are named by Object
+ *                     URLs or a volume, not by the upload the flowfile comes from)
  */
 public record FlowFileShare(FlowFile flowFile, ImportRequest request, String key, String memoryKey, String replacesJob, String boundRequest,
-                     RememberedJob started, String rejection) {
+                     RememberedJob started, String rejection, Long bytes) {
 
     public static FlowFileShare rejected(final FlowFile flowFile, final String reason) {
-        return new FlowFileShare(flowFile, null, null, null, null, null, null, reason);
+        return new FlowFileShare(flowFile, null, null, null, null, null, null, reason, null);
     }
 
     public ImportTarget target() {

@@ -75,13 +75,24 @@ public final class FlowFileShares {
             // a flowfile bound to a request has no job yet: the job its attributes name is an earlier one
             final RememberedJob started = memoryKey.equals(keyBefore) && attributes.get(BulkImportAttributes.REQUEST_KEY) == null
                     ? startedBefore(attributes) : null;
-            return new FlowFileShare(flowFile, input, key, memoryKey, replacesJob, boundRequest, started, null);
+            return new FlowFileShare(flowFile, input, key, memoryKey, replacesJob, boundRequest, started, null, bytes(context, flowFile, input));
         } catch (final InvalidInputException e) {
             return FlowFileShare.rejected(flowFile, e.getMessage());
         } catch (final RuntimeException e) {
             // an expression that fails at run time (for example toDate() on text that is no date) is bad input too
             return FlowFileShare.rejected(flowFile, "A property's expression could not be evaluated for this flowfile: " + e.getMessage());
         }
+    }
+
+    /**
+     * The size of the files a flowfile imports: the one its upload processor wrote, else the flowfile's own content's (PutS3Object
+     * passes the uploaded file on as the content); not known when Object URLs or a volume name the files.
+     */
+    private static Long bytes(final ProcessContext context, final FlowFile flowFile, final ImportRequest input) {
+        if (input.volume() != null || context.getProperty(ImportRequestReader.OBJECT_URLS).isSet()) {
+            return null;
+        }
+        return UploadAttributes.size(flowFile.getAttributes()).orElse(flowFile.getSize());
     }
 
     /**

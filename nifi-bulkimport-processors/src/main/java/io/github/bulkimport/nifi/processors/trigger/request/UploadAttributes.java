@@ -3,6 +3,7 @@ package io.github.bulkimport.nifi.processors.trigger.request;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 import static io.github.bulkimport.nifi.processors.common.BulkImportAttributes.blankToNull;
 
@@ -30,7 +31,23 @@ public final class UploadAttributes {
     public static final String EXPECTED = S3_BUCKET + " and " + S3_KEY + " (PutS3Object), " + GCS_BUCKET + " and " + GCS_KEY
             + " (PutGCSObject), or " + AZURE_PRIMARY_URI + " (PutAzureBlobStorage_v12)";
 
+    /** Where upload and listing processors write an object's size: PutGCSObject, PutAzureBlobStorage_v12, ListS3. */
+    private static final List<String> SIZE = List.of("gcs.size", "azure.length", "s3.length");
+    /** More digits than this make no size of an object (S3's largest is 5 TiB). */
+    private static final int MAX_SIZE_DIGITS = 18;
+
     private UploadAttributes() {
+    }
+
+    /** The object's size as an upload processor wrote it, when one did: whole digits only. */
+    public static OptionalLong size(final Map<String, String> attributes) {
+        for (final String name : SIZE) {
+            final String value = blankToNull(attributes.get(name));
+            if (value != null && value.length() <= MAX_SIZE_DIGITS && value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                return OptionalLong.of(Long.parseLong(value));
+            }
+        }
+        return OptionalLong.empty();
     }
 
     /**

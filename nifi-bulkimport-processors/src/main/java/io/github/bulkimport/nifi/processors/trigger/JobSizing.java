@@ -1,0 +1,55 @@
+package io.github.bulkimport.nifi.processors.trigger;
+
+import java.util.OptionalInt;
+
+/**
+ * How big this run's jobs are. Set, Max Flowfiles per Job is the size, spread over the free job slots
+ * when the connection service knows them. Unset (the default), each job is sized from the queue and the
+ * free slots: a burst is spread over the slots still free, a job of at least {@link #WARM_SHARE}
+ * flowfiles each, so that every free slot works at once; while the server's limit is not known yet, jobs of
+ * about {@link #COLD_SHARE} flowfiles, so that a server that takes few jobs still takes most of a burst at
+ * once. A job never holds more files than the server takes in one (1,000 on Zilliz Cloud, 1,024 on Milvus).
+ *
+ * @param perJob  how many flowfiles one job takes
+ * @param fullAt  how many flowfiles of one target make a job's worth that starts without waiting (Max Batch Wait)
+ * @param spreads whether a target with a job's worth queued starts all of it at once, in jobs of {@code perJob}
+ *                (sized from the queue), rather than only its full jobs (a fixed Max Flowfiles per Job)
+ */
+record JobSizing(int perJob, int fullAt, boolean spreads) {
+
+    /** The fewest flowfiles worth a job slot of their own: a job's fixed overhead on the server is worth many files' work. */
+    static final int WARM_SHARE = 32;
+    /** Flowfiles per job while the server's limit is not known. */
+    static final int COLD_SHARE = 128;
+
+    /**
+     * @param maxMembers Max Flowfiles per Job, or {@code null} when unset
+     * @param freeSlots  the job slots the node may still fill, when the connection service knows them
+     * @param queued     the flowfiles queued
+     * @param maxFiles   the most files the server takes in one job
+     */
+    static JobSizing of(final Integer maxMembers, final OptionalInt freeSlots, final int queued, final int maxFiles) {
+        if (maxMembers != null) {
+            return new JobSizing(spread(maxMembers, freeSlots, queued), maxMembers, false);
+        }
+        final int share = freeSlots.isPresent() ? WARM_SHARE : COLD_SHARE;
+        int jobs = Math.max(1, ceilDiv(queued, share));
+        if (freeSlots.isPresent()) {
+            jobs = Math.max(1, Math.min(freeSlots.getAsInt(), jobs));
+        }
+        final int perJob = Math.max(1, Math.min(maxFiles, ceilDiv(queued, jobs)));
+        return new JobSizing(perJob, Math.min(share, maxFiles), true);
+    }
+
+    /** A fixed Max Flowfiles per Job, spread over the free slots when they are known. */
+    private static int spread(final int maxMembers, final OptionalInt freeSlots, final int queued) {
+        if (maxMembers == 1 || freeSlots.isEmpty() || freeSlots.getAsInt() == 0) {
+            return maxMembers;
+        }
+        return Math.max(1, Math.min(maxMembers, ceilDiv(queued, freeSlots.getAsInt())));
+    }
+
+    private static int ceilDiv(final int a, final int b) {
+        return (a + b - 1) / b;
+    }
+}
