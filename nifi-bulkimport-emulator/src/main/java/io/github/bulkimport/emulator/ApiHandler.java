@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.bulkimport.emulator.files.CollectionSchemas;
 import io.github.bulkimport.emulator.files.FileChecker;
+import io.github.bulkimport.emulator.files.FileReport;
 import io.github.bulkimport.emulator.http.HttpRequest;
 import io.github.bulkimport.emulator.http.HttpResponse;
 
@@ -251,12 +252,18 @@ final class ApiHandler {
         }
         String reason = null;
         int failingFile = -1;
+        final List<FileReport> reports = new ArrayList<>();
         for (int i = 0; i < files.size() && reason == null; i++) {
-            reason = failureReason(collection, files.get(i), options);
+            reason = markedOrMisplaced(files.get(i));
+            final FileReport report = reason == null && this.files != null ? this.files.read(collection, files.get(i), options) : null;
+            reports.add(report);
+            if (report != null && !report.imports()) {
+                reason = report.failure() + ": importing data failed";
+            }
             failingFile = reason == null ? -1 : i;
         }
         final Job job = new Job(jobs.nextId(), collection, text(body, "partitionName"), text(body, "dbName"), volume, files, options, now,
-                config.importDuration().plus(config.importPerFile().multipliedBy(files.size())).toMillis(), failingFile, reason);
+                config.importDuration().plus(config.importPerFile().multipliedBy(files.size())).toMillis(), failingFile, reason, reports);
         jobs.add(job);
         if (scopedKey != null) {
             jobs.rememberKey(scopedKey, job.id(), now + config.idempotencyTtl().toMillis());
@@ -265,10 +272,10 @@ final class ApiHandler {
     }
 
     /**
-     * Why a file fails its job: it carries the failure marker, or, on Milvus, is a URL where a path in its bucket belongs,
-     * or, with a bucket folder, it is missing there or breaks the collection's schema.
+     * Why a file fails its job before it is read: it carries the failure marker, or, on Milvus, is a URL where a path in its
+     * bucket belongs. (With a bucket folder, a file is then read, and fails when it is missing there or breaks the schema.)
      */
-    private String failureReason(final String collection, final List<String> group, final Map<String, String> options) {
+    private String markedOrMisplaced(final List<String> group) {
         for (final String file : group) {
             if (config.failureMarker() != null && !config.failureMarker().isEmpty() && file.contains(config.failureMarker())) {
                 return "failed to parse file " + file + ": the field 'vector' is missing in the file: importing data failed";
@@ -278,8 +285,7 @@ final class ApiHandler {
                         + "importing data failed";
             }
         }
-        final String broken = files == null ? null : files.failure(collection, group, options);
-        return broken == null ? null : broken + ": importing data failed";
+        return null;
     }
 
     private Outcome describeCollection(final JsonNode body) {
@@ -369,7 +375,7 @@ final class ApiHandler {
         final List<String> group = job.files().get(index);
         final boolean failed = "Failed".equals(snapshot.state());
         final boolean culprit = failed && index == job.failingFile();
-        final long rows = Job.ROWS_PER_FILE * group.size();
+        final long rows = job.rowsOf(index);
         detail.put("fileName", fileName(group));
         detail.put("fileSize", Job.BYTES_PER_FILE * group.size());
         if (failed && !culprit && !job.aborted()) {

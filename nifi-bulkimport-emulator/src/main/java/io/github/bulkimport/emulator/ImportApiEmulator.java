@@ -273,6 +273,8 @@ public final class ImportApiEmulator implements Closeable {
             record.put("committed", job.committedAt() >= 0);
             record.put("aborted", job.aborted());
             record.set("options", mapper.valueToTree(job.options()));
+            record.put("rows", job.rows());
+            record.set("valuesByField", mapper.valueToTree(job.valuesByField()));
         }
         return array;
     }

@@ -1,6 +1,9 @@
 package io.github.bulkimport.emulator;
 
+import io.github.bulkimport.emulator.files.FileReport;
+
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -30,6 +33,8 @@ public final class Job {
     private final int failingFile;
     private final String failureReason;
     private final boolean twoPhase;
+    /** What each file held, read from the bucket; {@code null} for a file not read (no bucket): it counts {@link #ROWS_PER_FILE}. */
+    private final List<FileReport> reports;
     private volatile long committedAt = -1;
     private volatile long abortedAt = -1;
 
@@ -37,9 +42,11 @@ public final class Job {
      * @param volume        the Zilliz Cloud volume the files are in, or {@code null}
      * @param failingFile   the index of the file that fails the job, or -1
      * @param failureReason why that file fails, or {@code null}
+     * @param reports       what each file held, read from the bucket, with {@code null} for a file not read
      */
     Job(final String id, final String collection, final String partition, final String database, final String volume, final List<List<String>> files,
-        final Map<String, String> options, final long createdAt, final long durationMillis, final int failingFile, final String failureReason) {
+        final Map<String, String> options, final long createdAt, final long durationMillis, final int failingFile, final String failureReason,
+        final List<FileReport> reports) {
         this.id = id;
         this.collection = collection;
         this.partition = partition;
@@ -52,6 +59,36 @@ public final class Job {
         this.failingFile = failingFile;
         this.failureReason = failureReason;
         this.twoPhase = "false".equalsIgnoreCase(options.get("auto_commit"));
+        this.reports = reports;
+    }
+
+    /** The rows of one file of the job: as read from the bucket, else {@link #ROWS_PER_FILE} for each path of the file. */
+    long rowsOf(final int file) {
+        final FileReport report = file < reports.size() ? reports.get(file) : null;
+        return report == null ? ROWS_PER_FILE * files.get(file).size() : report.rows();
+    }
+
+    /** The rows of all the job's files. */
+    public long rows() {
+        long rows = 0;
+        for (int i = 0; i < files.size(); i++) {
+            rows += rowsOf(i);
+        }
+        return rows;
+    }
+
+    /**
+     * Field name to the rows of the job's files read from the bucket whose value for it came from the
+     * file ({@code $meta}: rows holding dynamic fields); empty when no file was read.
+     */
+    public Map<String, Long> valuesByField() {
+        final Map<String, Long> values = new LinkedHashMap<>();
+        for (final FileReport report : reports) {
+            if (report != null) {
+                report.values().forEach((field, count) -> values.merge(field, count, Long::sum));
+            }
+        }
+        return values;
     }
 
     public String id() {
@@ -138,7 +175,7 @@ public final class Job {
 
     /** The job as seen at {@code now}. */
     public Snapshot snapshot(final long now) {
-        final long total = ROWS_PER_FILE * files.size();
+        final long total = rows();
         final long size = BYTES_PER_FILE * files.size();
         if (abortedAt >= 0) {
             return new Snapshot("Failed", 0, 0, total, size, ABORTED_REASON, abortedAt);

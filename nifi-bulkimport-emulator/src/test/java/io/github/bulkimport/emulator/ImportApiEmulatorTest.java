@@ -4,14 +4,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -408,6 +412,35 @@ class ImportApiEmulatorTest {
         final JsonNode shifted = json(post("list", "{\"clusterId\":\"in01-abc\",\"pageSize\":2,\"currentPage\":2}")).path("data").path("records");
         assertEquals(List.of(ids.get(3), ids.get(4)), List.of(shifted.get(0).path("jobId").asText(), shifted.get(1).path("jobId").asText()),
                 "the second page starts one job later, as if one before it had gone: the job at the boundary is never shown");
+    }
+
+    @Test
+    void aJobReadFromTheBucketReportsItsRowsAndTheValuesEachFieldGot(@TempDir final Path bucket) throws Exception {
+        emulator = ImportApiEmulator.builder().deployment(Deployment.MILVUS).token(TOKEN).importDuration(Duration.ofSeconds(10)).clock(now::get)
+                .schema("docs", """
+                        {"enableDynamicField": true, "fields": [
+                          {"name": "id", "type": "Int64", "primaryKey": true, "autoId": true},
+                          {"name": "vector", "type": "FloatVector", "params": [{"key": "dim", "value": "2"}]},
+                          {"name": "note", "type": "VarChar", "nullable": true, "params": [{"key": "max_length", "value": "8"}]},
+                          {"name": "rank", "type": "Int32", "defaultValue": 0}]}""")
+                .bucket(bucket).start();
+        Files.writeString(bucket.resolve("rows.json"), """
+                [{"vector": [1, 2], "note": "a", "rank": 1, "color": "red"},
+                 {"vector": [3, 4], "note": null, "rank": null},
+                 {"vector": [5, 6], "$meta": {"size": 2}}]""");
+        Files.writeString(bucket.resolve("rows.csv"), "vector,note,rank\n\"[1, 2]\",,3\n");
+        final String jobId = create("{\"collectionName\":\"docs\",\"files\":[[\"rows.json\"],[\"rows.csv\"]]}");
+        now.addAndGet(10_000);
+
+        final JsonNode data = json(post("describe", "{\"jobId\":\"" + jobId + "\"}")).path("data");
+        assertEquals("Completed", data.path("state").asText(), data.toString());
+        assertEquals(4, data.path("importedRows").asLong());
+        assertEquals(3, data.path("details").get(0).path("totalRows").asLong());
+        assertEquals(1, data.path("details").get(1).path("importedRows").asLong());
+        final Job job = emulator.jobs().getFirst();
+        assertEquals(4, job.rows());
+        assertEquals(Map.of("vector", 4L, "note", 1L, "rank", 2L, "$meta", 2L), job.valuesByField(),
+                "a null or the CSV null key gives no value; $meta counts the rows holding dynamic fields");
     }
 
     @Test

@@ -30,6 +30,8 @@ public final class Demo {
     private static final List<String> DATASET = List.of("datasets/2026-11-28/part-1.parquet", "datasets/2026-11-28/part-2.parquet",
             "datasets/2026-11-28/part-3.parquet");
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Records of the emulator's default schema (auto-ID key, a FloatVector(8), the dynamic field), two flowfiles of them: one file. */
+    private static final int RECORD_FLOWFILES = 2;
 
     private Demo() {
     }
@@ -63,13 +65,23 @@ public final class Demo {
                 .redirectErrorStream(true).redirectOutput(demo.resolve("emulator.log").toFile()).start();
         final String emulatorUrl = "http://127.0.0.1:" + emulatorPort;
         awaitEmulator(emulatorUrl);
+        // the records flow writes real files: a second emulator reads them from its bucket folder, as Milvus would
+        NiFiInstance.delete(demo.resolve("bucket"));
+        final Path bucket = Files.createDirectories(demo.resolve("bucket"));
+        final int recordsPort = NiFiInstance.freePort();
+        final Process recordsEmulator = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar",
+                emulatorJar.toString(), "--deployment", "milvus", "--port", String.valueOf(recordsPort), "--token", TOKEN, "--import-seconds", "4",
+                "--bucket", bucket.toString())
+                .redirectErrorStream(true).redirectOutput(demo.resolve("records-emulator.log").toFile()).start();
+        final String recordsUrl = "http://127.0.0.1:" + recordsPort;
+        awaitEmulator(recordsUrl);
 
         final List<Path> nars = List.of(NiFiInstance.narsIn(root.resolve("nifi-bulkimport-service-api-nar/target")).getFirst(),
                 NiFiInstance.narsIn(root.resolve("nifi-bulkimport-nar/target")).getFirst());
         NiFiInstance.delete(demo.resolve("nifi"));
         final NiFiInstance nifi = NiFiInstance.prepare(root.resolve(".nifi/nifi-2.3.0"), demo.resolve("nifi"), nars, "demo");
         final Duration startup = nifi.start(Duration.ofMinutes(4));
-        Files.writeString(demo.resolve("pids"), "nifi=" + nifi.pid() + "\nemulator=" + emulator.pid() + "\n");
+        Files.writeString(demo.resolve("pids"), "nifi=" + nifi.pid() + "\nemulator=" + emulator.pid() + "\nrecords-emulator=" + recordsEmulator.pid() + "\n");
 
         final NiFiRestClient rest = nifi.rest();
         rest.awaitProcessorType(BulkImportFlow.TRIGGER_TYPE, Duration.ofSeconds(60));
@@ -81,18 +93,28 @@ public final class Demo {
         final DatasetFlow dataset = DatasetFlow.create(rest, canvas, 480, 340,
                 new BulkImportFlow.Settings("2. A dataset, all or nothing (two-phase)", emulatorUrl, TOKEN, "demo_dataset", "milvus-bucket",
                         Duration.ofSeconds(2)), false);
+        final RecordsFlow records = RecordsFlow.create(rest, canvas, 480, 600, new BulkImportFlow.Settings("3. Records to Milvus (MergeRecord, "
+                + "JSON writer)", recordsUrl, TOKEN, "demo_records", "milvus-bucket", Duration.ofSeconds(2)), bucket,
+                RECORD_FLOWFILES * RecordTypes.ROWS);
+        final String recordSource = records.addSource(rest, "demo_records", RecordTypes.AUTO_ID_AVRO, RecordTypes.autoIdRows(), 0);
+        records.start(rest);
         files.generate(rest, FLOWFILES - 1);
         files.generate(rest, BAD_FILE, BulkImportFlow.BAD_FILE);
         files.start(rest);
         dataset.importDataset(rest, DATASET);
+        for (int i = 0; i < RECORD_FLOWFILES; i++) {
+            rest.runOnce(recordSource, Duration.ofSeconds(30));
+        }
 
         System.out.printf("%nNiFi %s is up (started in %.1f s): open %s%n", "2.3.0", startup.toMillis() / 1000.0, nifi.uiUrl());
         System.out.printf("  1. %d uploaded files, checked, one job each (one file has a vector of the wrong dimension): %s%n", FLOWFILES, groupUrl(nifi, files.groupId()));
         System.out.printf("  2. a dataset of %d files, committed only if every job is ready: %s%n", DATASET.size(), groupUrl(nifi, dataset.groupId()));
-        System.out.printf("Bulk-import emulator (as Milvus) on %s.%n%n", emulatorUrl);
-        follow(rest, files, dataset, emulatorUrl);
+        System.out.printf("  3. %d records through MergeRecord into one JSON file, imported: %s%n", RECORD_FLOWFILES * RecordTypes.ROWS,
+                groupUrl(nifi, records.groupId()));
+        System.out.printf("Bulk-import emulator (as Milvus) on %s, and on %s reading the files of %s.%n%n", emulatorUrl, recordsUrl, bucket);
+        follow(rest, files, dataset, records, List.of(emulatorUrl, recordsUrl));
         System.out.printf("%nEverything ran in %.0f s. The flows stay on the canvas at %s%n", (System.nanoTime() - began) / 1e9, nifi.uiUrl());
-        System.out.println("Stop NiFi and the emulator with: ./demo.sh stop");
+        System.out.println("Stop NiFi and the emulators with: ./demo.sh stop");
         nifi.detach();
     }
 
@@ -101,14 +123,17 @@ public final class Demo {
     }
 
     /** Prints every job's state changes (and progress by quarters), as the server reports them, until both flows are done. */
-    private static void follow(final NiFiRestClient rest, final BulkImportFlow files, final DatasetFlow dataset, final String emulatorUrl)
-            throws Exception {
+    private static void follow(final NiFiRestClient rest, final BulkImportFlow files, final DatasetFlow dataset, final RecordsFlow records,
+                               final List<String> emulatorUrls) throws Exception {
         final HttpClient http = HttpClient.newHttpClient();
         final Map<String, String> seen = new HashMap<>();
         final long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         while (System.nanoTime() < deadline) {
-            final JsonNode jobs = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(emulatorUrl + "/_emulator/jobs")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body());
+            final List<JsonNode> jobs = new java.util.ArrayList<>();
+            for (final String emulatorUrl : emulatorUrls) {
+                JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(emulatorUrl + "/_emulator/jobs")).build(),
+                        HttpResponse.BodyHandlers.ofString()).body()).forEach(jobs::add);
+            }
             for (final JsonNode job : jobs) {
                 final String state = job.path("state").asText();
                 final String shown = "Importing".equals(state) ? state + " " + job.path("progress").asInt() / 25 * 25 + "%+" : state;
@@ -120,7 +145,9 @@ public final class Demo {
             final int filesDone = rest.queued(files.done()) + rest.queued(files.failed()) + rest.queued(files.notStarted())
                     + rest.queued(files.invalid());
             final int datasetsDone = rest.queued(dataset.committed()) + rest.queued(dataset.aborted()) + dataset.needingAttention(rest);
-            if (filesDone >= FLOWFILES && datasetsDone >= 1) {
+            final int recordFilesDone = rest.queued(records.done()) + rest.queued(records.failed()) + rest.queued(records.notStarted())
+                    + rest.queued(records.invalid()) + rest.queued(records.notMerged());
+            if (filesDone >= FLOWFILES && datasetsDone >= 1 && recordFilesDone >= 1) {
                 break;
             }
             Thread.sleep(1_000);
@@ -145,6 +172,11 @@ public final class Demo {
         }
         for (final Map<String, String> attributes : rest.queuedAttributes(dataset.aborted())) {
             System.out.printf("  aborted: %s%n", attributes.get("bulkimport.action"));
+        }
+        System.out.println("3. Records to Milvus:");
+        for (final Map<String, String> attributes : rest.queuedAttributes(records.done())) {
+            System.out.printf("  %s records -> %s -> job %s %s (%s rows)%n", attributes.get("record.count"), attributes.get("s3.key"),
+                    attributes.get("bulkimport.job.id"), attributes.get("bulkimport.state"), attributes.get("bulkimport.imported.rows"));
         }
     }
 
@@ -172,7 +204,7 @@ public final class Demo {
         try (var in = Files.newInputStream(pids)) {
             processes.load(in);
         }
-        for (final String name : List.of("nifi", "emulator")) {
+        for (final String name : List.of("nifi", "emulator", "records-emulator")) {
             final Optional<ProcessHandle> process = ProcessHandle.of(Long.parseLong(processes.getProperty(name, "-1")));
             if (process.isPresent() && process.get().isAlive()) {
                 process.get().destroy();

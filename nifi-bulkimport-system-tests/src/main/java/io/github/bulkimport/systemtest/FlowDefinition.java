@@ -15,7 +15,8 @@ import java.util.Map;
 public enum FlowDefinition {
 
     AFTER_UPLOAD("bulk-import-after-upload.json", "Bulk import after upload"),
-    DATASET("all-or-nothing-dataset.json", "All-or-nothing dataset import");
+    DATASET("all-or-nothing-dataset.json", "All-or-nothing dataset import"),
+    RECORDS("records-to-milvus.json", "Records to Milvus");
 
     /** The parameters of the connection service, in each definition's parameter context. */
     public static final String DEPLOYMENT = "Deployment";
@@ -45,7 +46,7 @@ public enum FlowDefinition {
     /** Builds the definition in a new group of {@code parentId}, as it is to be downloaded; returns the group's ID. */
     public String build(final NiFiRestClient rest, final String parentId, final double x, final double y) throws IOException {
         final String group = rest.createProcessGroup(parentId, groupName, x, y);
-        rest.createParameterContext(group, groupName, List.of(
+        final List<NiFiRestClient.Parameter> parameters = new java.util.ArrayList<>(List.of(
                 new NiFiRestClient.Parameter(DEPLOYMENT, "MILVUS", false, "MILVUS (self-hosted) or ZILLIZ_CLOUD; Zilliz Cloud also needs "
                         + "the service's Cluster ID"),
                 new NiFiRestClient.Parameter(ENDPOINT_URL, "http://localhost:19530", false, "Milvus's address (its REST port), or "
@@ -54,6 +55,10 @@ public enum FlowDefinition {
                 new NiFiRestClient.Parameter(COLLECTION, null, false, "The collection to import into"),
                 new NiFiRestClient.Parameter(CLUSTER_ENDPOINT, null, false, "Zilliz Cloud only: the cluster's own endpoint (its Public "
                         + "Endpoint), where ValidateBulkImportFile reads the collection's schema; Milvus serves it at Endpoint URL")));
+        if (this == RECORDS) {
+            parameters.addAll(RecordsFlow.fileParameters());
+        }
+        rest.createParameterContext(group, groupName, parameters);
         final String service = rest.createControllerService(group, BulkImportFlow.SERVICE_TYPE, SERVICE, Map.of(
                 "Deployment", "#{" + DEPLOYMENT + "}",
                 "Endpoint URL", "#{" + ENDPOINT_URL + "}",
@@ -62,6 +67,7 @@ public enum FlowDefinition {
         switch (this) {
             case AFTER_UPLOAD -> BulkImportFlow.buildDefinition(rest, group, service);
             case DATASET -> DatasetFlow.buildDefinition(rest, group, service);
+            case RECORDS -> RecordsFlow.buildDefinition(rest, group, service);
         }
         return group;
     }

@@ -20,8 +20,8 @@ import java.util.UUID;
 
 /**
  * Writes {@code flows/}: builds each {@link FlowDefinition} in a real NiFi through the REST API,
- * downloads it as the UI's "Download flow definition" does, and names NiFi's standard NAR where the
- * tests' NiFi has its stand-in. Run by hand after changing a definition:
+ * downloads it as the UI's "Download flow definition" does, and names NiFi's standard and UpdateAttribute
+ * NARs where the tests' NiFi has its stand-ins. Run by hand after changing a definition:
  * <pre>
  * mvn -B -DskipTests package
  * java -cp "nifi-bulkimport-system-tests/target/classes:nifi-bulkimport-system-tests/target/lib/*" \
@@ -120,7 +120,8 @@ public final class FlowDefinitionWriter {
     }
 
     private static String withNiFisStandardBundle(final String definition) {
-        return definition.replaceAll("\"group\" : \"io\\.github\\.bulkimport\",(\\s+)\"artifact\" : \"test-runtime-standard-nar\",(\\s+)\"version\" : \"[^\"]+\"",
+        return definition.replaceAll("\"group\" : \"io\\.github\\.bulkimport\",(\\s+)\"artifact\" : \"test-runtime-update-attribute-nar\",(\\s+)\"version\" : \"[^\"]+\"",
+                "\"group\" : \"org.apache.nifi\",$1\"artifact\" : \"nifi-update-attribute-nar\",$2\"version\" : \"2.3.0\"").replaceAll("\"group\" : \"io\\.github\\.bulkimport\",(\\s+)\"artifact\" : \"test-runtime-standard-nar\",(\\s+)\"version\" : \"[^\"]+\"",
                 "\"group\" : \"org.apache.nifi\",$1\"artifact\" : \"nifi-standard-nar\",$2\"version\" : \"2.3.0\"");
     }
 }

@@ -609,6 +609,45 @@ public final class NiFiRestClient {
         send("DELETE", "/flowfile-queues/" + connectionId + "/drop-requests/" + requestId, null);
     }
 
+    /** The group a processor is in. */
+    public String parentGroupOf(final String processorId) throws IOException {
+        return get("/processors/" + processorId).path("component").path("parentGroupId").asText();
+    }
+
+    /** A component's state as the UI shows it (View state): key to value, local and cluster state together. */
+    public Map<String, String> state(final String processorId) throws IOException {
+        final Map<String, String> state = new HashMap<>();
+        final JsonNode componentState = get("/processors/" + processorId + "/state").path("componentState");
+        for (final String scope : List.of("localState", "clusterState")) {
+            componentState.path(scope).path("state").forEach(entry -> state.put(entry.path("key").asText(), entry.path("value").asText()));
+        }
+        return state;
+    }
+
+    /** What a processor or controller service of a group is, as NiFi loaded it: its type, bundle, and whether its extension is missing (a ghost). */
+    public record Loaded(String name, String type, String bundle, boolean ghost) {
+    }
+
+    /** The processors and controller services of a group (not of its child groups), as NiFi loaded them. */
+    public List<Loaded> loaded(final String groupId) throws IOException {
+        final List<Loaded> loaded = new ArrayList<>();
+        for (final JsonNode processor : get("/process-groups/" + groupId + "/processors").path("processors")) {
+            loaded.add(loaded(processor.path("component")));
+        }
+        for (final JsonNode service : get("/flow/process-groups/" + groupId + "/controller-services?includeAncestorGroups=false")
+                .path("controllerServices")) {
+            loaded.add(loaded(service.path("component")));
+        }
+        return loaded;
+    }
+
+    private static Loaded loaded(final JsonNode component) {
+        final JsonNode bundle = component.path("bundle");
+        return new Loaded(component.path("name").asText(), component.path("type").asText(),
+                bundle.path("group").asText() + ":" + bundle.path("artifact").asText() + ":" + bundle.path("version").asText(),
+                component.path("extensionMissing").asBoolean());
+    }
+
     /** Bulletins currently shown for a process group. */
     public List<String> bulletins(final String groupId) throws IOException {
         final List<String> messages = new ArrayList<>();

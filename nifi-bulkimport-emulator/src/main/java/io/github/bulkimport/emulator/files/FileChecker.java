@@ -38,31 +38,39 @@ public final class FileChecker {
 
     /** Why a job's file (one path, or a set of NumPy files) would fail in this collection, or {@code null}. */
     public String failure(final String collection, final List<String> group, final Map<String, String> options) {
+        return read(collection, group, options).failure();
+    }
+
+    /** A job's file (one path, or a set of NumPy files) read as an import into this collection: why it fails, or what it imports. */
+    public FileReport read(final String collection, final List<String> group, final Map<String, String> options) {
         final Schema schema = schemas.schema(collection);
         if (group.stream().allMatch(path -> path.toLowerCase(Locale.ROOT).endsWith(".npy"))) {
-            return numpySet(schema, group);
+            final String problem = numpySet(schema, group);
+            // a NumPy set's rows are not counted: its arrays are checked by their headers only
+            return problem == null ? new FileReport(null, 0, Map.of()) : FileReport.failed(problem);
         }
         final String path = group.getFirst();
         final Path file = resolve(path);
         if (file == null || !Files.isRegularFile(file)) {
-            return "failed to get file size of '" + path + "': the file does not exist in the bucket";
+            return FileReport.failed("failed to get file size of '" + path + "': the file does not exist in the bucket");
         }
         final String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        final ValueTally tally = new ValueTally(schema, name.endsWith(".parquet"));
         final String problem;
         if (name.endsWith(".parquet")) {
             problem = ParquetTable.check(file, types -> MilvusRules.checkColumns(schema, types),
-                    (index, row) -> atRow(MilvusRules.checkRow(schema, row, MilvusRules.Format.PARQUET, null), index));
+                    tally.counting((index, row) -> atRow(MilvusRules.checkRow(schema, row, MilvusRules.Format.PARQUET, null), index)));
         } else if (name.endsWith(".json") || name.endsWith(".jsonl")) {
-            problem = TextTable.json(file, (index, row) -> atRow(MilvusRules.checkRow(schema, row, MilvusRules.Format.JSON, null), index));
+            problem = TextTable.json(file, tally.counting((index, row) -> atRow(MilvusRules.checkRow(schema, row, MilvusRules.Format.JSON, null), index)));
         } else if (name.endsWith(".csv")) {
             final String sep = options.getOrDefault("sep", ",");
             final String nullKey = options.getOrDefault("nullkey", "");
-            problem = TextTable.csv(file, sep.charAt(0), nullKey, (index, row) -> atRow(MilvusRules.checkRow(schema, row, MilvusRules.Format.CSV,
-                    nullKey), index));
+            problem = TextTable.csv(file, sep.charAt(0), nullKey, tally.counting((index, row) -> atRow(MilvusRules.checkRow(schema, row,
+                    MilvusRules.Format.CSV, nullKey), index)));
         } else {
-            return "unexpected file type, files should be Parquet, JSON, CSV or NumPy: " + path;
+            return FileReport.failed("unexpected file type, files should be Parquet, JSON, CSV or NumPy: " + path);
         }
-        return problem == null ? null : "failed to parse file " + path + ": " + problem;
+        return problem == null ? new FileReport(null, tally.rows(), tally.values()) : FileReport.failed("failed to parse file " + path + ": " + problem);
     }
 
     /** A row's problem, naming the row (from 1), so that tests can tell which row failed: Milvus's own reasons do not. */

@@ -152,6 +152,8 @@ public class ListBulkImportJobs extends AbstractBulkImportProcessor<ListingRouti
     /** A property of earlier versions: the bound of remembered jobs, which is now the state's size alone. */
     private static final String REMOVED_MAXIMUM_REMEMBERED_JOBS = "Maximum Remembered Jobs";
     private static final Set<Relationship> RELATIONSHIPS = Set.of(REL_SUCCESS);
+    /** The keys of its listing memory (cluster state): part of the bundle's compatibility contract, carried over an upgrade. */
+    public static final List<String> STATE_KEYS = ListingMemory.STATE_KEYS;
 
     @Override
     protected List<PropertyDescriptor> getSupportedPropertyDescriptors() {

@@ -35,6 +35,9 @@ final class ListingMemory {
     static final String FINISHED_PREFIX = "finished.";
     static final String OLDER_PREFIX = "finished-before.";
     static final String GENERATION_KEY = "finished.since";
+    /** The keys it writes, a prefix ending in * standing for many: part of the bundle's compatibility contract. */
+    static final java.util.List<String> STATE_KEYS = java.util.List.of(LISTED_AT_KEY, JOB_PREFIX + "*", FINISHED_PREFIX + "*", OLDER_PREFIX + "*",
+            GENERATION_KEY);
     /** A generation of finished jobs lasts this long. */
     static final long GENERATION_MILLIS = 24L * 60 * 60 * 1000;
     /** How long an unfinished job no listing shows is still remembered: as long as servers keep finished jobs. */

@@ -159,6 +159,8 @@ public class TriggerBulkImport extends AbstractBulkImportProcessor<TriggerRoutin
             RequestsInFlight.MAX_REQUESTS_IN_FLIGHT,
             FlowFileShares.IDEMPOTENCY_KEY, JobMemory.SIZE, JobMemory.AGE);
     private static final Set<Relationship> RELATIONSHIPS = Set.of(TriggerRouting.REL_SUCCESS, TriggerRouting.REL_RETRY, TriggerRouting.REL_FAILURE);
+    /** The keys of its job memory (local state): part of the bundle's compatibility contract, carried over an upgrade. */
+    public static final List<String> STATE_KEYS = JobMemory.STATE_KEYS;
 
     private final ImportRequestReader reader = new ImportRequestReader();
     private final FlowFileShares shares = new FlowFileShares(reader);

@@ -67,6 +67,23 @@ class ValidatorAgreesWithServerTest {
               {"name": "vector", "type": "FloatVector", "params": [{"key": "dim", "value": "4"}]},
               {"name": "tenant", "type": "VarChar", "partitionKey": true, "params": [{"key": "max_length", "value": "16"}]}]}""";
 
+    /** Every type a NiFi record can express, for files as NiFi's record writers write them. */
+    static final String RECORDS = """
+            {"enableDynamicField": true, "fields": [
+              {"name": "id", "type": "Int64", "primaryKey": true, "autoId": false},
+              {"name": "vector", "type": "FloatVector", "params": [{"key": "dim", "value": "2"}]},
+              {"name": "half", "type": "Float16Vector", "params": [{"key": "dim", "value": "2"}]},
+              {"name": "small", "type": "Int8Vector", "params": [{"key": "dim", "value": "2"}]},
+              {"name": "bits", "type": "BinaryVector", "params": [{"key": "dim", "value": "16"}]},
+              {"name": "sparse", "type": "SparseFloatVector"},
+              {"name": "flag", "type": "Bool"},
+              {"name": "ratio", "type": "Float"},
+              {"name": "title", "type": "VarChar", "params": [{"key": "max_length", "value": "8"}]},
+              {"name": "tags", "type": "Array", "elementType": "VarChar", "params": [{"key": "max_capacity", "value": "3"}, {"key": "max_length", "value": "8"}]},
+              {"name": "doc", "type": "JSON"},
+              {"name": "note", "type": "VarChar", "nullable": true, "params": [{"key": "max_length", "value": "16"}]},
+              {"name": "rank", "type": "Int32", "defaultValue": 0}]}""";
+
     private static final String DOCS_PARQUET = """
             message docs {
               optional group vector (LIST) { repeated group list { optional float element; } }
@@ -117,7 +134,7 @@ class ValidatorAgreesWithServerTest {
     @BeforeAll
     static void startServer() {
         emulator = Emulators.milvus().importDuration(Duration.ofMillis(20)).schema("docs", DOCS).schema("strict", STRICT).schema("numpy", NUMPY)
-                .schema("keyed", KEYED).bucket(bucket).start();
+                .schema("keyed", KEYED).schema("records", RECORDS).bucket(bucket).start();
     }
 
     @AfterAll
@@ -170,6 +187,7 @@ class ValidatorAgreesWithServerTest {
         jsonCases(cases);
         csvCases(cases);
         numpyCases(cases);
+        recordWriterCases(cases);
         cases.add(new Case("a partition name on a collection with a partition key", "keyed",
                 folder -> single(RealFiles.json(folder.resolve("rows.json"), List.of(Map.of("vector", List.of(1, 2, 3, 4), "tenant", "t1")))),
                 Expect.INVALID_SERVER_REFUSES, "Partition Name", Map.of(), Map.of(), "p1"));
@@ -357,6 +375,39 @@ class ValidatorAgreesWithServerTest {
                 Expect.INVALID, "count"));
         cases.add(csv("CSV: an empty cell (the null key) in a VarChar that is not nullable: an empty text, as Milvus's CSV reader takes it", ',',
                 null, List.of(List.of("[0, 0.5, 1, 1.5]", "", "[1]", "3", "0.5")), Expect.VALID, null));
+    }
+
+    // ---- files as NiFi's record writers write them (see RecordsIT for the writers themselves) ---------
+
+    private static Case text(final String name, final String fileName, final String content, final Expect expect, final String field) {
+        return new Case(name, "records", folder -> {
+            try {
+                java.nio.file.Files.createDirectories(folder);
+                return single(java.nio.file.Files.writeString(folder.resolve(fileName), content));
+            } catch (final java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, expect, field, Map.of(), Map.of(), null);
+    }
+
+    private static void recordWriterCases(final List<Case> cases) {
+        final String header = "id,vector,half,small,bits,sparse,flag,ratio,title,tags,doc,note,rank,source\r\n";
+        cases.add(text("JsonRecordSetWriter: every type", "rows.json", "[{\"id\":1,\"vector\":[0.1,0.2],\"half\":[0.5,65504.0],\"small\":[-128,127],"
+                + "\"bits\":[255,0],\"sparse\":{\"1\":0.5,\"1000\":0.25},\"flag\":true,\"ratio\":0.25,\"title\":\"h\u00e9llo12\","
+                + "\"tags\":[\"nifi\",\"milvus\"],\"doc\":{\"lang\":\"en\"},\"note\":null,\"rank\":null,\"source\":\"kafka\"}]",
+                Expect.VALID, null));
+        cases.add(text("JsonRecordSetWriter: a binary vector held as NiFi's signed bytes", "rows.json", "[{\"id\":1,\"vector\":[0.1,0.2],"
+                + "\"half\":[0.5,1.0],\"small\":[1,2],\"bits\":[-1,0],\"sparse\":{\"1\":0.5},\"flag\":true,\"ratio\":0.25,\"title\":\"a\","
+                + "\"tags\":[],\"doc\":{},\"note\":null,\"rank\":null}]", Expect.INVALID, "bits"));
+        cases.add(text("CSVRecordSetWriter, RFC 4180: every type, JSON text held as strings", "rows.csv", header
+                + "1,\"[0.1, 0.2]\",\"[0.5, 65504.0]\",\"[-128, 127]\",\"[255, 0]\",\"{\"\"1\"\": 0.5}\",true,0.25,h\u00e9llo12,"
+                + "\"[\"\"nifi\"\", \"\"milvus\"\"]\",\"{\"\"lang\"\":\"\"en\"\"}\",,,kafka\r\n", Expect.VALID, null));
+        cases.add(text("CSVRecordSetWriter: a map written in Java's notation", "rows.csv", header
+                + "1,\"[0.1, 0.2]\",\"[0.5, 1.0]\",\"[1, 2]\",\"[255, 0]\",\"{1=0.5, 1000=0.25}\",true,0.25,a,\"[]\",{},,,\r\n",
+                Expect.INVALID, "sparse"));
+        cases.add(text("CSVRecordSetWriter: its default format escapes quotes with a backslash", "rows.csv", header
+                + "1,\"[0.1, 0.2]\",\"[0.5, 1.0]\",\"[1, 2]\",\"[255, 0]\",\"{\\\"1\\\": 0.5}\",true,0.25,a,\"[]\",{},,,\n",
+                Expect.INVALID, "file"));
     }
 
     // ---- NumPy ------------------------------------------------------------------------------------

@@ -62,6 +62,8 @@ public final class JobMemory {
             .build();
 
     static final String PREFIX = "k.";
+    /** The keys it writes, {@code k.} and a digest: part of the bundle's compatibility contract. */
+    public static final List<String> STATE_KEYS = List.of(PREFIX + "*");
     private static final String PENDING = "?";
     private static final int REPLACE_ATTEMPTS = 10;
     /** How often a write looks for expired entries: an entry a little past its age does no harm, a scan of every entry per write costs. */

@@ -1,0 +1,62 @@
+package io.github.bulkimport.nifi.contract;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The bundle's compatibility contract: for each component, the names a flow built on it depends on.
+ * Read from and written to {@code compatibility/contract.json}.
+ */
+public record Contract(String note, List<Component> components) {
+
+    static final String NOTE = "The names flows depend on, from 0.1.0 on; written by ContractWriter, guarded by CompatibilityContractTest "
+            + "(README: Compatibility)";
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** One processor or controller service. */
+    public record Component(String type, String kind, List<Property> properties, List<String> relationships, List<String> readsAttributes,
+                            List<String> writesAttributes, List<String> stateScopes, List<String> stateKeys, List<String> counters) {
+
+        public Optional<Property> property(final String name) {
+            return properties.stream().filter(property -> property.name().equals(name)).findFirst();
+        }
+
+        String simpleName() {
+            return type.substring(type.lastIndexOf('.') + 1);
+        }
+    }
+
+    /** A property: its name, its default ({@code null} for none) and whether it is sensitive. */
+    public record Property(String name, String defaultValue, boolean sensitive) {
+    }
+
+    public Optional<Component> component(final String type) {
+        return components.stream().filter(component -> component.type().equals(type)).findFirst();
+    }
+
+    public static Contract read(final Path file) throws IOException {
+        return JSON.readValue(file.toFile(), Contract.class);
+    }
+
+    public void write(final Path file) throws IOException {
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, JSON.writeValueAsString(this) + "\n");
+    }
+
+    /** {@code compatibility/contract.json} of the project: under the working directory, or its parent's (a module's tests run in the module). */
+    public static Path file() {
+        for (final Path candidate : List.of(Path.of("compatibility"), Path.of("..", "compatibility"))) {
+            if (Files.isDirectory(candidate)) {
+                return candidate.resolve("contract.json").toAbsolutePath().normalize();
+            }
+        }
+        throw new IllegalStateException("no compatibility/ directory in " + Path.of("").toAbsolutePath() + " or its parent");
+    }
+}

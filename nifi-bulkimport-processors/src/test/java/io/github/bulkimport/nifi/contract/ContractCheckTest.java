@@ -1,0 +1,114 @@
+package io.github.bulkimport.nifi.contract;
+
+import io.github.bulkimport.nifi.processors.common.Counters;
+import org.apache.nifi.processor.Relationship;
+import org.apache.nifi.util.MockRelationshipConfiguration;
+import org.apache.nifi.util.PropertyMigrationResult;
+import org.apache.nifi.util.RelationshipMigrationResult;
+import org.apache.nifi.util.TestRunner;
+import org.apache.nifi.util.TestRunners;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The contract check itself, on a processor whose names changed: a change a migration carries passes, any
+ * other change is reported.
+ */
+class ContractCheckTest {
+
+    private static Contract.Component fixture() throws Exception {
+        return CodeContract.component(RenamingFixtureProcessor.class, "processor");
+    }
+
+    /** The breaks of a contract that promised the fixture as it is, changed by {@code promise}. */
+    private static List<String> breaksOf(final UnaryOperator<Contract.Component> promise) throws Exception {
+        return ContractCheck.breaks(new Contract(Contract.NOTE, List.of(promise.apply(fixture()))));
+    }
+
+    private static Contract.Component withProperty(final Contract.Component component, final Contract.Property changed) {
+        final List<Contract.Property> properties = new ArrayList<>(component.properties().stream()
+                .filter(property -> !property.name().equals(changed.name())).toList());
+        properties.add(changed);
+        return new Contract.Component(component.type(), component.kind(), properties, component.relationships(), component.readsAttributes(),
+                component.writesAttributes(), component.stateScopes(), component.stateKeys(), component.counters());
+    }
+
+    private static Contract.Component with(final Contract.Component c, final List<String> relationships, final List<String> reads,
+                                           final List<String> writes, final List<String> keys, final List<String> counters) {
+        return new Contract.Component(c.type(), c.kind(), c.properties(), relationships, reads, writes, c.stateScopes(), keys, counters);
+    }
+
+    @Test
+    void theCodeReadsItsNamesFromTheComponent() throws Exception {
+        final Contract.Component fixture = fixture();
+        assertEquals(List.of(new Contract.Property("Collection Name", null, false), new Contract.Property("Batch Size", "10", false),
+                new Contract.Property("Token", null, true)), fixture.properties());
+        assertEquals(List.of("failure", "success"), fixture.relationships());
+        assertEquals(List.of("upload.key"), fixture.readsAttributes());
+        assertEquals(List.of("job.id"), fixture.writesAttributes());
+        assertEquals(List.of("LOCAL"), fixture.stateScopes());
+        assertEquals(List.of("k.*"), fixture.stateKeys());
+        assertEquals(List.of(Counters.JOBS_STARTED), fixture.counters());
+        assertEquals(List.of(), breaksOf(c -> c));
+    }
+
+    @Test
+    void aRenameThatAMigrationCarriesKeepsTheContract() throws Exception {
+        assertEquals(List.of(), breaksOf(c -> withProperty(c, new Contract.Property("Collection", null, false))));
+        assertEquals(List.of(), breaksOf(c -> with(c, List.of("failed", "success"), c.readsAttributes(), c.writesAttributes(), c.stateKeys(),
+                c.counters())));
+    }
+
+    @Test
+    void aNameGoneWithoutAMigrationBreaksIt() throws Exception {
+        assertEquals(List.of("RenamingFixtureProcessor: property 'Table' is gone, and migrateProperties does not carry it to one the component has"),
+                breaksOf(c -> withProperty(c, new Contract.Property("Table", null, false))));
+        assertEquals(List.of("RenamingFixtureProcessor: relationship 'errors' is gone, and migrateRelationships does not carry it to one it has"),
+                breaksOf(c -> with(c, List.of("errors", "failure", "success"), c.readsAttributes(), c.writesAttributes(), c.stateKeys(),
+                        c.counters())));
+    }
+
+    @Test
+    void aChangedDefaultOrSensitivityBreaksIt() throws Exception {
+        assertEquals(List.of("RenamingFixtureProcessor: property 'Batch Size' had the default '5' and has '10' now, and migrateProperties does "
+                + "not keep the old default for a flow that left it unset"), breaksOf(c -> withProperty(c, new Contract.Property("Batch Size", "5", false))));
+        assertEquals(List.of("RenamingFixtureProcessor: property 'Token' was not sensitive and is now"),
+                breaksOf(c -> withProperty(c, new Contract.Property("Token", null, false))));
+    }
+
+    @Test
+    void anAttributeStateKeyOrCounterGoneBreaksIt() throws Exception {
+        assertEquals(List.of("RenamingFixtureProcessor: no longer reads attribute 'upload.url'",
+                        "RenamingFixtureProcessor: no longer writes attribute 'job.state'",
+                        "RenamingFixtureProcessor: no longer reads and writes state key 'job.*'",
+                        "RenamingFixtureProcessor: no longer keeps counter 'Jobs done'"),
+                breaksOf(c -> with(c, c.relationships(), List.of("upload.key", "upload.url"), List.of("job.id", "job.state"), List.of("job.*", "k.*"),
+                        List.of("Jobs done", Counters.JOBS_STARTED))));
+        assertEquals(List.of("io.github.bulkimport.Gone: the component is gone (a flow would show it as a ghost)"),
+                ContractCheck.breaks(new Contract(Contract.NOTE, List.of(new Contract.Component("io.github.bulkimport.Gone", "processor", List.of(),
+                        List.of(), List.of(), List.of(), List.of(), List.of(), List.of())))));
+    }
+
+    /** The migrations themselves, as nifi-mock's TestRunner runs them on a flow's old configuration. */
+    @Test
+    void theMigrationsCarryAnOldFlowsNames() {
+        final TestRunner runner = TestRunners.newTestRunner(RenamingFixtureProcessor.class);
+        runner.setProperty("Collection", "docs");
+        final PropertyMigrationResult properties = runner.migrateProperties();
+        assertEquals(Map.of("Collection", "Collection Name"), properties.getPropertiesRenamed());
+        assertEquals("docs", runner.getProcessContext().getProperty("Collection Name").getValue());
+        final MockRelationshipConfiguration flow = new MockRelationshipConfiguration(Set.of(RenamingFixtureProcessor.SUCCESS,
+                RenamingFixtureProcessor.FAILURE, new Relationship.Builder().name("failed").build()));
+        ((RenamingFixtureProcessor) runner.getProcessor()).migrateRelationships(flow);
+        final RelationshipMigrationResult relationships = flow.toRelationshipMigrationResult();
+        assertEquals(Map.of("failed", "failure"), relationships.getRenamedRelationships());
+        assertEquals(Set.of("success", "failure"), Set.copyOf(flow.getRawRelationships().stream().map(Relationship::getName).toList()));
+    }
+}
