@@ -124,11 +124,18 @@ final class ActiveJobs {
                 e.getErrorCode().orElse(null), e.getRetryAfter().orElse(null), false);
     }
 
-    /** When the node is full: lists the databases of its jobs (each at most every {@link #REFRESH_AFTER_MILLIS}) to learn which finished. */
+    /**
+     * When the node's share is full: lists the databases of its jobs (each at most every
+     * {@link #REFRESH_AFTER_MILLIS}) to learn which finished. Full means its share without the probes:
+     * a node whose jobs all finished unseen (no GetBulkImportProgress on this service) but which may probe
+     * one start beyond its share would otherwise see one free slot, not its whole share, and size the next
+     * burst into a job or two of the server's largest (a warm burst of 20,000 uploads became 21 jobs against
+     * a server taking 64).
+     */
     void refreshIfFull(final Server server) {
         final List<String> databases;
         synchronized (this) {
-            if (active.size() + reserved < limit.now()) {
+            if (active.size() + reserved < limit.share()) {
                 return;
             }
             databases = active.values().stream().map(job -> job.job().database()).distinct().toList();

@@ -155,6 +155,28 @@ class ActiveJobsTest {
     }
 
     @Test
+    void aNodeWhoseShareIsFullListsItsJobsBeforeSizingEvenWhileItMayProbeBeyondIt() throws ImportApiException {
+        final ActiveJobs jobs = new ActiveJobs(0, now::get);
+        for (int i = 0; i < 3; i++) {
+            jobs.admit(null, answering(JobState.IMPORTING));
+            jobs.started(new JobReference(String.valueOf(i), null));
+        }
+        jobs.admit(null, answering(JobState.IMPORTING));
+        jobs.refusedByServer();
+        now.addAndGet(JobLimit.PROBE_AFTER_MILLIS);
+        assertEquals(OptionalInt.of(1), jobs.free(), "a share of 3, full, and one probe beyond it");
+
+        // the three jobs finished, unseen: nothing on this service follows them
+        final ActiveJobs.Server server = server(page -> new JobPage(List.of(summary("0", JobState.COMPLETED), summary("1", JobState.COMPLETED),
+                summary("2", JobState.COMPLETED)), null, page.page(), page.pageSize()), answering(JobState.IMPORTING)::describe);
+        listed.clear();
+        jobs.refreshIfFull(server);
+        assertEquals(1, listed.size(), "the share is full: listed, whatever the probe allows");
+        assertEquals(0, jobs.count());
+        assertEquals(OptionalInt.of(4), jobs.free(), "the whole share free, and the probe: a burst is sized for 4 jobs, not 1");
+    }
+
+    @Test
     void theJobsTheServerListsUnfinishedCountBeforeTheFirstStartIntoADatabase() throws ImportApiException {
         final ActiveJobs jobs = new ActiveJobs(3, now::get);
         final ActiveJobs.Server server = server(page -> new JobPage(List.of(summary("done", JobState.COMPLETED), summary("failed", JobState.FAILED),
