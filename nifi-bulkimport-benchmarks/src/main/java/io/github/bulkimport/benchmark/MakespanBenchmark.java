@@ -148,14 +148,14 @@ final class MakespanBenchmark {
     }
 
     private static void print(final Result r) {
-        System.out.printf(Locale.ROOT, "  K=%-3d %-13s %-10s %,6d files: makespan %6.1f s (ideal %5.1f s, %s), %,5d jobs, %,7d refused calls, %d in failure%s%n",
+        System.out.printf(Locale.ROOT, "  K=%-3d %-13s %-10s %,6d files: makespan %6.1f s (ideal %5.1f s, %s), %,5d jobs, %,7d calls that started no job, %d in failure%s%n",
                 r.limit(), r.workload(), r.consumer(), r.files(), r.makespanSeconds(), r.idealSeconds(), r.ratio(), r.jobs(), r.refused(), r.failed(),
                 r.notes().isEmpty() ? "" : "; " + r.notes());
     }
 
     private static void table(final List<Result> results) {
         System.out.println();
-        System.out.printf(Locale.ROOT, "| server limit | workload | files | flow | makespan | ideal | makespan / ideal | jobs | refused calls | in failure |%n");
+        System.out.printf(Locale.ROOT, "| server limit | workload | files | flow | makespan | ideal | makespan / ideal | jobs | calls that started no job | in failure |%n");
         System.out.printf(Locale.ROOT, "|---:|---|---:|---|---:|---:|---:|---:|---:|---:|%n");
         for (final Result r : results) {
             System.out.printf(Locale.ROOT, "| %d | %s | %,d | %s | %.1f s | %.1f s | %s | %,d | %,d | %d |%n", r.limit(), r.workload(), r.files(), r.consumer(),
@@ -451,6 +451,8 @@ final class MakespanBenchmark {
         int notCompleted = 0;
         int foreign = 0;
         long finished = began;
+        long firstCreated = Long.MAX_VALUE;
+        long lastCreated = 0;
         for (final JsonNode job : jobs) {
             if (!job.path("paths").toString().contains("/" + tag + "/")) {
                 continue;
@@ -460,6 +462,8 @@ final class MakespanBenchmark {
                 notCompleted++;
             }
             finished = Math.max(finished, job.path("finishesAt").asLong());
+            firstCreated = Math.min(firstCreated, job.path("createdAt").asLong());
+            lastCreated = Math.max(lastCreated, job.path("createdAt").asLong());
             for (final JsonNode set : job.path("paths")) {
                 for (final JsonNode path : set) {
                     final Matcher key = KEY.matcher(path.asText());
@@ -509,6 +513,9 @@ final class MakespanBenchmark {
                                 + "queued to created: median %d ms, 90th percentile %d ms", rate, (arrivals[arrivals.length - 1] - arrivals[0]) / 1e3,
                         arrivals[0] - began, latencies.get(latencies.size() / 2), latencies.get(latencies.size() * 9 / 10));
             }
+        }
+        if (!trickle && ourJobs > 0) {
+            notes = String.format(Locale.ROOT, "jobs created from %d ms to %d ms after the start", firstCreated - began, lastCreated - began);
         }
         if (sampler != null) {
             notes = (notes.isEmpty() ? "" : notes + "; ") + sampler.summary();
