@@ -286,7 +286,8 @@ final class MakespanBenchmark {
             if (trickle) {
                 final String rate = rest.createProcessor(group, STANDARD + "ControlRate", "a trickle", 0, 100,
                         Map.of("Rate Control Criteria", "flowfile count", "Maximum Rate", String.valueOf(TRICKLE_PER_SECOND), "Time Duration", "1 sec"),
-                        scheduling(setup), List.of("failure"));
+                        // on every node (a processor with an input cannot be primary-only): the uploads are all on the primary node
+                        Map.of("schedulingPeriod", "0 sec"), List.of("failure"));
                 queued = link(rest, group, generate, rate, "PROCESSOR", List.of("success"), null);
                 stampIn = rate;
             } else {
