@@ -41,8 +41,7 @@ public final class BulkImportBenchmark {
         }
         if (args.length > 0 && "makespan".equals(args[0])) {
             final Path emulatorJar = locate("nifi-bulkimport-emulator/target/nifi-bulkimport-emulator.jar");
-            MakespanBenchmark.run(emulatorJar, emulatorJar.getParent().getParent().getParent(), args.length > 1 ? Integer.parseInt(args[1]) : 2_000,
-                    args.length > 2 ? List.of(args[2].toLowerCase(Locale.ROOT).split(",")) : List.of());
+            MakespanBenchmark.run(emulatorJar, emulatorJar.getParent().getParent().getParent(), MakespanBenchmark.rest(args));
             return;
         }
         if (args.length > 0 && "whole".equals(args[0])) {

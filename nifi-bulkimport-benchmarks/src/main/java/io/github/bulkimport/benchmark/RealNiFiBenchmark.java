@@ -15,8 +15,9 @@ import java.util.Map;
 
 /**
  * The real-NiFi mode of the benchmark: the same emulator (no import delay), and in one run a raw
- * HttpClient 5 loop, flows in a real NiFi 2.3.0 (GenerateFlowFile → TriggerBulkImport with its
- * defaults and with Max Flowfiles per Job = 1000, GenerateFlowFile → InvokeHTTP (2 tasks) →
+ * HttpClient 5 loop, flows in a real NiFi 2.3.0 (GenerateFlowFile → TriggerBulkImport with one job per
+ * flowfile, Max Flowfiles per Job = 1, the defaults before jobs were sized from the queue, so that each
+ * flowfile costs one call as in the raw loop and the chain; and with Max Flowfiles per Job = 1000, GenerateFlowFile → InvokeHTTP (2 tasks) →
  * EvaluateJsonPath), and the cost of one poll of 1,000 running jobs by GetBulkImportProgress.
  * Run with {@code java -jar nifi-bulkimport-benchmarks.jar nifi [flowfiles] [rounds]}.
  */
@@ -44,6 +45,7 @@ final class RealNiFiBenchmark {
                     startup.toMillis() / 1e3, flowFiles, rounds);
 
             final BulkImportFlow defaults = flow(rest, canvas, emulator.url(), "defaults", 0);
+            rest.updateProcessorProperties(defaults.triggerId(), Map.of("Max Flowfiles per Job", "1"));
             final BulkImportFlow batched = flow(rest, canvas, emulator.url(), "batched", 1_000);
             rest.updateProcessorProperties(batched.triggerId(), Map.of("Max Flowfiles per Job", "1000"));
             final InvokeHttpFlow chain = InvokeHttpFlow.create(rest, canvas, emulator.url(), 2_000);
@@ -84,7 +86,7 @@ final class RealNiFiBenchmark {
 
     private static final String RAW = "N1.  raw HttpClient 5 loop, one request at a time";
     private static final String RAW_4 = "N1a. raw HttpClient 5 loop on 4 threads";
-    private static final String TRIGGER = "N2.  GenerateFlowFile > TriggerBulkImport (defaults)";
+    private static final String TRIGGER = "N2.  GenerateFlowFile > TriggerBulkImport, one job per flowfile";
     private static final String TRIGGER_BATCHED = "N3.  ... TriggerBulkImport, Max Flowfiles per Job = 1000";
     private static final String CHAIN = "N4.  GenerateFlowFile > InvokeHTTP (2 tasks) > EvaluateJsonPath";
 

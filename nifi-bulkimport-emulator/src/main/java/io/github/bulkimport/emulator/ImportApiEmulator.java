@@ -268,6 +268,7 @@ public final class ImportApiEmulator implements Closeable {
         for (final Job job : jobs.all()) {
             final ObjectNode record = ApiHandler.summarize(job, now, array.addObject());
             record.put("files", job.files().size());
+            record.set("paths", mapper.valueToTree(job.files()));
             record.put("createdAt", job.createdAt());
             record.put("finishesAt", job.finishesAt());
             record.put("committed", job.committedAt() >= 0);

@@ -236,6 +236,12 @@ public final class NiFiRestClient {
         update("/connections/", connectionId, component -> component.put("backPressureObjectThreshold", objects));
     }
 
+    /** Sets both back pressure thresholds of a connection: flowfiles, and data size (e.g. "1 TB"). */
+    public void setBackPressure(final String connectionId, final long objects, final String dataSize) throws IOException {
+        update("/connections/", connectionId, component -> component.put("backPressureObjectThreshold", objects)
+                .put("backPressureDataSizeThreshold", dataSize));
+    }
+
     /** Balances a connection's flowfiles across the cluster's nodes, round robin. */
     public void loadBalanceRoundRobin(final String connectionId) throws IOException {
         update("/connections/", connectionId, component -> component.put("loadBalanceStrategy", "ROUND_ROBIN"));
@@ -317,6 +323,22 @@ public final class NiFiRestClient {
             sleep(200);
         }
         throw new IOException("controller service " + serviceId + " did not become enabled");
+    }
+
+    /** Disables a controller service (what references it must be stopped) and waits until it is disabled. */
+    public void disableControllerService(final String serviceId, final Duration timeout) throws IOException {
+        final JsonNode service = get("/controller-services/" + serviceId);
+        final ObjectNode runStatus = entity(service.path("revision").path("version").asLong());
+        runStatus.put("state", "DISABLED");
+        send("PUT", "/controller-services/" + serviceId + "/run-status", runStatus);
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if ("DISABLED".equals(get("/controller-services/" + serviceId).path("component").path("state").asText())) {
+                return;
+            }
+            sleep(200);
+        }
+        throw new IOException("controller service " + serviceId + " did not become disabled");
     }
 
     // ---- parameters and flow definitions -----------------------------------------------------------
@@ -528,6 +550,19 @@ public final class NiFiRestClient {
 
     public int queued(final String connectionId) throws IOException {
         return get("/connections/" + connectionId).path("status").path("aggregateSnapshot").path("flowFilesQueued").asInt();
+    }
+
+    /** The flowfiles queued in a connection, node by node (by API port); one entry, port 0, outside a cluster. */
+    public Map<Integer, Integer> queuedByNode(final String connectionId) throws IOException {
+        final Map<Integer, Integer> byNode = new HashMap<>();
+        final JsonNode status = get("/flow/connections/" + connectionId + "/status?nodewise=true").path("connectionStatus");
+        for (final JsonNode node : status.path("nodeSnapshots")) {
+            byNode.put(node.path("apiPort").asInt(), node.path("statusSnapshot").path("flowFilesQueued").asInt());
+        }
+        if (byNode.isEmpty()) {
+            byNode.put(0, status.path("aggregateSnapshot").path("flowFilesQueued").asInt());
+        }
+        return byNode;
     }
 
     /** The attributes of every flowfile queued in a connection (at most 100, as the API lists). */

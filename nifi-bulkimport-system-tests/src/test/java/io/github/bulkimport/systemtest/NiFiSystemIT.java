@@ -271,6 +271,59 @@ class NiFiSystemIT {
         assertEquals(2_000, jobs("throughput").size());
     }
 
+    /**
+     * Issue 26: the count of unfinished jobs survives a disable and enable of the connection service. With
+     * Max Active Jobs 1 and a job of 6 s running, the service is disabled and enabled again; it has forgotten
+     * the job, and must recover it from the server's listing before it admits a start: the second upload's job
+     * starts only once the first has finished, not at once.
+     */
+    @Test
+    @Order(7)
+    void theCountOfUnfinishedJobsIsRecoveredAfterTheServiceIsEnabledAgain() throws Exception {
+        try (ImportApiEmulator slow = ImportApiEmulator.builder().deployment(Deployment.MILVUS).token(TOKEN).importDuration(Duration.ofSeconds(6))
+                .maxActiveJobs(100).start()) {
+            final String group = rest.createProcessGroup(root, "recovered count", 0, 5400);
+            final String service = rest.createControllerService(group, BulkImportFlow.SERVICE_TYPE, "connection",
+                    Map.of("Deployment", "MILVUS", "Endpoint URL", slow.url(), "API Key or Token", TOKEN, "Max Active Jobs", "1"));
+            rest.enableControllerService(service, Duration.ofSeconds(30));
+            final String generate = rest.createProcessor(group, BulkImportFlow.GENERATE_TYPE, "uploads", 0, 0,
+                    Map.of("Batch Size", "1", "s3.bucket", "milvus-bucket", "s3.key", "vectors/recovered-${nextInt()}.parquet"),
+                    Map.of("schedulingPeriod", "1 min"), List.of());
+            final String trigger = rest.createProcessor(group, BulkImportFlow.TRIGGER_TYPE, "TriggerBulkImport", 0, 200,
+                    Map.of("Connection Service", service, "Collection Name", "recovered"), Map.of(), List.of());
+            rest.connect(group, generate, trigger, "PROCESSOR", List.of("success"), null);
+            rest.connect(group, trigger, trigger, "PROCESSOR", List.of("retry"), new double[] {-150, 250});
+            final String funnel = rest.createFunnel(group, 0, 400);
+            final String started = rest.connect(group, trigger, funnel, "FUNNEL", List.of("success"), null);
+            final String failed = rest.connect(group, trigger, funnel, "FUNNEL", List.of("failure"), null);
+
+            rest.runOnce(generate, Duration.ofSeconds(30));
+            rest.setProcessorState(trigger, "RUNNING");
+            BulkImportFlow.awaitQueued(rest, started, 1, Duration.ofSeconds(30));
+            rest.setProcessorState(trigger, "STOPPED");
+            final Job first = slow.jobs().getFirst();
+
+            // the service forgets what it counted; the job it started still runs on the server
+            rest.disableControllerService(service, Duration.ofSeconds(30));
+            rest.enableControllerService(service, Duration.ofSeconds(30));
+            rest.runOnce(generate, Duration.ofSeconds(30));
+            final long enabledAgain = System.currentTimeMillis();
+            rest.setProcessorState(trigger, "RUNNING");
+            BulkImportFlow.awaitQueued(rest, started, 2, Duration.ofSeconds(60));
+            rest.setProcessorState(trigger, "STOPPED");
+
+            assertEquals(2, slow.jobs().size(), "one job per upload");
+            final Job second = slow.jobs().stream().filter(job -> !job.id().equals(first.id())).findFirst().orElseThrow();
+            final long firstEnds = first.createdAt() + 6_000;
+            System.out.printf("RECOVERED COUNT: first job ran %d to %d, service enabled again at %d, second job created at %d (%d ms after the first ended)%n",
+                    first.createdAt(), firstEnds, enabledAgain, second.createdAt(), second.createdAt() - firstEnds);
+            assertTrue(enabledAgain < firstEnds, "the service was enabled again while the first job ran");
+            assertTrue(second.createdAt() >= firstEnds, "no second job while the recovered one ran: Max Active Jobs 1");
+            assertTrue(slow.requests("list").size() >= 1, "the count was recovered from a listing");
+            assertEquals(0, rest.queued(failed));
+        }
+    }
+
     private static Set<String> fieldNames(final com.fasterxml.jackson.databind.JsonNode node) {
         final Set<String> names = new HashSet<>();
         node.fieldNames().forEachRemaining(names::add);

@@ -43,6 +43,11 @@ final class JobLimit {
         return ceiling > 0 ? Math.min(ceiling, share) : share;
     }
 
+    /** The jobs this node may keep unfinished without probing: the share learned (or the ceiling); {@link #UNKNOWN} when nothing limits it. */
+    synchronized int share() {
+        return ceiling > 0 ? Math.min(ceiling, learned) : learned;
+    }
+
     /** The server refused a start for its job limit while this node knew {@code unfinished} jobs: that is its share. */
     synchronized void refused(final int unfinished) {
         learned = ceiling > 0 ? Math.min(ceiling, unfinished) : unfinished;

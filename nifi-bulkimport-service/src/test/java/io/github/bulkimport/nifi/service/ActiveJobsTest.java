@@ -148,10 +148,35 @@ class ActiveJobsTest {
         assertEquals(OptionalInt.of(0), jobs.free());
 
         now.addAndGet(JobLimit.PROBE_AFTER_MILLIS);
-        assertEquals(OptionalInt.of(1), jobs.free(), "a second after the refusal, one start beyond the share is tried");
+        assertEquals(OptionalInt.of(0), jobs.free(), "no job is sized for a probe");
         jobs.admit(null, answering(JobState.IMPORTING));
         jobs.started(new JobReference("6", null));
-        assertEquals(OptionalInt.of(2), jobs.free(), "the server took it: the share is 6, and twice as many are tried next");
+        assertEquals(OptionalInt.of(0), jobs.free(), "a second after the refusal, one start beyond the share was admitted, and taken: the share is 6");
+        jobs.admit(null, answering(JobState.IMPORTING));
+        jobs.admit(null, answering(JobState.IMPORTING));
+        assertThrows(ImportApiException.class, () -> jobs.admit(null, answering(JobState.IMPORTING)), "twice as many probes next, and no more");
+    }
+
+    @Test
+    void aNodeWhoseShareIsFullListsItsJobsBeforeSizingEvenWhileItMayProbeBeyondIt() throws ImportApiException {
+        final ActiveJobs jobs = new ActiveJobs(0, now::get);
+        for (int i = 0; i < 3; i++) {
+            jobs.admit(null, answering(JobState.IMPORTING));
+            jobs.started(new JobReference(String.valueOf(i), null));
+        }
+        jobs.admit(null, answering(JobState.IMPORTING));
+        jobs.refusedByServer();
+        now.addAndGet(JobLimit.PROBE_AFTER_MILLIS);
+        assertEquals(OptionalInt.of(0), jobs.free(), "a share of 3, full (the probe beyond it is admission's)");
+
+        // the three jobs finished, unseen: nothing on this service follows them
+        final ActiveJobs.Server server = server(page -> new JobPage(List.of(summary("0", JobState.COMPLETED), summary("1", JobState.COMPLETED),
+                summary("2", JobState.COMPLETED)), null, page.page(), page.pageSize()), answering(JobState.IMPORTING)::describe);
+        listed.clear();
+        jobs.refreshIfFull(server);
+        assertEquals(1, listed.size(), "the share is full: listed, whatever the probe allows");
+        assertEquals(0, jobs.count());
+        assertEquals(OptionalInt.of(3), jobs.free(), "the whole share free: a burst is sized for 3 jobs");
     }
 
     @Test

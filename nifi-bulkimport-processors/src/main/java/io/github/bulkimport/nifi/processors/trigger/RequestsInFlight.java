@@ -5,6 +5,7 @@ import org.apache.nifi.components.PropertyDescriptor;
 import org.apache.nifi.processor.exception.ProcessException;
 import org.apache.nifi.processor.util.StandardValidators;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionService;
@@ -62,15 +63,18 @@ final class RequestsInFlight implements AutoCloseable {
 
     /**
      * Sends the batches, at most {@code maxInFlight} at a time, until all are sent, the handler asks to
-     * stop, or {@code deadlineNanos} passes (the first is sent whatever the time); requests already sent
-     * are always answered and handed over.
+     * stop, or {@code budget} has passed since the first was sent (the first is sent whatever the time);
+     * requests already sent are always answered and handed over. The budget counts from here, not from the
+     * start of the run: what the run took and marked is sent, not put back to be taken again. Counted from
+     * the run's start, a run that took 10,000 queued flowfiles on a loaded machine (longer than the budget)
+     * sent one job and put back the rest, run after run: a burst of 20,000 uploads took minutes to start.
      *
      * @return the batches never sent
      */
-    List<Batch> sendAll(final List<Batch> batches, final Sender sender, final AnswerHandler handler, final long deadlineNanos) {
+    List<Batch> sendAll(final List<Batch> batches, final Sender sender, final AnswerHandler handler, final Duration budget) {
+        final long deadlineNanos = System.nanoTime() + budget.toNanos();
         final Round round = new Round(sender, handler);
         int next = 0;
-        // the first request always leaves: on a loaded machine, taking the flowfiles alone may outlast the time budget
         while (next < batches.size() && round.goOn && (next == 0 || System.nanoTime() - deadlineNanos < 0)) {
             round.send(batches.get(next++));
             if (round.inFlight >= maxInFlight) {

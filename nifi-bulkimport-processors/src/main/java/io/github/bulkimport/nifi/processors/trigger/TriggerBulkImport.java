@@ -147,7 +147,7 @@ public class TriggerBulkImport extends AbstractBulkImportProcessor<TriggerRoutin
 
     /**
      * One run starts at most this many jobs, takes no more flowfiles once it holds
-     * {@link #MAX_FLOWFILES_PER_TRIGGER}, and sends nothing new after {@link #TRIGGER_TIME_BUDGET}.
+     * {@link #MAX_FLOWFILES_PER_TRIGGER}, and sends nothing new once {@link #TRIGGER_TIME_BUDGET} has passed since its first request.
      */
     static final int MAX_JOBS_PER_TRIGGER = 100;
     static final int MAX_FLOWFILES_PER_TRIGGER = 10_000;
@@ -215,7 +215,6 @@ public class TriggerBulkImport extends AbstractBulkImportProcessor<TriggerRoutin
 
     @Override
     protected void trigger(final ProcessContext context, final ProcessSession session, final TriggerRouting routing) {
-        final long startedAt = System.nanoTime();
         final BulkImportConnectionService service = connectionService(context);
         try {
             final Integer maxMembers = context.getProperty(BatchTaker.MAX_FLOWFILES_PER_JOB).asInteger();
@@ -244,7 +243,7 @@ public class TriggerBulkImport extends AbstractBulkImportProcessor<TriggerRoutin
                 // after a transient error, or once the time is up, the rest wait in the queue, untouched
                 requestsInFlight.sendAll(toSend, batch -> service.startJob(batch.request(), batch.key(), calls::addAndGet),
                         answer -> answer.failure() == null ? routing.started(answer.batch(), answer.jobId()) : routing.failed(answer.batch(), answer.failure()),
-                        startedAt + TRIGGER_TIME_BUDGET.toNanos()).forEach(routing::backToQueue);
+                        TRIGGER_TIME_BUDGET).forEach(routing::backToQueue);
             } finally {
                 if (calls.get() > 0) {
                     session.adjustCounter(Counters.HTTP_CALLS, calls.get(), false);
