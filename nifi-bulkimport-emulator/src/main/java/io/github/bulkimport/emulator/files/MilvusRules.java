@@ -130,8 +130,8 @@ final class MilvusRules {
                 continue;
             }
             Object value = row.get(field.name());
-            if (value == null && format == Format.CSV && !field.nullable()) {
-                // the CSV reader takes the null key as null only for a nullable field: otherwise it is the cell's text
+            if (value == null && format == Format.CSV && !field.optional()) {
+                // the CSV reader takes the null key as the default of a field with one, as null for a nullable field, else as the cell's text
                 value = nullKey;
             }
             if (value == null) {

@@ -71,6 +71,8 @@ import static io.github.bulkimport.nifi.processors.common.BulkImportAttributes.V
                 + "NumPy, the field it holds.")})
 @WritesAttributes({
         @WritesAttribute(attribute = VALIDATION_ERRORS, description = VALIDATION_ERRORS_DESC),
+        @WritesAttribute(attribute = BulkImportAttributes.VALIDATION_BAD_ROWS, description = BulkImportAttributes.VALIDATION_BAD_ROWS_DESC),
+        @WritesAttribute(attribute = BulkImportAttributes.VALIDATION_FIRST_BAD_ROWS, description = BulkImportAttributes.VALIDATION_FIRST_BAD_ROWS_DESC),
         @WritesAttribute(attribute = FILE_FORMAT, description = FILE_FORMAT_DESC),
         @WritesAttribute(attribute = BulkImportAttributes.ERROR_CODE, description = "On retry and failure: why the schema could not be fetched."),
         @WritesAttribute(attribute = BulkImportAttributes.ERROR_MESSAGE, description = "On retry and failure: what went wrong and what to fix.")})
