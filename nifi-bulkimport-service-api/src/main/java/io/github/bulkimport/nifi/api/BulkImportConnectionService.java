@@ -99,12 +99,15 @@ public interface BulkImportConnectionService extends ControllerService {
     }
 
     /**
-     * As {@link #freeJobSlots()}, brought up to date first when the node seems full (a listing of the server's jobs, at
-     * most twice a second), so that a run sizes its jobs from the slots jobs that finished freed.
+     * As {@link #freeJobSlots()}, brought up to date first when fewer than {@code wanted} seem free (a listing of
+     * the server's jobs, at most twice a second), so that a run sizes its jobs from the slots jobs that finished freed.
+     * The first call after the service is enabled that wants more than one slot (a burst) also starts counting, in the
+     * background, the jobs still running in the default database, which the first start would otherwise wait for.
      *
-     * @param calls told of each call made, on the calling thread
+     * @param wanted the jobs the caller would start if the slots were free (1 for a trickle)
+     * @param calls  told of each call made, on the calling thread
      */
-    default OptionalInt freeJobSlots(final IntConsumer calls) {
+    default OptionalInt freeJobSlots(final int wanted, final IntConsumer calls) {
         return freeJobSlots();
     }
 

@@ -93,6 +93,11 @@ final class ActiveJobs {
         return why + ": the start waits until one of its jobs finishes";
     }
 
+    /** Starts counting the jobs the server lists unfinished in the database now, in the background, ahead of the first start into it. */
+    void countAhead(final String database, final Server server) {
+        unfinished.countAhead(database, server, jobs -> countListed(database, jobs));
+    }
+
     /**
      * Counts the jobs the server lists unfinished in the database, the first time a start into it asks.
      * Until that listing has succeeded no start into the database is admitted: the starts that ask while it
@@ -125,17 +130,17 @@ final class ActiveJobs {
     }
 
     /**
-     * When the node's share is full: lists the databases of its jobs (each at most every
-     * {@link #REFRESH_AFTER_MILLIS}) to learn which finished. Full means its share without the probes:
-     * a node whose jobs all finished unseen (no GetBulkImportProgress on this service) but which may probe
-     * one start beyond its share would otherwise see one free slot, not its whole share, and size the next
-     * burst into a job or two of the server's largest (a warm burst of 20,000 uploads became 21 jobs against
-     * a server taking 64).
+     * When the node has fewer slots free than {@code wanted} (its share full, or a burst queued that needs
+     * more jobs than the slots it believes free): lists the databases of its jobs (each at most every
+     * {@link #REFRESH_AFTER_MILLIS}) to learn which finished. Free means within its share, the probes aside:
+     * a node whose jobs all finished unseen (no GetBulkImportProgress on this service) would otherwise size
+     * the next burst for the few slots it believes free (a warm burst of 20,000 uploads became 21 jobs
+     * against a server taking 64), and a trickle, which wants one slot, lists nothing while one is free.
      */
-    void refreshIfFull(final Server server) {
+    void refreshIfShort(final int wanted, final Server server) {
         final List<String> databases;
         synchronized (this) {
-            if (active.size() + reserved < limit.share()) {
+            if (limit.share() - active.size() - reserved >= Math.max(1, wanted)) {
                 return;
             }
             databases = active.values().stream().map(job -> job.job().database()).distinct().toList();

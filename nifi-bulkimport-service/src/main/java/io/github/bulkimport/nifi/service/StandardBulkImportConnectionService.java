@@ -50,6 +50,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 import java.util.function.LongSupplier;
 
@@ -223,6 +224,8 @@ public class StandardBulkImportConnectionService extends AbstractControllerServi
     private volatile Deployment deployment;
     private volatile LongSupplier millis = System::currentTimeMillis;
     private volatile ActiveJobs activeJobs = new ActiveJobs(0, System::currentTimeMillis);
+    /** Calls made on a thread of their own (the listing ahead of the first start), told to the next start or sizing that can count them. */
+    private final AtomicInteger callsAhead = new AtomicInteger();
 
     @Override
     protected List<PropertyDescriptor> getSupportedPropertyDescriptors() {
@@ -357,7 +360,12 @@ public class StandardBulkImportConnectionService extends AbstractControllerServi
     public String startJob(final ImportRequest request, final String idempotencyKey, final IntConsumer calls) throws ImportApiException {
         final ActiveJobs jobs = activeJobs;
         final ImportApiClient client = client();
-        jobs.admit(request.target().database(), new AdmissionCalls(client, calls));
+        try {
+            jobs.admit(request.target().database(), new AdmissionCalls(client, calls));
+        } finally {
+            // admission waited for any listing ahead: its calls are made, whether the start is admitted or not
+            tellCallsAhead(calls);
+        }
         boolean settled = false;
         try {
             calls.accept(1);
@@ -399,10 +407,22 @@ public class StandardBulkImportConnectionService extends AbstractControllerServi
     }
 
     @Override
-    public OptionalInt freeJobSlots(final IntConsumer calls) {
+    public OptionalInt freeJobSlots(final int wanted, final IntConsumer calls) {
         final ActiveJobs jobs = activeJobs;
-        jobs.refreshIfFull(new AdmissionCalls(client(), calls));
+        if (wanted > 1) {
+            // a burst is about to be taken and started: the jobs still running in the default database are counted meanwhile
+            jobs.countAhead(null, new AdmissionCalls(client(), callsAhead::addAndGet));
+        }
+        jobs.refreshIfShort(wanted, new AdmissionCalls(client(), calls));
+        tellCallsAhead(calls);
         return jobs.free();
+    }
+
+    private void tellCallsAhead(final IntConsumer calls) {
+        final int ahead = callsAhead.getAndSet(0);
+        if (ahead > 0) {
+            calls.accept(ahead);
+        }
     }
 
     @Override

@@ -24,8 +24,10 @@ import java.util.function.Consumer;
  * or whoever started them, since the server's job limit counts them all. Milvus lists every job in one
  * answer; Zilliz Cloud in pages of at most {@value #PAGE_SIZE}, which are read until the listing ends or
  * {@value #MAX_PAGES} pages have been (10,000 jobs: Zilliz Cloud keeps fewer than that running or pending
- * in a collection), so that an account with a long history costs a bounded number of calls, once an enable. Whoever asks while a database is being listed waits for that listing; a listing that fails is
- * made again by the next ask.
+ * in a collection), so that an account with a long history costs a bounded number of calls, once an enable.
+ * The default database is listed ahead, while the first run that sizes jobs takes its flowfiles. Whoever
+ * asks while a database is being listed waits for that listing; a listing that fails is made again by the
+ * next ask.
  */
 final class UnfinishedJobs {
 
@@ -64,6 +66,24 @@ final class UnfinishedJobs {
             list(key, database, lister, count, done);
         }
         await(done);
+    }
+
+    /**
+     * Starts listing the database on a thread of its own, unless it is listed or being listed, so that the
+     * first start finds the count made (or waits only for the rest of the listing). A failure is kept for
+     * whoever awaits this listing; the next ask lists again.
+     */
+    void countAhead(final String database, final Lister lister, final Consumer<List<JobReference>> count) {
+        final String key = database == null ? "" : database;
+        final CompletableFuture<Void> done;
+        synchronized (this) {
+            if (listed.contains(key) || listing.containsKey(key)) {
+                return;
+            }
+            done = new CompletableFuture<>();
+            listing.put(key, done);
+        }
+        Thread.ofPlatform().daemon().name("bulk-import-unfinished-jobs-listing").start(() -> list(key, database, lister, count, done));
     }
 
     private void list(final String key, final String database, final Lister lister, final Consumer<List<JobReference>> count,

@@ -173,10 +173,35 @@ class ActiveJobsTest {
         final ActiveJobs.Server server = server(page -> new JobPage(List.of(summary("0", JobState.COMPLETED), summary("1", JobState.COMPLETED),
                 summary("2", JobState.COMPLETED)), null, page.page(), page.pageSize()), answering(JobState.IMPORTING)::describe);
         listed.clear();
-        jobs.refreshIfFull(server);
+        jobs.refreshIfShort(1, server);
         assertEquals(1, listed.size(), "the share is full: listed, whatever the probe allows");
         assertEquals(0, jobs.count());
         assertEquals(OptionalInt.of(3), jobs.free(), "the whole share free: a burst is sized for 3 jobs");
+    }
+
+    @Test
+    void aBurstThatWantsMoreSlotsThanSeemFreeListsFirstATrickleDoesNot() throws ImportApiException {
+        final ActiveJobs jobs = new ActiveJobs(0, now::get);
+        for (int i = 0; i < 4; i++) {
+            jobs.admit(null, answering(JobState.IMPORTING));
+            jobs.started(new JobReference(String.valueOf(i), null));
+        }
+        jobs.admit(null, answering(JobState.IMPORTING));
+        jobs.refusedByServer();
+        jobs.seen("0", JobState.COMPLETED);
+        jobs.seen("1", JobState.COMPLETED);
+        assertEquals(OptionalInt.of(2), jobs.free(), "a share of 4, two of its jobs seen finished");
+
+        // the other two finished too, unseen
+        final ActiveJobs.Server server = server(page -> new JobPage(List.of(summary("2", JobState.COMPLETED), summary("3", JobState.COMPLETED)),
+                null, page.page(), page.pageSize()), answering(JobState.IMPORTING)::describe);
+        listed.clear();
+        now.addAndGet(ActiveJobs.REFRESH_AFTER_MILLIS);
+        jobs.refreshIfShort(1, server);
+        assertEquals(0, listed.size(), "a trickle wants one slot, and two seem free: no listing");
+        jobs.refreshIfShort(4, server);
+        assertEquals(1, listed.size(), "a burst wants four: listed");
+        assertEquals(OptionalInt.of(4), jobs.free(), "the burst is sized for the whole share, not for the two slots that seemed free");
     }
 
     @Test

@@ -111,6 +111,34 @@ class MaxActiveJobsAfterEnableTest {
     }
 
     @Test
+    void aBurstsSizingListsAheadAndTheFirstStartFindsTheCountMadeEachCallCountedOnce() throws Exception {
+        try (ImportApiEmulator emulator = slowJobs()) {
+            final StandardBulkImportConnectionService before = new StandardBulkImportConnectionService();
+            final TestRunner beforeRestart = runnerWithService("before", before, emulator.url());
+            before.startJob(request(1), "key-1", calls::addAndGet);
+            beforeRestart.disableControllerService(before);
+            calls.set(0);
+
+            final StandardBulkImportConnectionService after = new StandardBulkImportConnectionService();
+            runnerWithService("after", after, emulator.url());
+            after.freeJobSlots(1, calls::addAndGet);
+            Thread.sleep(200);
+            assertEquals(1, emulator.requests("list").size(), "a trickle's sizing lists nothing ahead: only the first service's listing");
+
+            after.freeJobSlots(64, calls::addAndGet);
+            final long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (emulator.requests("list").size() < 2 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertEquals(2, emulator.requests("list").size(), "a burst's sizing lists the default database ahead, in the background");
+            assertEquals(ErrorKind.THROTTLED, assertThrows(ImportApiException.class, () -> after.startJob(request(2), "key-2", calls::addAndGet))
+                    .getKind(), "the listing ahead counted the job still running");
+            assertEquals(2, emulator.requests("list").size(), "the first start listed nothing again");
+            assertEquals(1, calls.get(), "the listing ahead, counted once, on the first caller after it");
+        }
+    }
+
+    @Test
     void whileTheListingFailsNoStartIsAdmittedAndTheNextStartListsAgain() throws ImportApiException {
         try (ImportApiEmulator emulator = Emulators.milvus().importDuration(IMPORT_TAKES).clock(serverClock::get)
                 .fault(Fault.on("list", FaultType.HTTP_503, 1)).start()) {

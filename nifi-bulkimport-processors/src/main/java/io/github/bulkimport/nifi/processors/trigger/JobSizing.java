@@ -7,8 +7,12 @@ import java.util.OptionalInt;
  * when the connection service knows them. Unset (the default), each job is sized from the queue and the
  * free slots: a burst is spread over the slots still free, a job of at least {@link #WARM_SHARE}
  * flowfiles each, so that every free slot works at once; while the server's limit is not known yet, jobs of
- * about {@link #COLD_SHARE} flowfiles, so that a server that takes few jobs still takes most of a burst at
- * once. A job never holds more files than the server takes in one (1,000 on Zilliz Cloud, 1,024 on Milvus).
+ * about {@link #COLD_SHARE} flowfiles, and for a burst of n beyond 2,048 of about the square root of
+ * {@link #COLD_SPREAD} times n (20,000 queued make 50 jobs of 400). Job count and job size then grow alike:
+ * a server that takes few jobs still takes most of a burst at once, and a large burst is not cut into more
+ * jobs than a server of moderate limit runs in one wave, which a fixed size did (158 jobs of 128 for 20,000,
+ * three waves at a limit of 64). A job never holds more files than the server takes in one (1,000 on Zilliz Cloud,
+ * 1,024 on Milvus).
  *
  * @param perJob  how many flowfiles one job takes
  * @param fullAt  how many flowfiles of one target make a job's worth that starts without waiting (Max Batch Wait)
@@ -19,8 +23,10 @@ record JobSizing(int perJob, int fullAt, boolean spreads) {
 
     /** The fewest flowfiles worth a job slot of their own: a job's fixed overhead on the server is worth many files' work. */
     static final int WARM_SHARE = 32;
-    /** Flowfiles per job while the server's limit is not known. */
+    /** Flowfiles queued that make a job's worth while the server's limit is not known. */
     static final int COLD_SHARE = 128;
+    /** While the server's limit is not known, a job of a large burst takes about the square root of this times the flowfiles queued. */
+    static final int COLD_SPREAD = 8;
 
     /**
      * @param maxMembers Max Flowfiles per Job, or {@code null} when unset
@@ -33,12 +39,16 @@ record JobSizing(int perJob, int fullAt, boolean spreads) {
             return new JobSizing(spread(maxMembers, freeSlots, queued), maxMembers, false);
         }
         final int share = freeSlots.isPresent() ? WARM_SHARE : COLD_SHARE;
-        int jobs = Math.max(1, ceilDiv(queued, share));
-        if (freeSlots.isPresent()) {
-            jobs = Math.max(1, Math.min(freeSlots.getAsInt(), jobs));
-        }
+        final int jobs = freeSlots.isPresent()
+                ? Math.max(1, Math.min(freeSlots.getAsInt(), ceilDiv(queued, WARM_SHARE)))
+                : Math.max(1, ceilDiv(queued, coldJobSize(queued)));
         final int perJob = Math.max(1, Math.min(maxFiles, ceilDiv(queued, jobs)));
         return new JobSizing(perJob, Math.min(share, maxFiles), true);
+    }
+
+    /** The jobs what is queued would fill at the smallest size this sizing makes: fewer free slots than this are worth bringing up to date. */
+    static int slotsWanted(final Integer maxMembers, final int queued) {
+        return Math.max(1, ceilDiv(queued, maxMembers != null ? maxMembers : WARM_SHARE));
     }
 
     /** A fixed Max Flowfiles per Job, spread over the free slots when they are known. */
@@ -49,7 +59,11 @@ record JobSizing(int perJob, int fullAt, boolean spreads) {
         return Math.max(1, Math.min(maxMembers, ceilDiv(queued, freeSlots.getAsInt())));
     }
 
+    private static int coldJobSize(final int queued) {
+        return Math.max(COLD_SHARE, (int) Math.ceil(Math.sqrt((double) COLD_SPREAD * Math.max(0, queued))));
+    }
+
     private static int ceilDiv(final int a, final int b) {
-        return (a + b - 1) / b;
+        return Math.ceilDiv(a, b);
     }
 }

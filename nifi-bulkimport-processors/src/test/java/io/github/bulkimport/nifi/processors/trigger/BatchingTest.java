@@ -138,6 +138,9 @@ class BatchingTest {
             "1000, 3, 100, 34, 1000",
             // unset: sized from the queue
             "0, -1, 2000, 125, 128",      // the server's limit not known yet: jobs of about 128
+            "0, -1, 20000, 400, 128",     // a burst beyond 2,048: jobs of about the square root of 8 times it, 50 of 400
+            "0, -1, 200000, 1024, 128",   // never more files than the server takes in a job
+            "0, -1, 1, 1, 128",
             "0, -1, 30, 30, 128",         // a trickle: one job, once 128 are queued or the oldest has waited
             "0, 64, 2000, 32, 32",        // a burst over every free slot, jobs of 32 at least
             "0, 256, 2000, 32, 32",       // more free slots than a burst needs: no job below 32
@@ -149,6 +152,17 @@ class BatchingTest {
         assertEquals(perJob, sizing.perJob());
         assertEquals(fullAt, sizing.fullAt());
         assertEquals(max == 0, sizing.spreads());
+    }
+
+    @ParameterizedTest(name = "max {0}, queued {1} -> {2} slots wanted")
+    @CsvSource({
+            "0, 0, 1",        // nothing queued still wants a slot to be free
+            "0, 1, 1",        // a trickle wants one slot: the service lists nothing while one is free
+            "0, 2000, 63",    // a burst, in jobs of 32 at least
+            "1, 20, 20",      // one job per flowfile
+            "1000, 2000, 2"})
+    void aQueueWantsTheSlotsItWouldFillAtTheSmallestJobSize(final int max, final int queued, final int wanted) {
+        assertEquals(wanted, JobSizing.slotsWanted(max == 0 ? null : max, queued));
     }
 
     @Test
