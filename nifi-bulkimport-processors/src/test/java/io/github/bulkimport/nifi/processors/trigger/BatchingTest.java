@@ -166,6 +166,22 @@ class BatchingTest {
     }
 
     @Test
+    void aBurstOfTwelveThousandIsTakenAndStartedInOneRunInJobsSizedFromTheWholeQueue() {
+        milvus(1);
+        runner.removeProperty(BatchTaker.MAX_FLOWFILES_PER_JOB);
+        for (int i = 0; i < 12_000; i++) {
+            runner.enqueue(new byte[0], file("docs", i));
+        }
+        runner.run(1, true, true);
+
+        runner.assertAllFlowFilesTransferred(TriggerRouting.REL_SUCCESS, 12_000);
+        assertEquals(0, runner.getQueueSize().getObjectCount(), "nothing put back for a later run");
+        // the server's limit unknown: jobs of about the square root of 8 times 12,000 (310), not 94 jobs of 128
+        assertEquals(39, emulator.requests("create").size());
+        assertEquals(12_000, emulator.jobs().stream().mapToInt(job -> job.files().size()).sum());
+    }
+
+    @Test
     void aBurstIsSpreadOverTheFreeJobSlotsOfMaxActiveJobs() {
         milvus(1000);
         final var service = runner.getControllerService(Runners.SERVICE_ID);
