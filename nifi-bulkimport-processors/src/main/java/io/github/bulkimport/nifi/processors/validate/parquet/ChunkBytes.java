@@ -64,8 +64,9 @@ final class ChunkBytes implements Closeable {
         }
         final int asked = (int) Math.min(Math.max(target, readAhead), left());
         if (buffer.length - position < asked) {
-            // the bytes kept move to the start: into the buffer itself when it is large enough, else into a larger one
-            final byte[] into = buffer.length >= asked ? buffer : new byte[asked];
+            // the bytes kept move to the start: into the buffer itself when it is large enough, else into a larger one, with room
+            // for a read ahead before the next page (its header), so that a page's bytes need not move again once it is read
+            final byte[] into = buffer.length >= asked ? buffer : new byte[asked + readAhead];
             System.arraycopy(buffer, position, into, 0, limit - position);
             limit -= position;
             position = 0;
