@@ -38,9 +38,15 @@ final class ChunkBytes implements Closeable {
         return new ChunkBytes(new CountingStream(content.openAt(start)), start, end, 0);
     }
 
-    /** The same, reading at least {@code readAhead} bytes at a time (fewer where the data ends): for reading every page. */
-    static ChunkBytes streaming(final Content content, final long start, final long end, final int readAhead) throws IOException {
-        return new ChunkBytes(new CountingStream(content.openAt(start)), start, end, readAhead);
+    /**
+     * The same, reading at least {@code readAhead} bytes at a time (fewer where the data ends): for reading every page. The bytes go
+     * into {@code kept} (the {@link #buffer} of the chunk read before) while it is large enough, so that chunk after chunk reuses it.
+     */
+    static ChunkBytes streaming(final Content content, final long start, final long end, final int readAhead, final byte[] kept)
+            throws IOException {
+        final ChunkBytes bytes = new ChunkBytes(new CountingStream(content.openAt(start)), start, end, readAhead);
+        bytes.buffer = kept;
+        return bytes;
     }
 
     /** How many bytes of the file's data are left from the position on, read or not. */
