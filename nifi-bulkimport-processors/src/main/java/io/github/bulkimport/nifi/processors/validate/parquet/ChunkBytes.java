@@ -38,9 +38,15 @@ final class ChunkBytes implements Closeable {
         return new ChunkBytes(new CountingStream(content.openAt(start)), start, end, 0);
     }
 
-    /** The same, reading at least {@code readAhead} bytes at a time (fewer where the data ends): for reading every page. */
-    static ChunkBytes streaming(final Content content, final long start, final long end, final int readAhead) throws IOException {
-        return new ChunkBytes(new CountingStream(content.openAt(start)), start, end, readAhead);
+    /**
+     * The same, reading at least {@code readAhead} bytes at a time (fewer where the data ends): for reading every page. The bytes go
+     * into {@code kept} (the {@link #buffer} of the chunk read before) while it is large enough, so that chunk after chunk reuses it.
+     */
+    static ChunkBytes streaming(final Content content, final long start, final long end, final int readAhead, final byte[] kept)
+            throws IOException {
+        final ChunkBytes bytes = new ChunkBytes(new CountingStream(content.openAt(start)), start, end, readAhead);
+        bytes.buffer = kept;
+        return bytes;
     }
 
     /** How many bytes of the file's data are left from the position on, read or not. */
@@ -64,8 +70,9 @@ final class ChunkBytes implements Closeable {
         }
         final int asked = (int) Math.min(Math.max(target, readAhead), left());
         if (buffer.length - position < asked) {
-            // the bytes kept move to the start: into the buffer itself when it is large enough, else into a larger one
-            final byte[] into = buffer.length >= asked ? buffer : new byte[asked];
+            // the bytes kept move to the start: into the buffer itself when it is large enough, else into a larger one, with room
+            // for a read ahead before the next page (its header), so that a page's bytes need not move again once it is read
+            final byte[] into = buffer.length >= asked ? buffer : new byte[asked + readAhead];
             System.arraycopy(buffer, position, into, 0, limit - position);
             limit -= position;
             position = 0;

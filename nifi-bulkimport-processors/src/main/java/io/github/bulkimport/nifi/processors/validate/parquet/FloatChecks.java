@@ -17,6 +17,10 @@ final class FloatChecks {
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final int FLOAT_EXPONENT = 0x7F80_0000;
+    private static final long FLOAT_EXPONENTS = 0x7F80_0000_7F80_0000L;
+    private static final long EXPONENT_ONE = 0x0080_0000L;
+    private static final long EXPONENT_ONES = 0x0080_0000_0080_0000L;
+    private static final long SIGNS = 0x8000_0000_8000_0000L;
     private static final long DOUBLE_EXPONENT = 0x7FF0_0000_0000_0000L;
     private static final int BLOCK = 512;
 
@@ -28,12 +32,7 @@ final class FloatChecks {
         for (long block = 0; block < count; block += BLOCK) {
             final int n = (int) Math.min(BLOCK, count - block);
             final int start = offset + (int) (block << 2);
-            int folded = -1;
-            for (int i = 0; i < n; i++) {
-                // 0 for an exponent of all ones (NaN, infinity), negative for every other float: one zero clears the sign bit
-                folded &= ((int) INT.get(b, start + (i << 2)) & FLOAT_EXPONENT) - FLOAT_EXPONENT;
-            }
-            if (folded >= 0) {
+            if (anyExponentAllOnes(b, start, n)) {
                 for (int i = 0; i < n; i++) {
                     final float value = Float.intBitsToFloat((int) INT.get(b, start + (i << 2)));
                     if (!Float.isFinite(value)) {
@@ -42,6 +41,23 @@ final class FloatChecks {
                 }
             }
         }
+    }
+
+    /**
+     * Whether any of the {@code n} floats from {@code start} has an exponent of all ones (NaN, infinity), two floats a long:
+     * adding one to an exponent field carries into the float's sign bit only when the field is all ones, and never into the
+     * next float once the sign bits are cleared.
+     */
+    private static boolean anyExponentAllOnes(final byte[] b, final int start, final int n) {
+        long carries = 0;
+        final int pairs = n >>> 1;
+        for (int i = 0; i < pairs; i++) {
+            carries |= ((long) LONG.get(b, start + (i << 3)) & FLOAT_EXPONENTS) + EXPONENT_ONES;
+        }
+        if ((n & 1) != 0) {
+            carries |= ((int) INT.get(b, start + ((n - 1) << 2)) & FLOAT_EXPONENT) + EXPONENT_ONE;
+        }
+        return (carries & SIGNS) != 0;
     }
 
     /** PLAIN doubles, finite as doubles or, with {@code asFloat}, as the 32-bit floats Milvus makes of them. */

@@ -1,6 +1,7 @@
 package io.github.bulkimport.nifi.processors.validate.parquet;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * Repetition or definition levels, which Parquet writes in its RLE / bit-packing hybrid encoding:
@@ -11,6 +12,8 @@ import java.nio.ByteBuffer;
 final class HybridLevels {
 
     private final ByteBuffer data;
+    /** The same bytes read as little-endian longs: eight bytes of a bit-packed run at once. */
+    private final ByteBuffer words;
     private final int maxLevel;
     private final int bitWidth;
     private final String page;
@@ -25,11 +28,14 @@ final class HybridLevels {
     private int packedStart;
     private long packedBits;
     private long packedIndex;
+    /** The run's first eight bytes as a little-endian long, zeros past its bytes: most runs of levels are this short. */
+    private long packedHead;
     /** In a bit-packed run: where the stretch of levels equal to the current one ends, once {@link #span()} counted it; else 0. */
     private long equalUntil;
 
     private HybridLevels(final ByteBuffer data, final int maxLevel, final String page, final String kind, final long count) {
         this.data = data;
+        this.words = data == null ? null : data.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         this.maxLevel = maxLevel;
         this.bitWidth = bitWidth(maxLevel);
         this.page = page;
@@ -95,24 +101,26 @@ final class HybridLevels {
                 // past the run's bytes every level reads as 0
                 return level == 0 ? runLeft : k;
             }
-            if (bitWidth == 1 && (bit & 7) == 0) {
-                // 64 levels of 0 or of 1 are a long of 0 or of -1, whatever the byte order
-                final long all = level == 0 ? 0 : -1;
-                if (bit + 64 <= packedBits && k + 64 <= runLeft && data.getLong(packedStart + (int) (bit >>> 3)) == all) {
-                    k += 64;
-                    continue;
+            if (bitWidth == 1 && (bit < Long.SIZE || bit + Long.SIZE <= packedBits)) {
+                // levels of one bit, up to 64 of them at once: the first that differs is the first bit set (levels of 0) or
+                // clear (levels of 1); the run's head reads 0 past its bytes, as its levels do
+                final int shift = bit < Long.SIZE ? (int) bit : (int) (bit & 7);
+                final long word = (bit < Long.SIZE ? packedHead : words.getLong(packedStart + (int) (bit >>> 3))) >>> shift;
+                final long differing = level == 0 ? word : ~word;
+                final int window = Long.SIZE - shift;
+                final int equal = Math.min(window, Long.numberOfTrailingZeros(differing));
+                if (equal < window) {
+                    return Math.min(runLeft, k + equal);
                 }
-                if (bit + 8 <= packedBits && k + 8 <= runLeft && (byte) data.get(packedStart + (int) (bit >>> 3)) == (byte) all) {
-                    k += 8;
-                    continue;
-                }
+                k += window;
+                continue;
             }
             if (unpack(index) != level) {
                 return k;
             }
             k++;
         }
-        return k;
+        return Math.min(k, runLeft);
     }
 
     /**
@@ -182,6 +190,7 @@ final class HybridLevels {
             packedBits = 8L * bytes;
             packedIndex = 0;
             equalUntil = 0;
+            packedHead = bytes >= Long.BYTES ? words.getLong(packedStart) : head(bytes);
             data.position(packedStart + bytes);
         }
     }
@@ -195,13 +204,30 @@ final class HybridLevels {
     private int unpack(final long index) {
         final long bit = index * bitWidth;
         final int first = (int) (bit >>> 3);
+        final long mask = (1L << bitWidth) - 1;
+        if (bit + bitWidth <= Long.SIZE) {
+            return (int) (packedHead >>> bit & mask);
+        }
+        if (8L * first + Long.SIZE <= packedBits) {
+            // a level takes at most 32 bits and starts within its first byte: eight bytes hold it
+            return (int) (words.getLong(packedStart + first) >>> (bit & 7) & mask);
+        }
         long word = 0;
         for (int b = 0; b < (bitWidth + 7 + (int) (bit & 7)) / 8; b++) {
             if (8L * (first + b) < packedBits) {
                 word |= (long) (data.get(packedStart + first + b) & 0xFF) << (8 * b);
             }
         }
-        return (int) (word >>> (bit & 7) & (1L << bitWidth) - 1);
+        return (int) (word >>> (bit & 7) & mask);
+    }
+
+    /** The first {@code bytes} (fewer than eight) bytes of the run as a little-endian long. */
+    private long head(final int bytes) {
+        long head = 0;
+        for (int b = 0; b < bytes; b++) {
+            head |= (long) (data.get(packedStart + b) & 0xFF) << (8 * b);
+        }
+        return head;
     }
 
     private int checked(final int value) throws MalformedParquetException {

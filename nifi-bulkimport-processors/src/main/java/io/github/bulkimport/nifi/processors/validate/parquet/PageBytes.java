@@ -12,8 +12,8 @@ import java.io.InputStream;
 import java.util.zip.GZIPInputStream;
 
 /**
- * Uncompresses a page with its column chunk's codec, in pure Java (aircompressor for Snappy, ZSTD
- * and LZ4, the JDK for GZIP), so that no Hadoop codec and no native library is needed. The page is
+ * Uncompresses a page with its column chunk's codec, in pure Java ({@link SnappyBytes} for Snappy,
+ * aircompressor for ZSTD and LZ4, the JDK for GZIP), so that no Hadoop codec and no native library is needed. The page is
  * in memory: whatever goes wrong here is the page's bytes, never the content's I/O.
  */
 final class PageBytes {
@@ -66,7 +66,6 @@ final class PageBytes {
 
     /** Decompressors kept for one reader, which reuses them page after page (ZSTD's keeps tables between frames). */
     static final class Decompressors {
-        private final SnappyDecompressor snappy = new SnappyDecompressor();
         private final Lz4Decompressor lz4 = new Lz4Decompressor();
         private ZstdDecompressor zstd;
 
@@ -97,7 +96,7 @@ final class PageBytes {
                         throw new MalformedParquetException(page + " whose SNAPPY bytes say they uncompress to " + declared + " bytes, not the "
                                 + uncompressedSize + " its header says");
                     }
-                    yield decompressors.snappy.decompress(compressed, offset, length, out, 0, uncompressedSize);
+                    yield snappy(compressed, offset, length, out, uncompressedSize, page);
                 }
                 case ZSTD -> decompressors.zstd().decompress(compressed, offset, length, out, 0, uncompressedSize);
                 case LZ4_RAW -> decompressors.lz4.decompress(compressed, offset, length, out, 0, uncompressedSize);
@@ -122,14 +121,22 @@ final class PageBytes {
         }
     }
 
-    /** Snappy's bytes start with the length they uncompress to, which its decompressor takes for the output's (and throws past it). */
+    /** Snappy's bytes start with the length they uncompress to, which must be the page header's. */
     private static int snappy(final byte[] compressed, final byte[] out, final String page) throws MalformedParquetException {
         final int declared = SnappyDecompressor.getUncompressedLength(compressed, 0);
         if (declared != out.length) {
             throw new MalformedParquetException(page + " whose SNAPPY bytes say they uncompress to " + declared + " bytes, not the " + out.length
                     + " its header says");
         }
-        return new SnappyDecompressor().decompress(compressed, 0, compressed.length, out, 0, out.length);
+        return snappy(compressed, 0, compressed.length, out, out.length, page);
+    }
+
+    private static int snappy(final byte[] compressed, final int offset, final int length, final byte[] out, final int size, final String page)
+            throws MalformedParquetException {
+        if (SnappyBytes.uncompress(compressed, offset, length, out, size) == SnappyBytes.CORRUPT) {
+            throw new MalformedParquetException(page + " whose SNAPPY bytes cannot be uncompressed");
+        }
+        return size;
     }
 
     private static int gunzip(final byte[] compressed, final byte[] out) throws IOException {

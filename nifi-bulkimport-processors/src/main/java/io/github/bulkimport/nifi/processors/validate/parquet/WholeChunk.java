@@ -36,6 +36,8 @@ final class WholeChunk {
         private final PageBytes.Decompressors decompressors = new PageBytes.Decompressors();
         private final ValueFaults faults = new ValueFaults();
         private byte[] page = new byte[0];
+        /** The stored bytes of the chunk read last, whose buffer the next chunk reads into. */
+        private byte[] stored = new byte[0];
 
         private byte[] page(final int size) {
             if (page.length < size) {
@@ -80,7 +82,7 @@ final class WholeChunk {
         if (chunk.getNum_values() < 0) {
             throw new MalformedParquetException("a column chunk of " + where + " of " + chunk.getNum_values() + " values");
         }
-        try (ChunkBytes bytes = ChunkBytes.streaming(content, start, dataEnd, READ_AHEAD)) {
+        try (ChunkBytes bytes = ChunkBytes.streaming(content, start, dataEnd, READ_AHEAD, buffers.stored)) {
             try {
                 final Pages pages = new Pages(bytes, chunk, column, new ColumnValues(column, rules), new RowWalk(column, rules, sink, firstRow));
                 pages.readAll();
@@ -90,6 +92,7 @@ final class WholeChunk {
                 }
             } finally {
                 bytesRead += bytes.bytesRead();
+                buffers.stored = bytes.buffer();
             }
         }
     }
