@@ -324,10 +324,7 @@ final class WholeFileBenchmark {
      * JIT compiles each reader's loops only after it has run them a while, and the processor in NiFi runs them again and again.
      */
     private static double best(final Read read) throws Exception {
-        final long warmUpEnd = System.nanoTime() + READ_WARM_UP_SECONDS * 1_000_000_000L;
-        do {
-            read.run();
-        } while (System.nanoTime() < warmUpEnd);
+        warmUp(read);
         double best = Double.MAX_VALUE;
         for (int i = 0; i < TIMED_READS; i++) {
             final long began = System.nanoTime();
@@ -337,14 +334,18 @@ final class WholeFileBenchmark {
         return best;
     }
 
+    /** Reads for {@link #READ_WARM_UP_SECONDS}, untimed, so that the JIT has compiled the reader's loops before it is timed. */
+    private static void warmUp(final Read read) throws Exception {
+        final long warmUpEnd = System.nanoTime() + READ_WARM_UP_SECONDS * 1_000_000_000L;
+        do {
+            read.run();
+        } while (System.nanoTime() < warmUpEnd);
+    }
+
     /** The best of {@link #TIMED_READS} timed reads of each, in seconds, read in turns, each warmed up first as {@link #best} does. */
     private static double[] bestInTurns(final Read first, final Read second) throws Exception {
-        for (final Read read : List.of(first, second)) {
-            final long warmUpEnd = System.nanoTime() + READ_WARM_UP_SECONDS * 1_000_000_000L;
-            do {
-                read.run();
-            } while (System.nanoTime() < warmUpEnd);
-        }
+        warmUp(first);
+        warmUp(second);
         final double[] best = {Double.MAX_VALUE, Double.MAX_VALUE};
         for (int i = 0; i < TIMED_READS; i++) {
             for (int which = 0; which < 2; which++) {
