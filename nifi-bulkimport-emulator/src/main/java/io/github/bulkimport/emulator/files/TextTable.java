@@ -3,14 +3,13 @@ package io.github.bulkimport.emulator.files;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.csv.CsvMapper;
-import com.fasterxml.jackson.dataformat.csv.CsvParser;
-import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -23,7 +22,6 @@ import java.util.Map;
 final class TextTable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final CsvMapper CSV = CsvMapper.builder().enable(CsvParser.Feature.WRAP_AS_ARRAY).build();
 
     private TextTable() {
     }
@@ -78,23 +76,31 @@ final class TextTable {
         return rows.row(index, values);
     }
 
-    /** @return why the file fails (its text's, or a row's), or {@code null} */
+    /**
+     * Reads as Milvus's CSV reader does: a header Go's reader refuses fails the file; a row it refuses comes back with the
+     * cells before the break, which then do not match the header, or, none read, end the file there as if it were its end.
+     *
+     * @return why the file fails (its text's, or a row's), or {@code null}
+     */
     static String csv(final Path path, final char separator, final String nullKey, final RowCheck rows) {
-        try (MappingIterator<String[]> lines = CSV.readerForArrayOf(String.class).with(CsvSchema.emptySchema().withColumnSeparator(separator))
-                .readValues(path.toFile())) {
-            if (!lines.hasNext()) {
-                return "the CSV file has no header";
+        try (Reader text = new BufferedReader(new InputStreamReader(Files.newInputStream(path), StandardCharsets.UTF_8))) {
+            final GoCsv csv = new GoCsv(text, separator);
+            final GoCsv.Record header = csv.read();
+            if (header == null) {
+                return "failed to read csv header, error: EOF";
             }
-            final String[] header = lines.next();
+            if (header.error() != null) {
+                return "failed to read csv header, error: " + header.error();
+            }
             long index = 0;
-            while (lines.hasNext()) {
-                final String[] cells = lines.next();
-                if (cells.length != header.length) {
-                    return "the number of fields in the row is not equal to the header, row " + (index + 1);
+            for (GoCsv.Record record = csv.read(); record != null && !record.cells().isEmpty(); record = csv.read()) {
+                if (record.cells().size() != header.cells().size()) {
+                    return "failed to parse row, error: the number of fields in the row is not equal to the header, row " + (index + 1);
                 }
                 final Map<String, Object> row = new LinkedHashMap<>();
-                for (int i = 0; i < header.length; i++) {
-                    row.put(header[i], cells[i].equals(nullKey) ? null : cells[i]);
+                for (int i = 0; i < header.cells().size(); i++) {
+                    final String cell = record.cells().get(i);
+                    row.put(header.cells().get(i), cell.equals(nullKey) ? null : cell);
                 }
                 final String problem = rows.row(index++, row);
                 if (problem != null) {

@@ -6,8 +6,10 @@ import org.apache.nifi.annotation.behavior.ReadsAttributes;
 import org.apache.nifi.annotation.behavior.Stateful;
 import org.apache.nifi.annotation.behavior.WritesAttribute;
 import org.apache.nifi.annotation.behavior.WritesAttributes;
+import org.apache.nifi.components.AllowableValue;
 import org.apache.nifi.components.ConfigurableComponent;
 import org.apache.nifi.components.PropertyDescriptor;
+import org.apache.nifi.components.Validator;
 import org.apache.nifi.controller.ControllerService;
 import org.apache.nifi.processor.Processor;
 import org.apache.nifi.processor.Relationship;
@@ -44,10 +46,10 @@ public final class CodeContract {
     public static Contract read() throws IOException {
         final List<Contract.Component> components = new ArrayList<>();
         for (final Class<?> type : declared("org.apache.nifi.processor.Processor")) {
-            components.add(component(type, "processor"));
+            components.add(component(type, kind(type)));
         }
         for (final Class<?> type : declared("org.apache.nifi.controller.ControllerService")) {
-            components.add(component(type, "controller service"));
+            components.add(component(type, kind(type)));
         }
         return new Contract(Contract.NOTE, components);
     }
@@ -92,18 +94,34 @@ public final class CodeContract {
         final ConfigurableComponent instance = instance(type);
         final List<Contract.Property> properties = new ArrayList<>();
         for (final PropertyDescriptor descriptor : instance.getPropertyDescriptors()) {
-            properties.add(new Contract.Property(descriptor.getName(), descriptor.getDefaultValue(), descriptor.isSensitive()));
+            properties.add(new Contract.Property(descriptor.getName(), descriptor.getDefaultValue(), descriptor.isSensitive(), descriptor.isRequired(),
+                    descriptor.getAllowableValues() == null ? null : descriptor.getAllowableValues().stream().map(AllowableValue::getValue).toList(),
+                    descriptor.getExpressionLanguageScope().name()));
         }
         final List<String> relationships = instance instanceof Processor processor
                 ? processor.getRelationships().stream().map(Relationship::getName).sorted().toList() : List.of();
         final Stateful stateful = type.getAnnotation(Stateful.class);
-        return new Contract.Component(type.getName(), kind, properties, relationships,
+        return new Contract.Component(type.getName(), kind, properties, dynamicProperties(instance), relationships,
                 attributes(Stream.concat(Stream.ofNullable(type.getAnnotation(ReadsAttributes.class)).flatMap(all -> Arrays.stream(all.value())),
                         Stream.ofNullable(type.getAnnotation(ReadsAttribute.class))).map(ReadsAttribute::attribute)),
                 attributes(Stream.concat(Stream.ofNullable(type.getAnnotation(WritesAttributes.class)).flatMap(all -> Arrays.stream(all.value())),
                         Stream.ofNullable(type.getAnnotation(WritesAttribute.class))).map(WritesAttribute::attribute)),
                 stateful == null ? List.of() : Arrays.stream(stateful.scopes()).map(Enum::name).sorted().toList(),
                 stateKeys(type), counters(type));
+    }
+
+    /** The kind of component a class is: what NiFi loads it as. */
+    static String kind(final Class<?> type) {
+        return Processor.class.isAssignableFrom(type) ? "processor" : "controller service";
+    }
+
+    /**
+     * The Expression Language scope of the dynamic properties a component takes, or {@code null} when it takes none: asked as
+     * NiFi asks when a flow names a property the component does not declare (which, unsupported, NiFi marks invalid).
+     */
+    private static String dynamicProperties(final ConfigurableComponent instance) {
+        final PropertyDescriptor probe = instance.getPropertyDescriptor("a dynamic property of a flow built on the contract");
+        return probe.getValidators().contains(Validator.INVALID) ? null : probe.getExpressionLanguageScope().name();
     }
 
     /** Attribute names, one per entry: an annotation may name several, separated by commas. */

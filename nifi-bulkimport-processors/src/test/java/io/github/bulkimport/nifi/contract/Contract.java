@@ -20,9 +20,13 @@ public record Contract(String note, List<Component> components) {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    /** One processor or controller service. */
-    public record Component(String type, String kind, List<Property> properties, List<String> relationships, List<String> readsAttributes,
-                            List<String> writesAttributes, List<String> stateScopes, List<String> stateKeys, List<String> counters) {
+    /**
+     * One processor or controller service. {@code dynamicProperties} is the Expression Language scope of the dynamic
+     * properties it takes, or {@code null} when it takes none.
+     */
+    public record Component(String type, String kind, List<Property> properties, String dynamicProperties, List<String> relationships,
+                            List<String> readsAttributes, List<String> writesAttributes, List<String> stateScopes, List<String> stateKeys,
+                            List<String> counters) {
 
         public Optional<Property> property(final String name) {
             return properties.stream().filter(property -> property.name().equals(name)).findFirst();
@@ -33,8 +37,17 @@ public record Contract(String note, List<Component> components) {
         }
     }
 
-    /** A property: its name, its default ({@code null} for none) and whether it is sensitive. */
-    public record Property(String name, String defaultValue, boolean sensitive) {
+    /**
+     * A property: its name, its default ({@code null} for none), whether it is sensitive and required, the values it
+     * allows ({@code null} for any) and the scope of Expression Language it evaluates ({@code NONE} for none).
+     */
+    public record Property(String name, String defaultValue, boolean sensitive, boolean required, List<String> allowableValues,
+                           String expressionLanguage) {
+
+        /** An optional, free-form property that evaluates no Expression Language. */
+        public Property(final String name, final String defaultValue, final boolean sensitive) {
+            this(name, defaultValue, sensitive, false, null, "NONE");
+        }
     }
 
     public Optional<Component> component(final String type) {

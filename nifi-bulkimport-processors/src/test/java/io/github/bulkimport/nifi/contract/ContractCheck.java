@@ -15,14 +15,18 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * What of a contract the code breaks: a component gone; a property, relationship, attribute, state key or
- * counter gone or changed. A property or relationship that is gone is no break when the component's
- * {@code migrateProperties} or {@code migrateRelationships} carries a flow's old name to one the component
- * has (renamed, split, or a property removed on purpose); a changed default is no break when
- * {@code migrateProperties} sets the old default on a flow that left the property unset. Migrations are run as
+ * What of a contract the code breaks: a component gone or of another kind; dynamic properties no longer taken;
+ * a property, relationship, attribute, state key or counter gone or changed. A property breaks when it changes
+ * sensitivity, default, required-ness (optional to required with no default), allowed values (one dropped, or a
+ * free-form property restricted) or narrows its Expression Language scope. A property or relationship that is gone
+ * is no break when the component's {@code migrateProperties} or {@code migrateRelationships} carries a flow's old
+ * name to one the component has (renamed, split, or a property removed on purpose), and the property it is
+ * carried to keeps the old one's promises; a changed default or a dropped value is no break when
+ * {@code migrateProperties} carries a flow's old value (or, left unset, the old default) over. Migrations are run as
  * NiFi runs them when it loads a flow, through nifi-mock's {@link MockPropertyConfiguration} and
  * {@link MockRelationshipConfiguration}.
  */
@@ -45,8 +49,16 @@ public final class ContractCheck {
                 breaks.add(promised.type() + ": the component is gone (a flow would show it as a ghost)");
                 continue;
             }
-            final Contract.Component now = CodeContract.component(type, promised.kind());
+            final Contract.Component now = CodeContract.component(type, CodeContract.kind(type));
             final String name = promised.simpleName();
+            if (!now.kind().equals(promised.kind())) {
+                breaks.add(name + ": was a " + promised.kind() + " and is a " + now.kind() + " now");
+                continue;
+            }
+            final String dynamic = dynamicProperties(promised.dynamicProperties(), now.dynamicProperties());
+            if (dynamic != null) {
+                breaks.add(name + ": " + dynamic);
+            }
             for (final Contract.Property property : promised.properties()) {
                 final String broken = property(type, now, property);
                 if (broken != null) {
@@ -67,6 +79,18 @@ public final class ContractCheck {
         return breaks;
     }
 
+    /** Why the dynamic properties a component takes now break the promise, or {@code null}. */
+    private static String dynamicProperties(final String promised, final String now) {
+        if (promised == null) {
+            return null;
+        }
+        if (now == null) {
+            return "took dynamic properties and takes none now";
+        }
+        return rank(now) < rank(promised) ? "evaluated Expression Language in dynamic properties in scope " + promised + " and only in scope "
+                + now + " now" : null;
+    }
+
     private static void missing(final List<String> breaks, final String component, final String what, final List<String> promised,
                                 final List<String> now) {
         promised.stream().filter(item -> !now.contains(item)).forEach(item -> breaks.add(component + ": " + what + " '" + item + "'"));
@@ -75,30 +99,80 @@ public final class ContractCheck {
     /** Why a promised property breaks, or {@code null}. */
     private static String property(final Class<?> type, final Contract.Component now, final Contract.Property promised) {
         final Contract.Property current = now.property(promised.name()).orElse(null);
-        if (current == null) {
-            final Map<String, String> flow = new HashMap<>();
-            flow.put(promised.name(), PROBE);
-            final MockPropertyConfiguration config = new MockPropertyConfiguration(flow);
-            migrateProperties(type, config);
-            final PropertyMigrationResult result = config.toPropertyMigrationResult();
-            final String renamed = result.getPropertiesRenamed().get(promised.name());
-            if (renamed != null && now.property(renamed).isPresent() || result.getPropertiesRemoved().contains(promised.name())) {
-                return null;
-            }
+        if (current != null) {
+            return changed(type, promised, current);
+        }
+        final Map<String, String> flow = new HashMap<>();
+        flow.put(promised.name(), PROBE);
+        final MockPropertyConfiguration config = new MockPropertyConfiguration(flow);
+        migrateProperties(type, config);
+        final PropertyMigrationResult result = config.toPropertyMigrationResult();
+        if (result.getPropertiesRemoved().contains(promised.name())) {
+            return null;
+        }
+        final String renamed = result.getPropertiesRenamed().get(promised.name());
+        final Contract.Property carried = renamed == null ? null : now.property(renamed).orElse(null);
+        if (carried == null) {
             return "is gone, and migrateProperties does not carry it to one the component has";
         }
+        final String broken = changed(type, promised, carried);
+        return broken == null ? null : "is carried to '" + renamed + "', which " + broken;
+    }
+
+    /** Why the property a promised one is now (the same name, or the one a migration carries it to) breaks the promise, or {@code null}. */
+    private static String changed(final Class<?> type, final Contract.Property promised, final Contract.Property current) {
         if (current.sensitive() != promised.sensitive()) {
             return "was " + (promised.sensitive() ? "" : "not ") + "sensitive and is " + (current.sensitive() ? "" : "not ") + "now";
         }
-        if (!Objects.equals(current.defaultValue(), promised.defaultValue())) {
-            final MockPropertyConfiguration config = new MockPropertyConfiguration(new HashMap<>());
-            migrateProperties(type, config);
-            if (!Objects.equals(config.getRawPropertyValue(promised.name()).orElse(null), promised.defaultValue())) {
-                return "had the default '" + promised.defaultValue() + "' and has '" + current.defaultValue()
-                        + "' now, and migrateProperties does not keep the old default for a flow that left it unset";
+        // a flow that left the property unset holds what migrateProperties gives it, or else the default
+        final String unset = migratedValue(type, Map.of(), current.name()).orElse(current.defaultValue());
+        if (!Objects.equals(unset, promised.defaultValue()) && !(promised.required() && promised.defaultValue() == null)) {
+            return (promised.defaultValue() == null ? "had no default" : "had the default '" + promised.defaultValue() + "'") + " and "
+                    + (current.defaultValue() == null ? "has none" : "has '" + current.defaultValue() + "'") + " now, and migrateProperties does "
+                    + "not keep the old default for a flow that left it unset";
+        }
+        if (!promised.required() && current.required() && unset == null) {
+            return "was optional and is required now, with no default: a flow that left it unset is invalid, and migrateProperties does not "
+                    + "give it a value";
+        }
+        final String values = allowableValues(type, promised, current);
+        if (values != null) {
+            return values;
+        }
+        if (rank(current.expressionLanguage()) < rank(promised.expressionLanguage())) {
+            return "evaluated Expression Language in scope " + promised.expressionLanguage() + " and only in scope " + current.expressionLanguage()
+                    + " now";
+        }
+        return null;
+    }
+
+    /** Why the values the promised property allowed are not all allowed now (after migration), or {@code null}. */
+    private static String allowableValues(final Class<?> type, final Contract.Property promised, final Contract.Property current) {
+        if (current.allowableValues() == null) {
+            return null;
+        }
+        if (promised.allowableValues() == null) {
+            return "took any value and allows only " + current.allowableValues() + " now";
+        }
+        for (final String value : promised.allowableValues()) {
+            final String carried = migratedValue(type, Map.of(promised.name(), value), current.name()).orElse(null);
+            if (!current.allowableValues().contains(carried)) {
+                return "allowed '" + value + "', which it does not allow now, and migrateProperties does not carry it to a value it allows";
             }
         }
         return null;
+    }
+
+    /** Expression Language scopes from narrowest to widest: a property may widen its scope, never narrow it. */
+    private static int rank(final String scope) {
+        return List.of("NONE", "ENVIRONMENT", "FLOWFILE_ATTRIBUTES").indexOf(scope == null ? "NONE" : scope);
+    }
+
+    /** The value property {@code name} holds after migrateProperties runs on a flow of {@code flow}'s values. */
+    private static Optional<String> migratedValue(final Class<?> type, final Map<String, String> flow, final String name) {
+        final MockPropertyConfiguration config = new MockPropertyConfiguration(new HashMap<>(flow));
+        migrateProperties(type, config);
+        return config.getRawPropertyValue(name);
     }
 
     private static void migrateProperties(final Class<?> type, final MockPropertyConfiguration config) {

@@ -1,6 +1,7 @@
 package io.github.bulkimport.nifi.contract;
 
 import io.github.bulkimport.nifi.processors.common.Counters;
+import io.github.bulkimport.nifi.processors.listing.ListBulkImportJobs;
 import org.apache.nifi.processor.Relationship;
 import org.apache.nifi.util.MockRelationshipConfiguration;
 import org.apache.nifi.util.PropertyMigrationResult;
@@ -36,20 +37,21 @@ class ContractCheckTest {
         final List<Contract.Property> properties = new ArrayList<>(component.properties().stream()
                 .filter(property -> !property.name().equals(changed.name())).toList());
         properties.add(changed);
-        return new Contract.Component(component.type(), component.kind(), properties, component.relationships(), component.readsAttributes(),
-                component.writesAttributes(), component.stateScopes(), component.stateKeys(), component.counters());
+        return new Contract.Component(component.type(), component.kind(), properties, component.dynamicProperties(), component.relationships(),
+                component.readsAttributes(), component.writesAttributes(), component.stateScopes(), component.stateKeys(), component.counters());
     }
 
     private static Contract.Component with(final Contract.Component c, final List<String> relationships, final List<String> reads,
                                            final List<String> writes, final List<String> keys, final List<String> counters) {
-        return new Contract.Component(c.type(), c.kind(), c.properties(), relationships, reads, writes, c.stateScopes(), keys, counters);
+        return new Contract.Component(c.type(), c.kind(), c.properties(), c.dynamicProperties(), relationships, reads, writes, c.stateScopes(), keys,
+                counters);
     }
 
     @Test
     void theCodeReadsItsNamesFromTheComponent() throws Exception {
         final Contract.Component fixture = fixture();
-        assertEquals(List.of(new Contract.Property("Collection Name", null, false), new Contract.Property("Batch Size", "10", false),
-                new Contract.Property("Token", null, true)), fixture.properties());
+        assertEquals(List.of(COLLECTION_NAME, new Contract.Property("Batch Size", "10", false), TOKEN, MODE), fixture.properties());
+        assertEquals("ENVIRONMENT", fixture.dynamicProperties());
         assertEquals(List.of("failure", "success"), fixture.relationships());
         assertEquals(List.of("upload.key"), fixture.readsAttributes());
         assertEquals(List.of("job.id"), fixture.writesAttributes());
@@ -61,7 +63,8 @@ class ContractCheckTest {
 
     @Test
     void aRenameThatAMigrationCarriesKeepsTheContract() throws Exception {
-        assertEquals(List.of(), breaksOf(c -> withProperty(c, new Contract.Property("Collection", null, false))));
+        assertEquals(List.of(), breaksOf(c -> withProperty(c, new Contract.Property("Collection", null, false, false, null, "ENVIRONMENT"))));
+        assertEquals(List.of(), breaksOf(c -> withProperty(c, mode(List.of("fast", "quick", "safe")))), "quick is carried to fast");
         assertEquals(List.of(), breaksOf(c -> with(c, List.of("failed", "success"), c.readsAttributes(), c.writesAttributes(), c.stateKeys(),
                 c.counters())));
     }
@@ -81,6 +84,58 @@ class ContractCheckTest {
                 + "not keep the old default for a flow that left it unset"), breaksOf(c -> withProperty(c, new Contract.Property("Batch Size", "5", false))));
         assertEquals(List.of("RenamingFixtureProcessor: property 'Token' was not sensitive and is now"),
                 breaksOf(c -> withProperty(c, new Contract.Property("Token", null, false))));
+        assertEquals(List.of("RenamingFixtureProcessor: property 'Batch Size' had no default and has '10' now, and migrateProperties does not keep "
+                + "the old default for a flow that left it unset"), breaksOf(c -> withProperty(c, new Contract.Property("Batch Size", null, false))));
+        assertEquals(List.of(), breaksOf(c -> withProperty(c, new Contract.Property("Batch Size", null, false, true, null, "NONE"))),
+                "a required property with no default was never left unset by a flow that ran");
+    }
+
+    @Test
+    void aPropertyMadeRequiredNarrowedOrRestrictedBreaksIt() throws Exception {
+        assertEquals(List.of("RenamingFixtureProcessor: property 'Token' was optional and is required now, with no default: a flow that left it "
+                + "unset is invalid, and migrateProperties does not give it a value"),
+                breaksOf(c -> withProperty(c, new Contract.Property("Token", null, true))));
+        assertEquals(List.of("RenamingFixtureProcessor: property 'Mode' allowed 'turbo', which it does not allow now, and migrateProperties does "
+                + "not carry it to a value it allows"), breaksOf(c -> withProperty(c, mode(List.of("fast", "safe", "turbo")))));
+        assertEquals(List.of("RenamingFixtureProcessor: property 'Mode' took any value and allows only [fast, safe] now"),
+                breaksOf(c -> withProperty(c, mode(null))));
+        assertEquals(List.of("RenamingFixtureProcessor: property 'Collection Name' evaluated Expression Language in scope FLOWFILE_ATTRIBUTES and "
+                + "only in scope ENVIRONMENT now"), breaksOf(c -> withProperty(c, new Contract.Property("Collection Name", null, false, false, null,
+                "FLOWFILE_ATTRIBUTES"))));
+    }
+
+    @Test
+    void aRenamedPropertyKeepsTheOldOnesPromises() throws Exception {
+        assertEquals(List.of("RenamingFixtureProcessor: property 'Collection' is carried to 'Collection Name', which was sensitive and is not now"),
+                breaksOf(c -> withProperty(c, new Contract.Property("Collection", null, true, false, null, "ENVIRONMENT"))));
+        assertEquals(List.of("RenamingFixtureProcessor: property 'Collection' is carried to 'Collection Name', which had the default 'docs' and has "
+                + "none now, and migrateProperties does not keep the old default for a flow that left it unset"),
+                breaksOf(c -> withProperty(c, new Contract.Property("Collection", "docs", false, false, null, "ENVIRONMENT"))));
+    }
+
+    @Test
+    void aComponentOfAnotherKindOrWithoutItsDynamicPropertiesBreaksIt() throws Exception {
+        assertEquals(List.of("RenamingFixtureProcessor: was a controller service and is a processor now"), breaksOf(c -> new Contract.Component(
+                c.type(), "controller service", c.properties(), c.dynamicProperties(), c.relationships(), c.readsAttributes(), c.writesAttributes(),
+                c.stateScopes(), c.stateKeys(), c.counters())));
+        assertEquals(List.of("RenamingFixtureProcessor: evaluated Expression Language in dynamic properties in scope FLOWFILE_ATTRIBUTES and only "
+                + "in scope ENVIRONMENT now"), breaksOf(c -> withDynamic(c, "FLOWFILE_ATTRIBUTES")));
+        final Contract.Component listing = CodeContract.component(ListBulkImportJobs.class, "processor");
+        assertEquals(List.of("ListBulkImportJobs: took dynamic properties and takes none now"),
+                ContractCheck.breaks(new Contract(Contract.NOTE, List.of(withDynamic(listing, "NONE")))));
+    }
+
+    private static final Contract.Property COLLECTION_NAME = new Contract.Property("Collection Name", null, false, false, null, "ENVIRONMENT");
+    private static final Contract.Property TOKEN = new Contract.Property("Token", null, true, true, null, "NONE");
+    private static final Contract.Property MODE = mode(List.of("fast", "safe"));
+
+    private static Contract.Property mode(final List<String> values) {
+        return new Contract.Property("Mode", "safe", false, true, values, "NONE");
+    }
+
+    private static Contract.Component withDynamic(final Contract.Component c, final String scope) {
+        return new Contract.Component(c.type(), c.kind(), c.properties(), scope, c.relationships(), c.readsAttributes(), c.writesAttributes(),
+                c.stateScopes(), c.stateKeys(), c.counters());
     }
 
     @Test
@@ -93,7 +148,7 @@ class ContractCheckTest {
                         List.of("Jobs done", Counters.JOBS_STARTED))));
         assertEquals(List.of("io.github.bulkimport.Gone: the component is gone (a flow would show it as a ghost)"),
                 ContractCheck.breaks(new Contract(Contract.NOTE, List.of(new Contract.Component("io.github.bulkimport.Gone", "processor", List.of(),
-                        List.of(), List.of(), List.of(), List.of(), List.of(), List.of())))));
+                        null, List.of(), List.of(), List.of(), List.of(), List.of(), List.of())))));
     }
 
     /** The migrations themselves, as nifi-mock's TestRunner runs them on a flow's old configuration. */
@@ -103,7 +158,7 @@ class ContractCheckTest {
         runner.setProperty("Collection", "docs");
         final PropertyMigrationResult properties = runner.migrateProperties();
         assertEquals(Map.of("Collection", "Collection Name"), properties.getPropertiesRenamed());
-        assertEquals("docs", runner.getProcessContext().getProperty("Collection Name").getValue());
+        assertEquals("docs", runner.getProcessContext().getProperty("Collection Name").evaluateAttributeExpressions().getValue());
         final MockRelationshipConfiguration flow = new MockRelationshipConfiguration(Set.of(RenamingFixtureProcessor.SUCCESS,
                 RenamingFixtureProcessor.FAILURE, new Relationship.Builder().name("failed").build()));
         ((RenamingFixtureProcessor) runner.getProcessor()).migrateRelationships(flow);

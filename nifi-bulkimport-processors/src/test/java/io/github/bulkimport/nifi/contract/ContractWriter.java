@@ -41,7 +41,8 @@ public final class ContractWriter {
             old.properties().stream().filter(property -> current.property(property.name()).isEmpty()).forEach(properties::add);
             final List<String> relationships = new ArrayList<>(current.relationships());
             old.relationships().stream().filter(relationship -> !current.relationships().contains(relationship)).forEach(relationships::add);
-            final Contract.Component merged = new Contract.Component(current.type(), current.kind(), properties, relationships.stream().sorted().toList(),
+            final Contract.Component merged = new Contract.Component(current.type(), current.kind(), properties, current.dynamicProperties(),
+                    relationships.stream().sorted().toList(),
                     current.readsAttributes(), current.writesAttributes(), current.stateScopes(), current.stateKeys(), current.counters());
             // an old name no migration carries is dropped: the file's diff shows the break
             final List<String> breaks = ContractCheck.breaks(new Contract(Contract.NOTE, List.of(merged)));

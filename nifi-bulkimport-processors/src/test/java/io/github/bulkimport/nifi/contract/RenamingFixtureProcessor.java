@@ -6,6 +6,7 @@ import org.apache.nifi.annotation.behavior.Stateful;
 import org.apache.nifi.annotation.behavior.WritesAttribute;
 import org.apache.nifi.components.PropertyDescriptor;
 import org.apache.nifi.components.state.Scope;
+import org.apache.nifi.expression.ExpressionLanguageScope;
 import org.apache.nifi.migration.PropertyConfiguration;
 import org.apache.nifi.migration.RelationshipConfiguration;
 import org.apache.nifi.processor.AbstractProcessor;
@@ -18,8 +19,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A processor as a later release might have it: "Collection" renamed to "Collection Name" and relationship
- * "failed" to "failure", each carried by a migration; for {@link ContractCheckTest}.
+ * A processor as a later release might have it: "Collection" renamed to "Collection Name", Mode's value "quick" to
+ * "fast" and relationship "failed" to "failure", each carried by a migration; for {@link ContractCheckTest}.
  */
 @ReadsAttribute(attribute = "upload.key", description = "read")
 @WritesAttribute(attribute = "job.id", description = "written")
@@ -29,17 +30,25 @@ public class RenamingFixtureProcessor extends AbstractProcessor {
     public static final List<String> STATE_KEYS = List.of("k.*");
 
     static final PropertyDescriptor COLLECTION_NAME = new PropertyDescriptor.Builder().name("Collection Name")
-            .addValidator(StandardValidators.NON_BLANK_VALIDATOR).build();
+            .expressionLanguageSupported(ExpressionLanguageScope.ENVIRONMENT).addValidator(StandardValidators.NON_BLANK_VALIDATOR).build();
     static final PropertyDescriptor BATCH_SIZE = new PropertyDescriptor.Builder().name("Batch Size").defaultValue("10")
             .addValidator(StandardValidators.POSITIVE_INTEGER_VALIDATOR).build();
-    static final PropertyDescriptor TOKEN = new PropertyDescriptor.Builder().name("Token").sensitive(true)
+    static final PropertyDescriptor TOKEN = new PropertyDescriptor.Builder().name("Token").sensitive(true).required(true)
             .addValidator(StandardValidators.NON_BLANK_VALIDATOR).build();
+    static final PropertyDescriptor MODE = new PropertyDescriptor.Builder().name("Mode").allowableValues("fast", "safe").defaultValue("safe")
+            .required(true).build();
     static final Relationship SUCCESS = new Relationship.Builder().name("success").build();
     static final Relationship FAILURE = new Relationship.Builder().name("failure").build();
 
     @Override
     protected List<PropertyDescriptor> getSupportedPropertyDescriptors() {
-        return List.of(COLLECTION_NAME, BATCH_SIZE, TOKEN);
+        return List.of(COLLECTION_NAME, BATCH_SIZE, TOKEN, MODE);
+    }
+
+    @Override
+    protected PropertyDescriptor getSupportedDynamicPropertyDescriptor(final String name) {
+        return new PropertyDescriptor.Builder().name(name).dynamic(true).expressionLanguageSupported(ExpressionLanguageScope.ENVIRONMENT)
+                .addValidator(StandardValidators.NON_BLANK_VALIDATOR).build();
     }
 
     @Override
@@ -50,6 +59,9 @@ public class RenamingFixtureProcessor extends AbstractProcessor {
     @Override
     public void migrateProperties(final PropertyConfiguration config) {
         config.renameProperty("Collection", COLLECTION_NAME.getName());
+        if (config.getRawPropertyValue(MODE.getName()).filter("quick"::equals).isPresent()) {
+            config.setProperty(MODE.getName(), "fast");
+        }
     }
 
     @Override

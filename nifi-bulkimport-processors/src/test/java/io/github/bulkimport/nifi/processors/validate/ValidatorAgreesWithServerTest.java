@@ -408,6 +408,23 @@ class ValidatorAgreesWithServerTest {
         cases.add(text("CSVRecordSetWriter: its default format escapes quotes with a backslash", "rows.csv", header
                 + "1,\"[0.1, 0.2]\",\"[0.5, 1.0]\",\"[1, 2]\",\"[255, 0]\",\"{\\\"1\\\": 0.5}\",true,0.25,a,\"[]\",{},,,\n",
                 Expect.INVALID, "file"));
+        goCsvCases(cases, header);
+    }
+
+    /** Lines and quotes as Go's encoding/csv, Milvus's CSV reader, splits them: where Jackson's reader and Go's differ. */
+    private static void goCsvCases(final List<Case> cases, final String header) {
+        final String row = "1,\"[0.1, 0.2]\",\"[0.5, 1.0]\",\"[1, 2]\",\"[255, 0]\",\"{\"\"1\"\": 0.5}\",true,0.25,%s,\"[]\",{},,,\r\n";
+        cases.add(text("CSV: CRLF inside a quoted cell is read as LF (8 characters, not 9)", "rows.csv",
+                header + row.formatted("\"abc\r\ndefg\""), Expect.VALID, null));
+        cases.add(text("CSV: a line of spaces is a row of one cell", "rows.csv", header + row.formatted("a") + "  \r\n" + row.formatted("b"),
+                Expect.INVALID, "file"));
+        cases.add(text("CSV: a bare quote inside a cell", "rows.csv", header + row.formatted("a\"b"), Expect.INVALID, "file"));
+        cases.add(text("CSV: a bare quote in a row's first cell ends the server's read there", "rows.csv",
+                header + row.formatted("a") + "\"" + row.formatted("b").replace("1,\"[0.1", "2\"x,\"[0.1").substring(1) + row.formatted("c"),
+                Expect.INVALID_SERVER_DROPS, "file"));
+        // the server reads one long header naming every field, and no row: it imports nothing
+        cases.add(text("CSV: lines ended by CR alone", "rows.csv", (header + row.formatted("a")).replace("\r\n", "\r"), Expect.INVALID_SERVER_DROPS,
+                "file"));
     }
 
     // ---- NumPy ------------------------------------------------------------------------------------

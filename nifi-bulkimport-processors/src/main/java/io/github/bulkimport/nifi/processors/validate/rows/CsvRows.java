@@ -7,12 +7,8 @@ import io.github.bulkimport.nifi.processors.validate.file.FileContents;
 import io.github.bulkimport.nifi.processors.validate.file.FileFormat;
 import io.github.bulkimport.nifi.processors.validate.file.WholeFile;
 
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import com.fasterxml.jackson.dataformat.csv.CsvFactory;
-import com.fasterxml.jackson.dataformat.csv.CsvParser;
-import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -25,26 +21,24 @@ import java.util.Set;
 /**
  * Reads the header and first rows of a CSV file as Milvus does: the separator and null key are the
  * import options {@code sep} and {@code nullkey}; every cell is text, read as its field's type later
- * (vectors, arrays and JSON as JSON text); empty lines are skipped. Reads within {@link RowLimits}: a
+ * (vectors, arrays and JSON as JSON text); lines are split as Go's reader splits them ({@link GoCsvReader}). Reads within {@link RowLimits}: a
  * header of at most {@link RowLimits#MAX_COLUMNS} columns, and past {@link RowLimits#ROWS_BYTES} or
  * {@link RowLimits#MAX_VALUES} no further row is started.
  */
 public final class CsvRows {
 
-    private static final CsvFactory CSV = CsvFactory.builder()
-            .streamReadConstraints(RowLimits.JACKSON)
-            .enable(CsvParser.Feature.SKIP_EMPTY_LINES)
-            .build();
     private static final int QUOTED = 40;
+    private static final String CARRIAGE_RETURNS = "lines that end with a carriage return (CR) alone, which Milvus's CSV reader (Go's "
+            + "encoding/csv) does not take as a line's end: it reads the whole file as its header; save the file with LF or CRLF line ends";
 
     private final RowSource source;
-    private final CsvParser parser;
+    private final GoCsvReader parser;
     private final char separator;
     private int rows;
     /** Rows read by {@link #each}, which may be many more than an int counts. */
     private long wholeRows;
 
-    private CsvRows(final RowSource source, final CsvParser parser, final char separator) {
+    private CsvRows(final RowSource source, final GoCsvReader parser, final char separator) {
         this.source = source;
         this.parser = parser;
         this.separator = separator;
@@ -55,9 +49,8 @@ public final class CsvRows {
         if (badSeparator != null) {
             return FileContents.unreadable(FileFormat.CSV, badSeparator, 0);
         }
-        try (RowSource source = RowSource.open(content); CsvParser parser = (CsvParser) CSV.createParser(source.reader())) {
-            parser.setSchema(CsvSchema.emptySchema().withColumnSeparator(separator));
-            final CsvRows reader = new CsvRows(source, parser, separator);
+        try (RowSource source = RowSource.open(content)) {
+            final CsvRows reader = new CsvRows(source, new GoCsvReader(source.reader(), separator), separator);
             try {
                 return reader.read(maxRows, nullKey == null ? "" : nullKey);
             } catch (final IOException e) {
@@ -79,9 +72,8 @@ public final class CsvRows {
         if (badSeparator != null) {
             return new WholeFile(0, badSeparator, null, 0);
         }
-        try (RowSource source = RowSource.wholeFile(content); CsvParser parser = (CsvParser) CSV.createParser(source.reader())) {
-            parser.setSchema(CsvSchema.emptySchema().withColumnSeparator(separator));
-            final CsvRows reader = new CsvRows(source, parser, separator);
+        try (RowSource source = RowSource.wholeFile(content)) {
+            final CsvRows reader = new CsvRows(source, new GoCsvReader(source.reader(), separator), separator);
             try {
                 return reader.each(nullKey == null ? "" : nullKey, visitor);
             } catch (final IOException e) {
@@ -98,6 +90,9 @@ public final class CsvRows {
         final List<String> header = nextRecord(RowLimits.MAX_COLUMNS);
         if (header == null || header.size() > RowLimits.MAX_COLUMNS || new HashSet<>(header).size() < header.size()) {
             return new WholeFile(0, "a header the validator does not read", null, source.bytesRead());
+        }
+        if (endsLinesWithCarriageReturns(header)) {
+            return new WholeFile(0, CARRIAGE_RETURNS, null, source.bytesRead());
         }
         final CellRow row = new CellRow(header);
         while (true) {
@@ -140,6 +135,9 @@ public final class CsvRows {
         if (header.size() > RowLimits.MAX_COLUMNS) {
             return unreadable("a header of more than " + RowLimits.MAX_COLUMNS + " columns, more than the validator reads", source);
         }
+        if (endsLinesWithCarriageReturns(header)) {
+            return unreadable(CARRIAGE_RETURNS, source);
+        }
         final Set<String> names = new HashSet<>();
         for (final String name : header) {
             if (!names.add(name)) {
@@ -177,18 +175,15 @@ public final class CsvRows {
      * a record of more has {@code most + 1}.
      */
     private List<String> nextRecord(final int most) throws IOException {
-        final JsonToken start = parser.nextToken();
-        if (start == null) {
-            return null;
-        }
-        final List<String> cells = new ArrayList<>();
-        for (JsonToken token = parser.nextToken(); token != null && token != JsonToken.END_ARRAY; token = parser.nextToken()) {
-            cells.add(parser.getText());
-            if (cells.size() > most) {
-                break;
-            }
-        }
-        return cells;
+        return parser.next(most);
+    }
+
+    /**
+     * Whether a header name holds a CR: no field can be named so (Milvus's field names are letters, digits and
+     * underscores), and it is what a file whose lines end with CR alone reads as.
+     */
+    private static boolean endsLinesWithCarriageReturns(final List<String> header) {
+        return header.stream().anyMatch(name -> name.indexOf('\r') >= 0);
     }
 
     private static String quoted(final String text) {

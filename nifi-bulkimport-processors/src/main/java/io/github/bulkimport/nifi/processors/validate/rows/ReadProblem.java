@@ -25,6 +25,9 @@ final class ReadProblem {
                     + "the validator reads" : "row " + row + " does not end within the first " + RowLimits.mebibytes(RowLimits.MAX_BYTES)
                     + " of the file, which is as much of it as the validator reads";
         }
+        if (e instanceof GoCsvReader.Refused refused) {
+            return "text that is not CSV at line " + refused.line() + ", column " + refused.column() + ": " + refused.getMessage();
+        }
         if (e instanceof StreamConstraintsException limit) {
             return format + " beyond what the validator reads" + where(limit) + " (" + jacksonMessage(limit) + ")";
         }

@@ -1,6 +1,7 @@
 package io.github.bulkimport.nifi.processors.validate.rows;
 
 import io.github.bulkimport.nifi.processors.validate.file.FileContents;
+import io.github.bulkimport.nifi.processors.validate.file.WholeFile;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -56,7 +57,7 @@ class CsvRowsTest {
 
     @Test
     void aQuotedCellThatNeverEndsIsUnreadable() throws IOException {
-        assertUnreadable(csv("a,b\n\"" + "x".repeat(1_000)), "not CSV at line 2", "Missing closing quote");
+        assertUnreadable(csv("a,b\n\"" + "x".repeat(1_000)), "not CSV at line 2", "quoted cell that is never closed");
         assertUnreadable(csv("a,b\n\"" + "x\n".repeat((int) RowLimits.MAX_BYTES / 2)), "row 1 does not end within the first 16 MiB");
     }
 
@@ -83,5 +84,40 @@ class CsvRowsTest {
         assertUnreadable(twice, "names column \"nnn", "twice");
         assertTrue(twice.unreadable().length() < 200, twice.unreadable().length() + " characters");
         assertUnreadable(csv("a,b\n"), "a header and no rows: [a, b]");
+    }
+
+    /** Lines, quotes and carriage returns as Go's encoding/csv takes them: the validator sees the rows Milvus sees. */
+    @Test
+    void linesAndQuotesAreSplitAsGoSplitsThem() throws IOException {
+        final FileContents crlfInside = csv("a,b\r\n\"x\r\ny\",\"p\"\"q\"\r\n\r\n1,2\r");
+        assertNull(crlfInside.unreadable());
+        assertEquals(2, crlfInside.rows(), "an empty CRLF line is skipped; a CR at the very end is dropped");
+        assertEquals("x\ny", crlfInside.column("a").orElseThrow().values().getFirst().asText(), "CRLF inside a quoted cell is read as LF");
+        assertEquals("p\"q", crlfInside.column("b").orElseThrow().values().getFirst().asText());
+        assertEquals("2", crlfInside.column("b").orElseThrow().values().get(1).asText());
+
+        final FileContents loneCr = csv("a,b\nx\ry,2\n");
+        assertEquals("x\ry", loneCr.column("a").orElseThrow().values().getFirst().asText(), "a CR not before LF is text");
+
+        assertUnreadable(csv("a,b\n1,2\n   \n3,4\n"), "row 2 with 1 cells under a header of 2");
+        assertEquals(2, csv("a\n1\n \n").rows(), "a line of spaces is a row of one cell");
+    }
+
+    @Test
+    void quotesGoRefusesAreRefused() throws IOException {
+        assertUnreadable(csv("a,b\n1,x\"y\n"), "at line 2, column 4", "a quote (\") inside a cell that does not start with one");
+        assertUnreadable(csv("a,b\nx\"y,1\n"), "at line 2, column 2", "inside a cell that does not start with one");
+        assertUnreadable(csv("a,b\n1, \"y\"\n"), "inside a cell that does not start with one");
+        assertUnreadable(csv("a,b\n1,\"y\"z\n"), "at line 2, column 5", "text after a quoted cell's closing quote");
+        assertUnreadable(csv("a,b\n1,\"{\\\"k\\\": 1}\"\n"), "text after a quoted cell's closing quote");
+        assertUnreadable(csv("a,\"b\n1,2\n"), "never closed");
+    }
+
+    @Test
+    void linesEndingWithCarriageReturnsAloneAreNamed() throws IOException {
+        assertUnreadable(csv("a,b\r1,2\r3,4\r"), "carriage return (CR) alone", "LF or CRLF");
+        final WholeFile whole = CsvRows.each(BytesContent.of("rows.csv", "a,b\r1,2\r"), ',', "", (index, row) -> { });
+        assertEquals(0, whole.rows());
+        assertTrue(whole.unreadable().contains("carriage return (CR) alone"), whole.unreadable());
     }
 }

@@ -1,0 +1,179 @@
+package io.github.bulkimport.nifi.processors.validate.rows;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Splits text into CSV records exactly as Milvus's CSV reader does, which is Go's {@code encoding/csv} with its
+ * defaults (only the separator set): a line ends at LF alone, CRLF is read as LF everywhere (inside quoted cells too), a
+ * carriage return before the end of the file is dropped, any other CR is text; empty lines are skipped, a line of
+ * spaces is a record of one cell; a quote is allowed only as a whole cell's first character, and a quoted cell ends
+ * at a quote followed by the separator or the line's end. What Go refuses is thrown as {@link Refused}.
+ */
+final class GoCsvReader {
+
+    /** Text that Go's reader refuses, where and why. */
+    static final class Refused extends IOException {
+        private final long line;
+        private final long column;
+
+        Refused(final long line, final long column, final String why) {
+            super(why, null);
+            this.line = line;
+            this.column = column;
+        }
+
+        long line() {
+            return line;
+        }
+
+        long column() {
+            return column;
+        }
+    }
+
+    private static final int END = -1;
+    private static final int NONE = -2;
+
+    private final Reader in;
+    private final char separator;
+    private final char[] buffer = new char[8192];
+    private final StringBuilder cell = new StringBuilder();
+    private int position;
+    private int limit;
+    private int peeked = NONE;
+    private long line = 1;
+    private long column;
+
+    GoCsvReader(final Reader in, final char separator) {
+        this.in = in;
+        this.separator = separator;
+    }
+
+    /**
+     * The cells of the next record, or {@code null} at the end of the text. Stops taking cells past {@code most}: a
+     * record of more has {@code most + 1}, and the rest of it is not read.
+     */
+    List<String> next(final int most) throws IOException {
+        int c = peek();
+        while (c == '\n') {
+            take();
+            c = peek();
+        }
+        if (c == END) {
+            return null;
+        }
+        final List<String> cells = new ArrayList<>();
+        while (true) {
+            final boolean last = peek() == '"' ? quotedCell() : plainCell();
+            cells.add(cell.toString());
+            if (last || cells.size() > most) {
+                return cells;
+            }
+        }
+    }
+
+    /** Reads a cell that does not start with a quote; returns whether the record ends with it. */
+    private boolean plainCell() throws IOException {
+        cell.setLength(0);
+        while (true) {
+            final int c = take();
+            if (c == END || c == '\n') {
+                return true;
+            }
+            if (c == separator) {
+                return false;
+            }
+            if (c == '"') {
+                throw new Refused(line, column, "a quote (\") inside a cell that does not start with one (Go's \"bare \\\" in non-quoted-field\"); "
+                        + "quote the whole cell and double the quotes inside it");
+            }
+            cell.append((char) c);
+        }
+    }
+
+    /** Reads a cell that starts with a quote; returns whether the record ends with it. */
+    private boolean quotedCell() throws IOException {
+        cell.setLength(0);
+        take();
+        final long startLine = line;
+        while (true) {
+            final int c = take();
+            if (c == END) {
+                throw new Refused(startLine, column, "a quoted cell that is never closed (Go's \"extraneous or missing \\\" in quoted-field\")");
+            }
+            if (c != '"') {
+                cell.append((char) c);
+                continue;
+            }
+            final int after = peek();
+            if (after == '"') {
+                take();
+                cell.append('"');
+            } else if (after == separator) {
+                take();
+                return false;
+            } else if (after == '\n' || after == END) {
+                take();
+                return true;
+            } else {
+                throw new Refused(line, column, "text after a quoted cell's closing quote, before the separator or the line's end (Go's "
+                        + "\"extraneous or missing \\\" in quoted-field\"); double a quote that is part of the cell");
+            }
+        }
+    }
+
+    private int peek() throws IOException {
+        if (peeked == NONE) {
+            peeked = normalized();
+        }
+        return peeked;
+    }
+
+    private int take() throws IOException {
+        final int c = peek();
+        peeked = NONE;
+        if (c == '\n') {
+            line++;
+            column = 0;
+        } else if (c != END) {
+            column++;
+        }
+        return c;
+    }
+
+    /** The next character with CRLF read as LF and a CR at the very end dropped, as Go's line reader does. */
+    private int normalized() throws IOException {
+        final int c = raw();
+        if (c != '\r') {
+            return c;
+        }
+        final int after = raw();
+        if (after == '\n' || after == END) {
+            return after;
+        }
+        position--;
+        return '\r';
+    }
+
+    private int raw() throws IOException {
+        if (position == limit) {
+            // keep the last character so that one can always be stepped back over
+            final int kept = limit > 0 ? 1 : 0;
+            if (kept == 1) {
+                buffer[0] = buffer[limit - 1];
+            }
+            final int n = in.read(buffer, kept, buffer.length - kept);
+            if (n <= 0) {
+                position = kept;
+                limit = kept;
+                return END;
+            }
+            position = kept;
+            limit = kept + n;
+        }
+        return buffer[position++];
+    }
+}
