@@ -64,15 +64,15 @@ public final class GoCsv {
                 if (quote >= 0) {
                     quoted.append(line, at, quote);
                     at = quote + 1;
-                    final String rest = line.substring(at);
-                    if (rest.startsWith("\"")) {
+                    final int next = at < line.length() ? line.charAt(at) : -1;
+                    if (next == '"') {
                         quoted.append('"');
                         at++;
-                    } else if (!rest.isEmpty() && rest.charAt(0) == separator) {
+                    } else if (next == separator) {
                         cells.add(quoted.toString());
                         at++;
                         break;
-                    } else if (rest.isEmpty() || rest.equals("\n")) {
+                    } else if (at == line.length() || at == line.length() - 1 && next == '\n') {
                         cells.add(quoted.toString());
                         return new Record(cells, null);
                     } else {

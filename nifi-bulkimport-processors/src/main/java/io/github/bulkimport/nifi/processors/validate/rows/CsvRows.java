@@ -87,7 +87,7 @@ public final class CsvRows {
         if (source.startsWithByteOrderMark()) {
             return new WholeFile(0, "a byte order mark (BOM) at its start", null, source.bytesRead());
         }
-        final List<String> header = nextRecord(RowLimits.MAX_COLUMNS);
+        final List<String> header = parser.next(RowLimits.MAX_COLUMNS);
         if (header == null || header.size() > RowLimits.MAX_COLUMNS || new HashSet<>(header).size() < header.size()) {
             return new WholeFile(0, "a header the validator does not read", null, source.bytesRead());
         }
@@ -97,7 +97,7 @@ public final class CsvRows {
         final CellRow row = new CellRow(header);
         while (true) {
             source.rowStarts();
-            final List<String> cells = nextRecord(header.size());
+            final List<String> cells = parser.next(header.size());
             if (cells == null) {
                 break;
             }
@@ -128,7 +128,7 @@ public final class CsvRows {
             return unreadable("a byte order mark (BOM) at its start, which Milvus's CSV reader keeps as part of the first column's name; "
                     + "save the file as UTF-8 without a BOM", source);
         }
-        final List<String> header = nextRecord(RowLimits.MAX_COLUMNS);
+        final List<String> header = parser.next(RowLimits.MAX_COLUMNS);
         if (header == null) {
             return unreadable("an empty file, where Milvus reads a header line", source);
         }
@@ -149,7 +149,7 @@ public final class CsvRows {
             columns.add(new ArrayList<>());
         }
         while (rows < maxRows && (rows == 0 || source.bytesRead() < RowLimits.ROWS_BYTES && (long) header.size() * (rows + 1) <= RowLimits.MAX_VALUES)) {
-            final List<String> cells = nextRecord(header.size());
+            final List<String> cells = parser.next(header.size());
             if (cells == null) {
                 break;
             }
@@ -168,14 +168,6 @@ public final class CsvRows {
         }
         return new FileContents(FileFormat.CSV, found, rows, rows == 0 ? "a header and no rows: "
                 + VisibleText.bound(VisibleText.clean(header.subList(0, Math.min(header.size(), 10)).toString()), 4 * QUOTED) : null, source.bytesRead());
-    }
-
-    /**
-     * The cells of the next record, or {@code null} at the end of the file. Stops taking cells past {@code most}:
-     * a record of more has {@code most + 1}.
-     */
-    private List<String> nextRecord(final int most) throws IOException {
-        return parser.next(most);
     }
 
     /**

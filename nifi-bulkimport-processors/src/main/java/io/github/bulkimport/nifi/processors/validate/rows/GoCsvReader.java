@@ -44,6 +44,8 @@ final class GoCsvReader {
     private int position;
     private int limit;
     private int peeked = NONE;
+    /** A character read past a CR to see whether LF follows, handed out next. */
+    private int afterCarriageReturn = NONE;
     private long line = 1;
     private long column;
 
@@ -154,25 +156,23 @@ final class GoCsvReader {
         if (after == '\n' || after == END) {
             return after;
         }
-        position--;
+        afterCarriageReturn = after;
         return '\r';
     }
 
     private int raw() throws IOException {
+        if (afterCarriageReturn != NONE) {
+            final int c = afterCarriageReturn;
+            afterCarriageReturn = NONE;
+            return c;
+        }
         if (position == limit) {
-            // keep the last character so that one can always be stepped back over
-            final int kept = limit > 0 ? 1 : 0;
-            if (kept == 1) {
-                buffer[0] = buffer[limit - 1];
-            }
-            final int n = in.read(buffer, kept, buffer.length - kept);
+            final int n = in.read(buffer, 0, buffer.length);
             if (n <= 0) {
-                position = kept;
-                limit = kept;
                 return END;
             }
-            position = kept;
-            limit = kept + n;
+            position = 0;
+            limit = n;
         }
         return buffer[position++];
     }
