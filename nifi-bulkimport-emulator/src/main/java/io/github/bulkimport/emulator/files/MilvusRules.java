@@ -358,7 +358,8 @@ final class MilvusRules {
                 return Double.isFinite(number) ? null : notFinite(number);
             }
             case "VarChar", "String" -> {
-                return varchar(field, cell);
+                return cell.indexOf(TextTable.NOT_UTF8) >= 0 ? "field " + field.name() + " contains invalid UTF-8 data, value="
+                        + cell.replace(TextTable.NOT_UTF8, '\uFFFD') : varchar(field, cell);
             }
             case "JSON" -> {
                 return jsonProblem(cell);

@@ -9,6 +9,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.Reader;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +21,12 @@ import java.util.Map;
  * Milvus's readers do: JSON values as Java values, CSV cells as text (the null key as {@code null}).
  */
 final class TextTable {
+
+    /**
+     * What a CSV byte that is not UTF-8 is read as: a lone low surrogate, which no UTF-8 text decodes to. Go's CSV reader keeps
+     * such bytes as they are, and Milvus then refuses them in a VarChar cell (a JSON cell's parser reads them as U+FFFD).
+     */
+    static final char NOT_UTF8 = '\uDFFF';
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -78,12 +85,17 @@ final class TextTable {
 
     /**
      * Reads as Milvus's CSV reader does: a header Go's reader refuses fails the file; a row it refuses comes back with the
-     * cells before the break, which then do not match the header, or, none read, end the file there as if it were its end.
+     * cells before the break, which then do not match the header, or, none read, empty.
+     * <p>
+     * A record Go returns empty (a bare quote in a row's first cell) ends Milvus's read batch: rows read in the batch before it
+     * are imported and the next batch reads on past it, but at a batch's start it ends the file. Batches are taken as long as the
+     * file, so the emulator skips such a row after rows and stops at one that follows the header or another such row.
      *
      * @return why the file fails (its text's, or a row's), or {@code null}
      */
     static String csv(final Path path, final char separator, final String nullKey, final RowCheck rows) {
-        try (Reader text = new BufferedReader(new InputStreamReader(Files.newInputStream(path), StandardCharsets.UTF_8))) {
+        try (Reader text = new BufferedReader(new InputStreamReader(Files.newInputStream(path), StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE).replaceWith(String.valueOf(NOT_UTF8))))) {
             final GoCsv csv = new GoCsv(text, separator);
             final GoCsv.Record header = csv.read();
             if (header == null) {
@@ -93,7 +105,16 @@ final class TextTable {
                 return "failed to read csv header, error: " + header.error();
             }
             long index = 0;
-            for (GoCsv.Record record = csv.read(); record != null && !record.cells().isEmpty(); record = csv.read()) {
+            boolean batchStarts = true;
+            for (GoCsv.Record record = csv.read(); record != null; record = csv.read()) {
+                if (record.cells().isEmpty()) {
+                    if (batchStarts) {
+                        break;
+                    }
+                    batchStarts = true;
+                    continue;
+                }
+                batchStarts = false;
                 if (record.cells().size() != header.cells().size()) {
                     return "failed to parse row, error: the number of fields in the row is not equal to the header, row " + (index + 1);
                 }

@@ -36,22 +36,38 @@ public final class VisibleText {
         return bound(redactor.apply(clean(text)), MAX_LENGTH);
     }
 
-    /** Takes out terminal escapes and turns every run of control characters into one space. */
+    /**
+     * Takes out terminal escapes, turns every run of control characters into one space, and a surrogate without its pair (which
+     * no UTF-8 writer can write) into U+FFFD.
+     */
     public static String clean(final String text) {
         if (text == null || !needsCleaning(text)) {
             return text;
         }
-        return CONTROL.matcher(TERMINAL_ESCAPE.matcher(text).replaceAll("")).replaceAll(" ");
+        return pairedSurrogates(CONTROL.matcher(TERMINAL_ESCAPE.matcher(text).replaceAll("")).replaceAll(" "));
     }
 
     private static boolean needsCleaning(final String text) {
         for (int i = 0; i < text.length(); i++) {
             final char c = text.charAt(i);
-            if (c < 0x20 || c >= 0x7f && c <= 0x9f || c >= '\u202A' && c <= '\u202E' || c >= '\u2066' && c <= '\u2069') {
+            if (c < 0x20 || c >= 0x7f && c <= 0x9f || c >= '\u202A' && c <= '\u202E' || c >= '\u2066' && c <= '\u2069' || Character.isSurrogate(c)) {
                 return true;
             }
         }
         return false;
+    }
+
+    private static String pairedSurrogates(final String text) {
+        final StringBuilder paired = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            final char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                paired.append(c).append(text.charAt(++i));
+            } else {
+                paired.append(Character.isSurrogate(c) ? '\uFFFD' : c);
+            }
+        }
+        return paired.toString();
     }
 
     /** At most {@code max} characters, ending with "..." when cut; never splits a surrogate pair. */

@@ -16,6 +16,7 @@ import io.github.bulkimport.nifi.processors.validate.file.Fault;
 import io.github.bulkimport.nifi.processors.validate.file.JsonSyntax;
 import io.github.bulkimport.nifi.processors.validate.file.JsonTree;
 import io.github.bulkimport.nifi.processors.validate.file.SparseVector;
+import io.github.bulkimport.nifi.processors.validate.rows.CellRow;
 import io.github.bulkimport.nifi.processors.validate.rows.RowLimits;
 
 import java.io.IOException;
@@ -71,6 +72,9 @@ final class ValueRules {
 
     /** What is wrong with a present, non-null value, and which rule it breaks, or {@code null} when it fits. */
     static Fault fault(final JsonNode value, final FieldSchema field, final boolean cell) {
+        if (cell && (field.type() == FieldType.VARCHAR || field.type() == FieldType.STRING) && value.asText().indexOf(CellRow.NOT_UTF8) >= 0) {
+            return new Fault(Fault.Kind.NOT_UTF8, "text that is not valid UTF-8");
+        }
         final JsonNode read;
         try {
             read = cell ? fromCell(value.asText(), field.type()) : value;

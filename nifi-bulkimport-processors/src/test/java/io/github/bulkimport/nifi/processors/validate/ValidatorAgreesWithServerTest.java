@@ -125,6 +125,8 @@ class ValidatorAgreesWithServerTest {
     }
 
     /** Where Milvus's reason does not name the field, what it names instead. */
+    /** Written as the byte 0xFF by {@link #bytes}. */
+    private static final char NOT_UTF8 = '\uDFFF';
     private static final Map<String, String> SERVER_NAMES = Map.of("$meta", "dynamic field", "tags", "array");
 
     @TempDir
@@ -379,11 +381,24 @@ class ValidatorAgreesWithServerTest {
 
     // ---- files as NiFi's record writers write them (see RecordsIT for the writers themselves) ---------
 
+    /** The text in UTF-8, each U+DFFF in it (a lone surrogate) written as the byte 0xFF, which is not UTF-8. */
+    private static byte[] bytes(final String content) {
+        final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        int from = 0;
+        for (int at = content.indexOf(NOT_UTF8); at >= 0; from = at + 1, at = content.indexOf(NOT_UTF8, from)) {
+            bytes.writeBytes(content.substring(from, at).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            bytes.write(0xFF);
+        }
+        bytes.writeBytes(content.substring(from).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return bytes.toByteArray();
+    }
+
+    /** A file of {@code content} (see {@link #bytes}). */
     private static Case text(final String name, final String fileName, final String content, final Expect expect, final String field) {
         return new Case(name, "records", folder -> {
             try {
                 java.nio.file.Files.createDirectories(folder);
-                return single(java.nio.file.Files.writeString(folder.resolve(fileName), content));
+                return single(java.nio.file.Files.write(folder.resolve(fileName), bytes(content)));
             } catch (final java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
@@ -419,9 +434,15 @@ class ValidatorAgreesWithServerTest {
         cases.add(text("CSV: a line of spaces is a row of one cell", "rows.csv", header + row.formatted("a") + "  \r\n" + row.formatted("b"),
                 Expect.INVALID, "file"));
         cases.add(text("CSV: a bare quote inside a cell", "rows.csv", header + row.formatted("a\"b"), Expect.INVALID, "file"));
-        cases.add(text("CSV: a bare quote in a row's first cell ends the server's read there", "rows.csv",
-                header + row.formatted("a") + "\"" + row.formatted("b").replace("1,\"[0.1", "2\"x,\"[0.1").substring(1) + row.formatted("c"),
-                Expect.INVALID_SERVER_DROPS, "file"));
+        final String bareQuoteRow = "\"" + row.formatted("b").replace("1,\"[0.1", "2\"x,\"[0.1").substring(1);
+        cases.add(text("CSV: a bare quote in a row's first cell after rows: the server skips the row", "rows.csv",
+                header + row.formatted("a") + bareQuoteRow + row.formatted("c"), Expect.INVALID_SERVER_DROPS, "file"));
+        cases.add(text("CSV: a bare quote in the first row's first cell: the server reads no row", "rows.csv",
+                header + bareQuoteRow + row.formatted("c"), Expect.INVALID_SERVER_DROPS, "file"));
+        cases.add(text("CSV: a byte that is not UTF-8 in a VarChar cell (Go's reader keeps it)", "rows.csv",
+                header + row.formatted("a" + NOT_UTF8 + "b"), Expect.INVALID, "title"));
+        cases.add(text("CSV: a byte that is not UTF-8 in a string of a JSON cell (Go's JSON reads it as U+FFFD)", "rows.csv",
+                header + row.formatted("a").replace("\"[]\"", "\"[\"\"n" + NOT_UTF8 + "\"\"]\""), Expect.VALID, null));
         // the server reads one long header naming every field, and no row: it imports nothing
         cases.add(text("CSV: lines ended by CR alone", "rows.csv", (header + row.formatted("a")).replace("\r\n", "\r"), Expect.INVALID_SERVER_DROPS,
                 "file"));

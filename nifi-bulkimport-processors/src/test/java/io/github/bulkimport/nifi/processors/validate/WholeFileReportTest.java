@@ -201,6 +201,28 @@ class WholeFileReportTest {
     }
 
     @Test
+    void bytesThatAreNotUtf8InCsvCellsAreNamedAndNeverReachAMessageAsHalfACharacter() throws Exception {
+        final ByteArrayOutputStream csv = new ByteArrayOutputStream();
+        csv.writeBytes("vector,title,tags,count\n\"[1,2,3,4]\",t,[1],1\n\"[1,2,3,4]\",t".getBytes(StandardCharsets.UTF_8));
+        csv.write(0xFF);
+        csv.writeBytes(",[1],2\n\"[1,2,3,4]\",t,[1],3".getBytes(StandardCharsets.UTF_8));
+        csv.write(0xFE);
+        csv.writeBytes("\n".getBytes(StandardCharsets.UTF_8));
+        final TestRunner runner = wholeFile();
+        runner.enqueue(Files.write(folder.resolve("bytes.csv"), csv.toByteArray()), Map.of("filename", "bytes.csv"));
+        runner.run();
+        final MockFlowFile invalid = runner.getFlowFilesForRelationship(ValidationRouting.REL_INVALID).getFirst();
+        invalid.assertAttributeEquals(BulkImportAttributes.VALIDATION_BAD_ROWS, "2");
+        assertEquals("""
+                title: expected VarChar(8) (valid UTF-8 text), found text that is not valid UTF-8 in row 2
+                count: expected Int32, found the text "3\uFFFD" in row 3""", invalid.getAttribute(BulkImportAttributes.VALIDATION_ERRORS));
+        final String report = runner.getFlowFilesForRelationship(ValidationRouting.REL_REPORT).getFirst().getContent();
+        assertEquals(2, report.lines().count(), report);
+        assertTrue(report.chars().noneMatch(c -> Character.isSurrogate((char) c)), report);
+        assertTrue(invalid.getAttribute(BulkImportAttributes.VALIDATION_FIRST_BAD_ROWS).chars().noneMatch(c -> Character.isSurrogate((char) c)));
+    }
+
+    @Test
     void pagesWholeFileCannotReadMakeTheFileInvalidSayingSoAndFirstPagesLetsThemBe() throws Exception {
         // one title of 33 MB: its page is larger than Whole File reads (First Pages reads none over 16 MB, and claims nothing of it)
         final Path file = folder.resolve("large-page.parquet");

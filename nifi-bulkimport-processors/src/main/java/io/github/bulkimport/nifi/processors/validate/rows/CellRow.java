@@ -18,6 +18,12 @@ import java.util.Set;
  */
 public final class CellRow extends AbstractMap<String, JsonNode> {
 
+    /**
+     * What a byte that is not UTF-8 is read as in a cell: a lone low surrogate, which no UTF-8 text decodes to. Go's CSV reader keeps
+     * such bytes, and Milvus refuses them in a VarChar cell; in a cell read as JSON, Go's parser reads them as U+FFFD.
+     */
+    public static final char NOT_UTF8 = '\uDFFF';
+
     private final List<String> header;
     private final Map<String, Integer> positions = new HashMap<>();
     private List<String> cells = List.of();

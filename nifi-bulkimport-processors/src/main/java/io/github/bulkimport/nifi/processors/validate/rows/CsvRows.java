@@ -49,7 +49,7 @@ public final class CsvRows {
         if (badSeparator != null) {
             return FileContents.unreadable(FileFormat.CSV, badSeparator, 0);
         }
-        try (RowSource source = RowSource.open(content)) {
+        try (RowSource source = RowSource.open(content, RowSource.Text.CSV)) {
             final CsvRows reader = new CsvRows(source, new GoCsvReader(source.reader(), separator), separator);
             try {
                 return reader.read(maxRows, nullKey == null ? "" : nullKey);
@@ -72,7 +72,7 @@ public final class CsvRows {
         if (badSeparator != null) {
             return new WholeFile(0, badSeparator, null, 0);
         }
-        try (RowSource source = RowSource.wholeFile(content)) {
+        try (RowSource source = RowSource.wholeFile(content, RowSource.Text.CSV)) {
             final CsvRows reader = new CsvRows(source, new GoCsvReader(source.reader(), separator), separator);
             try {
                 return reader.each(nullKey == null ? "" : nullKey, visitor);

@@ -56,7 +56,7 @@ public final class JsonRows {
 
     public static FileContents read(final Content content, final int maxRows) throws IOException {
         final boolean lines = content.fileName() != null && content.fileName().toLowerCase(Locale.ROOT).endsWith(".jsonl");
-        try (RowSource source = RowSource.open(content); JsonParser parser = JSON.createParser(source.reader())) {
+        try (RowSource source = RowSource.open(content, RowSource.Text.JSON); JsonParser parser = JSON.createParser(source.reader())) {
             final JsonRows reader = new JsonRows(source, parser);
             try {
                 return reader.read(maxRows, lines);
@@ -75,7 +75,7 @@ public final class JsonRows {
      */
     public static WholeFile each(final Content content, final RowVisitor visitor) throws IOException {
         final boolean lines = content.fileName() != null && content.fileName().toLowerCase(Locale.ROOT).endsWith(".jsonl");
-        try (RowSource source = RowSource.wholeFile(content); JsonParser parser = JSON.createParser(source.reader())) {
+        try (RowSource source = RowSource.wholeFile(content, RowSource.Text.JSON); JsonParser parser = JSON.createParser(source.reader())) {
             final JsonRows reader = new JsonRows(source, parser);
             try {
                 return reader.each(lines, visitor);

@@ -14,8 +14,9 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A JSON or CSV file's text as Milvus's Go readers take it: UTF-8, a malformed byte read as U+FFFD (as Go
- * decodes it), a byte order mark not skipped; and no more than {@link RowLimits#MAX_BYTES} of it. Tells a
+ * A JSON or CSV file's text as Milvus's Go readers take it: UTF-8, a malformed byte in JSON read as U+FFFD (as Go
+ * decodes it), in CSV as {@link CellRow#NOT_UTF8} (Go keeps the bytes); a byte order mark not skipped; and no more than
+ * {@link RowLimits#MAX_BYTES} of it. Tells a
  * failure of the content stream itself, which the caller rethrows, from what the parsers make of the text.
  */
 final class RowSource implements Closeable {
@@ -39,25 +40,38 @@ final class RowSource implements Closeable {
     private final Limited limited;
     private final PushbackReader reader;
 
-    private RowSource(final CountingStream counted, final boolean perRow) {
+    /** How a file's bytes that are not UTF-8 are read. */
+    enum Text {
+        JSON('\uFFFD'),
+        CSV(CellRow.NOT_UTF8);
+
+        private final char malformed;
+
+        Text(final char malformed) {
+            this.malformed = malformed;
+        }
+    }
+
+    private RowSource(final CountingStream counted, final Text text, final boolean perRow) {
         this.counted = counted;
         this.limited = new Limited(counted, perRow);
         this.reader = new PushbackReader(new InputStreamReader(limited, StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPLACE)
-                .onUnmappableCharacter(CodingErrorAction.REPLACE)), 1);
+                .onUnmappableCharacter(CodingErrorAction.REPLACE)
+                .replaceWith(String.valueOf(text.malformed))), 1);
     }
 
     /** The file's text, of which at most {@link RowLimits#MAX_BYTES} are read. */
-    static RowSource open(final Content content) throws IOException {
-        return new RowSource(new CountingStream(content.openAt(0)), false);
+    static RowSource open(final Content content, final Text text) throws IOException {
+        return new RowSource(new CountingStream(content.openAt(0)), text, false);
     }
 
     /**
      * The file's text, all of it, of which at most {@link RowLimits#MAX_BYTES} are read between two calls of {@link #rowStarts}:
      * the bound is one row's. Counted at the bytes, which the decoder and the parser read some kilobytes ahead of the row.
      */
-    static RowSource wholeFile(final Content content) throws IOException {
-        return new RowSource(new CountingStream(content.openAt(0)), true);
+    static RowSource wholeFile(final Content content, final Text text) throws IOException {
+        return new RowSource(new CountingStream(content.openAt(0)), text, true);
     }
 
     /** A row starts: in a whole-file read, the bound of one row starts again. */
