@@ -73,7 +73,7 @@ public final class CsvRows {
             return new WholeFile(0, badSeparator, null, 0);
         }
         try (RowSource source = RowSource.wholeFile(content, RowSource.Text.CSV)) {
-            final CsvRows reader = new CsvRows(source, new GoCsvReader(source.reader(), separator), separator);
+            final CsvRows reader = new CsvRows(source, new GoCsvReader(source.reader(), separator, source::rowStarts), separator);
             try {
                 return reader.each(nullKey == null ? "" : nullKey, visitor);
             } catch (final IOException e) {

@@ -49,9 +49,17 @@ final class GoCsvReader {
     private long line = 1;
     private long column;
 
+    private final Runnable blankLineSkipped;
+
     GoCsvReader(final Reader in, final char separator) {
+        this(in, separator, () -> { });
+    }
+
+    /** @param blankLineSkipped told of each empty line skipped between records, which is no part of a record */
+    GoCsvReader(final Reader in, final char separator, final Runnable blankLineSkipped) {
         this.in = in;
         this.separator = separator;
+        this.blankLineSkipped = blankLineSkipped;
     }
 
     /**
@@ -62,6 +70,7 @@ final class GoCsvReader {
         int c = peek();
         while (c == '\n') {
             take();
+            blankLineSkipped.run();
             c = peek();
         }
         if (c == END) {

@@ -120,4 +120,12 @@ class CsvRowsTest {
         assertEquals(0, whole.rows());
         assertTrue(whole.unreadable().contains("carriage return (CR) alone"), whole.unreadable());
     }
+
+    @Test
+    void emptyLinesBetweenRowsCountAgainstNoRowsBound() throws IOException {
+        final String text = "a,b\n1,2\n" + "\n".repeat((int) RowLimits.MAX_BYTES + 100_000) + "3,4\n";
+        final WholeFile whole = CsvRows.each(BytesContent.of("rows.csv", text), ',', "", (index, row) -> { });
+        assertNull(whole.unreadable(), whole.unreadable());
+        assertEquals(2, whole.rows());
+    }
 }
