@@ -66,6 +66,15 @@ public final class CodeContract {
         }
     }
 
+    /** The class names NiFi's service files of the bundle declare: the components NiFi loads. */
+    static java.util.Set<String> declaredNames() throws IOException {
+        final java.util.Set<String> names = new java.util.HashSet<>();
+        for (final String serviceFile : List.of("org.apache.nifi.processor.Processor", "org.apache.nifi.controller.ControllerService")) {
+            declared(serviceFile).forEach(type -> names.add(type.getName()));
+        }
+        return names;
+    }
+
     private static List<Class<?>> declared(final String serviceFile) throws IOException {
         final List<Class<?>> types = new ArrayList<>();
         for (final URL file : Collections.list(CodeContract.class.getClassLoader().getResources("META-INF/services/" + serviceFile))) {
@@ -96,7 +105,8 @@ public final class CodeContract {
         for (final PropertyDescriptor descriptor : instance.getPropertyDescriptors()) {
             properties.add(new Contract.Property(descriptor.getName(), descriptor.getDefaultValue(), descriptor.isSensitive(), descriptor.isRequired(),
                     descriptor.getAllowableValues() == null ? null : descriptor.getAllowableValues().stream().map(AllowableValue::getValue).toList(),
-                    descriptor.getExpressionLanguageScope().name()));
+                    descriptor.getExpressionLanguageScope().name(),
+                    descriptor.getControllerServiceDefinition() == null ? null : descriptor.getControllerServiceDefinition().getName()));
         }
         final List<String> relationships = instance instanceof Processor processor
                 ? processor.getRelationships().stream().map(Relationship::getName).sorted().toList() : List.of();
@@ -107,7 +117,25 @@ public final class CodeContract {
                 attributes(Stream.concat(Stream.ofNullable(type.getAnnotation(WritesAttributes.class)).flatMap(all -> Arrays.stream(all.value())),
                         Stream.ofNullable(type.getAnnotation(WritesAttribute.class))).map(WritesAttribute::attribute)),
                 stateful == null ? List.of() : Arrays.stream(stateful.scopes()).map(Enum::name).sorted().toList(),
-                stateKeys(type), counters(type));
+                stateKeys(type), counters(type), provides(type));
+    }
+
+    /** The controller service interfaces a class implements (its own and its interfaces' ancestors), which properties link to. */
+    private static List<String> provides(final Class<?> type) {
+        final TreeSet<String> interfaces = new TreeSet<>();
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+            serviceInterfaces(c.getInterfaces(), interfaces);
+        }
+        return List.copyOf(interfaces);
+    }
+
+    private static void serviceInterfaces(final Class<?>[] candidates, final TreeSet<String> interfaces) {
+        for (final Class<?> candidate : candidates) {
+            if (ControllerService.class.isAssignableFrom(candidate) && candidate != ControllerService.class) {
+                interfaces.add(candidate.getName());
+            }
+            serviceInterfaces(candidate.getInterfaces(), interfaces);
+        }
     }
 
     /** The kind of component a class is: what NiFi loads it as. */

@@ -38,6 +38,10 @@ class CompatibilityContractTest {
                 absent.add(now.type());
                 continue;
             }
+            if (!now.kind().equals(promised.kind()) || !java.util.Objects.equals(now.dynamicProperties(), promised.dynamicProperties())) {
+                absent.add(now.simpleName() + " as a " + now.kind() + " taking dynamic properties in scope " + now.dynamicProperties());
+            }
+            absent(absent, now, "provides", now.provides(), promised.provides() == null ? List.of() : promised.provides());
             now.properties().stream().filter(property -> !promised.properties().contains(property))
                     .forEach(property -> absent.add(now.simpleName() + " property " + property));
             absent(absent, now, "relationship", now.relationships(), promised.relationships());

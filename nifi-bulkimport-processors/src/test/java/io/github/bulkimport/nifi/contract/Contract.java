@@ -22,27 +22,43 @@ public record Contract(String note, List<Component> components) {
 
     /**
      * One processor or controller service. {@code dynamicProperties} is the Expression Language scope of the dynamic
-     * properties it takes, or {@code null} when it takes none.
+     * properties it takes, or {@code null} when it takes none; {@code provides}, for a controller service, the service
+     * interfaces it implements, which the properties of other components link to.
      */
     public record Component(String type, String kind, List<Property> properties, String dynamicProperties, List<String> relationships,
                             List<String> readsAttributes, List<String> writesAttributes, List<String> stateScopes, List<String> stateKeys,
-                            List<String> counters) {
+                            List<String> counters, List<String> provides) {
+
+        /** A component that provides no controller service interface. */
+        public Component(final String type, final String kind, final List<Property> properties, final String dynamicProperties,
+                         final List<String> relationships, final List<String> readsAttributes, final List<String> writesAttributes,
+                         final List<String> stateScopes, final List<String> stateKeys, final List<String> counters) {
+            this(type, kind, properties, dynamicProperties, relationships, readsAttributes, writesAttributes, stateScopes, stateKeys, counters,
+                    List.of());
+        }
 
         public Optional<Property> property(final String name) {
             return properties.stream().filter(property -> property.name().equals(name)).findFirst();
         }
 
         String simpleName() {
-            return type.substring(type.lastIndexOf('.') + 1);
+            return type.substring(Math.max(type.lastIndexOf('.'), type.lastIndexOf('$')) + 1);
         }
     }
 
     /**
      * A property: its name, its default ({@code null} for none), whether it is sensitive and required, the values it
-     * allows ({@code null} for any) and the scope of Expression Language it evaluates ({@code NONE} for none).
+     * allows ({@code null} for any), the scope of Expression Language it evaluates ({@code NONE} for none) and the
+     * controller service interface it links to ({@code null} for none).
      */
     public record Property(String name, String defaultValue, boolean sensitive, boolean required, List<String> allowableValues,
-                           String expressionLanguage) {
+                           String expressionLanguage, String service) {
+
+        /** A property that links to no controller service. */
+        public Property(final String name, final String defaultValue, final boolean sensitive, final boolean required,
+                        final List<String> allowableValues, final String expressionLanguage) {
+            this(name, defaultValue, sensitive, required, allowableValues, expressionLanguage, null);
+        }
 
         /** An optional, free-form property that evaluates no Expression Language. */
         public Property(final String name, final String defaultValue, final boolean sensitive) {

@@ -40,6 +40,11 @@ public final class ContractCheck {
 
     /** Every break, one line each, naming the component and what broke; empty when the code keeps the contract. */
     public static List<String> breaks(final Contract contract) throws IOException {
+        return breaks(contract, CodeContract.declaredNames());
+    }
+
+    /** The breaks of a contract by the components of {@code declared}, the class names NiFi's service files declare. */
+    static List<String> breaks(final Contract contract, final Set<String> declared) throws IOException {
         final List<String> breaks = new ArrayList<>();
         for (final Contract.Component promised : contract.components()) {
             final Class<?> type;
@@ -49,8 +54,12 @@ public final class ContractCheck {
                 breaks.add(promised.type() + ": the component is gone (a flow would show it as a ghost)");
                 continue;
             }
-            final Contract.Component now = CodeContract.component(type, CodeContract.kind(type));
             final String name = promised.simpleName();
+            if (!declared.contains(promised.type())) {
+                breaks.add(name + ": is no longer declared in META-INF/services, so NiFi does not load it (a flow would show it as a ghost)");
+                continue;
+            }
+            final Contract.Component now = CodeContract.component(type, CodeContract.kind(type));
             if (!now.kind().equals(promised.kind())) {
                 breaks.add(name + ": was a " + promised.kind() + " and is a " + now.kind() + " now");
                 continue;
@@ -70,6 +79,9 @@ public final class ContractCheck {
                     breaks.add(name + ": relationship '" + relationship + "' is gone, and migrateRelationships does not carry it to one it has");
                 }
             }
+            FlowMigration.of(type, promised, now).breaks().forEach(broken -> breaks.add(name + ": " + broken));
+            missing(breaks, name, "no longer implements controller service interface", promised.provides() == null ? List.of()
+                    : promised.provides(), now.provides());
             missing(breaks, name, "no longer reads attribute", promised.readsAttributes(), now.readsAttributes());
             missing(breaks, name, "no longer writes attribute", promised.writesAttributes(), now.writesAttributes());
             missing(breaks, name, "no longer keeps state in scope", promised.stateScopes(), now.stateScopes());
@@ -87,7 +99,7 @@ public final class ContractCheck {
         if (now == null) {
             return "took dynamic properties and takes none now";
         }
-        return rank(now) < rank(promised) ? "evaluated Expression Language in dynamic properties in scope " + promised + " and only in scope "
+        return rank(promised) < 0 || rank(now) < rank(promised) ? "evaluated Expression Language in dynamic properties in scope " + promised + " and only in scope "
                 + now + " now" : null;
     }
 
@@ -105,12 +117,19 @@ public final class ContractCheck {
         final Map<String, String> flow = new HashMap<>();
         flow.put(promised.name(), PROBE);
         final MockPropertyConfiguration config = new MockPropertyConfiguration(flow);
-        migrateProperties(type, config);
+        try {
+            migrateProperties(type, config);
+        } catch (final RuntimeException e) {
+            return "is gone, and migrateProperties throws " + e + " on a flow that sets it";
+        }
         final PropertyMigrationResult result = config.toPropertyMigrationResult();
-        if (result.getPropertiesRemoved().contains(promised.name())) {
+        // a rename is also written by hand: the old value set on another property, the old one removed
+        final String renamed = result.getPropertiesRenamed().containsKey(promised.name()) ? result.getPropertiesRenamed().get(promised.name())
+                : config.getRawProperties().entrySet().stream().filter(entry -> PROBE.equals(entry.getValue())).map(Map.Entry::getKey)
+                .filter(key -> !key.equals(promised.name())).findFirst().orElse(null);
+        if (renamed == null && result.getPropertiesRemoved().contains(promised.name())) {
             return null;
         }
-        final String renamed = result.getPropertiesRenamed().get(promised.name());
         final Contract.Property carried = renamed == null ? null : now.property(renamed).orElse(null);
         if (carried == null) {
             return "is gone, and migrateProperties does not carry it to one the component has";
@@ -139,7 +158,11 @@ public final class ContractCheck {
         if (values != null) {
             return values;
         }
-        if (rank(current.expressionLanguage()) < rank(promised.expressionLanguage())) {
+        if (!linksTheSameServices(promised.service(), current.service())) {
+            return "linked to a controller service implementing " + promised.service() + " and links to " + current.service()
+                    + " now: a service of a flow built on the contract may not implement it";
+        }
+        if (rank(promised.expressionLanguage()) < 0 || rank(current.expressionLanguage()) < rank(promised.expressionLanguage())) {
             return "evaluated Expression Language in scope " + promised.expressionLanguage() + " and only in scope " + current.expressionLanguage()
                     + " now";
         }
@@ -163,7 +186,19 @@ public final class ContractCheck {
         return null;
     }
 
-    /** Expression Language scopes from narrowest to widest: a property may widen its scope, never narrow it. */
+    /** Whether every service a flow linked to a property still fits it: the interface it links to now is the same or a wider one. */
+    private static boolean linksTheSameServices(final String promised, final String current) {
+        if (promised == null || current == null) {
+            return Objects.equals(promised, current);
+        }
+        try {
+            return Class.forName(current).isAssignableFrom(Class.forName(promised));
+        } catch (final ClassNotFoundException gone) {
+            return false;
+        }
+    }
+
+    /** Expression Language scopes from narrowest to widest, -1 for a scope this check does not know: a property may widen its scope, never narrow it. */
     private static int rank(final String scope) {
         return List.of("NONE", "ENVIRONMENT", "FLOWFILE_ATTRIBUTES").indexOf(scope == null ? "NONE" : scope);
     }
@@ -175,7 +210,7 @@ public final class ContractCheck {
         return config.getRawPropertyValue(name);
     }
 
-    private static void migrateProperties(final Class<?> type, final MockPropertyConfiguration config) {
+    static void migrateProperties(final Class<?> type, final MockPropertyConfiguration config) {
         final ConfigurableComponent component = CodeContract.instance(type);
         if (component instanceof Processor processor) {
             processor.migrateProperties(config);

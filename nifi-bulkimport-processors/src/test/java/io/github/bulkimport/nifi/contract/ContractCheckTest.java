@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.function.UnaryOperator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The contract check itself, on a processor whose names changed: a change a migration carries passes, any
@@ -30,7 +31,7 @@ class ContractCheckTest {
 
     /** The breaks of a contract that promised the fixture as it is, changed by {@code promise}. */
     private static List<String> breaksOf(final UnaryOperator<Contract.Component> promise) throws Exception {
-        return ContractCheck.breaks(new Contract(Contract.NOTE, List.of(promise.apply(fixture()))));
+        return ContractCheck.breaks(new Contract(Contract.NOTE, List.of(promise.apply(fixture()))), Set.of(RenamingFixtureProcessor.class.getName()));
     }
 
     private static Contract.Component withProperty(final Contract.Component component, final Contract.Property changed) {
@@ -149,6 +150,84 @@ class ContractCheckTest {
         assertEquals(List.of("io.github.bulkimport.Gone: the component is gone (a flow would show it as a ghost)"),
                 ContractCheck.breaks(new Contract(Contract.NOTE, List.of(new Contract.Component("io.github.bulkimport.Gone", "processor", List.of(),
                         null, List.of(), List.of(), List.of(), List.of(), List.of(), List.of())))));
+    }
+
+    @Test
+    void anAdditionAFlowBuiltOnTheContractDoesNotSetBreaksIt() throws Exception {
+        assertEquals(List.of("RenamingFixtureProcessor: property 'Token' is new and required, with no default: a flow built on the contract does not "
+                + "set it and is invalid, and migrateProperties does not give it a value"), breaksOf(c -> withoutProperty(c, "Token")));
+        assertEquals(List.of("RenamingFixtureProcessor: relationship 'failure' is new and not auto-terminated: a flow built on the contract does not "
+                + "connect it and is invalid, and migrateRelationships does not carry an old one to it"), breaksOf(c -> with(c, List.of("success"),
+                c.readsAttributes(), c.writesAttributes(), c.stateKeys(), c.counters())));
+        assertEquals(List.of(), breaksOf(c -> withoutProperty(c, "Batch Size")), "an optional property, or one with a default, may be added");
+    }
+
+    @Test
+    void aComponentNoLongerDeclaredToNiFiBreaksIt() throws Exception {
+        assertEquals(List.of("RenamingFixtureProcessor: is no longer declared in META-INF/services, so NiFi does not load it (a flow would show it "
+                + "as a ghost)"), ContractCheck.breaks(new Contract(Contract.NOTE, List.of(fixture())), Set.of()));
+    }
+
+    @Test
+    void aMigrationThatChangesAKeptNameOrValueOrThrowsBreaksIt() throws Exception {
+        assertTrue(breaksOf(MigrationFixtures.Overwriting.class, c -> c).contains("Overwriting: property 'Token' is kept, but migrateProperties "
+                + "changes the value a flow set ('value of a flow built on the contract (Token)' becomes 'reset')"));
+        assertTrue(breaksOf(MigrationFixtures.RemovingKept.class, c -> c).contains("RemovingKept: property 'Collection Name' is kept, but "
+                + "migrateProperties removes it from a flow that sets it"));
+        assertTrue(breaksOf(MigrationFixtures.Throwing.class, c -> c).contains("Throwing: migrateProperties throws java.lang.NumberFormatException: "
+                + "For input string: \"#{Batch Size}\" on a flow that sets every property to values like '#{p}': NiFi cannot load such a flow"));
+        assertEquals(List.of("TakingKeptRelationship: relationship 'success' is kept, but migrateRelationships takes it from a flow that connects it"),
+                breaksOf(MigrationFixtures.TakingKeptRelationship.class, c -> c));
+    }
+
+    @Test
+    void aRenameWrittenByHandIsCheckedAsARename() throws Exception {
+        assertEquals(List.of(), breaksOf(MigrationFixtures.RenamingByHand.class, c -> withProperty(c, new Contract.Property("Collection", null, false,
+                false, null, "ENVIRONMENT"))));
+        assertEquals(List.of("RenamingByHand: property 'Collection' is carried to 'Collection Name', which was sensitive and is not now"),
+                breaksOf(MigrationFixtures.RenamingByHand.class, c -> withProperty(c, new Contract.Property("Collection", null, true, false, null,
+                        "ENVIRONMENT"))));
+    }
+
+    @Test
+    void aServiceLinkNarrowedOrAServiceInterfaceDroppedBreaksIt() throws Exception {
+        final Contract.Component trigger = CodeContract.component(io.github.bulkimport.nifi.processors.trigger.TriggerBulkImport.class, "processor");
+        final Contract.Property link = trigger.properties().stream().filter(p -> p.service() != null).findFirst().orElseThrow();
+        final Contract.Property wider = new Contract.Property(link.name(), link.defaultValue(), link.sensitive(), link.required(), link.allowableValues(),
+                link.expressionLanguage(), org.apache.nifi.controller.ControllerService.class.getName());
+        assertEquals(List.of("TriggerBulkImport: property '" + link.name() + "' linked to a controller service implementing "
+                + "org.apache.nifi.controller.ControllerService and links to " + link.service() + " now: a service of a flow built on the contract "
+                + "may not implement it"), ContractCheck.breaks(new Contract(Contract.NOTE, List.of(withProperty(trigger, wider)))));
+        final Contract.Component service = CodeContract.component(io.github.bulkimport.nifi.service.StandardBulkImportConnectionService.class,
+                "controller service");
+        final Contract.Component more = new Contract.Component(service.type(), service.kind(), service.properties(), service.dynamicProperties(),
+                service.relationships(), service.readsAttributes(), service.writesAttributes(), service.stateScopes(), service.stateKeys(),
+                service.counters(), List.of("io.github.bulkimport.nifi.api.GoneService"));
+        assertEquals(List.of("StandardBulkImportConnectionService: no longer implements controller service interface "
+                + "'io.github.bulkimport.nifi.api.GoneService'"), ContractCheck.breaks(new Contract(Contract.NOTE, List.of(more))));
+    }
+
+    @Test
+    void theWriterKeepsEachOldNameAMigrationCarriesAndDropsEachItDoesNot() throws Exception {
+        final Contract.Component now = fixture();
+        final Contract.Component old = with(withProperty(withProperty(now, new Contract.Property("Collection", null, false, false, null, "ENVIRONMENT")),
+                new Contract.Property("Table", null, false)), List.of("errors", "failed", "failure", "success"), now.readsAttributes(),
+                now.writesAttributes(), now.stateKeys(), now.counters());
+        final Contract.Component written = ContractWriter.keepingMigrated(new Contract(Contract.NOTE, List.of(old)), new Contract(Contract.NOTE,
+                List.of(now)), Set.of(now.type())).components().getFirst();
+        assertTrue(written.property("Collection").isPresent(), "carried by a rename: kept");
+        assertTrue(written.property("Table").isEmpty(), "carried by nothing: dropped, and the file's diff shows it");
+        assertEquals(List.of("failed", "failure", "success"), written.relationships());
+    }
+
+    private static List<String> breaksOf(final Class<?> type, final UnaryOperator<Contract.Component> promise) throws Exception {
+        return ContractCheck.breaks(new Contract(Contract.NOTE, List.of(promise.apply(CodeContract.component(type, "processor")))),
+                Set.of(type.getName()));
+    }
+
+    private static Contract.Component withoutProperty(final Contract.Component c, final String name) {
+        return new Contract.Component(c.type(), c.kind(), c.properties().stream().filter(p -> !p.name().equals(name)).toList(), c.dynamicProperties(),
+                c.relationships(), c.readsAttributes(), c.writesAttributes(), c.stateScopes(), c.stateKeys(), c.counters());
     }
 
     /** The migrations themselves, as nifi-mock's TestRunner runs them on a flow's old configuration. */

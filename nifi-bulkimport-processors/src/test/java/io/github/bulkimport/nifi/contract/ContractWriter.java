@@ -28,8 +28,13 @@ public final class ContractWriter {
         System.out.println("wrote " + file + ": " + written.components().size() + " components");
     }
 
-    /** The code's contract, with the old properties and relationships that migrations carry. */
+    /** The code's contract, with the old properties and relationships that migrations carry, each kept or dropped on its own. */
     static Contract keepingMigrated(final Contract before, final Contract now) throws Exception {
+        return keepingMigrated(before, now, CodeContract.declaredNames());
+    }
+
+    /** As {@link #keepingMigrated(Contract, Contract)}, for the components of {@code declared}. */
+    static Contract keepingMigrated(final Contract before, final Contract now, final java.util.Set<String> declared) throws Exception {
         final List<Contract.Component> components = new ArrayList<>();
         for (final Contract.Component current : now.components()) {
             final Contract.Component old = before.component(current.type()).orElse(null);
@@ -37,17 +42,40 @@ public final class ContractWriter {
                 components.add(current);
                 continue;
             }
-            final List<Contract.Property> properties = new ArrayList<>(current.properties());
-            old.properties().stream().filter(property -> current.property(property.name()).isEmpty()).forEach(properties::add);
-            final List<String> relationships = new ArrayList<>(current.relationships());
-            old.relationships().stream().filter(relationship -> !current.relationships().contains(relationship)).forEach(relationships::add);
-            final Contract.Component merged = new Contract.Component(current.type(), current.kind(), properties, current.dynamicProperties(),
-                    relationships.stream().sorted().toList(),
-                    current.readsAttributes(), current.writesAttributes(), current.stateScopes(), current.stateKeys(), current.counters());
+            final int baseline = ContractCheck.breaks(new Contract(Contract.NOTE, List.of(current)), declared).size();
+            Contract.Component merged = current;
             // an old name no migration carries is dropped: the file's diff shows the break
-            final List<String> breaks = ContractCheck.breaks(new Contract(Contract.NOTE, List.of(merged)));
-            components.add(breaks.isEmpty() ? merged : current);
+            for (final Contract.Property property : old.properties()) {
+                if (current.property(property.name()).isEmpty()) {
+                    merged = keptIfCarried(merged, with(merged, property, null), baseline, declared);
+                }
+            }
+            for (final String relationship : old.relationships()) {
+                if (!current.relationships().contains(relationship)) {
+                    merged = keptIfCarried(merged, with(merged, null, relationship), baseline, declared);
+                }
+            }
+            components.add(merged);
         }
         return new Contract(Contract.NOTE, components);
+    }
+
+    /** {@code candidate} (with one old name more) when it breaks no more than the code's own contract, else {@code merged}. */
+    private static Contract.Component keptIfCarried(final Contract.Component merged, final Contract.Component candidate, final int baseline,
+                                                    final java.util.Set<String> declared) throws Exception {
+        return ContractCheck.breaks(new Contract(Contract.NOTE, List.of(candidate)), declared).size() <= baseline ? candidate : merged;
+    }
+
+    private static Contract.Component with(final Contract.Component c, final Contract.Property property, final String relationship) {
+        final List<Contract.Property> properties = new ArrayList<>(c.properties());
+        if (property != null) {
+            properties.add(property);
+        }
+        final List<String> relationships = new ArrayList<>(c.relationships());
+        if (relationship != null) {
+            relationships.add(relationship);
+        }
+        return new Contract.Component(c.type(), c.kind(), properties, c.dynamicProperties(), relationships.stream().sorted().toList(),
+                c.readsAttributes(), c.writesAttributes(), c.stateScopes(), c.stateKeys(), c.counters(), c.provides());
     }
 }
