@@ -50,7 +50,10 @@ public final class VisibleText {
     private static boolean needsCleaning(final String text) {
         for (int i = 0; i < text.length(); i++) {
             final char c = text.charAt(i);
-            if (c < 0x20 || c >= 0x7f && c <= 0x9f || c >= '\u202A' && c <= '\u202E' || c >= '\u2066' && c <= '\u2069' || Character.isSurrogate(c)) {
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (c < 0x20 || c >= 0x7f && c <= 0x9f || c >= '\u202A' && c <= '\u202E' || c >= '\u2066' && c <= '\u2069'
+                    || Character.isSurrogate(c)) {
                 return true;
             }
         }

@@ -39,6 +39,7 @@ final class GoCsvReader {
 
     private final Reader in;
     private final char separator;
+    private final Runnable blankLineSkipped;
     private final char[] buffer = new char[8192];
     private final StringBuilder cell = new StringBuilder();
     private int position;
@@ -48,8 +49,6 @@ final class GoCsvReader {
     private int afterCarriageReturn = NONE;
     private long line = 1;
     private long column;
-
-    private final Runnable blankLineSkipped;
 
     GoCsvReader(final Reader in, final char separator) {
         this(in, separator, () -> { });

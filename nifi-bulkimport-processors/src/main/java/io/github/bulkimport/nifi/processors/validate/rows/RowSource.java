@@ -16,8 +16,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * A JSON or CSV file's text as Milvus's Go readers take it: UTF-8, a malformed byte in JSON read as U+FFFD (as Go
  * decodes it), in CSV as {@link CellRow#NOT_UTF8} (Go keeps the bytes); a byte order mark not skipped; and no more than
- * {@link RowLimits#MAX_BYTES} of it. Tells a
- * failure of the content stream itself, which the caller rethrows, from what the parsers make of the text.
+ * {@link RowLimits#MAX_BYTES} of it. Tells a failure of the content stream itself, which the caller rethrows, from what
+ * the parsers make of the text.
  */
 final class RowSource implements Closeable {
 
