@@ -336,7 +336,9 @@ final class MilvusRules {
     // ---- CSV cells ----------------------------------------------------------------------------------
 
     /** The CSV reader's {@code parseEntity}: each cell is text, read as its field's type (vectors, arrays and JSON as JSON text). */
-    private static String parseCell(final Schema.Field field, final String cell) {
+    private static String parseCell(final Schema.Field field, final String text) {
+        // Go keeps a byte that is not UTF-8 in a cell; read as JSON, it is U+FFFD
+        final String cell = "VarChar".equals(field.type()) || "String".equals(field.type()) ? text : text.replace(TextTable.NOT_UTF8, '\uFFFD');
         final String typeError = typeError(field, cell);
         switch (field.type()) {
             case "Bool" -> {

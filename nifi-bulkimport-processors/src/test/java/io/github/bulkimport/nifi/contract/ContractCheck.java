@@ -114,28 +114,56 @@ public final class ContractCheck {
         if (current != null) {
             return changed(type, promised, current);
         }
-        final Map<String, String> flow = new HashMap<>();
-        flow.put(promised.name(), PROBE);
-        final MockPropertyConfiguration config = new MockPropertyConfiguration(flow);
-        try {
-            migrateProperties(type, config);
-        } catch (final RuntimeException e) {
-            return "is gone, and migrateProperties throws " + e + " on a flow that sets it";
+        // the old name is carried the same way whatever value a flow held: text, a number, a parameter or an expression
+        String renamed = null;
+        for (final String value : FlowMigration.PROBE_VALUES) {
+            final String target;
+            try {
+                target = carriedTo(type, promised.name(), value.replace("%s", promised.name()));
+            } catch (final RuntimeException e) {
+                return "is gone, and migrateProperties throws " + e + " on a flow that sets it to '" + value.replace("%s", promised.name()) + "'";
+            }
+            if (value.equals(FlowMigration.PROBE_VALUES.getFirst())) {
+                renamed = target;
+            } else if (!Objects.equals(target, renamed)) {
+                return "is gone, and migrateProperties carries it to " + (renamed == null ? "nothing" : "'" + renamed + "'") + " from a flow "
+                        + "that sets it to text and to " + (target == null ? "nothing" : "'" + target + "'") + " from one that sets it to '"
+                        + value.replace("%s", promised.name()) + "'";
+            }
         }
-        final PropertyMigrationResult result = config.toPropertyMigrationResult();
-        // a rename is also written by hand: the old value set on another property, the old one removed
-        final String renamed = result.getPropertiesRenamed().containsKey(promised.name()) ? result.getPropertiesRenamed().get(promised.name())
-                : config.getRawProperties().entrySet().stream().filter(entry -> PROBE.equals(entry.getValue())).map(Map.Entry::getKey)
-                .filter(key -> !key.equals(promised.name())).findFirst().orElse(null);
-        if (renamed == null && result.getPropertiesRemoved().contains(promised.name())) {
-            return null;
+        if (renamed == null) {
+            return removedOnPurpose(type, promised.name()) ? null : "is gone, and migrateProperties does not carry it to one the component has";
         }
-        final Contract.Property carried = renamed == null ? null : now.property(renamed).orElse(null);
+        final Contract.Property carried = now.property(renamed).orElse(null);
         if (carried == null) {
-            return "is gone, and migrateProperties does not carry it to one the component has";
+            return "is gone, and migrateProperties carries it to '" + renamed + "', which the component does not have";
         }
         final String broken = changed(type, promised, carried);
         return broken == null ? null : "is carried to '" + renamed + "', which " + broken;
+    }
+
+    /**
+     * The property migrateProperties carries an old one holding {@code value} to, or {@code null}: renamed, or written by hand (a
+     * property the flow did not set, and a flow without the old one does not get, is set, and the old one removed).
+     */
+    private static String carriedTo(final Class<?> type, final String name, final String value) {
+        final MockPropertyConfiguration config = new MockPropertyConfiguration(new HashMap<>(Map.of(name, value)));
+        migrateProperties(type, config);
+        final PropertyMigrationResult result = config.toPropertyMigrationResult();
+        if (result.getPropertiesRenamed().containsKey(name) && !config.hasProperty(name)) {
+            return result.getPropertiesRenamed().get(name);
+        }
+        final MockPropertyConfiguration without = new MockPropertyConfiguration(new HashMap<>());
+        migrateProperties(type, without);
+        return config.getRawProperties().keySet().stream().filter(key -> !key.equals(name))
+                .filter(key -> !Objects.equals(config.getRawProperties().get(key), without.getRawProperties().get(key))).findFirst().orElse(null);
+    }
+
+    /** Whether migrateProperties removes an old property from a flow that sets it, carrying it nowhere. */
+    private static boolean removedOnPurpose(final Class<?> type, final String name) {
+        final MockPropertyConfiguration config = new MockPropertyConfiguration(new HashMap<>(Map.of(name, PROBE)));
+        migrateProperties(type, config);
+        return config.toPropertyMigrationResult().getPropertiesRemoved().contains(name) && !config.hasProperty(name);
     }
 
     /** Why the property a promised one is now (the same name, or the one a migration carries it to) breaks the promise, or {@code null}. */
@@ -143,9 +171,13 @@ public final class ContractCheck {
         if (current.sensitive() != promised.sensitive()) {
             return "was " + (promised.sensitive() ? "" : "not ") + "sensitive and is " + (current.sensitive() ? "" : "not ") + "now";
         }
-        // a flow that left the property unset holds what migrateProperties gives it, or else the default
+        // a flow that left the property unset holds what migrateProperties gives it, or else the default; an old default the
+        // property no longer allows is kept as the value migrateProperties carries it to
         final String unset = migratedValue(type, Map.of(), current.name()).orElse(current.defaultValue());
-        if (!Objects.equals(unset, promised.defaultValue()) && !(promised.required() && promised.defaultValue() == null)) {
+        final String oldDefault = promised.defaultValue() != null && current.allowableValues() != null
+                && !current.allowableValues().contains(promised.defaultValue())
+                ? migratedValue(type, Map.of(promised.name(), promised.defaultValue()), current.name()).orElse(null) : promised.defaultValue();
+        if (!Objects.equals(unset, oldDefault) && !(promised.required() && promised.defaultValue() == null)) {
             return (promised.defaultValue() == null ? "had no default" : "had the default '" + promised.defaultValue() + "'") + " and "
                     + (current.defaultValue() == null ? "has none" : "has '" + current.defaultValue() + "'") + " now, and migrateProperties does "
                     + "not keep the old default for a flow that left it unset";
@@ -181,6 +213,9 @@ public final class ContractCheck {
             final String carried = migratedValue(type, Map.of(promised.name(), value), current.name()).orElse(null);
             if (!current.allowableValues().contains(carried)) {
                 return "allowed '" + value + "', which it does not allow now, and migrateProperties does not carry it to a value it allows";
+            }
+            if (current.allowableValues().contains(value) && !value.equals(carried)) {
+                return "allowed '" + value + "', which it still allows, and migrateProperties changes a flow's '" + value + "' to '" + carried + "'";
             }
         }
         return null;

@@ -170,23 +170,52 @@ class ContractCheckTest {
 
     @Test
     void aMigrationThatChangesAKeptNameOrValueOrThrowsBreaksIt() throws Exception {
-        assertTrue(breaksOf(MigrationFixtures.Overwriting.class, c -> c).contains("Overwriting: property 'Token' is kept, but migrateProperties "
-                + "changes the value a flow set ('value of a flow built on the contract (Token)' becomes 'reset')"));
-        assertTrue(breaksOf(MigrationFixtures.RemovingKept.class, c -> c).contains("RemovingKept: property 'Collection Name' is kept, but "
-                + "migrateProperties removes it from a flow that sets it"));
-        assertTrue(breaksOf(MigrationFixtures.Throwing.class, c -> c).contains("Throwing: migrateProperties throws java.lang.NumberFormatException: "
-                + "For input string: \"#{Batch Size}\" on a flow that sets every property to values like '#{p}': NiFi cannot load such a flow"));
+        final String probe = "value of a flow built on the contract";
+        assertEquals(List.of("Overwriting: property 'Token' is kept, but migrateProperties changes its value '" + probe + " (Token)' to 'reset' in a "
+                + "flow that sets the properties it kept to values like '" + probe + " (p)'"), breaksOf(MigrationFixtures.Overwriting.class, c -> c));
+        assertEquals(List.of("RemovingKept: property 'Collection Name' is kept, but migrateProperties removes it from a flow that sets the "
+                + "properties it kept to values like '" + probe + " (p)'"), breaksOf(MigrationFixtures.RemovingKept.class, c -> c));
+        assertEquals(List.of("Throwing: migrateProperties throws java.lang.NumberFormatException: For input string: \"" + probe + " (Batch Size)\" "
+                + "on a flow that sets every property to values like '" + probe + " (p)': NiFi cannot load such a flow"),
+                breaksOf(MigrationFixtures.Throwing.class, c -> c), "reported once");
         assertEquals(List.of("TakingKeptRelationship: relationship 'success' is kept, but migrateRelationships takes it from a flow that connects it"),
                 breaksOf(MigrationFixtures.TakingKeptRelationship.class, c -> c));
     }
 
     @Test
+    void aMigrationThatDependsOnAValueOrAnUnsetPropertyIsTriedOnEach() throws Exception {
+        assertEquals(List.of("SwappingAllowedValue: property 'Mode' allowed 'fast', which it still allows, and migrateProperties changes a flow's "
+                + "'fast' to 'safe'", "SwappingAllowedValue: property 'Mode' is kept, but migrateProperties changes its value 'fast' to 'safe' in a flow "
+                + "that sets the properties it kept to values like 'value of a flow built on the contract (p)'"),
+                breaksOf(MigrationFixtures.SwappingAllowedValue.class, c -> c));
+        assertEquals(List.of("DependingOnAnotherValue: property 'Collection Name' is kept, but migrateProperties removes it from a flow that sets "
+                + "the properties it kept to their defaults"), breaksOf(MigrationFixtures.DependingOnAnotherValue.class, c -> c), "Mode's default: safe");
+        assertEquals(List.of("DependingOnUnset: property 'Token' is kept, but migrateProperties removes it from a flow that leaves 'Collection Name' "
+                + "unset"), breaksOf(MigrationFixtures.DependingOnUnset.class, c -> c));
+        assertEquals(List.of("RewritingNumbers: property 'Batch Size' is kept, but migrateProperties changes its value '7' to '1' in a flow that sets "
+                + "the properties it kept to values like '7'"), breaksOf(MigrationFixtures.RewritingNumbers.class, c -> c));
+    }
+
+    @Test
+    void valuesCarriedToTheirSuccessorsKeepTheContract() throws Exception {
+        final Contract.Component lower = fixture();
+        assertEquals(List.of(), breaksOf(MigrationFixtures.UpperCaseModes.class, c -> new Contract.Component(c.type(), c.kind(), lower.properties(),
+                c.dynamicProperties(), c.relationships(), c.readsAttributes(), c.writesAttributes(), c.stateScopes(), c.stateKeys(), c.counters())),
+                "fast and safe carried to FAST and SAFE, the old default safe to the new default SAFE");
+    }
+
+    @Test
     void aRenameWrittenByHandIsCheckedAsARename() throws Exception {
-        assertEquals(List.of(), breaksOf(MigrationFixtures.RenamingByHand.class, c -> withProperty(c, new Contract.Property("Collection", null, false,
-                false, null, "ENVIRONMENT"))));
+        final Contract.Property collection = new Contract.Property("Collection", null, false, false, null, "ENVIRONMENT");
+        final Contract.Property sensitive = new Contract.Property("Collection", null, true, false, null, "ENVIRONMENT");
+        assertEquals(List.of(), breaksOf(MigrationFixtures.RenamingByHand.class, c -> withProperty(c, collection)));
         assertEquals(List.of("RenamingByHand: property 'Collection' is carried to 'Collection Name', which was sensitive and is not now"),
-                breaksOf(MigrationFixtures.RenamingByHand.class, c -> withProperty(c, new Contract.Property("Collection", null, true, false, null,
-                        "ENVIRONMENT"))));
+                breaksOf(MigrationFixtures.RenamingByHand.class, c -> withProperty(c, sensitive)));
+        assertEquals(List.of("RenamingWithANewValue: property 'Collection' is carried to 'Collection Name', which was sensitive and is not now"),
+                breaksOf(MigrationFixtures.RenamingWithANewValue.class, c -> withProperty(c, sensitive)));
+        assertEquals(List.of("RenamingTextOnly: property 'Collection' is gone, and migrateProperties carries it to 'Collection Name' from a flow that "
+                + "sets it to text and to nothing from one that sets it to '#{Collection}'"),
+                breaksOf(MigrationFixtures.RenamingTextOnly.class, c -> withProperty(c, collection)));
     }
 
     @Test

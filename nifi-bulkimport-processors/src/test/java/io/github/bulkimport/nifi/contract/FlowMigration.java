@@ -13,8 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Predicate;
-import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 /**
@@ -27,14 +25,18 @@ import java.util.stream.Collectors;
  */
 final class FlowMigration {
 
-    /** The values a flow's properties are set to, by property name; the first gives each property a value of its own. */
-    private static final List<UnaryOperator<String>> PROBES = List.of(name -> ContractCheck.PROBE + " (" + name + ")", name -> "100",
-            name -> "#{" + name + "}", name -> "${" + name + "}");
+    /**
+     * The values a flow's properties are set to, {@code %s} standing for the property's name: a text of its own, numbers, a
+     * boolean, a duration, a size, a parameter reference and an Expression Language reference.
+     */
+    static final List<String> PROBE_VALUES = List.of(ContractCheck.PROBE + " (%s)", "100", "7", "true", "10 sec", "1 GB", "#{%s}", "${%s}");
 
     private final Class<?> type;
     private final Contract.Component promised;
     private final Contract.Component now;
     private final List<String> breaks = new ArrayList<>();
+    /** Whether a migration threw: reported once, for the first flow it threw on. */
+    private boolean threw;
 
     private FlowMigration(final Class<?> type, final Contract.Component promised, final Contract.Component now) {
         this.type = type;
@@ -56,8 +58,11 @@ final class FlowMigration {
 
     /** A flow that set only what it had to: a property added as required, with no default, must be given a value. */
     private void newRequiredProperties() {
-        final MockPropertyConfiguration minimal = migrated(flow(property -> property.required() && property.defaultValue() == null,
-                PROBES.getFirst()), "sets only the required properties");
+        final Map<String, String> required = new HashMap<>();
+        promised.properties().stream().filter(property -> property.required() && property.defaultValue() == null)
+                .forEach(property -> required.put(property.name(), keptValue(property, PROBE_VALUES.getFirst())));
+        required.values().removeIf(java.util.Objects::isNull);
+        final MockPropertyConfiguration minimal = migrated(required, "sets only the required properties");
         if (minimal == null) {
             return;
         }
@@ -69,41 +74,77 @@ final class FlowMigration {
     }
 
     /**
-     * Flows that set every property the component kept: no migration may remove one or change a value the flow set. (Names the
-     * component no longer has are set too, for the throw check only: a flow held either an old name or its successor, never both.)
+     * Flows that set the properties the component kept: every probe value on all of them; each one's default; each allowed value
+     * of each; each optional one left unset. No migration may remove a property such a flow set or change its value. A flow
+     * holding every promised name, old ones too, is only checked for a migration that throws (a flow held either an old name or
+     * its successor, never both).
      */
     private void keptProperties() {
-        final Predicate<Contract.Property> kept = property -> now.property(property.name()).isPresent();
-        for (int i = 0; i < PROBES.size(); i++) {
-            final UnaryOperator<String> probe = PROBES.get(i);
-            if (migrated(flow(property -> true, probe), "sets every property to values like '" + probe.apply("p") + "'") == null) {
-                continue;
+        final List<Contract.Property> kept = promised.properties().stream().filter(property -> now.property(property.name()).isPresent()).toList();
+        final Map<String, Map<String, String>> flows = new java.util.LinkedHashMap<>();
+        for (final String probe : PROBE_VALUES) {
+            migrated(allOf(promised.properties(), probe), "sets every property to values like '" + probe.replace("%s", "p") + "'");
+            flows.put("sets the properties it kept to values like '" + probe.replace("%s", "p") + "'", allOf(kept, probe));
+        }
+        final Map<String, String> base = allOf(kept, PROBE_VALUES.getFirst());
+        final Map<String, String> defaults = new HashMap<>(base);
+        kept.stream().filter(property -> property.defaultValue() != null && allowed(property, property.defaultValue()))
+                .forEach(property -> defaults.put(property.name(), property.defaultValue()));
+        flows.put("sets the properties it kept to their defaults", defaults);
+        for (final Contract.Property property : kept) {
+            if (property.allowableValues() != null) {
+                property.allowableValues().stream().filter(value -> allowed(property, value)).forEach(value -> {
+                    final Map<String, String> flow = new HashMap<>(base);
+                    flow.put(property.name(), value);
+                    flows.put("sets '" + property.name() + "' to '" + value + "'", flow);
+                });
             }
-            final Map<String, String> flow = flow(kept, probe);
-            final MockPropertyConfiguration config = migrated(flow, "sets the properties the component kept to values like '"
-                    + probe.apply("p") + "'");
-            if (config == null) {
-                continue;
-            }
-            for (final Contract.Property property : promised.properties().stream().filter(kept).toList()) {
-                final Optional<String> value = config.getRawPropertyValue(property.name());
-                if (value.isEmpty()) {
-                    breaks.add("property '" + property.name() + "' is kept, but migrateProperties removes it from a flow that sets it");
-                } else if (property.allowableValues() == null && !value.get().equals(flow.get(property.name()))) {
-                    breaks.add("property '" + property.name() + "' is kept, but migrateProperties changes the value a flow set ('"
-                            + flow.get(property.name()) + "' becomes '" + value.get() + "')");
-                }
+            if (!property.required()) {
+                final Map<String, String> flow = new HashMap<>(base);
+                flow.remove(property.name());
+                flows.put("leaves '" + property.name() + "' unset", flow);
             }
         }
+        final java.util.Set<String> reported = new java.util.HashSet<>();
+        flows.forEach((what, flow) -> {
+            final MockPropertyConfiguration config = migrated(flow, what);
+            if (config == null) {
+                return;
+            }
+            for (final Map.Entry<String, String> set : flow.entrySet()) {
+                final Optional<String> value = config.getRawPropertyValue(set.getKey());
+                final String broken = value.isEmpty() ? "removes it from a flow that " + what
+                        : value.get().equals(set.getValue()) ? null : "changes its value '" + set.getValue() + "' to '" + value.get() + "' in a flow that " + what;
+                if (broken != null && reported.add(set.getKey())) {
+                    breaks.add("property '" + set.getKey() + "' is kept, but migrateProperties " + broken);
+                }
+            }
+        });
     }
 
-    /** The promised properties {@code which} selects, each set to its probe, or to the first value it allowed. */
-    private Map<String, String> flow(final Predicate<Contract.Property> which, final UnaryOperator<String> probe) {
+    /** The properties each set to the probe, or to a value it allowed and allows now (left unset when there is none). */
+    private Map<String, String> allOf(final List<Contract.Property> properties, final String probe) {
         final Map<String, String> flow = new HashMap<>();
-        promised.properties().stream().filter(which).forEach(property -> flow.put(property.name(),
-                property.allowableValues() == null || property.allowableValues().isEmpty() ? probe.apply(property.name())
-                        : property.allowableValues().getFirst()));
+        for (final Contract.Property property : properties) {
+            final String value = keptValue(property, probe);
+            if (value != null) {
+                flow.put(property.name(), value);
+            }
+        }
         return flow;
+    }
+
+    private String keptValue(final Contract.Property property, final String probe) {
+        if (property.allowableValues() == null || property.allowableValues().isEmpty()) {
+            return probe.replace("%s", property.name());
+        }
+        return property.allowableValues().stream().filter(value -> allowed(property, value)).findFirst().orElse(null);
+    }
+
+    /** Whether a value the contract's property allowed is one the component's property of that name allows now (or it is gone). */
+    private boolean allowed(final Contract.Property property, final String value) {
+        final Contract.Property current = now.property(property.name()).orElse(null);
+        return current == null || current.allowableValues() == null || current.allowableValues().contains(value);
     }
 
     /** The configuration migrateProperties leaves of a flow, or {@code null} when it throws (a break). */
@@ -113,7 +154,10 @@ final class FlowMigration {
             ContractCheck.migrateProperties(type, config);
             return config;
         } catch (final RuntimeException e) {
-            breaks.add("migrateProperties throws " + e + " on a flow that " + what + ": NiFi cannot load such a flow");
+            if (!threw) {
+                breaks.add("migrateProperties throws " + e + " on a flow that " + what + ": NiFi cannot load such a flow");
+            }
+            threw = true;
             return null;
         }
     }

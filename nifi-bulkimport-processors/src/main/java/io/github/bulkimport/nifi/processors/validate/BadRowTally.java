@@ -2,6 +2,7 @@ package io.github.bulkimport.nifi.processors.validate;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.github.bulkimport.nifi.api.VisibleText;
 import io.github.bulkimport.nifi.processors.validate.file.BadRows;
 import io.github.bulkimport.nifi.processors.validate.file.Fault;
 
@@ -34,6 +35,8 @@ final class BadRowTally implements BadRows {
      */
     static final int SUMMARIES = 1_000;
     private static final String OTHER_COLUMNS = "(other columns)";
+    /** The most of a column's name shown: the file names it, at whatever length. */
+    static final int SHOWN_COLUMN = 200;
 
     private static final JsonFactory JSON = new JsonFactory();
 
@@ -100,7 +103,9 @@ final class BadRowTally implements BadRows {
     }
 
     @Override
-    public void bad(final long firstRow, final long count, final String column, final Fault fault) {
+    public void bad(final long firstRow, final long count, final String key, final Fault fault) {
+        // a column is named by the file (a JSON key, a CSV header): shown bounded, as every text from the file is
+        final String column = key.length() <= SHOWN_COLUMN ? key : VisibleText.bound(key, SHOWN_COLUMN);
         badRows += distinct.add(firstRow, count);
         lastFirstRow = firstRow;
         Summary summary = recent(column, fault.kind());

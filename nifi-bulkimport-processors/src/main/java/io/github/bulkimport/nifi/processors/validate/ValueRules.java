@@ -114,7 +114,8 @@ final class ValueRules {
      * @throws JsonTree.TooManyNodesException when it holds more than {@link JsonTree#MAX_NODES} values
      */
     private static JsonNode json(final String text) throws JsonTree.TooManyNodesException {
-        final byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        // a byte that is not UTF-8 is U+FFFD to Go's JSON reader, three bytes long in a string's length
+        final byte[] bytes = text.replace(CellRow.NOT_UTF8, '\uFFFD').getBytes(StandardCharsets.UTF_8);
         if (JsonSyntax.problem(bytes, 0, bytes.length) != null) {
             return null;
         }

@@ -223,6 +223,24 @@ class WholeFileReportTest {
     }
 
     @Test
+    void emptyLinesBetweenCsvRowsBeyondSixteenMebibytesAreSkippedAsGoSkipsThem() throws Exception {
+        final String row = "\"[1,2,3,4]\",t,[1],1\n";
+        final Path file = Files.writeString(folder.resolve("blank-lines.csv"), "vector,title,tags,count\n" + row
+                + "\r\n".repeat(9 << 20) + row);
+        for (final boolean whole : new boolean[] {true, false}) {
+            final TestRunner runner = whole ? wholeFile() : Runners.milvus(new ValidateBulkImportFile(), emulator.url());
+            runner.setProperty(ImportRequestReader.COLLECTION_NAME, "docs");
+            runner.enqueue(file, Map.of("filename", "blank-lines.csv"));
+            runner.run();
+            runner.assertAllFlowFilesTransferred(ValidationRouting.REL_VALID, 1);
+            if (whole) {
+                runner.getFlowFilesForRelationship(ValidationRouting.REL_VALID).getFirst().assertAttributeEquals(BulkImportAttributes.VALIDATION_BAD_ROWS,
+                        "0");
+            }
+        }
+    }
+
+    @Test
     void pagesWholeFileCannotReadMakeTheFileInvalidSayingSoAndFirstPagesLetsThemBe() throws Exception {
         // one title of 33 MB: its page is larger than Whole File reads (First Pages reads none over 16 MB, and claims nothing of it)
         final Path file = folder.resolve("large-page.parquet");

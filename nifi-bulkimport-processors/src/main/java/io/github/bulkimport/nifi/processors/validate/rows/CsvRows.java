@@ -148,8 +148,19 @@ public final class CsvRows {
         for (int i = 0; i < header.size(); i++) {
             columns.add(new ArrayList<>());
         }
+        boolean cut = false;
         while (rows < maxRows && (rows == 0 || source.bytesRead() < RowLimits.ROWS_BYTES && (long) header.size() * (rows + 1) <= RowLimits.MAX_VALUES)) {
-            final List<String> cells = parser.next(header.size());
+            final List<String> cells;
+            try {
+                cells = parser.next(header.size());
+            } catch (final RowSource.LimitReached limit) {
+                if (!parser.betweenRecords()) {
+                    throw limit;
+                }
+                // empty lines beyond the bytes read here, which Go skips: the rows before them are the sample
+                cut = true;
+                break;
+            }
             if (cells == null) {
                 break;
             }
@@ -166,7 +177,7 @@ public final class CsvRows {
         for (int i = 0; i < header.size(); i++) {
             found.add(FileColumn.cells(header.get(i), columns.get(i), nullKey));
         }
-        return new FileContents(FileFormat.CSV, found, rows, rows == 0 ? "a header and no rows: "
+        return new FileContents(FileFormat.CSV, found, rows, rows == 0 && !cut ? "a header and no rows: "
                 + VisibleText.bound(VisibleText.clean(header.subList(0, Math.min(header.size(), 10)).toString()), 4 * QUOTED) : null, source.bytesRead());
     }
 

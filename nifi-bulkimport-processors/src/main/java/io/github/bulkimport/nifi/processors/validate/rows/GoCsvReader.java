@@ -47,6 +47,8 @@ final class GoCsvReader {
     private int peeked = NONE;
     /** A character read past a CR to see whether LF follows, handed out next. */
     private int afterCarriageReturn = NONE;
+    /** Whether the reader is skipping the empty lines before a record, which are no part of one. */
+    private boolean betweenRecords = true;
     private long line = 1;
     private long column;
 
@@ -66,6 +68,7 @@ final class GoCsvReader {
      * record of more has {@code most + 1}, and the rest of it is not read.
      */
     List<String> next(final int most) throws IOException {
+        betweenRecords = true;
         int c = peek();
         while (c == '\n') {
             take();
@@ -75,6 +78,7 @@ final class GoCsvReader {
         if (c == END) {
             return null;
         }
+        betweenRecords = false;
         final List<String> cells = new ArrayList<>();
         while (true) {
             final boolean last = peek() == '"' ? quotedCell() : plainCell();
@@ -83,6 +87,11 @@ final class GoCsvReader {
                 return cells;
             }
         }
+    }
+
+    /** Whether the last {@link #next} was still skipping empty lines, before any record, when it ended (or threw). */
+    boolean betweenRecords() {
+        return betweenRecords;
     }
 
     /** Reads a cell that does not start with a quote; returns whether the record ends with it. */
