@@ -27,7 +27,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
@@ -67,8 +69,8 @@ public final class CodeContract {
     }
 
     /** The class names NiFi's service files of the bundle declare: the components NiFi loads. */
-    static java.util.Set<String> declaredNames() throws IOException {
-        final java.util.Set<String> names = new java.util.HashSet<>();
+    static Set<String> declaredNames() throws IOException {
+        final Set<String> names = new HashSet<>();
         for (final String serviceFile : List.of("org.apache.nifi.processor.Processor", "org.apache.nifi.controller.ControllerService")) {
             declared(serviceFile).forEach(type -> names.add(type.getName()));
         }

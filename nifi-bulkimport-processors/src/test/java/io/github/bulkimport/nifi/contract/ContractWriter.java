@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Writes {@code compatibility/contract.json} from the code, run by hand when a name is added (and, for a
@@ -34,7 +35,7 @@ public final class ContractWriter {
     }
 
     /** As {@link #keepingMigrated(Contract, Contract)}, for the components of {@code declared}. */
-    static Contract keepingMigrated(final Contract before, final Contract now, final java.util.Set<String> declared) throws Exception {
+    static Contract keepingMigrated(final Contract before, final Contract now, final Set<String> declared) throws Exception {
         final List<Contract.Component> components = new ArrayList<>();
         for (final Contract.Component current : now.components()) {
             final Contract.Component old = before.component(current.type()).orElse(null);
@@ -62,7 +63,7 @@ public final class ContractWriter {
 
     /** {@code candidate} (with one old name more) when it breaks no more than the code's own contract, else {@code merged}. */
     private static Contract.Component keptIfCarried(final Contract.Component merged, final Contract.Component candidate, final int baseline,
-                                                    final java.util.Set<String> declared) throws Exception {
+                                                    final Set<String> declared) throws Exception {
         return ContractCheck.breaks(new Contract(Contract.NOTE, List.of(candidate)), declared).size() <= baseline ? candidate : merged;
     }
 

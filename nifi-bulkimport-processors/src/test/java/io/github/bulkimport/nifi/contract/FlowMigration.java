@@ -9,15 +9,17 @@ import org.apache.nifi.util.RelationshipMigrationResult;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
  * A component's migrations run on whole flows built on a contract, as NiFi runs them when it loads a flow: the properties
- * set (each to a text of its own, then to a number, a parameter reference and an Expression Language reference), every
+ * set (to each of {@link #PROBE_VALUES}, their defaults, each allowed value; each optional one also left unset), every
  * relationship connected. What they break: a migration that throws; a property the component kept that a migration removes
  * or whose value it changes; a relationship it kept that a migration takes away; and an addition that leaves such a flow
  * invalid, a required property with no default that no migration gives a value, or a relationship that is not
@@ -61,7 +63,7 @@ final class FlowMigration {
         final Map<String, String> required = new HashMap<>();
         promised.properties().stream().filter(property -> property.required() && property.defaultValue() == null)
                 .forEach(property -> required.put(property.name(), keptValue(property, PROBE_VALUES.getFirst())));
-        required.values().removeIf(java.util.Objects::isNull);
+        required.values().removeIf(Objects::isNull);
         final MockPropertyConfiguration minimal = migrated(required, "sets only the required properties");
         if (minimal == null) {
             return;
@@ -81,7 +83,7 @@ final class FlowMigration {
      */
     private void keptProperties() {
         final List<Contract.Property> kept = promised.properties().stream().filter(property -> now.property(property.name()).isPresent()).toList();
-        final Map<String, Map<String, String>> flows = new java.util.LinkedHashMap<>();
+        final Map<String, Map<String, String>> flows = new LinkedHashMap<>();
         for (final String probe : PROBE_VALUES) {
             migrated(allOf(promised.properties(), probe), "sets every property to values like '" + probe.replace("%s", "p") + "'");
             flows.put("sets the properties it kept to values like '" + probe.replace("%s", "p") + "'", allOf(kept, probe));
@@ -105,7 +107,7 @@ final class FlowMigration {
                 flows.put("leaves '" + property.name() + "' unset", flow);
             }
         }
-        final java.util.Set<String> reported = new java.util.HashSet<>();
+        final Set<String> reported = new HashSet<>();
         flows.forEach((what, flow) -> {
             final MockPropertyConfiguration config = migrated(flow, what);
             if (config == null) {
