@@ -47,6 +47,14 @@ public final class NumpyValues {
         if (!floats && !text || rows == 0 || perRow == 0) {
             return new WholeFile(rows, null, null, 0);
         }
+        if (type.itemBytes() == 0) {
+            // text zero characters wide ('<U0', 'S0'): every value is the empty text, checked once for all the rows
+            final Fault fault = TextValue.fault(new byte[0], 0, 0, rules);
+            if (fault != null) {
+                sink.bad(0, rows, rules.column(), fault);
+            }
+            return new WholeFile(rows, null, null, 0);
+        }
         if (type.itemBytes() > BUFFER) {
             return new WholeFile(0, null, "text " + type.textWidth() + " characters wide, more than the validator reads of one value", 0);
         }

@@ -1,5 +1,6 @@
 package io.github.bulkimport.nifi.processors.validate.rows;
 
+import io.github.bulkimport.nifi.processors.validate.RepresentativeSchema;
 import io.github.bulkimport.nifi.processors.validate.file.ColumnKind;
 import io.github.bulkimport.nifi.processors.validate.file.FileColumn;
 import io.github.bulkimport.nifi.processors.validate.file.FileContents;
@@ -142,5 +143,17 @@ class NumpyHeaderTest {
         assertUnreadable(read(npy(1, "{'descr': '<f4'", 0)), "not a Python literal");
         assertUnreadable(read(npy(1, "(".repeat(1_000) + ")".repeat(1_000), 0)), "nested more than");
         assertUnreadable(read(npy(1, "{'descr': '<f4', 'fortran_order': False, 'shape': (3,), } x", 12)), "text after");
+    }
+
+    /** A fuzz finding: a width of 0 divided the read buffer by zero. */
+    @Test
+    void textZeroCharactersWideIsTheEmptyTextInEveryRow() throws IOException {
+        final byte[] bytes = npy(1, "{'descr': '<U0', 'fortran_order': False, 'shape': (4,), }", 0);
+        final BytesContent title = new BytesContent("title.npy", bytes);
+        assertEquals(List.of(), RepresentativeSchema.wholeFileProblems(title, NumpyHeader.read(title, "title"), ','), "an empty VarChar fits");
+        final BytesContent meta = new BytesContent("meta.npy", bytes);
+        final List<String> problems = RepresentativeSchema.wholeFileProblems(meta, NumpyHeader.read(meta, "meta"), ',');
+        assertTrue(problems.getFirst().startsWith("meta: expected JSON") && problems.getFirst().endsWith("in row 1 (and 3 more rows)"),
+                problems.toString());
     }
 }
