@@ -196,7 +196,9 @@ public final class FileChecker {
             try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
                 in.skipNBytes(array.dataOffset());
                 final byte[] item = new byte[width];
-                for (long index = 0; in.readNBytes(item, 0, width) == width; index++) {
+                // as many values as the shape says: text zero characters wide ('<U0') has no bytes to run out of
+                final long values = array.shape().length == 0 ? 1 : array.shape()[0] * perRow;
+                for (long index = 0; index < values && in.readNBytes(item, 0, width) == width; index++) {
                     final ByteBuffer value = ByteBuffer.wrap(item).order(order);
                     final String problem;
                     if (floats) {

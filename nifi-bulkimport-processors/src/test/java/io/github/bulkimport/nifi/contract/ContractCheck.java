@@ -19,16 +19,18 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * What of a contract the code breaks: a component gone or of another kind; dynamic properties no longer taken;
- * a property, relationship, attribute, state key or counter gone or changed. A property breaks when it changes
- * sensitivity, default, required-ness (optional to required with no default), allowed values (one dropped, or a
- * free-form property restricted) or narrows its Expression Language scope. A property or relationship that is gone
+ * What of a contract the code breaks: a component gone, no longer declared to NiFi or of another kind; dynamic
+ * properties no longer taken; a property, relationship, attribute, state key, counter or service interface gone or
+ * changed; an addition a flow built on the contract does not set ({@link FlowMigration}). A property breaks when it
+ * changes sensitivity, default, required-ness (optional to required with no default), allowed values (one dropped, or a
+ * free-form property restricted), links to a narrower service interface or narrows its Expression Language scope.
+ * A property or relationship that is gone
  * is no break when the component's {@code migrateProperties} or {@code migrateRelationships} carries a flow's old
  * name to one the component has (renamed, split, or a property removed on purpose), and the property it is
  * carried to keeps the old one's promises; a changed default or a dropped value is no break when
  * {@code migrateProperties} carries a flow's old value (or, left unset, the old default) over. Migrations are run as
  * NiFi runs them when it loads a flow, through nifi-mock's {@link MockPropertyConfiguration} and
- * {@link MockRelationshipConfiguration}.
+ * {@link MockRelationshipConfiguration}, on one old name at a time and on whole flows ({@link FlowMigration}).
  */
 public final class ContractCheck {
 
