@@ -117,11 +117,17 @@ public final class ContractCheck {
             return changed(type, promised, current);
         }
         // the old name is carried the same way whatever value a flow held: text, a number, a parameter or an expression
+        final MockPropertyConfiguration withoutIt = new MockPropertyConfiguration(new HashMap<>());
+        try {
+            migrateProperties(type, withoutIt);
+        } catch (final RuntimeException e) {
+            return "is gone, and migrateProperties throws " + e + " on a flow that does not set it";
+        }
         String renamed = null;
         for (final String value : FlowMigration.PROBE_VALUES) {
             final String target;
             try {
-                target = carriedTo(type, promised.name(), value.replace("%s", promised.name()));
+                target = carriedTo(type, promised.name(), value.replace("%s", promised.name()), withoutIt);
             } catch (final RuntimeException e) {
                 return "is gone, and migrateProperties throws " + e + " on a flow that sets it to '" + value.replace("%s", promised.name()) + "'";
             }
@@ -146,19 +152,18 @@ public final class ContractCheck {
 
     /**
      * The property migrateProperties carries an old one holding {@code value} to, or {@code null}: renamed, or written by hand (a
-     * property the flow did not set, and a flow without the old one does not get, is set, and the old one removed).
+     * property the flow did not set, and {@code withoutIt}, a flow without the old one once migrated, does not hold, is set, and
+     * the old one removed).
      */
-    private static String carriedTo(final Class<?> type, final String name, final String value) {
+    private static String carriedTo(final Class<?> type, final String name, final String value, final MockPropertyConfiguration withoutIt) {
         final MockPropertyConfiguration config = new MockPropertyConfiguration(new HashMap<>(Map.of(name, value)));
         migrateProperties(type, config);
         final PropertyMigrationResult result = config.toPropertyMigrationResult();
         if (result.getPropertiesRenamed().containsKey(name) && !config.hasProperty(name)) {
             return result.getPropertiesRenamed().get(name);
         }
-        final MockPropertyConfiguration without = new MockPropertyConfiguration(new HashMap<>());
-        migrateProperties(type, without);
         return config.getRawProperties().keySet().stream().filter(key -> !key.equals(name))
-                .filter(key -> !Objects.equals(config.getRawProperties().get(key), without.getRawProperties().get(key))).findFirst().orElse(null);
+                .filter(key -> !Objects.equals(config.getRawProperties().get(key), withoutIt.getRawProperties().get(key))).findFirst().orElse(null);
     }
 
     /** Whether migrateProperties removes an old property from a flow that sets it, carrying it nowhere. */

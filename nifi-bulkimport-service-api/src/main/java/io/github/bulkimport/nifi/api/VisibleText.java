@@ -50,7 +50,7 @@ public final class VisibleText {
     private static boolean needsCleaning(final String text) {
         for (int i = 0; i < text.length(); i++) {
             final char c = text.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+            if (pairStartsAt(text, i)) {
                 i++;
             } else if (c < 0x20 || c >= 0x7f && c <= 0x9f || c >= '\u202A' && c <= '\u202E' || c >= '\u2066' && c <= '\u2069'
                     || Character.isSurrogate(c)) {
@@ -60,11 +60,16 @@ public final class VisibleText {
         return false;
     }
 
+    /** Whether a surrogate pair, one character of text, starts at {@code i}. */
+    private static boolean pairStartsAt(final String text, final int i) {
+        return Character.isHighSurrogate(text.charAt(i)) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1));
+    }
+
     private static String pairedSurrogates(final String text) {
         final StringBuilder paired = new StringBuilder(text.length());
         for (int i = 0; i < text.length(); i++) {
             final char c = text.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+            if (pairStartsAt(text, i)) {
                 paired.append(c).append(text.charAt(++i));
             } else {
                 paired.append(Character.isSurrogate(c) ? '\uFFFD' : c);
