@@ -291,7 +291,8 @@ final class ValueRules {
         return value.isNull() ? "null" : "no value";
     }
 
+    /** One short line: a cell or a JSON string may hold line breaks and other controls (cut first, so that a long text is not cleaned whole). */
     private static String quoted(final String text) {
-        return "\"" + VisibleText.bound(text, QUOTED) + "\"";
+        return "\"" + VisibleText.bound(VisibleText.clean(VisibleText.bound(text, 2 * QUOTED)), QUOTED) + "\"";
     }
 }

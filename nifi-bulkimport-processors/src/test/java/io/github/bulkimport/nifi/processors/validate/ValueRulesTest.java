@@ -87,6 +87,15 @@ class ValueRulesTest {
     }
 
     @Test
+    void aTextOfTheWrongTypeIsQuotedOnOneLine() {
+        // a CSV cell in quotes and a JSON string may hold line breaks and terminal escapes (a fuzz finding: the problem spanned two lines)
+        assertEquals("the text \"7 forged: line\"", ValueRules.mismatch(TextNode.valueOf("7\nforged: line\u001b[31m"), field(FieldType.INT32, null),
+                false));
+        assertEquals("the text \"" + "x".repeat(37) + "...\"", ValueRules.mismatch(TextNode.valueOf("x".repeat(10_000) + "\n"),
+                field(FieldType.INT32, null), false));
+    }
+
+    @Test
     void aColumnOfAnyNameMakesAShortProblem() {
         final String name = "k".repeat(100_000);
         final CollectionSchema schema = new CollectionSchema("docs", false, List.of());
