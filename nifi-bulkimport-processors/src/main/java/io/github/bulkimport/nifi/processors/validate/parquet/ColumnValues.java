@@ -125,6 +125,21 @@ final class ColumnValues {
         }
     }
 
+    /** Whether a data page's values in {@code encoding} are PLAIN floats to check: {@link SnappyFloats} can read such a page. */
+    boolean plainFloats(final Encoding encoding) {
+        return mode == Mode.FLOATS && encoding == Encoding.PLAIN;
+    }
+
+    /** As {@link #values}, for a page of PLAIN floats that {@link SnappyFloats} read: the values from output byte {@code offset}. */
+    void plainFloats(final SnappyFloats page, final int offset, final int length, final long present, final String pageName,
+                     final ValueFaults faults) throws MalformedParquetException {
+        if (present == 0) {
+            return;
+        }
+        requireBytes(length, 4 * present, pageName);
+        page.checkFloats(offset, present, faults);
+    }
+
     private Fault text(final byte[] bytes, final int from, final int to) {
         return TextValue.fault(bytes, from, to, rules);
     }

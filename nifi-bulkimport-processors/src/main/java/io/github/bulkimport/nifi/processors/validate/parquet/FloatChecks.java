@@ -29,6 +29,11 @@ final class FloatChecks {
 
     /** PLAIN floats: {@code count} little-endian values from {@code offset}. */
     static void plainFloats(final byte[] b, final int offset, final long count, final ValueFaults faults) {
+        plainFloats(b, offset, count, 0, faults);
+    }
+
+    /** The same, the first of them value {@code firstOrdinal} of its page. */
+    static void plainFloats(final byte[] b, final int offset, final long count, final long firstOrdinal, final ValueFaults faults) {
         for (long block = 0; block < count; block += BLOCK) {
             final int n = (int) Math.min(BLOCK, count - block);
             final int start = offset + (int) (block << 2);
@@ -36,7 +41,7 @@ final class FloatChecks {
                 for (int i = 0; i < n; i++) {
                     final float value = Float.intBitsToFloat((int) INT.get(b, start + (i << 2)));
                     if (!Float.isFinite(value)) {
-                        faults.add(block + i, 1, nonFinite(value));
+                        faults.add(firstOrdinal + block + i, 1, nonFinite(value));
                     }
                 }
             }

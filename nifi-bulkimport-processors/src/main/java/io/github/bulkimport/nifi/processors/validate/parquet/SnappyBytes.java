@@ -12,11 +12,11 @@ final class SnappyBytes {
     /** What {@link #uncompress} returns for bytes that are not Snappy's. */
     static final int CORRUPT = -1;
 
-    private static final int LITERAL = 0;
-    private static final int COPY_1_BYTE_OFFSET = 1;
-    private static final int COPY_2_BYTE_OFFSET = 2;
+    static final int LITERAL = 0;
+    static final int COPY_1_BYTE_OFFSET = 1;
+    static final int COPY_2_BYTE_OFFSET = 2;
     /** Literal tags from 60 on give the length in the next one to four bytes. */
-    private static final int LONG_LITERAL = 60;
+    static final int LONG_LITERAL = 60;
 
     private SnappyBytes() {
     }
@@ -81,7 +81,7 @@ final class SnappyBytes {
     }
 
     /** Copies {@code copy} bytes from {@code distance} back to {@code op}; where they overlap, the bytes repeat. Returns the new end. */
-    private static int repeat(final byte[] out, final int op, final int distance, final int copy) {
+    static int repeat(final byte[] out, final int op, final int distance, final int copy) {
         final int from = op - distance;
         int at = op;
         int left = copy;
@@ -96,7 +96,7 @@ final class SnappyBytes {
     }
 
     /** Where the bytes after the leading length start, or {@link #CORRUPT} when it is not {@code size} in a varint of at most five bytes. */
-    private static int afterLength(final byte[] in, final int offset, final int end, final int size) {
+    static int afterLength(final byte[] in, final int offset, final int end, final int size) {
         long value = 0;
         for (int i = offset; i < end && i < offset + 5; i++) {
             value |= (long) (in[i] & 0x7F) << (7 * (i - offset));
@@ -107,7 +107,7 @@ final class SnappyBytes {
         return CORRUPT;
     }
 
-    private static long littleEndian(final byte[] in, final int at, final int bytes) {
+    static long littleEndian(final byte[] in, final int at, final int bytes) {
         long value = 0;
         for (int i = 0; i < bytes; i++) {
             value |= (long) (in[at + i] & 0xFF) << (8 * i);

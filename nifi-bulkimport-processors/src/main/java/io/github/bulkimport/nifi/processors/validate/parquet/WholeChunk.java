@@ -35,6 +35,7 @@ final class WholeChunk {
     static final class Buffers {
         private final PageBytes.Decompressors decompressors = new PageBytes.Decompressors();
         private final ValueFaults faults = new ValueFaults();
+        private final SnappyFloats snappyFloats = new SnappyFloats();
         private byte[] page = new byte[0];
         /** The stored bytes of the chunk read last, whose buffer the next chunk reads into. */
         private byte[] stored = new byte[0];
@@ -167,11 +168,14 @@ final class WholeChunk {
                 walk.page(HybridLevels.zeros(), HybridLevels.zeros(), count, empty(), dataPage);
                 return count;
             }
-            final byte[] body = body(header.getCompressed_page_size(), header.getUncompressed_page_size(), dataPage);
-            final ByteBuffer section = ByteBuffer.wrap(body, bodyOffset, header.getUncompressed_page_size()).slice().order(ByteOrder.LITTLE_ENDIAN);
+            final SnappyFloats floats = chunk.getCodec() == org.apache.parquet.format.CompressionCodec.SNAPPY && values.plainFloats(data.getEncoding())
+                    ? snappyFloats(header.getCompressed_page_size(), header.getUncompressed_page_size()) : null;
+            final byte[] body = floats != null ? floats.out() : body(header.getCompressed_page_size(), header.getUncompressed_page_size(), dataPage);
+            final int at = floats != null ? 0 : bodyOffset;
+            final ByteBuffer section = ByteBuffer.wrap(body, at, header.getUncompressed_page_size()).slice().order(ByteOrder.LITTLE_ENDIAN);
             final ByteBuffer repetition = levels(section, column.maxRepetition(), "repetition");
             final ByteBuffer definition = levels(section, column.maxDefinition(), "definition");
-            walkPage(repetition, definition, count, data.getEncoding(), body, bodyOffset + section.position(), section.remaining());
+            walkPage(repetition, definition, count, data.getEncoding(), body, at + section.position(), section.remaining(), floats);
             return count;
         }
 
@@ -226,12 +230,23 @@ final class WholeChunk {
         /** Checks a page's values, then walks its levels, placing the faulty values in their rows. */
         private void walkPage(final ByteBuffer repetition, final ByteBuffer definition, final long count, final Encoding encoding, final byte[] b,
                               final int valuesOffset, final int valuesLength) throws MalformedParquetException, CannotCheckException {
+            walkPage(repetition, definition, count, encoding, b, valuesOffset, valuesLength, null);
+        }
+
+        /** The same; {@code floats}, when not {@code null}, read the page, whose floats it checks. */
+        private void walkPage(final ByteBuffer repetition, final ByteBuffer definition, final long count, final Encoding encoding, final byte[] b,
+                              final int valuesOffset, final int valuesLength, final SnappyFloats floats)
+                throws MalformedParquetException, CannotCheckException {
             final ValueFaults faults = buffers.faults;
             faults.clear();
             if (values.readsValues()) {
                 final long present = column.maxDefinition() == 0 ? count
                         : HybridLevels.of(definition.duplicate(), column.maxDefinition(), dataPage, "definition", count).count(count, column.maxDefinition());
-                values.values(encoding, b, valuesOffset, valuesLength, present, dataPage, faults);
+                if (floats != null) {
+                    values.plainFloats(floats, valuesOffset, valuesLength, present, dataPage, faults);
+                } else {
+                    values.values(encoding, b, valuesOffset, valuesLength, present, dataPage, faults);
+                }
             }
             walk.page(HybridLevels.of(repetition, column.maxRepetition(), dataPage, "repetition", count),
                     HybridLevels.of(definition, column.maxDefinition(), dataPage, "definition", count), count, faults, dataPage);
@@ -255,6 +270,24 @@ final class WholeChunk {
             if (!bytes.discard(length)) {
                 throw new MalformedParquetException(page + " that ends past the end of the file");
             }
+        }
+
+        /**
+         * A Snappy page of PLAIN floats read by {@link SnappyFloats} and moved past, or {@code null} when it does not suit (nothing
+         * moved past: {@link #body} then uncompresses it whole).
+         */
+        private SnappyFloats snappyFloats(final int compressed, final int uncompressed) throws IOException, MalformedParquetException {
+            if (bytes.fill(compressed) < compressed) {
+                throw new MalformedParquetException(dataPage + " that ends past the end of the file");
+            }
+            final SnappyFloats floats = buffers.snappyFloats;
+            if (!floats.read(bytes.buffer(), bytes.position(), compressed, buffers.page(uncompressed), uncompressed, column.maxRepetition() > 0,
+                    column.maxDefinition() > 0)) {
+                return null;
+            }
+            // the literals' bytes stay in the chunk's buffer, which changes only at its next fill
+            bytes.skip(compressed);
+            return floats;
         }
 
         /** Where {@link #body} left the page's bytes in the array it returned. */
