@@ -13,8 +13,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * Checks every row of a flowfile's file, writing the report of its bad rows as it goes into a new flowfile, a
- * child of the original (whose content stays as it is): the report is kept only when a row is bad, and is never
- * left behind unrouted, whatever goes wrong.
+ * child of the original (whose content stays as it is) created at the first bad row: the report is kept only when a
+ * row is bad, and is never left behind unrouted, whatever goes wrong.
  */
 final class WholeFileCheck {
 
@@ -27,13 +27,6 @@ final class WholeFileCheck {
     record Outcome(WholeFile read, BadRowTally tally, FlowFile report) {
     }
 
-    /** What the report's writer met: the tally, what was read, or the content's own failure. */
-    private static final class Run {
-        private BadRowTally tally;
-        private WholeFile read;
-        private IOException failure;
-    }
-
     private WholeFileCheck() {
     }
 
@@ -42,29 +35,23 @@ final class WholeFileCheck {
      */
     static Outcome run(final ProcessSession session, final FlowFile original, final Content content, final CollectionSchema schema,
                        final FileContents contents, final WholeFileScan.Csv csv, final UnaryOperator<String> visible) throws IOException {
-        FlowFile report = session.create(original);
+        final LazyReportStream report = new LazyReportStream(session, original);
         boolean kept = false;
         try {
-            final Run run = new Run();
-            report = session.write(report, out -> {
-                run.tally = new BadRowTally(new Expectations(schema), visible, out);
-                try {
-                    run.read = WholeFileScan.scan(content, schema, contents, csv, run.tally);
-                    run.tally.finish();
-                } catch (final IOException e) {
-                    run.failure = e;
-                } catch (final UncheckedIOException e) {
-                    run.failure = e.getCause();
-                }
-            });
-            if (run.failure != null) {
-                throw run.failure;
+            final BadRowTally tally;
+            final WholeFile read;
+            try (report) {
+                tally = new BadRowTally(new Expectations(schema), visible, report);
+                read = WholeFileScan.scan(content, schema, contents, csv, tally);
+                tally.finish();
+            } catch (final UncheckedIOException e) {
+                throw e.getCause();
             }
-            kept = run.tally.anyBad();
-            return new Outcome(run.read, run.tally, kept ? report : null);
+            kept = tally.anyBad() && report.report() != null;
+            return new Outcome(read, tally, kept ? report.report() : null);
         } finally {
-            if (!kept) {
-                session.remove(report);
+            if (!kept && report.report() != null) {
+                session.remove(report.report());
             }
         }
     }
