@@ -85,7 +85,7 @@ public final class Demo {
 
         final NiFiRestClient rest = nifi.rest();
         rest.awaitProcessorType(BulkImportFlow.TRIGGER_TYPE, Duration.ofSeconds(60));
-        // two process groups, one above the other in one column right of the canvas's palettes: both in view at first sight, whether
+        // the process groups, one above the other in one column right of the canvas's palettes: all in view at first sight, whether
         // the canvas opens at its origin or centred on what it holds (side by side, the second group ended partly under the palettes)
         final String canvas = rest.rootGroupId();
         final BulkImportFlow files = BulkImportFlow.create(rest, canvas, 480, 80,
@@ -96,6 +96,11 @@ public final class Demo {
         final RecordsFlow records = RecordsFlow.create(rest, canvas, 480, 600, new BulkImportFlow.Settings("3. Records to Milvus (MergeRecord, "
                 + "JSON writer)", recordsUrl, TOKEN, "demo_records", "milvus-bucket", Duration.ofSeconds(2)), bucket,
                 RECORD_FLOWFILES * RecordTypes.ROWS);
+        NiFiInstance.delete(demo.resolve("whole-file"));
+        WholeFileFlow.writeFiles(demo.resolve("whole-file/in"));
+        final WholeFileFlow wholeFile = WholeFileFlow.create(rest, canvas, 480, 860, new BulkImportFlow.Settings("4. Every row checked (Whole File)",
+                emulatorUrl, TOKEN, "demo_whole_file", "milvus-bucket", Duration.ofSeconds(2)), demo.resolve("whole-file/in"),
+                demo.resolve("whole-file/reports"));
         final String recordSource = records.addSource(rest, "demo_records", RecordTypes.AUTO_ID_AVRO, RecordTypes.autoIdRows(), 0);
         records.start(rest);
         files.generate(rest, FLOWFILES - 1);
@@ -111,8 +116,11 @@ public final class Demo {
         System.out.printf("  2. a dataset of %d files, committed only if every job is ready: %s%n", DATASET.size(), groupUrl(nifi, dataset.groupId()));
         System.out.printf("  3. %d records through MergeRecord into one JSON file, imported: %s%n", RECORD_FLOWFILES * RecordTypes.ROWS,
                 groupUrl(nifi, records.groupId()));
+        System.out.printf("  4. two Parquet files of %,d rows checked with First Pages, then Whole File (one has a NaN in row %,d): %s%n",
+                WholeFileFlow.ROWS, WholeFileFlow.NAN_ROW, groupUrl(nifi, wholeFile.groupId()));
         System.out.printf("Bulk-import emulator (as Milvus) on %s, and on %s reading the files of %s.%n%n", emulatorUrl, recordsUrl, bucket);
         follow(rest, files, dataset, records, List.of(emulatorUrl, recordsUrl));
+        printWholeFile(rest, wholeFile, demo.resolve("whole-file/reports"));
         System.out.printf("%nEverything ran in %.0f s. The flows stay on the canvas at %s%n", (System.nanoTime() - began) / 1e9, nifi.uiUrl());
         System.out.println("Stop NiFi and the emulators with: ./demo.sh stop");
         nifi.detach();
@@ -177,6 +185,27 @@ public final class Demo {
         for (final Map<String, String> attributes : rest.queuedAttributes(records.done())) {
             System.out.printf("  %s records -> %s -> job %s %s (%s rows)%n", attributes.get("record.count"), attributes.get("s3.key"),
                     attributes.get("bulkimport.job.id"), attributes.get("bulkimport.state"), attributes.get("bulkimport.imported.rows"));
+        }
+    }
+
+    /** What each depth made of the two files, and the report of the bad one, once both are through (they take a second or two). */
+    private static void printWholeFile(final NiFiRestClient rest, final WholeFileFlow flow, final Path reports) throws Exception {
+        final long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while ((flow.filesDone(rest) < 2 || rest.queued(flow.reportsWritten()) < 1) && System.nanoTime() < deadline) {
+            Thread.sleep(250);
+        }
+        System.out.println("4. Every row checked (Whole File):");
+        for (final Map<String, String> attributes : rest.queuedAttributes(flow.checked())) {
+            System.out.printf("  %s -> valid at both depths, ready for its upload and job%n", attributes.get("filename"));
+        }
+        for (final Map<String, String> attributes : rest.queuedAttributes(flow.stoppedByFirstPages())) {
+            System.out.printf("  %s -> stopped by First Pages%n", attributes.get("filename"));
+        }
+        for (final Map<String, String> attributes : rest.queuedAttributes(flow.stoppedByWholeFile())) {
+            final Path report = reports.resolve(attributes.get("filename") + ".bad-rows.jsonl");
+            System.out.printf("  %s -> valid for First Pages, stopped by Whole File before any job; bulkimport.validation.errors:%n    %s%n"
+                    + "  its report, %s:%n    %s%n", attributes.get("filename"), attributes.get("bulkimport.validation.errors"), report,
+                    Files.exists(report) ? String.join("\n    ", Files.readAllLines(report)) : "(not written yet)");
         }
     }
 

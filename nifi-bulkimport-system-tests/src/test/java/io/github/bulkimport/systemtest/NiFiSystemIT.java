@@ -324,6 +324,47 @@ class NiFiSystemIT {
         }
     }
 
+    @Test
+    @Order(8)
+    void aNaNInALateRowGroupPassesFirstPagesAndIsStoppedByWholeFileWithItsReport() throws Exception {
+        final Path work = Path.of(System.getProperty("nifi.instance.dir")).resolveSibling("whole-file");
+        NiFiInstance.delete(work);
+        final Path input = work.resolve("in");
+        final Path reports = work.resolve("reports");
+        WholeFileFlow.writeFiles(input);
+        try (org.apache.parquet.hadoop.ParquetFileReader file = org.apache.parquet.hadoop.ParquetFileReader.open(
+                new org.apache.parquet.io.LocalInputFile(input.resolve(WholeFileFlow.LATE_NAN_FILE)))) {
+            final var groups = file.getRowGroups();
+            assertTrue(groups.size() >= 3 && groups.getFirst().getRowCount() < WholeFileFlow.NAN_ROW / 4, "the NaN sits in a late row group: "
+                    + groups.size() + " row groups, the first of " + groups.getFirst().getRowCount() + " rows");
+        }
+        final WholeFileFlow flow = WholeFileFlow.create(rest, root, 0, 6000, new BulkImportFlow.Settings("whole file", emulator.url(), TOKEN,
+                "whole_file", "milvus-bucket", Duration.ofMillis(500)), input, reports);
+        final long deadline = System.nanoTime() + FLOW_TIMEOUT.toNanos();
+        while ((flow.filesDone(rest) < 2 || rest.queued(flow.reportsWritten()) < 1) && System.nanoTime() < deadline) {
+            Thread.sleep(250);
+        }
+        rest.setGroupState(flow.groupId(), "STOPPED");
+
+        assertEquals(0, rest.queued(flow.stoppedByFirstPages()), "First Pages reads the first rows only: both files pass it");
+        final List<Map<String, String>> checked = rest.queuedAttributes(flow.checked());
+        assertEquals(List.of(WholeFileFlow.SOUND_FILE), checked.stream().map(a -> a.get("filename")).toList());
+        assertEquals("0", checked.getFirst().getOrDefault("bulkimport.validation.bad.rows", "0"));
+        final List<Map<String, String>> stopped = rest.queuedAttributes(flow.stoppedByWholeFile());
+        assertEquals(List.of(WholeFileFlow.LATE_NAN_FILE), stopped.stream().map(a -> a.get("filename")).toList());
+        final Map<String, String> bad = stopped.getFirst();
+        assertEquals("1", bad.get("bulkimport.validation.bad.rows"));
+        final String errors = bad.get("bulkimport.validation.errors");
+        assertTrue(errors.contains("NaN") && errors.contains("row " + WholeFileFlow.NAN_ROW), errors);
+        assertEquals(1, rest.queued(flow.reportsWritten()), "one report, for the bad file only");
+        final List<String> report = Files.readAllLines(reports.resolve(WholeFileFlow.LATE_NAN_FILE + ".bad-rows.jsonl"));
+        assertEquals(1, report.size(), String.valueOf(report));
+        assertEquals(WholeFileFlow.NAN_ROW, JSON.readTree(report.getFirst()).path("row").asInt(), report.getFirst());
+        assertEquals("vector", JSON.readTree(report.getFirst()).path("column").asText());
+        System.out.printf("WHOLE FILE: %s passed First Pages, stopped by Whole File: %s; report: %s%n", WholeFileFlow.LATE_NAN_FILE, errors,
+                report.getFirst());
+    }
+
     private static Set<String> fieldNames(final com.fasterxml.jackson.databind.JsonNode node) {
         final Set<String> names = new HashSet<>();
         node.fieldNames().forEachRemaining(names::add);
