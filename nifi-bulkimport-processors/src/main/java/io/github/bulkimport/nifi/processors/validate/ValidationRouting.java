@@ -90,7 +90,7 @@ final class ValidationRouting extends Routing {
 
     /**
      * @param tally  what a Whole File check found, or {@code null} after a First Pages check (or none that could run)
-     * @param report the report of the bad rows, a child of {@code flowFile}, or {@code null}: routed to report, after its parent
+     * @param report the report of the bad rows, a child of {@code flowFile}, or {@code null}: routed to report, before its parent
      */
     void invalid(final FlowFile flowFile, final FileFormat format, final String collection, final List<String> problems, final BadRowTally tally,
                  final FlowFile report) {
@@ -108,10 +108,11 @@ final class ValidationRouting extends Routing {
         warn("File " + flowFile.getAttribute("filename") + " would fail its import into " + collection + ": "
                 + String.join("; ", problems.subList(0, Math.min(LOGGED_PROBLEMS, problems.size())))
                 + (problems.size() > LOGGED_PROBLEMS ? "; and " + (problems.size() - LOGGED_PROBLEMS) + " more" : ""));
-        transfer(withErrors(checked, Map.of()), REL_INVALID);
+        // the report first: should routing it fail, the original is still unrouted, and its guard fails it alone
         if (report != null) {
             report(checked, report, rows);
         }
+        transfer(withErrors(checked, Map.of()), REL_INVALID);
     }
 
     private Map<String, String> badRows(final BadRowTally tally) {
