@@ -190,10 +190,7 @@ public final class Demo {
 
     /** What each depth made of the two files, and the report of the bad one, once both are through (they take a second or two). */
     private static void printWholeFile(final NiFiRestClient rest, final WholeFileFlow flow, final Path reports) throws Exception {
-        final long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while ((flow.filesDone(rest) < 2 || rest.queued(flow.reportsWritten()) < 1) && System.nanoTime() < deadline) {
-            Thread.sleep(250);
-        }
+        flow.awaitDone(rest, Duration.ofSeconds(60));
         System.out.println("4. Every row checked (Whole File):");
         for (final Map<String, String> attributes : rest.queuedAttributes(flow.checked())) {
             System.out.printf("  %s -> valid at both depths, ready for its upload and job%n", attributes.get("filename"));

@@ -106,8 +106,12 @@ public record WholeFileFlow(String groupId, String getFile, String checked, Stri
         return new WholeFileFlow(group, getFile, checked, stoppedByFirstPages, stoppedByWholeFile, reportsWritten);
     }
 
-    /** How many of the two files have come to an end of the flow. */
-    public int filesDone(final NiFiRestClient rest) throws IOException {
-        return rest.queued(checked) + rest.queued(stoppedByFirstPages) + rest.queued(stoppedByWholeFile);
+    /** Waits until both files have come to an end of the flow and the report is stored, or {@code timeout} has passed. */
+    public void awaitDone(final NiFiRestClient rest, final java.time.Duration timeout) throws IOException, InterruptedException {
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        while ((rest.queued(checked) + rest.queued(stoppedByFirstPages) + rest.queued(stoppedByWholeFile) < 2 || rest.queued(reportsWritten) < 1)
+                && System.nanoTime() < deadline) {
+            Thread.sleep(250);
+        }
     }
 }

@@ -340,10 +340,7 @@ class NiFiSystemIT {
         }
         final WholeFileFlow flow = WholeFileFlow.create(rest, root, 0, 6000, new BulkImportFlow.Settings("whole file", emulator.url(), TOKEN,
                 "whole_file", "milvus-bucket", Duration.ofMillis(500)), input, reports);
-        final long deadline = System.nanoTime() + FLOW_TIMEOUT.toNanos();
-        while ((flow.filesDone(rest) < 2 || rest.queued(flow.reportsWritten()) < 1) && System.nanoTime() < deadline) {
-            Thread.sleep(250);
-        }
+        flow.awaitDone(rest, FLOW_TIMEOUT);
         rest.setGroupState(flow.groupId(), "STOPPED");
 
         assertEquals(0, rest.queued(flow.stoppedByFirstPages()), "First Pages reads the first rows only: both files pass it");

@@ -218,8 +218,7 @@ final class WholeChunk {
                 }
                 walkPage(repetition, definition, count, data.getEncoding(), stored, at + levelBytes, uncompressedValues);
             } else {
-                snappyCanHold(compressed - levelBytes, uncompressedValues, dataPage);
-                final byte[] page = buffers.page(uncompressedValues);
+                final byte[] page = pageFor(compressed - levelBytes, uncompressedValues, dataPage);
                 PageBytes.uncompressInto(buffers.decompressors, chunk.getCodec(), stored, at + levelBytes, compressed - levelBytes, page,
                         uncompressedValues, dataPage);
                 walkPage(repetition, definition, count, data.getEncoding(), page, 0, uncompressedValues);
@@ -281,9 +280,8 @@ final class WholeChunk {
             if (bytes.fill(compressed) < compressed) {
                 throw new MalformedParquetException(dataPage + " that ends past the end of the file");
             }
-            snappyCanHold(compressed, uncompressed, dataPage);
             final SnappyFloats floats = buffers.snappyFloats;
-            if (!floats.read(bytes.buffer(), bytes.position(), compressed, buffers.page(uncompressed), uncompressed, column.maxRepetition() > 0,
+            if (!floats.read(bytes.buffer(), bytes.position(), compressed, pageFor(compressed, uncompressed, dataPage), uncompressed, column.maxRepetition() > 0,
                     column.maxDefinition() > 0)) {
                 return null;
             }
@@ -293,14 +291,16 @@ final class WholeChunk {
         }
 
         /**
-         * Refuses a Snappy page whose header says it uncompresses to more than its bytes can make, before a buffer is sized by
-         * it: a tag of three bytes writes at most 64, so no Snappy bytes make more than 22 times their length (and a few bytes).
+         * The buffer a page of {@code compressed} bytes uncompresses into. A Snappy page whose header says it uncompresses to more
+         * than its bytes can make is refused before the buffer is sized by it: a tag of three bytes writes at most 64, so no Snappy
+         * bytes make more than 22 times their length (and a few bytes).
          */
-        private void snappyCanHold(final int compressed, final int uncompressed, final String page) throws MalformedParquetException {
+        private byte[] pageFor(final int compressed, final int uncompressed, final String page) throws MalformedParquetException {
             if (chunk.getCodec() == org.apache.parquet.format.CompressionCodec.SNAPPY && uncompressed > 32 + 22L * compressed) {
                 throw new MalformedParquetException(page + " whose " + compressed + " SNAPPY bytes cannot uncompress to the " + uncompressed
                         + " bytes its header says");
             }
+            return buffers.page(uncompressed);
         }
 
         /** Where {@link #body} left the page's bytes in the array it returned. */
@@ -322,8 +322,7 @@ final class WholeChunk {
                 bodyOffset = at;
                 return stored;
             }
-            snappyCanHold(compressed, uncompressed, page);
-            final byte[] out = buffers.page(uncompressed);
+            final byte[] out = pageFor(compressed, uncompressed, page);
             PageBytes.uncompressInto(buffers.decompressors, chunk.getCodec(), stored, at, compressed, out, uncompressed, page);
             bodyOffset = 0;
             return out;
