@@ -248,7 +248,13 @@ public class TriggerBulkImport extends AbstractBulkImportProcessor<TriggerRoutin
             try {
                 // after a transient error, or once the time is up, the rest wait in the queue, untouched
                 requestsInFlight.sendAll(toSend, batch -> service.startJob(batch.request(), batch.key(), calls::addAndGet),
-                        answer -> answer.failure() == null ? routing.started(answer.batch(), answer.jobId()) : routing.failed(answer.batch(), answer.failure()),
+                        answer -> {
+                            if (answer.failure() == null) {
+                                routing.started(answer.batch(), answer.jobId());
+                            } else {
+                                routing.failed(answer.batch(), answer.failure());
+                            }
+                        },
                         TRIGGER_TIME_BUDGET).forEach(routing::backToQueue);
             } finally {
                 if (calls.get() > 0) {

@@ -261,8 +261,8 @@ public final class TriggerRouting extends Routing {
         }
     }
 
-    /** Routes to success the flowfiles a request started a job for. Returns whether to send more requests. */
-    boolean started(final Batch batch, final String jobId) {
+    /** Routes to success the flowfiles a request started a job for. */
+    void started(final Batch batch, final String jobId) {
         final long submittedAt = Instant.now().toEpochMilli();
         final String submittedAtText = Instant.ofEpochMilli(submittedAt).toString();
         final String transitUri = service.addressOf(Operation.START);
@@ -281,7 +281,6 @@ public final class TriggerRouting extends Routing {
             provenance(flowFile, transitUri, details);
             transfer(flowFile, REL_SUCCESS);
         }
-        return true;
     }
 
     /** Routes to success, without any request, a flowfile whose job is already known. */
@@ -302,13 +301,12 @@ public final class TriggerRouting extends Routing {
 
     /**
      * Routes the flowfiles of a failed request alike. When the server may have acted on the request,
-     * each is bound to it: it will only be sent again in that very request. Returns whether to send
-     * more requests: not after a transient error, as the next request would most likely fail too.
+     * each is bound to it: it will only be sent again in that very request.
      */
-    boolean failed(final Batch batch, final ImportApiException e) {
+    void failed(final Batch batch, final ImportApiException e) {
         if (e.getKind() == ErrorKind.THROTTLED && !e.isOutcomeUnknown()) {
             heldBack(batch, e);
-            return false;
+            return;
         }
         slowDown(e);
         final boolean retryable = e.getKind().isRetryable();
@@ -335,7 +333,6 @@ public final class TriggerRouting extends Routing {
             }
             routeWithError(flowFile, errors, retryable ? REL_RETRY : REL_FAILURE);
         }
-        return !retryable;
     }
 
     /**
