@@ -115,6 +115,15 @@ final class BatchCollector implements FlowFileFilter {
                 && (maxBytes == 0 || candidate.bytes() != null && bytes + candidate.bytes() <= maxBytes);
     }
 
+    /**
+     * Whether the batch has room for more and this filter has not given up looking: a queue hands out its
+     * flowfiles in parts (those swapped in, or waiting to be, come later), so a batch can end short with
+     * more of its target still queued.
+     */
+    boolean wantsMore() {
+        return !matesOnly && members > 0 && members < maxMembers && !closed && files < maxFiles && boundRequest == null && skipped < LOOK_AHEAD;
+    }
+
     /** The evaluation of a flowfile this filter accepted. */
     FlowFileShare preparedFor(final FlowFile flowFile) {
         return prepared.get(flowFile.getId());

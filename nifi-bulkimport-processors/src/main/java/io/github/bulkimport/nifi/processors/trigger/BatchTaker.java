@@ -73,6 +73,7 @@ final class BatchTaker {
     private final Deployment deployment;
     private final JobMemory.Snapshot memory;
     private final TriggerRouting routing;
+    private final Map<Long, FlowFileShare> read = new HashMap<>();
 
     BatchTaker(final FlowFileShares shares, final ProcessContext context, final ProcessSession session, final List<PropertyDescriptor> optionProperties,
                final Deployment deployment, final JobMemory.Snapshot memory, final TriggerRouting routing) {
@@ -140,13 +141,20 @@ final class BatchTaker {
 
     private List<FlowFileShare> takeMany(final int maxMembers, final long maxBytes, final Predicate<FlowFileShare> takeable) {
         final BatchCollector collector = new BatchCollector(this::share, takeable, maxMembers, deployment.maxFilesPerRequest(), maxBytes);
-        final List<FlowFile> flowFiles = session.get(collector);
+        final List<FlowFile> flowFiles = new ArrayList<>(session.get(collector));
+        List<FlowFile> more = flowFiles;
+        while (!more.isEmpty() && collector.wantsMore()) {
+            // cut short where the queue's next part begins (20,000 queued made 65 batches, not 64): filled from that part
+            more = session.get(collector);
+            flowFiles.addAll(more);
+        }
         routing.took(flowFiles);
         return flowFiles.isEmpty() ? null : flowFiles.stream().map(collector::preparedFor).toList();
     }
 
+    /** A flowfile's share, read once a run: Max Batch Wait's look at the queue reads the shares the batches are then made of. */
     private FlowFileShare share(final FlowFile flowFile) {
-        return shares.read(context, optionProperties, flowFile, deployment, memory);
+        return read.computeIfAbsent(flowFile.getId(), id -> shares.read(context, optionProperties, flowFile, deployment, memory));
     }
 
     /**
