@@ -7,11 +7,13 @@ import java.util.OptionalInt;
  * when the connection service knows them. Unset (the default), each job is sized from the queue and the
  * free slots: a burst is spread over the slots still free, a job of at least {@link #WARM_SHARE}
  * flowfiles each, so that every free slot works at once; while the server's limit is not known yet, jobs of
- * about {@link #COLD_SHARE} flowfiles, and for a burst of n beyond 2,048 of about the square root of
- * {@link #COLD_SPREAD} times n (20,000 queued make 50 jobs of 400). Job count and job size then grow alike:
+ * about {@link #COLD_SHARE} flowfiles, and for a burst of n beyond 2,730 of about the square root of
+ * {@link #COLD_SPREAD} times n (20,000 queued make 58 jobs of 345). Job count and job size then grow alike:
  * a server that takes few jobs still takes most of a burst at once, and a large burst is not cut into more
  * jobs than a server of moderate limit runs in one wave, which a fixed size did (158 jobs of 128 for 20,000,
- * three waves at a limit of 64). A job never holds more files than the server takes in one (1,000 on Zilliz Cloud,
+ * three waves at a limit of 64). With 6, a burst of up to 24,000 is one wave at a limit of 64, 20,000 with six
+ * slots to spare (8 made 50 jobs of 400 for 20,000: 5.6 s a job where 64 jobs take 5.25 s; 5 made 64, and a
+ * single job more, another upload or another client's, waited a whole wave). A job never holds more files than the server takes in one (1,000 on Zilliz Cloud,
  * 1,024 on Milvus).
  *
  * @param perJob  how many flowfiles one job takes
@@ -26,7 +28,7 @@ record JobSizing(int perJob, int fullAt, boolean spreads) {
     /** Flowfiles queued that make a job's worth while the server's limit is not known. */
     static final int COLD_SHARE = 128;
     /** While the server's limit is not known, a job of a large burst takes about the square root of this times the flowfiles queued. */
-    static final int COLD_SPREAD = 8;
+    static final int COLD_SPREAD = 6;
 
     /**
      * @param maxMembers Max Flowfiles per Job, or {@code null} when unset

@@ -138,7 +138,7 @@ class BatchingTest {
             "1000, 3, 100, 34, 1000",
             // unset: sized from the queue
             "0, -1, 2000, 125, 128",      // the server's limit not known yet: jobs of about 128
-            "0, -1, 20000, 400, 128",     // a burst beyond 2,048: jobs of about the square root of 8 times it, 50 of 400
+            "0, -1, 20000, 345, 128",     // a burst beyond 2,730: jobs of about the square root of 6 times it, 58 of 345
             "0, -1, 200000, 1024, 128",   // never more files than the server takes in a job
             "0, -1, 1, 1, 128",
             "0, -1, 30, 30, 128",         // a trickle: one job, once 128 are queued or the oldest has waited
@@ -176,8 +176,8 @@ class BatchingTest {
 
         runner.assertAllFlowFilesTransferred(TriggerRouting.REL_SUCCESS, 12_000);
         assertEquals(0, runner.getQueueSize().getObjectCount(), "nothing put back for a later run");
-        // the server's limit unknown: jobs of about the square root of 8 times 12,000 (310), not 94 jobs of 128
-        assertEquals(39, emulator.requests("create").size());
+        // the server's limit unknown: jobs of about the square root of 6 times 12,000 (269), not 94 jobs of 128
+        assertEquals(45, emulator.requests("create").size());
         assertEquals(12_000, emulator.jobs().stream().mapToInt(job -> job.files().size()).sum());
     }
 
