@@ -8,6 +8,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -70,6 +71,15 @@ final class EmulatorProcess implements Closeable {
     JsonNode jobs() throws IOException, InterruptedException {
         return new ObjectMapper().readTree(http.send(HttpRequest.newBuilder(URI.create(url + "/_emulator/jobs")).build(),
                 HttpResponse.BodyHandlers.ofString()).body());
+    }
+
+    /**
+     * How far the jobs holding a path containing {@code fragment} have come ({@code GET /_emulator/progress}: finishedFiles,
+     * unfinishedMatching, unfinished): a small answer, cheap enough to poll while measuring.
+     */
+    JsonNode progress(final String fragment) throws IOException, InterruptedException {
+        return new ObjectMapper().readTree(http.send(HttpRequest.newBuilder(URI.create(url + "/_emulator/progress?pathContains="
+                + URLEncoder.encode(fragment, StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofString()).body());
     }
 
     /** Forgets every job and request. */

@@ -12,6 +12,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -236,6 +237,7 @@ public final class ImportApiEmulator implements Closeable {
                     yield api.json(200, mapper.createObjectNode());
                 }
                 case "GET jobs" -> api.json(200, jobsAsJson());
+                case "GET progress" -> api.json(200, progress(request));
                 case "GET faults" -> {
                     final ArrayNode pending = mapper.createArrayNode();
                     faults.pending().forEach(fault -> pending.add(fault.toString()));
@@ -260,6 +262,43 @@ public final class ImportApiEmulator implements Closeable {
         } catch (final IOException | IllegalArgumentException e) {
             return HttpResponse.of(400, "text/plain", String.valueOf(e.getMessage()).getBytes(StandardCharsets.UTF_8));
         }
+    }
+
+    /**
+     * How far the jobs holding a path that contains {@code pathContains} (a query parameter) have come: the
+     * files of those finished, those unfinished, and all jobs unfinished. Small, whatever the jobs hold: a
+     * benchmark polls it while it measures, where polling every job's paths loaded the machine it measured.
+     */
+    private ObjectNode progress(final HttpRequest request) {
+        final String fragment = queryParameter(request, "pathContains");
+        final long now = config.clock().getAsLong();
+        int finishedFiles = 0;
+        int unfinishedMatching = 0;
+        int unfinished = 0;
+        for (final Job job : jobs.all()) {
+            final boolean matching = fragment != null && job.files().stream().flatMap(List::stream).anyMatch(path -> path.contains(fragment));
+            if (job.snapshot(now).finished()) {
+                finishedFiles += matching ? job.files().size() : 0;
+            } else {
+                unfinished++;
+                unfinishedMatching += matching ? 1 : 0;
+            }
+        }
+        return mapper.createObjectNode().put("finishedFiles", finishedFiles).put("unfinishedMatching", unfinishedMatching).put("unfinished", unfinished);
+    }
+
+    private static String queryParameter(final HttpRequest request, final String name) {
+        final int query = request.target().indexOf('?');
+        if (query < 0) {
+            return null;
+        }
+        for (final String pair : request.target().substring(query + 1).split("&")) {
+            final int equals = pair.indexOf('=');
+            if (equals > 0 && pair.substring(0, equals).equals(name)) {
+                return URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8);
+            }
+        }
+        return null;
     }
 
     private ArrayNode jobsAsJson() {

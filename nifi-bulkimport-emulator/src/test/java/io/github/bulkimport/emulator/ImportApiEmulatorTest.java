@@ -460,6 +460,21 @@ class ImportApiEmulatorTest {
     }
 
     @Test
+    void progressCountsTheJobsHoldingAPathFragmentWithoutListingTheirPaths() throws Exception {
+        milvus();
+        create("{\"collectionName\":\"c\",\"files\":[[\"runs/r1/a.parquet\"],[\"runs/r1/b.parquet\"]]}");
+        now.addAndGet(60_000);
+        create("{\"collectionName\":\"c\",\"files\":[[\"runs/r1/c.parquet\"]]}");
+        create("{\"collectionName\":\"c\",\"files\":[[\"runs/r2/a.parquet\"]]}");
+        final JsonNode progress = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(emulator.url() + "/_emulator/progress?pathContains=%2Fr1%2F"))
+                .build(), HttpResponse.BodyHandlers.ofString()).body());
+        assertEquals(2, progress.path("finishedFiles").asInt(), "the first job, of two files, finished");
+        assertEquals(1, progress.path("unfinishedMatching").asInt());
+        assertEquals(2, progress.path("unfinished").asInt(), "r2's job counts among all unfinished");
+        assertFalse(progress.toString().contains("parquet"), "no path in the answer: " + progress);
+    }
+
+    @Test
     void faultSpecificationsParse() {
         final Fault fault = Fault.parse("http429,times=3,path=create,retryAfter=2");
         assertEquals(FaultType.HTTP_429, fault.type());
