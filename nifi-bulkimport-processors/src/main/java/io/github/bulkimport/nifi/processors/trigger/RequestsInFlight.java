@@ -79,20 +79,28 @@ final class RequestsInFlight implements AutoCloseable {
      */
     List<Batch> sendAll(final List<Batch> batches, final Sender sender, final AnswerHandler handler, final Duration budget) {
         final Round round = new Round(sender, System.nanoTime() + budget.toNanos());
+        for (int i = 0; i < batches.size(); i++) {
+            round.send(batches.get(i), i == 0);
+        }
         final List<Answer> answers = new ArrayList<>(batches.size());
-        final List<Batch> unsent = new ArrayList<>();
-        try {
-            for (int i = 0; i < batches.size(); i++) {
-                round.send(batches.get(i), i == 0);
+        RuntimeException unexpected = null;
+        for (int i = 0; i < batches.size(); i++) {
+            try {
+                round.nextAnswer().ifPresent(answers::add);
+            } catch (final RuntimeException e) {
+                // the others are handed over all the same: the jobs they started are remembered before the run rolls back
+                if (unexpected == null) {
+                    unexpected = e;
+                } else {
+                    unexpected.addSuppressed(e);
+                }
             }
-            for (int i = 0; i < batches.size(); i++) {
-                round.nextAnswer().ifPresentOrElse(answers::add, () -> { });
-            }
-        } finally {
-            unsent.addAll(round.unsent);
         }
         answers.forEach(handler::handle);
-        return unsent;
+        if (unexpected != null) {
+            throw unexpected;
+        }
+        return new ArrayList<>(round.unsent);
     }
 
     /** The requests of one {@link #sendAll} call. */

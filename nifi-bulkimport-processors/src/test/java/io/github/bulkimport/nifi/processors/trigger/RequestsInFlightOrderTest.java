@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -121,6 +122,26 @@ class RequestsInFlightOrderTest {
         }
         assertEquals(20, handed.size());
         assertEquals(1, handed.stream().filter(answer -> answer.failure() != null).count());
+    }
+
+    @ParameterizedTest(name = "{0} in flight")
+    @ValueSource(ints = {1, 4})
+    void anUnexpectedErrorOfOneRequestIsThrownOnceTheJobsOfTheOthersAreHandedOver(final int inFlight) {
+        final List<RequestsInFlight.Answer> handed = Collections.synchronizedList(new ArrayList<>());
+        final Set<String> started = Collections.synchronizedSet(new HashSet<>());
+        try (RequestsInFlight requests = new RequestsInFlight(inFlight, "test-")) {
+            final IllegalStateException thrown = assertThrows(IllegalStateException.class, () -> requests.sendAll(batches(10), batch -> {
+                if (number(batch) == 5) {
+                    throw new IllegalStateException("the connection service is not enabled");
+                }
+                started.add("job-" + number(batch));
+                return "job-" + number(batch);
+            }, handed::add, BUDGET));
+            assertEquals("the connection service is not enabled", thrown.getMessage());
+        }
+        // every job started is handed over, so that the run remembers it before it rolls back
+        assertTrue(started.containsAll(List.of("job-0", "job-1", "job-2", "job-3", "job-4").subList(0, inFlight == 1 ? 5 : 1)), "started: " + started);
+        assertEquals(started, new HashSet<>(handed.stream().map(RequestsInFlight.Answer::jobId).toList()));
     }
 
     private static void sleep(final long millis) {
