@@ -6,8 +6,10 @@ import org.apache.nifi.flowfile.FlowFile;
 import org.apache.nifi.processor.FlowFileFilter;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -42,6 +44,9 @@ final class BatchCollector implements FlowFileFilter {
     private long bytes;
     private boolean closed;
     private int skipped;
+    /** The flowfiles looked past, each counted once however many parts of the queue show it again. */
+    private final Set<Long> lookedPast = new HashSet<>();
+    private int membersWhenAsked;
 
     /**
      * @param takeable which flowfiles may start a batch now (Max Batch Wait)
@@ -82,7 +87,7 @@ final class BatchCollector implements FlowFileFilter {
         }
         if (members == 0 && !takeable.test(candidate)) {
             // its target waits for more flowfiles (Max Batch Wait)
-            return ++skipped >= LOOK_AHEAD ? FlowFileFilterResult.REJECT_AND_TERMINATE : FlowFileFilterResult.REJECT_AND_CONTINUE;
+            return lookPast(flowFile) >= LOOK_AHEAD ? FlowFileFilterResult.REJECT_AND_TERMINATE : FlowFileFilterResult.REJECT_AND_CONTINUE;
         }
         if (members == 0) {
             target = candidate.target();
@@ -90,7 +95,7 @@ final class BatchCollector implements FlowFileFilter {
             boundRequest = candidate.boundRequest();
         } else if (!fits(candidate)) {
             final int lookAhead = boundRequest == null ? LOOK_AHEAD : BOUND_LOOK_AHEAD;
-            return ++skipped >= lookAhead ? FlowFileFilterResult.REJECT_AND_TERMINATE : FlowFileFilterResult.REJECT_AND_CONTINUE;
+            return lookPast(flowFile) >= lookAhead ? FlowFileFilterResult.REJECT_AND_TERMINATE : FlowFileFilterResult.REJECT_AND_CONTINUE;
         }
         prepared.put(flowFile.getId(), candidate);
         files += candidate.files().size();
@@ -102,6 +107,13 @@ final class BatchCollector implements FlowFileFilter {
         }
         final boolean full = boundRequest == null && (members >= maxMembers || closed);
         return full ? FlowFileFilterResult.ACCEPT_AND_TERMINATE : FlowFileFilterResult.ACCEPT_AND_CONTINUE;
+    }
+
+    private int lookPast(final FlowFile flowFile) {
+        if (lookedPast.add(flowFile.getId())) {
+            skipped++;
+        }
+        return skipped;
     }
 
     private boolean fits(final FlowFileShare candidate) {
@@ -116,12 +128,14 @@ final class BatchCollector implements FlowFileFilter {
     }
 
     /**
-     * Whether the batch has room for more and this filter has not given up looking: a queue hands out its
-     * flowfiles in parts (those swapped in, or waiting to be, come later), so a batch can end short with
-     * more of its target still queued.
+     * Whether the batch has room for more, the last part of the queue added to it, and this filter has not
+     * given up looking: a queue hands out its flowfiles in parts (those swapped in, or waiting to be, come
+     * later), so a batch can end short with more of its target still queued.
      */
     boolean wantsMore() {
-        return !matesOnly && members > 0 && members < maxMembers && !closed && files < maxFiles && boundRequest == null && skipped < LOOK_AHEAD;
+        final boolean grew = members > membersWhenAsked;
+        membersWhenAsked = members;
+        return grew && !matesOnly && members < maxMembers && !closed && files < maxFiles && boundRequest == null && skipped < LOOK_AHEAD;
     }
 
     /** The evaluation of a flowfile this filter accepted. */

@@ -99,7 +99,7 @@ final class BatchTaker {
                 : share -> true;
         int taken = 0;
         while (batches.size() < maxBatches && taken < maxFlowFiles) {
-            final List<FlowFileShare> candidates = alone ? takeOne() : takeMany(sizing.perJob(), maxBytes, takeable);
+            final List<FlowFileShare> candidates = alone ? takeOne() : takeMany(sizing.perJob(), maxBytes, takeable, maxFlowFiles - taken);
             if (candidates == null) {
                 break;
             }
@@ -139,16 +139,17 @@ final class BatchTaker {
         return all;
     }
 
-    private List<FlowFileShare> takeMany(final int maxMembers, final long maxBytes, final Predicate<FlowFileShare> takeable) {
+    /** A batch of at most {@code allowance} flowfiles taken, invalid ones included. */
+    private List<FlowFileShare> takeMany(final int maxMembers, final long maxBytes, final Predicate<FlowFileShare> takeable, final int allowance) {
         final BatchCollector collector = new BatchCollector(this::share, takeable, maxMembers, deployment.maxFilesPerRequest(), maxBytes);
         final List<FlowFile> flowFiles = new ArrayList<>(session.get(collector));
-        List<FlowFile> more = flowFiles;
-        while (!more.isEmpty() && collector.wantsMore()) {
+        routing.took(flowFiles);
+        while (!flowFiles.isEmpty() && flowFiles.size() < allowance && collector.wantsMore()) {
             // cut short where the queue's next part begins (20,000 queued made 65 batches, not 64): filled from that part
-            more = session.get(collector);
+            final List<FlowFile> more = session.get(collector);
+            routing.took(more);
             flowFiles.addAll(more);
         }
-        routing.took(flowFiles);
         return flowFiles.isEmpty() ? null : flowFiles.stream().map(collector::preparedFor).toList();
     }
 

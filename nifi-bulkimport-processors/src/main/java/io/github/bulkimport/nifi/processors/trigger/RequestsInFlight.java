@@ -74,8 +74,12 @@ final class RequestsInFlight implements AutoCloseable {
      * here, not from the start of the run: what the run took and marked is sent, not put back to be taken
      * again. Counted from the run's start, a run that took 10,000 queued flowfiles on a loaded machine
      * (longer than the budget) sent one job and put back the rest, run after run.
+     * <p>Whatever goes wrong (an unexpected error of a request or of a hand-over, an interrupt), every
+     * request that left is waited for and every answer is handed over, so that the jobs started are
+     * remembered before the run rolls back; then {@link Stopped} is thrown, with the batches never sent.
      *
      * @return the batches never sent
+     * @throws Stopped after every answer is handed over, when something unexpected happened
      */
     List<Batch> sendAll(final List<Batch> batches, final Sender sender, final AnswerHandler handler, final Duration budget) {
         final Round round = new Round(sender, System.nanoTime() + budget.toNanos());
@@ -88,19 +92,55 @@ final class RequestsInFlight implements AutoCloseable {
             try {
                 round.nextAnswer().ifPresent(answers::add);
             } catch (final RuntimeException e) {
-                // the others are handed over all the same: the jobs they started are remembered before the run rolls back
-                if (unexpected == null) {
-                    unexpected = e;
-                } else {
-                    unexpected.addSuppressed(e);
-                }
+                unexpected = together(unexpected, e);
             }
         }
-        answers.forEach(handler::handle);
-        if (unexpected != null) {
-            throw unexpected;
+        for (final Answer answer : answers) {
+            try {
+                handler.handle(answer);
+            } catch (final RuntimeException e) {
+                unexpected = together(unexpected, e);
+            }
         }
-        return new ArrayList<>(round.unsent);
+        final List<Batch> unsent = new ArrayList<>(round.unsent);
+        if (round.interrupted) {
+            Thread.currentThread().interrupt();
+            unexpected = together(new ProcessException("Interrupted while waiting for the server to start a job; the flowfiles will be processed again"),
+                    unexpected);
+        }
+        if (unexpected != null) {
+            throw new Stopped(unsent, unexpected);
+        }
+        return unsent;
+    }
+
+    private static RuntimeException together(final RuntimeException first, final RuntimeException next) {
+        if (first == null) {
+            return next;
+        }
+        if (next != null) {
+            first.addSuppressed(next);
+        }
+        return first;
+    }
+
+    /** Sending stopped on something unexpected, once every answer was handed over; carries the batches never sent. */
+    static final class Stopped extends RuntimeException {
+
+        private final transient List<Batch> unsent;
+
+        Stopped(final List<Batch> unsent, final RuntimeException failure) {
+            super(failure.getMessage(), failure, false, false);
+            this.unsent = List.copyOf(unsent);
+        }
+
+        List<Batch> unsent() {
+            return unsent;
+        }
+
+        RuntimeException failure() {
+            return (RuntimeException) getCause();
+        }
     }
 
     /** The requests of one {@link #sendAll} call. */
@@ -110,6 +150,7 @@ final class RequestsInFlight implements AutoCloseable {
         private final long deadlineNanos;
         private final AtomicBoolean stopped = new AtomicBoolean();
         private final Queue<Batch> unsent = new ConcurrentLinkedQueue<>();
+        private boolean interrupted;
 
         Round(final Sender sender, final long deadlineNanos) {
             this.sender = sender;
@@ -122,7 +163,8 @@ final class RequestsInFlight implements AutoCloseable {
 
         /** The answer, or none when the batch is left unsent. */
         private Optional<Answer> call(final Batch batch, final boolean first) {
-            if (!first && (stopped.get() || System.nanoTime() - deadlineNanos >= 0)) {
+            // with one in flight this runs on the caller's thread, whose interrupt stops what has not left
+            if (!first && (stopped.get() || Thread.currentThread().isInterrupted() || System.nanoTime() - deadlineNanos >= 0)) {
                 unsent.add(batch);
                 return Optional.empty();
             }
@@ -139,14 +181,15 @@ final class RequestsInFlight implements AutoCloseable {
             }
         }
 
-        /** Waits for the next request to be answered or left unsent. */
+        /** Waits for the next request to be answered or left unsent: an interrupt stops what has not left, and what has is still waited for. */
         Optional<Answer> nextAnswer() {
-            try {
-                return answerOf(answers.take());
-            } catch (final InterruptedException e) {
-                stopped.set(true);
-                Thread.currentThread().interrupt();
-                throw new ProcessException("Interrupted while waiting for the server to start a job; the flowfiles will be processed again", e);
+            while (true) {
+                try {
+                    return answerOf(answers.take());
+                } catch (final InterruptedException e) {
+                    interrupted = true;
+                    stopped.set(true);
+                }
             }
         }
 

@@ -247,15 +247,23 @@ public class TriggerBulkImport extends AbstractBulkImportProcessor<TriggerRoutin
             final AtomicInteger calls = new AtomicInteger();
             try {
                 // after a transient error, or once the time is up, the rest wait in the queue, untouched
-                requestsInFlight.sendAll(toSend, batch -> service.startJob(batch.request(), batch.key(), calls::addAndGet),
-                        answer -> {
-                            if (answer.failure() == null) {
-                                routing.started(answer.batch(), answer.jobId());
-                            } else {
-                                routing.failed(answer.batch(), answer.failure());
-                            }
-                        },
-                        TRIGGER_TIME_BUDGET).forEach(routing::backToQueue);
+                final List<Batch> unsent;
+                try {
+                    unsent = requestsInFlight.sendAll(toSend, batch -> service.startJob(batch.request(), batch.key(), calls::addAndGet),
+                            answer -> {
+                                if (answer.failure() == null) {
+                                    routing.started(answer.batch(), answer.jobId());
+                                } else {
+                                    routing.failed(answer.batch(), answer.failure());
+                                }
+                            },
+                            TRIGGER_TIME_BUDGET);
+                } catch (final RequestsInFlight.Stopped e) {
+                    // what never left goes back untouched: the error is for the flowfiles it met
+                    e.unsent().forEach(routing::backToQueue);
+                    throw e.failure();
+                }
+                unsent.forEach(routing::backToQueue);
             } finally {
                 if (calls.get() > 0) {
                     session.adjustCounter(Counters.HTTP_CALLS, calls.get(), false);

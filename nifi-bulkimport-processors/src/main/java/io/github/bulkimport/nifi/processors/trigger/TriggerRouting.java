@@ -272,9 +272,12 @@ public final class TriggerRouting extends Routing {
         if (jobsStarted.firstTime(jobId)) {
             session.adjustCounter(Counters.JOBS_STARTED, 1, false);
         }
+        // remembered before the session is touched: should routing fail, the run still remembers the job of every member
         for (final FlowFileShare member : batch.members()) {
-            final RememberedJob job = new RememberedJob(jobId, submittedAt, batch.indexOf(member), batch.size());
-            started.put(member.memoryKey(), job);
+            started.put(member.memoryKey(), new RememberedJob(jobId, submittedAt, batch.indexOf(member), batch.size()));
+        }
+        for (final FlowFileShare member : batch.members()) {
+            final RememberedJob job = started.get(member.memoryKey());
             final Map<String, String> attributes = successAttributes(member, job, submittedAtText);
             attributes.put(BulkImportAttributes.IDEMPOTENCY_KEY, batch.key());
             final FlowFile flowFile = session.putAllAttributes(withoutStale(member.flowFile()), attributes);

@@ -2,11 +2,6 @@ package io.github.bulkimport.nifi.processors.trigger;
 
 import io.github.bulkimport.nifi.api.ErrorKind;
 import io.github.bulkimport.nifi.api.ImportApiException;
-import io.github.bulkimport.nifi.api.ImportFile;
-import io.github.bulkimport.nifi.api.ImportRequest;
-import io.github.bulkimport.nifi.api.ImportTarget;
-import io.github.bulkimport.nifi.processors.trigger.request.FlowFileShare;
-import org.apache.nifi.util.MockFlowFile;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -15,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -33,28 +27,14 @@ class RequestsInFlightOrderTest {
 
     private static final Duration BUDGET = Duration.ofSeconds(30);
 
-    private static List<Batch> batches(final int count) {
-        final List<Batch> batches = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            final ImportRequest request = new ImportRequest(ImportTarget.of("documents", null, null, Map.of()), null,
-                    List.of(ImportFile.of("part-" + i + ".parquet")));
-            batches.add(Batch.of(List.of(new FlowFileShare(new MockFlowFile(i), request, "key-" + i, "key-" + i, null, null, null, null, 0L))));
-        }
-        return batches;
-    }
-
-    private static int number(final Batch batch) {
-        return (int) batch.members().getFirst().flowFile().getId();
-    }
-
     @ParameterizedTest(name = "{0} in flight")
     @ValueSource(ints = {1, 4})
     void everyRequestIsSentBeforeAnyAnswerIsHandedOver(final int inFlight) {
         final List<String> events = Collections.synchronizedList(new ArrayList<>());
         try (RequestsInFlight requests = new RequestsInFlight(inFlight, "test-")) {
-            final List<Batch> unsent = requests.sendAll(batches(20), batch -> {
+            final List<Batch> unsent = requests.sendAll(OneFileBatches.of(20), batch -> {
                 events.add("sent");
-                return "job-" + number(batch);
+                return "job-" + OneFileBatches.number(batch);
             }, answer -> events.add("handed over " + answer.jobId()), BUDGET);
             assertEquals(List.of(), unsent);
         }
@@ -72,16 +52,16 @@ class RequestsInFlightOrderTest {
         final AtomicInteger sent = new AtomicInteger();
         final List<RequestsInFlight.Answer> handed = new ArrayList<>();
         try (RequestsInFlight requests = new RequestsInFlight(1, "test-")) {
-            final List<Batch> unsent = requests.sendAll(batches(20), batch -> {
+            final List<Batch> unsent = requests.sendAll(OneFileBatches.of(20), batch -> {
                 sent.incrementAndGet();
-                if (number(batch) == 3) {
+                if (OneFileBatches.number(batch) == 3) {
                     throw new ImportApiException(kind, "the server is busy");
                 }
-                return "job-" + number(batch);
+                return "job-" + OneFileBatches.number(batch);
             }, handed::add, BUDGET);
             assertEquals(4, sent.get(), "no request after the failure");
             assertEquals(16, unsent.size());
-            assertEquals(List.of(4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19), unsent.stream().map(RequestsInFlightOrderTest::number).sorted().toList());
+            assertEquals(List.of(4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19), unsent.stream().map(OneFileBatches::number).sorted().toList());
         }
         assertEquals(4, handed.size());
         assertEquals(1, handed.stream().filter(answer -> answer.failure() != null).count());
@@ -93,13 +73,13 @@ class RequestsInFlightOrderTest {
         final AtomicInteger sent = new AtomicInteger();
         final List<RequestsInFlight.Answer> handed = Collections.synchronizedList(new ArrayList<>());
         try (RequestsInFlight requests = new RequestsInFlight(inFlight, "test-")) {
-            final List<Batch> unsent = requests.sendAll(batches(40), batch -> {
+            final List<Batch> unsent = requests.sendAll(OneFileBatches.of(40), batch -> {
                 sent.incrementAndGet();
-                if (number(batch) == 0) {
+                if (OneFileBatches.number(batch) == 0) {
                     throw new ImportApiException(ErrorKind.TRANSIENT, "connection reset");
                 }
                 sleep(20);
-                return "job-" + number(batch);
+                return "job-" + OneFileBatches.number(batch);
             }, handed::add, BUDGET);
             assertTrue(sent.get() < 40, "sent " + sent.get() + " of 40 after a transient failure");
             assertEquals(40, handed.size() + unsent.size(), "every batch either answered or left unsent");
@@ -112,11 +92,11 @@ class RequestsInFlightOrderTest {
     void aRequestRefusedForItselfDoesNotStopTheOthers(final int inFlight) {
         final List<RequestsInFlight.Answer> handed = Collections.synchronizedList(new ArrayList<>());
         try (RequestsInFlight requests = new RequestsInFlight(inFlight, "test-")) {
-            final List<Batch> unsent = requests.sendAll(batches(20), batch -> {
-                if (number(batch) == 2) {
+            final List<Batch> unsent = requests.sendAll(OneFileBatches.of(20), batch -> {
+                if (OneFileBatches.number(batch) == 2) {
                     throw new ImportApiException(ErrorKind.TERMINAL, "file type not supported");
                 }
-                return "job-" + number(batch);
+                return "job-" + OneFileBatches.number(batch);
             }, handed::add, BUDGET);
             assertEquals(List.of(), unsent);
         }
@@ -130,14 +110,16 @@ class RequestsInFlightOrderTest {
         final List<RequestsInFlight.Answer> handed = Collections.synchronizedList(new ArrayList<>());
         final Set<String> started = Collections.synchronizedSet(new HashSet<>());
         try (RequestsInFlight requests = new RequestsInFlight(inFlight, "test-")) {
-            final IllegalStateException thrown = assertThrows(IllegalStateException.class, () -> requests.sendAll(batches(10), batch -> {
-                if (number(batch) == 5) {
+            final RequestsInFlight.Stopped thrown = assertThrows(RequestsInFlight.Stopped.class, () -> requests.sendAll(OneFileBatches.of(10), batch -> {
+                if (OneFileBatches.number(batch) == 5) {
                     throw new IllegalStateException("the connection service is not enabled");
                 }
-                started.add("job-" + number(batch));
-                return "job-" + number(batch);
+                started.add("job-" + OneFileBatches.number(batch));
+                return "job-" + OneFileBatches.number(batch);
             }, handed::add, BUDGET));
-            assertEquals("the connection service is not enabled", thrown.getMessage());
+            assertEquals("the connection service is not enabled", thrown.failure().getMessage());
+            assertTrue(thrown.failure() instanceof IllegalStateException);
+            assertEquals(10, started.size() + 1 + thrown.unsent().size(), "every batch started, failed or left unsent: " + thrown.unsent());
         }
         // every job started is handed over, so that the run remembers it before it rolls back
         assertTrue(started.containsAll(List.of("job-0", "job-1", "job-2", "job-3", "job-4").subList(0, inFlight == 1 ? 5 : 1)), "started: " + started);

@@ -1,16 +1,10 @@
 package io.github.bulkimport.nifi.processors.trigger;
 
-import io.github.bulkimport.nifi.api.ImportFile;
-import io.github.bulkimport.nifi.api.ImportRequest;
-import io.github.bulkimport.nifi.api.ImportTarget;
-import io.github.bulkimport.nifi.processors.trigger.request.FlowFileShare;
-import org.apache.nifi.util.MockFlowFile;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -24,19 +18,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class SendBudgetTest {
 
-    private static List<Batch> batches(final int count) {
-        final List<Batch> batches = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            final ImportRequest request = new ImportRequest(ImportTarget.of("documents", null, null, Map.of()), null,
-                    List.of(ImportFile.of("part-" + i + ".parquet")));
-            batches.add(Batch.of(List.of(new FlowFileShare(new MockFlowFile(i), request, "key-" + i, "key-" + i, null, null, null, null, 0L))));
-        }
-        return batches;
-    }
-
     @Test
     void batchesTakenAfterALongTakeAreAllSentWhenTheirRequestsFitTheBudget() throws InterruptedException {
-        final List<Batch> taken = batches(20);
+        final List<Batch> taken = OneFileBatches.of(20);
         // the run spent longer than its budget taking them
         Thread.sleep(TriggerBulkImport.TRIGGER_TIME_BUDGET.toMillis() + 100);
         final AtomicInteger sent = new AtomicInteger();
@@ -50,7 +34,7 @@ class SendBudgetTest {
 
     @Test
     void sendingStopsOnceTheBudgetHasPassedSinceTheFirstRequest() {
-        final List<Batch> taken = batches(20);
+        final List<Batch> taken = OneFileBatches.of(20);
         final AtomicInteger sent = new AtomicInteger();
         try (RequestsInFlight inFlight = new RequestsInFlight(1, "test-")) {
             final List<Batch> unsent = inFlight.sendAll(taken, batch -> {
