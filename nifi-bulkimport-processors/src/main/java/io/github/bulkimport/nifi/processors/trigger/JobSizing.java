@@ -13,8 +13,8 @@ import java.util.OptionalInt;
  * jobs than a server of moderate limit runs in one wave, which a fixed size did (158 jobs of 128 for 20,000,
  * three waves at a limit of 64). With 6, a burst of up to 24,000 is one wave at a limit of 64, 20,000 with six
  * slots to spare (8 made 50 jobs of 400 for 20,000: 5.6 s a job where 64 jobs take 5.25 s; 5 made 64, and a
- * single job more, another upload or another client's, waited a whole wave). A job never holds more files than the server takes in one (1,000 on Zilliz Cloud,
- * 1,024 on Milvus).
+ * single job more, another upload or another client's, waited a whole wave). A job never holds more files
+ * than the server takes in one (1,000 on Zilliz Cloud, 1,024 on Milvus).
  *
  * @param perJob  how many flowfiles one job takes
  * @param fullAt  how many flowfiles of one target make a job's worth that starts without waiting (Max Batch Wait)

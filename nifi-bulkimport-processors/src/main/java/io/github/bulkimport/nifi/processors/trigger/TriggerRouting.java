@@ -264,6 +264,10 @@ public final class TriggerRouting extends Routing {
     /** Routes to success the flowfiles a request started a job for. */
     void started(final Batch batch, final String jobId) {
         final long submittedAt = Instant.now().toEpochMilli();
+        // remembered before anything else: should routing fail, the run still remembers the job of every member
+        for (final FlowFileShare member : batch.members()) {
+            started.put(member.memoryKey(), new RememberedJob(jobId, submittedAt, batch.indexOf(member), batch.size()));
+        }
         final String submittedAtText = Instant.ofEpochMilli(submittedAt).toString();
         final String transitUri = service.addressOf(Operation.START);
         final String details = "Started bulk-import job " + jobId + " into collection " + batch.request().target().collection()
@@ -271,10 +275,6 @@ public final class TriggerRouting extends Routing {
         admittedAny = true;
         if (jobsStarted.firstTime(jobId)) {
             session.adjustCounter(Counters.JOBS_STARTED, 1, false);
-        }
-        // remembered before the session is touched: should routing fail, the run still remembers the job of every member
-        for (final FlowFileShare member : batch.members()) {
-            started.put(member.memoryKey(), new RememberedJob(jobId, submittedAt, batch.indexOf(member), batch.size()));
         }
         for (final FlowFileShare member : batch.members()) {
             final RememberedJob job = started.get(member.memoryKey());
