@@ -68,7 +68,7 @@ public abstract class AbstractBulkImportProcessor<R extends Routing> extends Abs
         final R routing = routing(context, session, connectionService(context));
         try {
             trigger(context, session, routing);
-        } catch (final RuntimeException | StackOverflowError | OutOfMemoryError unexpected) {
+        } catch (final RuntimeException | Error unexpected) {
             if (Thread.currentThread().isInterrupted()) {
                 throw unexpected;
             }

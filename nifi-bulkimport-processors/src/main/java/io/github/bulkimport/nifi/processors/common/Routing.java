@@ -87,13 +87,14 @@ public class Routing {
     /**
      * Does one flowfile's work under its own guard: whatever unexpected error the work meets (a defect of this
      * bundle, never a file's or an answer's fault: those are routed as such), that flowfile alone goes to
-     * failure and the run goes on with the others. An error of the JVM's own limits is caught too: a stack
-     * overflow or an allocation too large is one flowfile's, and the node lives on.
+     * failure and the run goes on with the others. An Error is caught too: a stack overflow or an allocation too
+     * large is one flowfile's, and so is an InternalError from a read of content whose file was cut short under it
+     * (the JVM's answer to SIGBUS); the node lives on.
      */
     public final void guarded(final FlowFile flowFile, final Runnable work) {
         try {
             work.run();
-        } catch (final RuntimeException | StackOverflowError | OutOfMemoryError unexpected) {
+        } catch (final RuntimeException | Error unexpected) {
             if (Thread.currentThread().isInterrupted()) {
                 throw unexpected;
             }
