@@ -9,9 +9,18 @@ import java.io.OutputStream;
 /**
  * The report's bytes, going into a child of the original that is created at the first byte: a file with no bad row,
  * nearly every file checked, makes no flowfile and no content claim at all. Closed, it closes the child's stream, which
- * NiFi requires before the child is routed or removed.
+ * NiFi requires before the child is routed or removed. Whatever fails in writing the report is thrown as {@link NotWritten}:
+ * the original's content was read fine, and is not to be told unreadable.
  */
 final class LazyReportStream extends OutputStream {
+
+    /** NiFi's content repository did not take the report. */
+    static final class NotWritten extends IOException {
+        NotWritten(final Exception cause) {
+            super("Cannot write the report of bad rows to NiFi's content repository: "
+                    + (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage()), cause);
+        }
+    }
 
     private final ProcessSession session;
     private final FlowFile original;
@@ -31,20 +40,32 @@ final class LazyReportStream extends OutputStream {
 
     @Override
     public void write(final int b) throws IOException {
-        open().write(b);
+        try {
+            open().write(b);
+        } catch (final IOException | RuntimeException e) {
+            throw notWritten(e);
+        }
     }
 
     @Override
     public void write(final byte[] bytes, final int offset, final int length) throws IOException {
         if (length > 0) {
-            open().write(bytes, offset, length);
+            try {
+                open().write(bytes, offset, length);
+            } catch (final IOException | RuntimeException e) {
+                throw notWritten(e);
+            }
         }
     }
 
     @Override
     public void flush() throws IOException {
         if (out != null && !closed) {
-            out.flush();
+            try {
+                out.flush();
+            } catch (final IOException | RuntimeException e) {
+                throw notWritten(e);
+            }
         }
     }
 
@@ -52,8 +73,16 @@ final class LazyReportStream extends OutputStream {
     public void close() throws IOException {
         if (out != null && !closed) {
             closed = true;
-            out.close();
+            try {
+                out.close();
+            } catch (final IOException | RuntimeException e) {
+                throw notWritten(e);
+            }
         }
+    }
+
+    private static NotWritten notWritten(final Exception e) {
+        return e instanceof NotWritten already ? already : new NotWritten(e);
     }
 
     private OutputStream open() throws IOException {

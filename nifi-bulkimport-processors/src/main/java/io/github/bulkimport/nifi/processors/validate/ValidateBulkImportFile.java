@@ -257,6 +257,9 @@ public class ValidateBulkImportFile extends AbstractBulkImportProcessor<Validati
         try {
             outcome = WholeFileCheck.run(session, flowFile, content, schema, contents, contents.format() == FileFormat.CSV
                     ? new WholeFileScan.Csv(separator(context, flowFile), nullKey(context, flowFile)) : null, routing::visible);
+        } catch (final LazyReportStream.NotWritten e) {
+            routing.fail(flowFile, ValidationRouting.REPORT_UNWRITABLE, e.getMessage(), ValidationRouting.REL_FAILURE);
+            return;
         } catch (final IOException e) {
             contentUnreadable(routing, flowFile, e);
             return;

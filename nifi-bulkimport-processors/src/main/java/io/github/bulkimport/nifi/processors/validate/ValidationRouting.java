@@ -50,11 +50,14 @@ final class ValidationRouting extends Routing {
             .name("failure")
             .description("The collection's schema could not be fetched (no such collection, no Cluster Endpoint on Zilliz Cloud, rejected key), "
                     + "the flowfile's attributes do not name a valid collection, or NiFi's content repository could not give the flowfile's "
-                    + "content (bulkimport.error.code CONTENT_UNREADABLE). A file whose bytes are broken is invalid, not a failure.")
+                    + "content (bulkimport.error.code CONTENT_UNREADABLE) or take the report of a Whole File check (REPORT_UNWRITABLE). "
+                    + "A file whose bytes are broken is invalid, not a failure.")
             .build();
 
     /** NiFi's content repository could not give a flowfile's content: the repository's trouble, not the file's. */
     static final String CONTENT_UNREADABLE = "CONTENT_UNREADABLE";
+    /** NiFi's content repository did not take the report of bad rows: the repository's trouble; the file's content was read fine. */
+    static final String REPORT_UNWRITABLE = "REPORT_UNWRITABLE";
 
     static final Set<Relationship> RELATIONSHIPS = Set.of(REL_VALID, REL_INVALID, REL_REPORT, REL_RETRY, REL_FAILURE);
 
