@@ -40,32 +40,20 @@ final class LazyReportStream extends OutputStream {
 
     @Override
     public void write(final int b) throws IOException {
-        try {
-            open().write(b);
-        } catch (final IOException | RuntimeException e) {
-            throw notWritten(e);
-        }
+        told(() -> open().write(b));
     }
 
     @Override
     public void write(final byte[] bytes, final int offset, final int length) throws IOException {
         if (length > 0) {
-            try {
-                open().write(bytes, offset, length);
-            } catch (final IOException | RuntimeException e) {
-                throw notWritten(e);
-            }
+            told(() -> open().write(bytes, offset, length));
         }
     }
 
     @Override
     public void flush() throws IOException {
         if (out != null && !closed) {
-            try {
-                out.flush();
-            } catch (final IOException | RuntimeException e) {
-                throw notWritten(e);
-            }
+            told(out::flush);
         }
     }
 
@@ -73,16 +61,25 @@ final class LazyReportStream extends OutputStream {
     public void close() throws IOException {
         if (out != null && !closed) {
             closed = true;
-            try {
-                out.close();
-            } catch (final IOException | RuntimeException e) {
-                throw notWritten(e);
-            }
+            told(out::close);
         }
     }
 
-    private static NotWritten notWritten(final Exception e) {
-        return e instanceof NotWritten already ? already : new NotWritten(e);
+    /** A step of writing the report. */
+    @FunctionalInterface
+    private interface Step {
+        void run() throws IOException;
+    }
+
+    /** Runs a step; whatever it fails with is told as the report not written. */
+    private static void told(final Step step) throws NotWritten {
+        try {
+            step.run();
+        } catch (final NotWritten e) {
+            throw e;
+        } catch (final IOException | RuntimeException e) {
+            throw new NotWritten(e);
+        }
     }
 
     private OutputStream open() throws IOException {
