@@ -4,10 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.bulkimport.emulator.ImportApiEmulator;
 import io.github.bulkimport.nifi.processors.common.BulkImportAttributes;
-import io.github.bulkimport.nifi.processors.trigger.request.ImportRequestReader;
 import io.github.bulkimport.nifi.processors.validate.RealFiles.ParquetLayout;
 import io.github.bulkimport.nifi.testing.Emulators;
-import io.github.bulkimport.nifi.testing.Runners;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.nifi.flowfile.FlowFile;
 import org.apache.nifi.processor.Processor;
@@ -72,10 +70,7 @@ class RedTeamWholeFileTest {
     }
 
     private static TestRunner wholeFile() {
-        final TestRunner runner = Runners.milvus(new ValidateBulkImportFile(), emulator.url());
-        runner.setProperty(ImportRequestReader.COLLECTION_NAME, "docs");
-        runner.setProperty(ValidateBulkImportFile.VALIDATION_DEPTH, ValidateBulkImportFile.WHOLE_FILE.getValue());
-        return runner;
+        return WholeFileReportTest.wholeFile(emulator);
     }
 
     /** A CSV of {@code rows} rows; the rows {@code bad} says hold a count that is not a number. */
@@ -261,6 +256,13 @@ class RedTeamWholeFileTest {
         return files;
     }
 
+    /** The broken files went to failure, no report was routed, and the one sound file of the run was checked as usual. */
+    private static void assertFailedAloneNoReport(final HostileSession session, final int failed) {
+        session.assertTransferCount(ValidationRouting.REL_FAILURE, failed);
+        session.assertTransferCount(ValidationRouting.REL_REPORT, 0);
+        session.assertTransferCount(ValidationRouting.REL_VALID, 1);
+    }
+
     private static void commitsClean(final HostileSession session) {
         // throws when a flowfile (the report above all) is neither routed nor removed, or a stream is left open
         session.commit();
@@ -408,9 +410,7 @@ class RedTeamWholeFileTest {
             session.readFailsUnchecked = unchecked;
             final Throwable thrown = runOnce(runner, holder[0], session, ordered("broken.parquet", bytes, "good.csv", csv(1_000, i -> false)));
             assertNull(thrown, () -> "onTrigger threw " + thrown);
-            session.assertTransferCount(ValidationRouting.REL_FAILURE, 1);
-            session.assertTransferCount(ValidationRouting.REL_REPORT, 0);
-            session.assertTransferCount(ValidationRouting.REL_VALID, 1);
+            assertFailedAloneNoReport(session, 1);
             commitsClean(session);
         }
     }
@@ -422,9 +422,7 @@ class RedTeamWholeFileTest {
         session.failCreateStream = true;
         final Throwable thrown = runOnce(runner, holder[0], session, ordered("bad.csv", csv(1_000, i -> i == 3), "good.csv", csv(1_000, i -> false)));
         assertNull(thrown, () -> "onTrigger threw " + thrown);
-        session.assertTransferCount(ValidationRouting.REL_FAILURE, 1);
-        session.assertTransferCount(ValidationRouting.REL_REPORT, 0);
-        session.assertTransferCount(ValidationRouting.REL_VALID, 1);
+        assertFailedAloneNoReport(session, 1);
         commitsClean(session);
     }
 
@@ -436,9 +434,7 @@ class RedTeamWholeFileTest {
         final Throwable thrown = runOnce(runner, holder[0], session, ordered("bad.csv", csv(1_000, i -> i == 3), "good.csv", csv(1_000, i -> false),
                 "bad2.csv", csv(50_000, i -> true)));
         assertNull(thrown, () -> "onTrigger threw " + thrown);
-        session.assertTransferCount(ValidationRouting.REL_FAILURE, 2);
-        session.assertTransferCount(ValidationRouting.REL_REPORT, 0);
-        session.assertTransferCount(ValidationRouting.REL_VALID, 1);
+        assertFailedAloneNoReport(session, 2);
         for (final MockFlowFile failed : session.getFlowFilesForRelationship(ValidationRouting.REL_FAILURE)) {
             // the report could not be written: the flowfile's own content was read fine
             final String message = failed.getAttribute(BulkImportAttributes.ERROR_MESSAGE);
@@ -504,9 +500,7 @@ class RedTeamWholeFileTest {
         final Throwable thrown = runOnce(runner, holder[0], session, ordered("broken.csv", bad, "good.csv", csv(1_000, i -> false)));
         assertNull(thrown, () -> "onTrigger threw " + thrown);
         // the file whose read failed goes to failure alone; the one after it is checked as usual
-        session.assertTransferCount(ValidationRouting.REL_FAILURE, 1);
-        session.assertTransferCount(ValidationRouting.REL_VALID, 1);
-        session.assertTransferCount(ValidationRouting.REL_REPORT, 0);
+        assertFailedAloneNoReport(session, 1);
         assertEquals("broken.csv", session.getFlowFilesForRelationship(ValidationRouting.REL_FAILURE).getFirst().getAttribute("filename"));
     }
 

@@ -75,6 +75,11 @@ class WholeFileReportTest {
     }
 
     private static TestRunner wholeFile() {
+        return wholeFile(emulator);
+    }
+
+    /** ValidateBulkImportFile checking every row against collection docs of the emulator given. */
+    static TestRunner wholeFile(final ImportApiEmulator emulator) {
         final TestRunner runner = Runners.milvus(new ValidateBulkImportFile(), emulator.url());
         runner.setProperty(ImportRequestReader.COLLECTION_NAME, "docs");
         runner.setProperty(ValidateBulkImportFile.VALIDATION_DEPTH, ValidateBulkImportFile.WHOLE_FILE.getValue());
