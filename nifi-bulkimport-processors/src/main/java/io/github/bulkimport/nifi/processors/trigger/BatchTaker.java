@@ -5,6 +5,7 @@ import io.github.bulkimport.nifi.api.ImportTarget;
 import io.github.bulkimport.nifi.processors.trigger.memory.JobMemory;
 import io.github.bulkimport.nifi.processors.trigger.request.FlowFileShare;
 import io.github.bulkimport.nifi.processors.trigger.request.FlowFileShares;
+import io.github.bulkimport.nifi.processors.trigger.request.RunProperties;
 import org.apache.nifi.components.PropertyDescriptor;
 import org.apache.nifi.flowfile.FlowFile;
 import org.apache.nifi.processor.FlowFileFilter;
@@ -67,7 +68,8 @@ final class BatchTaker {
             .build();
 
     private final FlowFileShares shares;
-    private final ProcessContext context;
+    /** The properties as this run reads them for each flowfile. */
+    private final RunProperties properties;
     private final ProcessSession session;
     private final List<PropertyDescriptor> optionProperties;
     private final Deployment deployment;
@@ -78,7 +80,7 @@ final class BatchTaker {
     BatchTaker(final FlowFileShares shares, final ProcessContext context, final ProcessSession session, final List<PropertyDescriptor> optionProperties,
                final Deployment deployment, final JobMemory.Snapshot memory, final TriggerRouting routing) {
         this.shares = shares;
-        this.context = context;
+        this.properties = new RunProperties(context);
         this.session = session;
         this.optionProperties = optionProperties;
         this.deployment = deployment;
@@ -155,7 +157,7 @@ final class BatchTaker {
 
     /** A flowfile's share, read once a run: Max Batch Wait's look at the queue reads the shares the batches are then made of. */
     private FlowFileShare share(final FlowFile flowFile) {
-        return read.computeIfAbsent(flowFile.getId(), id -> shares.read(context, optionProperties, flowFile, deployment, memory));
+        return read.computeIfAbsent(flowFile.getId(), id -> shares.read(properties, optionProperties, flowFile, deployment, memory));
     }
 
     /**

@@ -11,7 +11,6 @@ import io.github.bulkimport.nifi.api.JobState;
 import org.apache.nifi.components.PropertyDescriptor;
 import org.apache.nifi.expression.ExpressionLanguageScope;
 import org.apache.nifi.flowfile.FlowFile;
-import org.apache.nifi.processor.ProcessContext;
 import org.apache.nifi.processor.util.StandardValidators;
 
 import java.time.Instant;
@@ -51,16 +50,16 @@ public final class FlowFileShares {
     /**
      * @param memory what the job memory holds, or {@code null} when it is not consulted
      */
-    public FlowFileShare read(final ProcessContext context, final List<PropertyDescriptor> optionProperties, final FlowFile flowFile,
+    public FlowFileShare read(final RunProperties properties, final List<PropertyDescriptor> optionProperties, final FlowFile flowFile,
                        final Deployment deployment, final JobMemory.Snapshot memory) {
         try {
             final Map<String, String> attributes = flowFile.getAttributes();
-            final ImportRequest input = reader.read(context, optionProperties, attributes, deployment);
+            final ImportRequest input = reader.read(properties, optionProperties, attributes, deployment);
             final String replacesJob = JobState.FAILED.apiName().equals(attributes.get(BulkImportAttributes.STATE))
                     ? attributes.get(BulkImportAttributes.JOB_ID)
                     : attributes.get(BulkImportAttributes.REPLACES_JOB_ID);
-            final String key = context.getProperty(IDEMPOTENCY_KEY).isSet()
-                    ? IdempotencyKeys.forCustomKey(customKey(context, flowFile), replacesJob)
+            final String key = properties.isSet(IDEMPOTENCY_KEY)
+                    ? IdempotencyKeys.forCustomKey(customKey(properties, flowFile), replacesJob)
                     : IdempotencyKeys.forFlowFile(attributes.get("uuid"), UploadAttributes.uploadIdentity(attributes), input.target(), input.volume(),
                     input.files(), replacesJob);
             final String memoryKey = IdempotencyKeys.memoryKey(input.target(), key);
@@ -75,7 +74,7 @@ public final class FlowFileShares {
             // a flowfile bound to a request has no job yet: the job its attributes name is an earlier one
             final RememberedJob started = memoryKey.equals(keyBefore) && attributes.get(BulkImportAttributes.REQUEST_KEY) == null
                     ? startedBefore(attributes) : null;
-            return new FlowFileShare(flowFile, input, key, memoryKey, replacesJob, boundRequest, started, null, bytes(context, flowFile, input));
+            return new FlowFileShare(flowFile, input, key, memoryKey, replacesJob, boundRequest, started, null, bytes(properties, flowFile, input));
         } catch (final InvalidInputException e) {
             return FlowFileShare.rejected(flowFile, e.getMessage());
         } catch (final RuntimeException e) {
@@ -88,8 +87,8 @@ public final class FlowFileShares {
      * The size of the files a flowfile imports: the one its upload processor wrote, else the flowfile's own content's (PutS3Object
      * passes the uploaded file on as the content); not known when Object URLs or a volume name the files.
      */
-    private static Long bytes(final ProcessContext context, final FlowFile flowFile, final ImportRequest input) {
-        if (input.volume() != null || context.getProperty(ImportRequestReader.OBJECT_URLS).isSet()) {
+    private static Long bytes(final RunProperties properties, final FlowFile flowFile, final ImportRequest input) {
+        if (input.volume() != null || properties.isSet(ImportRequestReader.OBJECT_URLS)) {
             return null;
         }
         return UploadAttributes.size(flowFile.getAttributes()).orElse(flowFile.getSize());
@@ -114,9 +113,9 @@ public final class FlowFileShares {
     }
 
     /** A key given through the Idempotency Key property, checked against what servers accept: printable ASCII, at most 256 characters. */
-    private String customKey(final ProcessContext context, final FlowFile flowFile) throws InvalidInputException {
+    private String customKey(final RunProperties properties, final FlowFile flowFile) throws InvalidInputException {
         final String name = IDEMPOTENCY_KEY.getName();
-        final String evaluated = blankToNull(context.getProperty(IDEMPOTENCY_KEY).evaluateAttributeExpressions(flowFile).getValue());
+        final String evaluated = blankToNull(properties.evaluate(IDEMPOTENCY_KEY, flowFile));
         if (evaluated == null) {
             throw new InvalidInputException(name + " evaluated to an empty value for this flowfile");
         }

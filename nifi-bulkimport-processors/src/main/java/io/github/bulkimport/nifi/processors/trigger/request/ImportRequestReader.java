@@ -129,12 +129,18 @@ public final class ImportRequestReader {
      */
     public ImportRequest read(final ProcessContext context, final List<PropertyDescriptor> optionProperties, final Map<String, String> attributes,
                        final Deployment deployment) throws InvalidInputException {
-        final Names names = names(context, attributes);
-        final ImportTarget target = ImportTarget.of(names.collection(), names.partition(), names.database(), options(context, optionProperties, attributes));
-        if (context.getProperty(VOLUME_NAME).isSet()) {
-            return new ImportRequest(target, volume(context, attributes, deployment), volumeFiles(context, attributes, deployment));
+        return read(new RunProperties(context), optionProperties, attributes, deployment);
+    }
+
+    /** As {@link #read(ProcessContext, List, Map, Deployment)}, with the properties of one run. */
+    public ImportRequest read(final RunProperties properties, final List<PropertyDescriptor> optionProperties, final Map<String, String> attributes,
+                       final Deployment deployment) throws InvalidInputException {
+        final Names names = names(properties, attributes);
+        final ImportTarget target = ImportTarget.of(names.collection(), names.partition(), names.database(), options(properties, optionProperties, attributes));
+        if (properties.isSet(VOLUME_NAME)) {
+            return new ImportRequest(target, volume(properties, attributes, deployment), volumeFiles(properties, attributes, deployment));
         }
-        return new ImportRequest(target, files(context, attributes, deployment));
+        return new ImportRequest(target, files(properties, attributes, deployment));
     }
 
     /** The collection, partition and database a flowfile names; partition and database {@code null} for the defaults. */
@@ -143,17 +149,21 @@ public final class ImportRequestReader {
 
     /** Reads Collection Name, Partition Name and Database Name for a flowfile, each checked as the servers check names. */
     public static Names names(final ProcessContext context, final Map<String, String> attributes) throws InvalidInputException {
-        return new Names(requiredName(context, COLLECTION_NAME, attributes), optionalName(context, PARTITION_NAME, attributes),
-                optionalName(context, DATABASE_NAME, attributes));
+        return names(new RunProperties(context), attributes);
     }
 
-    private static String volume(final ProcessContext context, final Map<String, String> attributes, final Deployment deployment)
+    private static Names names(final RunProperties properties, final Map<String, String> attributes) throws InvalidInputException {
+        return new Names(requiredName(properties, COLLECTION_NAME, attributes), optionalName(properties, PARTITION_NAME, attributes),
+                optionalName(properties, DATABASE_NAME, attributes));
+    }
+
+    private static String volume(final RunProperties properties, final Map<String, String> attributes, final Deployment deployment)
             throws InvalidInputException {
         if (deployment != Deployment.ZILLIZ_CLOUD) {
             throw new InvalidInputException("Volume Name is set, but volumes are Zilliz Cloud's and the connection service speaks to "
                     + deployment.getDisplayName() + "; leave Volume Name unset");
         }
-        final String volume = evaluate(context, VOLUME_NAME, attributes);
+        final String volume = evaluate(properties, VOLUME_NAME, attributes);
         if (volume == null || !VOLUME.matcher(volume).matches()) {
             throw new InvalidInputException("Volume Name evaluated to \"" + (volume == null ? "" : printable(volume)) + "\", which is not a volume "
                     + "name: use letters, digits, underscores and hyphens (at most 255 characters)");
@@ -161,9 +171,9 @@ public final class ImportRequestReader {
         return volume;
     }
 
-    private static List<ImportFile> volumeFiles(final ProcessContext context, final Map<String, String> attributes, final Deployment deployment)
+    private static List<ImportFile> volumeFiles(final RunProperties properties, final Map<String, String> attributes, final Deployment deployment)
             throws InvalidInputException {
-        final String value = evaluate(context, DATA_PATHS, attributes);
+        final String value = evaluate(properties, DATA_PATHS, attributes);
         if (value == null) {
             throw new InvalidInputException("Data Paths evaluated to an empty value for this flowfile; with Volume Name, give the paths of the files "
                     + "inside the volume");
@@ -179,9 +189,9 @@ public final class ImportRequestReader {
         return withinLimit(files, DATA_PATHS.getName(), deployment);
     }
 
-    private static String requiredName(final ProcessContext context, final PropertyDescriptor property, final Map<String, String> attributes)
+    private static String requiredName(final RunProperties properties, final PropertyDescriptor property, final Map<String, String> attributes)
             throws InvalidInputException {
-        final String value = evaluate(context, property, attributes);
+        final String value = evaluate(properties, property, attributes);
         if (value == null) {
             throw new InvalidInputException(property.getName() + " evaluated to an empty value for this flowfile; "
                     + "set it, or add the attribute its expression reads");
@@ -193,12 +203,12 @@ public final class ImportRequestReader {
      * A name that may be left unset for the default. Set but evaluating to nothing is an error, not the
      * default: an attribute the expression reads is missing, and the import would silently go elsewhere.
      */
-    private static String optionalName(final ProcessContext context, final PropertyDescriptor property, final Map<String, String> attributes)
+    private static String optionalName(final RunProperties properties, final PropertyDescriptor property, final Map<String, String> attributes)
             throws InvalidInputException {
-        if (!context.getProperty(property).isSet()) {
+        if (!properties.isSet(property)) {
             return null;
         }
-        final String value = evaluate(context, property, attributes);
+        final String value = evaluate(properties, property, attributes);
         if (value == null) {
             throw new InvalidInputException(property.getName() + " evaluated to an empty value for this flowfile; add the attribute its expression "
                     + "reads, or leave the property unset to use the default");
@@ -214,13 +224,13 @@ public final class ImportRequestReader {
         return value;
     }
 
-    private static List<ImportFile> files(final ProcessContext context, final Map<String, String> attributes, final Deployment deployment)
+    private static List<ImportFile> files(final RunProperties properties, final Map<String, String> attributes, final Deployment deployment)
             throws InvalidInputException {
         final List<List<String>> groups;
         final String source;
-        if (context.getProperty(OBJECT_URLS).isSet()) {
+        if (properties.isSet(OBJECT_URLS)) {
             source = OBJECT_URLS.getName();
-            final String value = evaluate(context, OBJECT_URLS, attributes);
+            final String value = evaluate(properties, OBJECT_URLS, attributes);
             if (value == null) {
                 throw new InvalidInputException(source + " evaluated to an empty value for this flowfile; "
                         + "check the attributes its expression reads");
@@ -268,12 +278,12 @@ public final class ImportRequestReader {
         return files;
     }
 
-    private static Map<String, String> options(final ProcessContext context, final List<PropertyDescriptor> optionProperties,
+    private static Map<String, String> options(final RunProperties properties, final List<PropertyDescriptor> optionProperties,
                                                final Map<String, String> attributes) throws InvalidInputException {
         final Map<String, String> options = new TreeMap<>();
         for (final PropertyDescriptor property : optionProperties) {
             // sent exactly as evaluated: a tab is a separator, not nothing
-            final String value = context.getProperty(property).evaluateAttributeExpressions(attributes).getValue();
+            final String value = properties.evaluate(property, attributes);
             if (value == null || value.isEmpty()) {
                 throw new InvalidInputException("Import option '" + property.getName() + "' (a dynamic property) evaluated to an empty value "
                         + "for this flowfile; give it a value or remove the property");
@@ -284,8 +294,8 @@ public final class ImportRequestReader {
     }
 
     /** Returns the trimmed value, or {@code null} when the property is unset or evaluates to blank. */
-    private static String evaluate(final ProcessContext context, final PropertyDescriptor property, final Map<String, String> attributes) {
-        final String value = context.getProperty(property).evaluateAttributeExpressions(attributes).getValue();
+    private static String evaluate(final RunProperties properties, final PropertyDescriptor property, final Map<String, String> attributes) {
+        final String value = properties.evaluate(property, attributes);
         if (value == null) {
             return null;
         }
