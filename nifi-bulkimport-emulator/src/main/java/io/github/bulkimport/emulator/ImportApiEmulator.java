@@ -276,7 +276,7 @@ public final class ImportApiEmulator implements Closeable {
         int unfinishedMatching = 0;
         int unfinished = 0;
         for (final Job job : jobs.all()) {
-            final boolean matching = fragment != null && job.files().stream().flatMap(List::stream).anyMatch(path -> path.contains(fragment));
+            final boolean matching = fragment != null && job.anyPathContains(fragment);
             if (job.snapshot(now).finished()) {
                 finishedFiles += matching ? job.files().size() : 0;
             } else {

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One import job. Its state is a function of time: Pending for the first tenth of the import
@@ -35,6 +36,8 @@ public final class Job {
     private final boolean twoPhase;
     /** What each file held, read from the bucket; {@code null} for a file not read (no bucket): it counts {@link #ROWS_PER_FILE}. */
     private final List<FileReport> reports;
+    /** Whether any path holds a fragment, by fragment: the benchmark asks the same every 250 ms, of thousands of paths. */
+    private final Map<String, Boolean> pathsContaining = new ConcurrentHashMap<>();
     private volatile long committedAt = -1;
     private volatile long abortedAt = -1;
 
@@ -109,6 +112,11 @@ public final class Job {
 
     public String volume() {
         return volume;
+    }
+
+    /** Whether any of the job's paths contains {@code fragment}. */
+    public boolean anyPathContains(final String fragment) {
+        return pathsContaining.computeIfAbsent(fragment, f -> files.stream().flatMap(List::stream).anyMatch(path -> path.contains(f)));
     }
 
     public List<List<String>> files() {
