@@ -205,6 +205,31 @@ class ActiveJobsTest {
     }
 
     @Test
+    void aBurstBehindJobsThatFinishedUnseenListsThemFirstEvenWithTheLimitUnknown() throws ImportApiException {
+        final ActiveJobs jobs = new ActiveJobs(0, now::get);
+        for (int i = 0; i < 3; i++) {
+            jobs.admit(null, answering(JobState.IMPORTING));
+            jobs.started(new JobReference(String.valueOf(i), null));
+        }
+        assertEquals(OptionalInt.empty(), jobs.free(), "no limit known: the server decides");
+        // the three finished, unseen (no GetBulkImportProgress on this service)
+        final ActiveJobs.Server server = server(page -> new JobPage(List.of(summary("0", JobState.COMPLETED), summary("1", JobState.COMPLETED),
+                summary("2", JobState.COMPLETED)), null, page.page(), page.pageSize()), answering(JobState.IMPORTING)::describe);
+        listed.clear();
+        now.addAndGet(ActiveJobs.REFRESH_AFTER_MILLIS);
+        jobs.refreshIfShort(1, server);
+        assertEquals(0, listed.size(), "a trickle wants one slot: no listing");
+        assertEquals(3, jobs.count());
+        jobs.refreshIfShort(5, server);
+        assertEquals(1, listed.size(), "a burst: listed, so that it is not held back as though the server were busy");
+        assertEquals(0, jobs.count(), "the node's jobs are known finished: its server is idle");
+        jobs.admit(null, answering(JobState.IMPORTING));
+        jobs.started(new JobReference("3", null));
+        jobs.refreshIfShort(5, server);
+        assertEquals(1, listed.size(), "at most one listing every " + ActiveJobs.REFRESH_AFTER_MILLIS + " ms");
+    }
+
+    @Test
     void theJobsTheServerListsUnfinishedCountBeforeTheFirstStartIntoADatabase() throws ImportApiException {
         final ActiveJobs jobs = new ActiveJobs(3, now::get);
         final ActiveJobs.Server server = server(page -> new JobPage(List.of(summary("done", JobState.COMPLETED), summary("failed", JobState.FAILED),
