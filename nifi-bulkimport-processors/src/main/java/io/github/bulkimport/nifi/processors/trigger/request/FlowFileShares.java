@@ -77,8 +77,10 @@ public final class FlowFileShares {
             return new FlowFileShare(flowFile, input, key, memoryKey, replacesJob, boundRequest, started, null, bytes(properties, flowFile, input));
         } catch (final InvalidInputException e) {
             return FlowFileShare.rejected(flowFile, e.getMessage());
-        } catch (final RuntimeException e) {
+        } catch (final RunProperties.NotEvaluated e) {
             // an expression that fails at run time (for example toDate() on text that is no date) is bad input too
+            return FlowFileShare.rejected(flowFile, e.getMessage());
+        } catch (final RuntimeException e) {
             return FlowFileShare.rejected(flowFile, "A property's expression could not be evaluated for this flowfile: " + e.getMessage());
         }
     }

@@ -52,14 +52,25 @@ public final class RunProperties {
 
     private String evaluate(final PropertyDescriptor property, final UnaryOperator<PropertyValue> evaluation) {
         final Slot slot = slot(property);
-        if (slot.readsAttributes) {
-            return evaluation.apply(slot.value).getValue();
+        try {
+            if (slot.readsAttributes) {
+                return evaluation.apply(slot.value).getValue();
+            }
+            if (!slot.evaluated) {
+                slot.constant = evaluation.apply(slot.value).getValue();
+                slot.evaluated = true;
+            }
+            return slot.constant;
+        } catch (final RuntimeException e) {
+            throw new NotEvaluated(property, e);
         }
-        if (!slot.evaluated) {
-            slot.constant = evaluation.apply(slot.value).getValue();
-            slot.evaluated = true;
+    }
+
+    /** An expression that failed for a flowfile (toDate() of text that is no date, say), naming its property. */
+    public static final class NotEvaluated extends RuntimeException {
+        private NotEvaluated(final PropertyDescriptor property, final RuntimeException cause) {
+            super(property.getName() + "'s expression could not be evaluated for this flowfile: " + cause.getMessage(), cause);
         }
-        return slot.constant;
     }
 
     private Slot slot(final PropertyDescriptor property) {

@@ -9,13 +9,13 @@ import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** One run looks each property up once and evaluates a value that reads no attribute once; an expression still per flowfile. */
@@ -63,14 +63,10 @@ class RunPropertiesTest {
     }
 
     @Test
-    void aLiteralWhoseEvaluationFailedIsEvaluatedAgainNextTime() {
-        final Map<PropertyDescriptor, String> values = new HashMap<>(Map.of(COLLECTION, "fails once"));
-        final RunProperties properties = new RunProperties(context(values));
-        try {
-            properties.evaluate(COLLECTION, Map.of());
-        } catch (final IllegalStateException expected) {
-            // the first evaluation fails
-        }
+    void anEvaluationThatFailsNamesItsPropertyAndALiteralIsEvaluatedAgainNextTime() {
+        final RunProperties properties = new RunProperties(context(Map.of(COLLECTION, "fails once")));
+        final RunProperties.NotEvaluated failed = assertThrows(RunProperties.NotEvaluated.class, () -> properties.evaluate(COLLECTION, Map.of()));
+        assertEquals("Collection Name's expression could not be evaluated for this flowfile: first evaluation fails", failed.getMessage());
         assertEquals("fails once", properties.evaluate(COLLECTION, Map.of()));
     }
 
