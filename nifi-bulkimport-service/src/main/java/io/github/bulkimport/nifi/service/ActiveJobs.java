@@ -136,16 +136,17 @@ final class ActiveJobs {
      * a node whose jobs all finished unseen (no GetBulkImportProgress on this service) would otherwise size
      * the next burst for the few slots it believes free (a warm burst of 20,000 uploads became 21 jobs
      * against a server taking 64), and a trickle, which wants one slot, lists nothing while one is free.
-     * A burst behind jobs of the node lists them whatever the slots: jobs believed unfinished hold a burst
-     * for Max Batch Wait (TriggerBulkImport waits only while a job of the node runs), and reading its
-     * queue for that wait cost a burst of 20,000 about 0.1 s more before its first job.
+     * A burst behind jobs of the node none of which it has heard of for {@link #RECHECK_AFTER_MILLIS} lists
+     * them whatever the slots: jobs believed unfinished hold a burst for Max Batch Wait (TriggerBulkImport
+     * waits only while a job of the node runs), and reading its queue for that wait cost a burst of 20,000
+     * about 0.1 s more before its first job. A trickle, whose jobs start every few hundred ms, lists nothing.
      */
     void refreshIfShort(final int wanted, final Server server) {
         final List<String> databases;
         synchronized (this) {
             final boolean shortOfSlots = limit.share() - active.size() - reserved < Math.max(1, wanted);
             // jobs that finished unseen would also hold a burst for Max Batch Wait, as though the server were busy, whatever the limit
-            final boolean burstBehindJobs = wanted > 1 && !active.isEmpty();
+            final boolean burstBehindJobs = wanted > 1 && !active.isEmpty() && allUnseenFor(RECHECK_AFTER_MILLIS);
             if (!shortOfSlots && !burstBehindJobs) {
                 return;
             }
@@ -198,6 +199,11 @@ final class ActiveJobs {
         }
         reserved++;
         return true;
+    }
+
+    private synchronized boolean allUnseenFor(final long millis) {
+        final long now = clock.getAsLong();
+        return active.values().stream().allMatch(job -> now - job.lastSeenMillis() >= millis);
     }
 
     private synchronized List<JobReference> unseenFor(final long millis) {

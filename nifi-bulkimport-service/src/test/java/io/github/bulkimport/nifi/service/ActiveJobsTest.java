@@ -217,16 +217,22 @@ class ActiveJobsTest {
                 summary("2", JobState.COMPLETED)), null, page.page(), page.pageSize()), answering(JobState.IMPORTING)::describe);
         listed.clear();
         now.addAndGet(ActiveJobs.REFRESH_AFTER_MILLIS);
+        jobs.refreshIfShort(5, server);
+        assertEquals(0, listed.size(), "jobs heard of within " + ActiveJobs.RECHECK_AFTER_MILLIS + " ms (a trickle's): no listing");
+        now.addAndGet(ActiveJobs.RECHECK_AFTER_MILLIS);
         jobs.refreshIfShort(1, server);
-        assertEquals(0, listed.size(), "a trickle wants one slot: no listing");
+        assertEquals(0, listed.size(), "one slot wanted: no listing");
         assertEquals(3, jobs.count());
         jobs.refreshIfShort(5, server);
         assertEquals(1, listed.size(), "a burst: listed, so that it is not held back as though the server were busy");
         assertEquals(0, jobs.count(), "the node's jobs are known finished: its server is idle");
         jobs.admit(null, answering(JobState.IMPORTING));
         jobs.started(new JobReference("3", null));
+        now.addAndGet(ActiveJobs.RECHECK_AFTER_MILLIS);
+        jobs.seen("3", JobState.IMPORTING);
+        now.addAndGet(ActiveJobs.RECHECK_AFTER_MILLIS - 1);
         jobs.refreshIfShort(5, server);
-        assertEquals(1, listed.size(), "at most one listing every " + ActiveJobs.REFRESH_AFTER_MILLIS + " ms");
+        assertEquals(1, listed.size(), "a job heard of " + (ActiveJobs.RECHECK_AFTER_MILLIS - 1) + " ms ago: no listing");
     }
 
     @Test
