@@ -36,11 +36,21 @@ public final class Runners {
         return withService(processor, endpoint, Deployment.MILVUS, Secrets.MILVUS_TOKEN, (runner, service) -> { });
     }
 
+    /** A self-hosted Milvus service of the caller's (a subclass that records or injects faults), with a user:password token. */
+    public static TestRunner milvus(final Processor processor, final String endpoint, final StandardBulkImportConnectionService service) {
+        return withService(processor, endpoint, Deployment.MILVUS, Secrets.MILVUS_TOKEN, service, (runner, unused) -> { });
+    }
+
     private static TestRunner withService(final Processor processor, final String endpoint, final Deployment deployment, final String token,
+                                          final BiConsumer<TestRunner, StandardBulkImportConnectionService> more) {
+        return withService(processor, endpoint, deployment, token, new StandardBulkImportConnectionService(), more);
+    }
+
+    private static TestRunner withService(final Processor processor, final String endpoint, final Deployment deployment, final String token,
+                                          final StandardBulkImportConnectionService service,
                                           final BiConsumer<TestRunner, StandardBulkImportConnectionService> more) {
         final TestRunner runner = TestRunners.newTestRunner(processor);
         LeakSweep.track(runner);
-        final StandardBulkImportConnectionService service = new StandardBulkImportConnectionService();
         try {
             runner.addControllerService(SERVICE_ID, service);
         } catch (final InitializationException e) {

@@ -1,18 +1,15 @@
 package io.github.bulkimport.nifi.processors.trigger;
 
 import io.github.bulkimport.emulator.ImportApiEmulator;
-import io.github.bulkimport.nifi.api.Deployment;
 import io.github.bulkimport.nifi.api.ImportApiException;
 import io.github.bulkimport.nifi.api.ImportRequest;
 import io.github.bulkimport.nifi.processors.common.BulkImportAttributes;
 import io.github.bulkimport.nifi.service.StandardBulkImportConnectionService;
 import io.github.bulkimport.nifi.testing.Emulators;
 import io.github.bulkimport.nifi.testing.Runners;
-import io.github.bulkimport.nifi.testing.Secrets;
 import org.apache.nifi.processor.Relationship;
 import org.apache.nifi.util.MockFlowFile;
 import org.apache.nifi.util.TestRunner;
-import org.apache.nifi.util.TestRunners;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -143,16 +140,8 @@ class RedTeamRunPropertiesDifferentialTest {
     }
 
     static TestRunner runner(final Recording service, final String url, final TriggerBulkImport processor) throws Exception {
-        final TestRunner runner = TestRunners.newTestRunner(processor);
-        runner.addControllerService(Runners.SERVICE_ID, service);
-        runner.setProperty(service, StandardBulkImportConnectionService.DEPLOYMENT, Deployment.MILVUS);
-        runner.setProperty(service, StandardBulkImportConnectionService.ENDPOINT_URL, url);
-        runner.setProperty(service, StandardBulkImportConnectionService.API_KEY, Secrets.MILVUS_TOKEN);
-        runner.setProperty(service, StandardBulkImportConnectionService.RESPONSE_TIMEOUT, "2 secs");
-        runner.enableControllerService(service);
-        runner.setProperty("Connection Service", Runners.SERVICE_ID);
+        final TestRunner runner = Runners.milvus(processor, url, service);
         runner.setProperty(BatchTaker.MAX_BATCH_WAIT, "0 sec");
-        runner.setValidateExpressionUsage(true);
         return runner;
     }
 

@@ -66,13 +66,6 @@ public final class RunProperties {
         }
     }
 
-    /** An expression that failed for a flowfile (toDate() of text that is no date, say), naming its property. */
-    public static final class NotEvaluated extends RuntimeException {
-        private NotEvaluated(final PropertyDescriptor property, final RuntimeException cause) {
-            super(property.getName() + "'s expression could not be evaluated for this flowfile: " + cause.getMessage(), cause);
-        }
-    }
-
     private Slot slot(final PropertyDescriptor property) {
         Slot slot = slots.get(property);
         if (slot == null) {
@@ -80,5 +73,12 @@ public final class RunProperties {
             slots.put(property, slot);
         }
         return slot;
+    }
+
+    /** An expression that failed for a flowfile (toDate() of text that is no date, say), naming its property. */
+    public static final class NotEvaluated extends RuntimeException {
+        private NotEvaluated(final PropertyDescriptor property, final RuntimeException cause) {
+            super(property.getName() + "'s expression could not be evaluated for this flowfile: " + cause.getMessage(), cause);
+        }
     }
 }
