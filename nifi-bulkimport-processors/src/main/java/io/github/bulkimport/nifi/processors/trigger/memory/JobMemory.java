@@ -114,10 +114,9 @@ public final class JobMemory {
         }
         final String writtenAt = String.valueOf(clock.millis());
         final List<String> forget = drainCommitted();
-        return update(state -> {
-            forget.forEach(memoryKey -> removePending(state, memoryKey));
-            requestKeys.forEach((memoryKey, requestKey) -> state.put(PREFIX + memoryKey, PENDING + requestKey + "|" + writtenAt));
-        }, List.of());
+        return update(state -> forget.forEach(memoryKey -> removePending(state, memoryKey)),
+                state -> requestKeys.forEach((memoryKey, requestKey) -> state.put(PREFIX + memoryKey, PENDING + requestKey + "|" + writtenAt)),
+                List.of());
     }
 
     /**
@@ -130,10 +129,9 @@ public final class JobMemory {
             return false;
         }
         final List<String> forget = drainCommitted();
-        return update(state -> {
-            forget.forEach(memoryKey -> removePending(state, memoryKey));
-            started.forEach((memoryKey, job) -> state.put(PREFIX + memoryKey, job.encode()));
-        }, started.keySet());
+        return update(state -> forget.forEach(memoryKey -> removePending(state, memoryKey)),
+                state -> started.forEach((memoryKey, job) -> state.put(PREFIX + memoryKey, job.encode())),
+                started.keySet());
     }
 
     /**
@@ -160,13 +158,18 @@ public final class JobMemory {
         }
     }
 
-    /** Applies a change and prunes, keeping {@code adding}, in one compare-and-set write; returns whether it wrote. */
-    private boolean update(final Consumer<Map<String, String>> change, final Collection<String> adding) throws IOException {
+    /**
+     * Forgets, prunes (keeping the entries of {@code adding}'s keys) and adds, in one compare-and-set write; returns
+     * whether it wrote. What is added is never pruned: it is new, and a burst's thousands of entries need not be scanned.
+     */
+    private boolean update(final Consumer<Map<String, String>> forget, final Consumer<Map<String, String>> add, final Collection<String> adding)
+            throws IOException {
         for (int attempt = 0; attempt < REPLACE_ATTEMPTS; attempt++) {
             final StateMap stored = stateManager.getState(scope);
             final Map<String, String> updated = new HashMap<>(stored.toMap());
-            change.accept(updated);
+            forget.accept(updated);
             prune(updated, adding);
+            add.accept(updated);
             if (updated.equals(stored.toMap())) {
                 return false;
             }

@@ -134,6 +134,25 @@ class JobMemoryTest {
     }
 
     @Test
+    void aBurstsMarksAreAllWrittenWhateverTheBoundAndExpiredEntriesStillGo() throws IOException {
+        memory(4, Duration.ofHours(1), NOW).remember(Map.of("old", job("job-old", NOW.toEpochMilli()), "mine", job("job-mine", NOW.toEpochMilli())));
+        final Map<String, String> burst = new HashMap<>();
+        for (int i = 0; i < 10; i++) {
+            burst.put("new" + i, "request-" + (i % 3));
+        }
+        burst.put("mine", "request-0");
+
+        final JobMemory later = memory(4, Duration.ofHours(1), NOW.plus(Duration.ofHours(2)));
+        later.markPending(burst);
+
+        final Map<String, String> stored = state.getState(Scope.LOCAL).toMap();
+        assertEquals(11, stored.size(), "every mark written, the expired started entry gone: " + stored);
+        final JobMemory.Snapshot marked = later.snapshot();
+        burst.forEach((memoryKey, requestKey) -> assertEquals(Optional.of(requestKey), marked.pendingRequest(memoryKey)));
+        assertTrue(marked.recall("mine").isEmpty(), "a mark replaces the started entry of its own key");
+    }
+
+    @Test
     void decodesJobIdsHoldingTheSeparator() {
         final RememberedJob entry = new RememberedJob("odd|job", 42, 3, 7);
         assertEquals(entry, RememberedJob.decode(entry.encode()));
