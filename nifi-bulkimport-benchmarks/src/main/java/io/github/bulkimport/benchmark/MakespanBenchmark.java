@@ -145,8 +145,19 @@ final class MakespanBenchmark {
     }
 
     private static EmulatorProcess startEmulator(final Path jar, final int limit) throws java.io.IOException {
-        return EmulatorProcess.start(jar, 0, "--import-seconds", String.valueOf(OVERHEAD_SECONDS), "--seconds-per-file", String.valueOf(SECONDS_PER_FILE),
-                "--max-active-jobs", String.valueOf(limit));
+        final EmulatorProcess emulator = EmulatorProcess.start(jar, 0, "--import-seconds", String.valueOf(OVERHEAD_SECONDS),
+                "--seconds-per-file", String.valueOf(SECONDS_PER_FILE), "--max-active-jobs", String.valueOf(limit));
+        try {
+            emulator.warmUp(limit);
+        } catch (final InterruptedException e) {
+            emulator.close();
+            Thread.currentThread().interrupt();
+            throw new java.io.IOException("interrupted while warming the emulator up", e);
+        } catch (final java.io.IOException | RuntimeException e) {
+            emulator.close();
+            throw e;
+        }
+        return emulator;
     }
 
     private static void print(final Result r) {
