@@ -278,9 +278,9 @@ public class TriggerBulkImport extends AbstractBulkImportProcessor<TriggerRoutin
             remember(session, routing);
             sharesInFlight.release(routing.claims());
         }
-        if (!routing.pending().isEmpty()) {
-            // once committed, the flowfiles' own attributes say which request each belongs to
-            session.commitAsync(() -> jobMemory.sessionCommitted(routing.pending().keySet()));
+        if (!routing.pending().isEmpty() || !routing.started().isEmpty()) {
+            // once committed, the flowfiles' own attributes say which request and job each belongs to
+            session.commitAsync(() -> jobMemory.sessionCommitted(routing.pending().keySet(), routing.started().keySet()));
         }
     }
 

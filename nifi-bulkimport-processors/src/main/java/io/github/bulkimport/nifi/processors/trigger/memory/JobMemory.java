@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
 
@@ -34,7 +35,9 @@ import java.util.function.Consumer;
  *     commits, so that a flowfile replayed after a crash re-attaches to its job without any request,
  *     even on a server that ignores Idempotency-Key.</li>
  * </ul>
- * Started entries are bounded in number and in age, the oldest going first. A pending entry is
+ * Started entries are bounded in number and in age, the oldest going first; those of a session not yet
+ * committed are not counted against the number, for up to 5 minutes, so that another task's write cannot
+ * drop the only record of the jobs its flowfiles would re-attach to after a crash. A pending entry is
  * replaced by the started one when its request is answered with a job; the entry of a request answered
  * with a refusal is forgotten by the first write after its session has committed (no write of its
  * own); the entry of a request whose outcome is unknown is kept, for a copy of a flowfile made before
@@ -68,6 +71,8 @@ public final class JobMemory {
     private static final int REPLACE_ATTEMPTS = 10;
     /** How often a write looks for expired entries: an entry a little past its age does no harm, a scan of every entry per write costs. */
     private static final long EXPIRY_SCAN_MILLIS = 30_000;
+    /** How long a started entry is kept from size pruning when its session neither commits nor says so (rolled back, say). */
+    private static final long UNCOMMITTED_PROTECTION_MILLIS = 300_000;
 
     private final StateManager stateManager;
     private final Scope scope;
@@ -78,6 +83,8 @@ public final class JobMemory {
     private volatile long lastExpiryScan = Long.MIN_VALUE;
     /** Shares whose session has committed since their mark was written: the next write forgets their marks. */
     private final Queue<String> committed = new ConcurrentLinkedQueue<>();
+    /** Shares remembered by a session not yet committed, to when their entries may be pruned for size again. */
+    private final Map<String, Long> uncommitted = new ConcurrentHashMap<>();
 
     public JobMemory(final StateManager stateManager, final Scope scope, final int maxEntries, final Duration maxAge, final Clock clock) {
         this.stateManager = stateManager;
@@ -116,7 +123,7 @@ public final class JobMemory {
         final List<String> forget = drainCommitted();
         return update(state -> forget.forEach(memoryKey -> removePending(state, memoryKey)),
                 state -> requestKeys.forEach((memoryKey, requestKey) -> state.put(PREFIX + memoryKey, PENDING + requestKey + "|" + writtenAt)),
-                List.of());
+                requestKeys.keySet(), 0);
     }
 
     /**
@@ -129,18 +136,29 @@ public final class JobMemory {
             return false;
         }
         final List<String> forget = drainCommitted();
+        final Long protectedUntil = clock.millis() + UNCOMMITTED_PROTECTION_MILLIS;
+        started.keySet().forEach(memoryKey -> uncommitted.put(memoryKey, protectedUntil));
         return update(state -> forget.forEach(memoryKey -> removePending(state, memoryKey)),
                 state -> started.forEach((memoryKey, job) -> state.put(PREFIX + memoryKey, job.encode())),
-                started.keySet());
+                started.keySet(), started.size());
     }
 
     /**
-     * The session that marked these shares has committed: from now on the flowfiles' own attributes
-     * tell which request each belongs to. Their marks are forgotten by the next write, not by one of
-     * their own (should that write fail, they expire with age).
+     * The session that marked or remembered these shares has committed: from now on the flowfiles' own
+     * attributes tell which request and job each belongs to. Their marks are forgotten by the next write,
+     * not by one of their own (should that write fail, they expire with age), and their started entries
+     * count against the bound again.
      */
     public void sessionCommitted(final Collection<String> memoryKeys) {
-        committed.addAll(memoryKeys);
+        sessionCommitted(memoryKeys, memoryKeys);
+    }
+
+    /** {@link #sessionCommitted(Collection)} for a session that marked some shares and remembered the jobs of some. */
+    public void sessionCommitted(final Collection<String> marked, final Collection<String> remembered) {
+        committed.addAll(marked);
+        if (!uncommitted.isEmpty()) {
+            remembered.forEach(uncommitted::remove);
+        }
     }
 
     private List<String> drainCommitted() {
@@ -159,16 +177,17 @@ public final class JobMemory {
     }
 
     /**
-     * Forgets, prunes (keeping the entries of {@code adding}'s keys) and adds, in one compare-and-set write; returns
-     * whether it wrote. What is added is never pruned: it is new, and a burst's thousands of entries need not be scanned.
+     * Forgets, prunes (leaving the entries of the keys being written alone) and adds, in one compare-and-set write;
+     * returns whether it wrote. What is added is never pruned: it is new, and a burst's thousands of entries need not
+     * be scanned.
      */
-    private boolean update(final Consumer<Map<String, String>> forget, final Consumer<Map<String, String>> add, final Collection<String> adding)
-            throws IOException {
+    private boolean update(final Consumer<Map<String, String>> forget, final Consumer<Map<String, String>> add, final Collection<String> writing,
+                           final int startedAdded) throws IOException {
         for (int attempt = 0; attempt < REPLACE_ATTEMPTS; attempt++) {
             final StateMap stored = stateManager.getState(scope);
             final Map<String, String> updated = new HashMap<>(stored.toMap());
             forget.accept(updated);
-            prune(updated, adding);
+            prune(updated, writing, startedAdded);
             add.accept(updated);
             if (updated.equals(stored.toMap())) {
                 return false;
@@ -185,37 +204,43 @@ public final class JobMemory {
      * Drops expired entries of both kinds (a pending entry outlives its session only when NiFi went
      * down and the flowfiles never came back), then the oldest started ones down to half the bound, so
      * that pruning is rare. Expired entries are looked for at most every 30 seconds, unless the bound
-     * is reached. The entries being added are kept whatever their number: they protect the
-     * flowfiles not yet committed. Keys this memory did not write are left alone.
+     * is reached. The entries being added are kept whatever their number, and so are the started entries of
+     * sessions not yet committed: they protect the flowfiles not yet committed. Keys this memory did not write
+     * are left alone.
      */
-    private void prune(final Map<String, String> state, final Collection<String> adding) {
+    private void prune(final Map<String, String> state, final Collection<String> writing, final int startedAdded) {
         final long now = clock.millis();
         final boolean scanDue = lastExpiryScan == Long.MIN_VALUE || now - lastExpiryScan >= EXPIRY_SCAN_MILLIS || now < lastExpiryScan;
-        if (!scanDue && state.size() + adding.size() <= maxEntries) {
+        if (!scanDue && state.size() + startedAdded <= maxEntries) {
             return;
         }
         lastExpiryScan = now;
+        uncommitted.values().removeIf(protectedUntil -> protectedUntil < now);
         final long oldest = now - maxAge.toMillis();
         final List<String> expired = new ArrayList<>();
         final List<Map.Entry<String, Long>> startedByAge = new ArrayList<>(state.size());
         for (final Map.Entry<String, String> item : state.entrySet()) {
             final String key = item.getKey();
-            if (!key.startsWith(PREFIX) || adding.contains(key.substring(PREFIX.length()))) {
+            if (!key.startsWith(PREFIX)) {
+                continue;
+            }
+            final String memoryKey = key.substring(PREFIX.length());
+            if (writing.contains(memoryKey)) {
                 continue;
             }
             final long since = item.getValue().startsWith(PENDING) ? pendingSince(item.getValue()) : startedAt(item.getValue());
             if (since < oldest) {
                 expired.add(key);
-            } else if (!item.getValue().startsWith(PENDING)) {
+            } else if (!item.getValue().startsWith(PENDING) && !uncommitted.containsKey(memoryKey)) {
                 startedByAge.add(Map.entry(key, since));
             }
         }
         expired.forEach(state::remove);
-        if (startedByAge.size() + adding.size() <= maxEntries) {
+        if (startedByAge.size() + startedAdded <= maxEntries) {
             return;
         }
         startedByAge.sort(Map.Entry.comparingByValue(Comparator.naturalOrder()));
-        final int surplus = Math.min(startedByAge.size(), startedByAge.size() + adding.size() - maxEntries / 2);
+        final int surplus = Math.min(startedByAge.size(), startedByAge.size() + startedAdded - maxEntries / 2);
         for (int i = 0; i < surplus; i++) {
             state.remove(startedByAge.get(i).getKey());
         }

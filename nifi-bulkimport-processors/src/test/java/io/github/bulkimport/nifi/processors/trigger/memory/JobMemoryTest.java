@@ -52,6 +52,7 @@ class JobMemoryTest {
         final JobMemory memory = memory(4, Duration.ofDays(1), NOW);
         for (int i = 0; i < 4; i++) {
             memory.remember(Map.of("old" + i, job("job-" + i, NOW.toEpochMilli() - 1_000 + i)));
+            memory.sessionCommitted(List.of("old" + i));
         }
         assertEquals(4, state.getState(Scope.LOCAL).toMap().size());
 
@@ -85,6 +86,7 @@ class JobMemoryTest {
         final JobMemory memory = memory(2, Duration.ofDays(1), NOW);
         for (int i = 0; i < 5; i++) {
             memory.remember(Map.of("e" + i, job("job-" + i, NOW.toEpochMilli() + i)));
+            memory.sessionCommitted(List.of("e" + i));
         }
         final Map<String, String> stored = state.getState(Scope.LOCAL).toMap();
         assertTrue(stored.containsKey("k.e4"), stored.toString());
