@@ -143,7 +143,8 @@ public final class NiFiInstance {
     public Duration start(final Duration timeout) throws IOException, InterruptedException {
         final long started = System.nanoTime();
         final Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        final List<String> command = List.of(java.toString(), "-Xms256m", "-Xmx1g",
+        // the heap of NiFi's own conf/bootstrap.conf (java.arg.2 and java.arg.3), which a user's NiFi starts with
+        final List<String> command = List.of(java.toString(), "-Xms1g", "-Xmx1g",
                 "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens=java.base/java.nio=ALL-UNNAMED",
                 "--enable-native-access=ALL-UNNAMED",
                 "-Djava.net.preferIPv4Stack=true",
