@@ -59,6 +59,8 @@ final class MakespanBenchmark {
     private static final int MAX_FILES_PER_JOB = 1_024;
     private static final String STANDARD = "org.apache.nifi.processors.standard.";
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(10);
+    /** How long a run waits, once its uploads are queued, for the work of queueing them to end (QuietMachine). */
+    private static final Duration QUIET_AT_MOST = Duration.ofSeconds(20);
     private static final Duration BALANCE_TIMEOUT = Duration.ofMinutes(2);
     private static final long NO_BACK_PRESSURE = 10_000_000;
     /** An upload's key: {@code vectors/<run>/part-<n>.parquet}, {@code .at<epoch ms>} before the extension once let in. */
@@ -381,7 +383,11 @@ final class MakespanBenchmark {
             awaitBalanced(rest, flow.queued());
         }
         rest.setBackPressure(flow.queued(), NO_BACK_PRESSURE, "1 TB");
-        return rest.queued(flow.queued());
+        final int queued = rest.queued(flow.queued());
+        final Duration quietAfter = QuietMachine.await(QUIET_AT_MOST);
+        System.out.printf(Locale.ROOT, "  %,d uploads queued; the CPUs %s %.1f s later%n", queued,
+                quietAfter.compareTo(QUIET_AT_MOST) >= 0 ? "were still busy, and the run started anyway," : "were quiet", quietAfter.toMillis() / 1e3);
+        return queued;
     }
 
     /**
