@@ -74,6 +74,14 @@ public abstract class AbstractBulkImportProcessor<R extends Routing> extends Abs
             }
             routing.failUnrouted(unexpected);
         }
+        committing(session, routing);
+    }
+
+    /**
+     * Once every flowfile of the run is routed, whether or not something unexpected cut it short: a processor that
+     * must know when the run's session has committed commits it here, with a callback. By default, the framework commits.
+     */
+    protected void committing(final ProcessSession session, final R routing) {
     }
 
     /** How this run routes its flowfiles. */

@@ -47,6 +47,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -242,6 +243,8 @@ public class TriggerBulkImport extends AbstractBulkImportProcessor<TriggerRoutin
                 // another task remembered jobs and released their shares since this one read the memory: a share just claimed may have its job
                 toSend = routing.reattachRemembered(toSend, memory, readMemory(routing));
             }
+            // until this session commits, the re-attached flowfiles' job is known to the memory alone
+            jobMemory.keepUntilCommitted(routing.reattachedFromMemory());
             markPending(session, routing, toSend, batching);
             // the service tells every call a start makes, admission's too, on the threads requests are sent from: summed, counted here
             final AtomicInteger calls = new AtomicInteger();
@@ -278,9 +281,16 @@ public class TriggerBulkImport extends AbstractBulkImportProcessor<TriggerRoutin
             remember(session, routing);
             sharesInFlight.release(routing.claims());
         }
-        if (!routing.pending().isEmpty() || !routing.started().isEmpty()) {
+    }
+
+    @Override
+    protected void committing(final ProcessSession session, final TriggerRouting routing) {
+        if (!routing.pending().isEmpty() || !routing.started().isEmpty() || !routing.reattachedFromMemory().isEmpty()) {
             // once committed, the flowfiles' own attributes say which request and job each belongs to
-            session.commitAsync(() -> jobMemory.sessionCommitted(routing.pending().keySet(), routing.started().keySet()));
+            final JobMemory memory = jobMemory;
+            final Set<String> relied = new HashSet<>(routing.started().keySet());
+            relied.addAll(routing.reattachedFromMemory());
+            session.commitAsync(() -> memory.sessionCommitted(routing.pending().keySet(), relied));
         }
     }
 

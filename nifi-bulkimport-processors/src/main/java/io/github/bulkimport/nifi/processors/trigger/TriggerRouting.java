@@ -69,6 +69,7 @@ public final class TriggerRouting extends Routing {
     private final Map<String, RememberedJob> started = new HashMap<>();
     private final Map<String, String> pending = new HashMap<>();
     private final Set<String> claims = new HashSet<>();
+    private final Set<String> reattachedFromMemory = new HashSet<>();
     private int waited;
     private ImportApiException refusal;
     private boolean admittedAny;
@@ -82,6 +83,11 @@ public final class TriggerRouting extends Routing {
     /** Jobs started in this run, by memory key. */
     Map<String, RememberedJob> started() {
         return started;
+    }
+
+    /** Shares re-attached in this run to a job only the job memory knew of: their entries must outlive the run's commit. */
+    Set<String> reattachedFromMemory() {
+        return reattachedFromMemory;
     }
 
     /** Shares marked pending in this run: memory key to request key. */
@@ -240,6 +246,9 @@ public final class TriggerRouting extends Routing {
             if (known == null) {
                 unknown.add(member);
             } else {
+                if (member.started() == null) {
+                    reattachedFromMemory.add(member.memoryKey());
+                }
                 reattach(member, known);
             }
         }

@@ -37,7 +37,9 @@ import java.util.function.Consumer;
  * </ul>
  * Started entries are bounded in number and in age, the oldest going first; those of a session not yet
  * committed are not counted against the number, for up to 5 minutes, so that another task's write cannot
- * drop the only record of the jobs its flowfiles would re-attach to after a crash. A pending entry is
+ * drop the only record of the jobs its flowfiles would re-attach to after a crash. Nor, for the first 5
+ * minutes of a memory, are the entries written in the 5 minutes before it: after a restart, nothing tells
+ * which of them belong to flowfiles a crash is replaying. A pending entry is
  * replaced by the started one when its request is answered with a job; the entry of a request answered
  * with a refusal is forgotten by the first write after its session has committed (no write of its
  * own); the entry of a request whose outcome is unknown is kept, for a copy of a flowfile made before
@@ -83,10 +85,13 @@ public final class JobMemory {
     private volatile long lastExpiryScan = Long.MIN_VALUE;
     /** Shares whose session has committed since their mark was written: the next write forgets their marks. */
     private final Queue<String> committed = new ConcurrentLinkedQueue<>();
-    /** Shares remembered by a session not yet committed, to when their entries may be pruned for size again. */
-    private final Map<String, Long> uncommitted = new ConcurrentHashMap<>();
+    /** Shares remembered or re-attached by sessions not yet committed: how many such sessions, and until when at most. */
+    private final Map<String, Protection> uncommitted = new ConcurrentHashMap<>();
+    /** When this memory was made: the processor was scheduled, perhaps after a crash. */
+    private final long createdAt;
 
     public JobMemory(final StateManager stateManager, final Scope scope, final int maxEntries, final Duration maxAge, final Clock clock) {
+        this.createdAt = clock.millis();
         this.stateManager = stateManager;
         this.scope = scope;
         this.maxEntries = maxEntries;
@@ -136,28 +141,42 @@ public final class JobMemory {
             return false;
         }
         final List<String> forget = drainCommitted();
-        final Long protectedUntil = clock.millis() + UNCOMMITTED_PROTECTION_MILLIS;
-        started.keySet().forEach(memoryKey -> uncommitted.put(memoryKey, protectedUntil));
+        keepUntilCommitted(started.keySet());
         return update(state -> forget.forEach(memoryKey -> removePending(state, memoryKey)),
                 state -> started.forEach((memoryKey, job) -> state.put(PREFIX + memoryKey, job.encode())),
                 started.keySet(), started.size());
     }
 
     /**
+     * A session not yet committed relies on the started entries of these shares (it re-attached their flowfiles to
+     * the jobs they name): they are kept from size pruning until it commits, or for 5 minutes. Nothing is written.
+     */
+    public void keepUntilCommitted(final Collection<String> memoryKeys) {
+        if (!remembersJobs()) {
+            return;
+        }
+        final long until = clock.millis() + UNCOMMITTED_PROTECTION_MILLIS;
+        memoryKeys.forEach(memoryKey -> uncommitted.merge(memoryKey, new Protection(1, until),
+                (kept, again) -> new Protection(kept.sessions() + 1, Math.max(kept.until(), again.until()))));
+    }
+
+    /**
      * The session that marked or remembered these shares has committed: from now on the flowfiles' own
      * attributes tell which request and job each belongs to. Their marks are forgotten by the next write,
      * not by one of their own (should that write fail, they expire with age), and their started entries
-     * count against the bound again.
+     * count against the bound again once no other session relies on them: a session tells this once for
+     * each time it remembered or kept them.
      */
     public void sessionCommitted(final Collection<String> memoryKeys) {
         sessionCommitted(memoryKeys, memoryKeys);
     }
 
-    /** {@link #sessionCommitted(Collection)} for a session that marked some shares and remembered the jobs of some. */
+    /** {@link #sessionCommitted(Collection)} for a session that marked some shares and remembered or re-attached the jobs of some. */
     public void sessionCommitted(final Collection<String> marked, final Collection<String> remembered) {
         committed.addAll(marked);
         if (!uncommitted.isEmpty()) {
-            remembered.forEach(uncommitted::remove);
+            remembered.forEach(memoryKey -> uncommitted.computeIfPresent(memoryKey,
+                    (key, kept) -> kept.sessions() <= 1 ? null : new Protection(kept.sessions() - 1, kept.until())));
         }
     }
 
@@ -215,7 +234,7 @@ public final class JobMemory {
             return;
         }
         lastExpiryScan = now;
-        uncommitted.values().removeIf(protectedUntil -> protectedUntil < now);
+        uncommitted.values().removeIf(kept -> kept.until() < now);
         final long oldest = now - maxAge.toMillis();
         final List<String> expired = new ArrayList<>();
         final List<Map.Entry<String, Long>> startedByAge = new ArrayList<>(state.size());
@@ -231,7 +250,7 @@ public final class JobMemory {
             final long since = item.getValue().startsWith(PENDING) ? pendingSince(item.getValue()) : startedAt(item.getValue());
             if (since < oldest) {
                 expired.add(key);
-            } else if (!item.getValue().startsWith(PENDING) && !uncommitted.containsKey(memoryKey)) {
+            } else if (!item.getValue().startsWith(PENDING) && !uncommitted.containsKey(memoryKey) && !inheritedUncommitted(since, now)) {
                 startedByAge.add(Map.entry(key, since));
             }
         }
@@ -246,6 +265,11 @@ public final class JobMemory {
         }
     }
 
+    /** Whether a started entry was written shortly before this memory was made, by a run whose session may never have committed. */
+    private boolean inheritedUncommitted(final long startedAt, final long now) {
+        return now - createdAt < UNCOMMITTED_PROTECTION_MILLIS && startedAt < createdAt && createdAt - startedAt <= UNCOMMITTED_PROTECTION_MILLIS;
+    }
+
     private static long pendingSince(final String value) {
         try {
             return Long.parseLong(value.substring(value.lastIndexOf('|') + 1));
@@ -257,6 +281,10 @@ public final class JobMemory {
     private static long startedAt(final String value) {
         final RememberedJob job = RememberedJob.decode(value);
         return job == null ? Long.MIN_VALUE : job.submittedAtMillis();
+    }
+
+    /** How many sessions not yet committed rely on a share's started entry, and until when it is kept for them at most. */
+    private record Protection(int sessions, long until) {
     }
 
     /** What was remembered when the snapshot was taken. */

@@ -49,7 +49,8 @@ class JobMemoryTest {
 
     @Test
     void prunesTheOldestButNeverTheEntriesBeingAdded() throws IOException {
-        final JobMemory memory = memory(4, Duration.ofDays(1), NOW);
+        // made 10 minutes after the entries' jobs started: none of them is from just before it, as a crash's could be
+        final JobMemory memory = memory(4, Duration.ofDays(1), NOW.plus(Duration.ofMinutes(10)));
         for (int i = 0; i < 4; i++) {
             memory.remember(Map.of("old" + i, job("job-" + i, NOW.toEpochMilli() - 1_000 + i)));
             memory.sessionCommitted(List.of("old" + i));
