@@ -50,7 +50,7 @@ class RedTeamJobMemoryTest {
         return state.getState(Scope.LOCAL).toMap();
     }
 
-    private static long startedIn(final Map<String, String> stored) {
+    static long startedIn(final Map<String, String> stored) {
         return stored.entrySet().stream().filter(e -> e.getKey().startsWith("k.") && !e.getValue().startsWith("?")).count();
     }
 
@@ -63,7 +63,7 @@ class RedTeamJobMemoryTest {
     }
 
     /** n started jobs named prefix0..prefix(n-1), the first the oldest. */
-    private static Map<String, RememberedJob> jobs(final String prefix, final int n, final long at) {
+    static Map<String, RememberedJob> jobs(final String prefix, final int n, final long at) {
         final Map<String, RememberedJob> jobs = new HashMap<>();
         for (int i = 0; i < n; i++) {
             jobs.put(prefix + i, new RememberedJob("job-" + prefix, at + i, i, n));

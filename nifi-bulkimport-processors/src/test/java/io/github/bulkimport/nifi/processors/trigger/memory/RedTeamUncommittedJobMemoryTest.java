@@ -8,7 +8,6 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,15 +32,11 @@ class RedTeamUncommittedJobMemoryTest {
     }
 
     private static long startedIn(final Map<String, String> stored) {
-        return stored.entrySet().stream().filter(e -> e.getKey().startsWith("k.") && !e.getValue().startsWith("?")).count();
+        return RedTeamJobMemoryTest.startedIn(stored);
     }
 
     private static Map<String, RememberedJob> jobs(final String prefix, final int n, final long at) {
-        final Map<String, RememberedJob> jobs = new HashMap<>();
-        for (int i = 0; i < n; i++) {
-            jobs.put(prefix + i, new RememberedJob("job-" + prefix, at + i, i, n));
-        }
-        return jobs;
+        return RedTeamJobMemoryTest.jobs(prefix, n, at);
     }
 
     /** Long run, every session committing, bursts above the bound, marks between: state back within the bound after each write. */
