@@ -232,7 +232,7 @@ public class TriggerBulkImport extends AbstractBulkImportProcessor<TriggerRoutin
             final JobSizing sizing = JobSizing.of(maxMembers, freeSlots, queued, service.getDeployment().maxFilesPerRequest());
             final long maxBytes = context.getProperty(BatchTaker.MAX_BYTES_PER_JOB).asDataSize(DataUnit.B).longValue();
             final List<Batch> taken = new BatchTaker(shares, context, session, optionProperties, service.getDeployment(), memory, routing)
-                    .take(sizing, maxBytes, MAX_JOBS_PER_TRIGGER, MAX_FLOWFILES_PER_TRIGGER,
+                    .take(sizing, maxBytes, MAX_JOBS_PER_TRIGGER, sizedFor(queued, sizing),
                             batchWait(context, service));
             if (taken.isEmpty() && routing.routed() == 0) {
                 // what is queued waits for its job to fill (Max Batch Wait): nothing to do for a moment
@@ -292,6 +292,15 @@ public class TriggerBulkImport extends AbstractBulkImportProcessor<TriggerRoutin
             relied.addAll(routing.reattachedFromMemory());
             session.commitAsync(() -> memory.sessionCommitted(routing.pending().keySet(), relied));
         }
+    }
+
+    /**
+     * The most flowfiles a run takes: those its jobs were sized for, whole jobs of them. What arrives while it takes is
+     * sized by the next run; a cold first run sized for 2 queued uploads took 30 more that arrived meanwhile in 15 jobs
+     * of 2, reached a job limit of 16, and every later job of the trickle was sized from a limit learned that way.
+     */
+    private static int sizedFor(final int queued, final JobSizing sizing) {
+        return Math.min(MAX_FLOWFILES_PER_TRIGGER, Math.max(queued, sizing.perJob()));
     }
 
     /** Max Batch Wait, unless no job of the node runs: a lone upload to an idle server starts at once, and those after it gather. */
