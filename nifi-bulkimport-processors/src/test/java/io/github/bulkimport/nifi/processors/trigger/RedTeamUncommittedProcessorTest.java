@@ -99,10 +99,15 @@ class RedTeamUncommittedProcessorTest {
         return originals;
     }
 
-    private static Deferred session(final TestRunner runner, final TriggerBulkImport processor) throws ReflectiveOperationException {
+    /** The state a runner's sessions share (its queue, counters, provenance), for a session of a test's own making. */
+    static SharedSessionState sharedState(final TestRunner runner) throws ReflectiveOperationException {
         final Field shared = runner.getProcessSessionFactory().getClass().getDeclaredField("sharedState");
         shared.setAccessible(true);
-        return new Deferred((SharedSessionState) shared.get(runner.getProcessSessionFactory()), processor, runner);
+        return (SharedSessionState) shared.get(runner.getProcessSessionFactory());
+    }
+
+    private static Deferred session(final TestRunner runner, final TriggerBulkImport processor) throws ReflectiveOperationException {
+        return new Deferred(sharedState(runner), processor, runner);
     }
 
     private static Deferred trigger(final TestRunner runner, final TriggerBulkImport processor) throws ReflectiveOperationException {

@@ -14,7 +14,6 @@ import org.apache.nifi.util.TestRunner;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.lang.reflect.Field;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -63,9 +62,7 @@ class UploadsArrivingDuringARunTest {
             runner.enqueue(new byte[0], Map.of("s3.bucket", "b", "s3.key", "part-" + i + ".parquet", "s3.etag", "etag-" + i));
         }
 
-        final Field shared = runner.getProcessSessionFactory().getClass().getDeclaredField("sharedState");
-        shared.setAccessible(true);
-        final EarlyQueueSize session = new EarlyQueueSize((SharedSessionState) shared.get(runner.getProcessSessionFactory()), processor, runner, 2);
+        final EarlyQueueSize session = new EarlyQueueSize(RedTeamUncommittedProcessorTest.sharedState(runner), processor, runner, 2);
         processor.onTrigger(runner.getProcessContext(), session);
         session.commitAsync();
 
